@@ -1,0 +1,90 @@
+//! Command-line arguments. Cargo runs us as `cargo-migrate migrate <verb> …`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands;
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo", bin_name = "cargo", styles = clap::builder::Styles::styled())]
+pub enum Cli {
+    /// SQL schema migrations, checked at `cargo build` and applied safely.
+    #[command(version, after_help = EXIT_CODES)]
+    Migrate(MigrateArgs),
+}
+
+const EXIT_CODES: &str = "Exit codes (every verb): 0 success, 1 failure, 2 invalid usage, \
+                          3 something pending (status, check), 4 history problem (changed, missing, failed or out-of-order migrations)";
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every verb takes.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Path to the package's (or workspace's) Cargo.toml [default: found from the current directory]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// The workspace member whose migrations to use
+    #[arg(short = 'p', long, global = true, value_name = "SPEC")]
+    pub package: Option<String>,
+    /// Database URL (overrides --env, DATABASE_URL and .env)
+    #[arg(long, global = true, value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Use the URL of an environment from [package.metadata.migrate.environments]
+    #[arg(long = "env", global = true, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Seconds to wait for another deployer's lock
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 60)]
+    pub lock_timeout: u64,
+    /// Seconds to keep retrying a server that does not answer
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 10)]
+    pub connect_timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new migration file named with the current UTC time
+    New(commands::new::Args),
+    /// Apply pending migrations, each in its own transaction
+    Deploy(commands::deploy::Args),
+    /// Show every migration's state: applied, pending, changed, missing, out-of-order, failed
+    Status(commands::status::Args),
+    /// Run down migrations, newest first
+    Revert(commands::revert::Args),
+    /// Record a manual fix without running SQL
+    Resolve(commands::resolve::Args),
+    /// Mark migrations up to a version applied on a database that already has their schema
+    Baseline(commands::baseline::Args),
+    /// Take over the history of sqlx, diesel or Prisma without re-running anything
+    Adopt(commands::adopt::Args),
+    /// Drop everything in a development database and apply all migrations again
+    Reset(commands::reset::Args),
+    /// Check the migrations for CI: well-formed files, unique versions, migrate.sum; with a URL, a round trip
+    Check(commands::check::Args),
+    /// Write migrations/migrate.sum, the committed checksums of every migration file
+    Hash(commands::hash::Args),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

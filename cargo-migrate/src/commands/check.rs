@@ -1,0 +1,157 @@
+//! `cargo migrate check`
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use migrate_core::integrity::{self, SUM_FILE};
+use migrate_runtime::url::with_database;
+use migrate_runtime::{
+    AnyConnection, ConnectOptions, DeployOptions, Dialect, Driver, RevertOptions,
+};
+
+use super::{Context, Session};
+use crate::exit::{HISTORY, OK, PENDING};
+
+/// Check the migrations for CI, without a database: every file is well-formed, versions are
+/// unique, and the checksums match the committed `migrate.sum`. With --database-url (or
+/// --env), also a round trip on a scratch database created and dropped for it: apply
+/// everything, revert everything that has down files, apply again.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  cargo migrate check\n  cargo migrate check --database-url postgres://ci@localhost/postgres"
+)]
+pub struct Args {}
+
+pub async fn exec(cx: &Context<'_>, _args: Args) -> anyhow::Result<i32> {
+    let explicit_url = cx.common.database_url.is_some() || cx.common.env.is_some();
+    let url = if explicit_url {
+        Some(cx.config.database_url(&cx.common)?)
+    } else {
+        None
+    };
+    let dialect = cx.config.dialect_for(url.as_deref())?;
+    // Well-formed, unique versions, ordered: loading checks all of it and reports every problem.
+    let migrator = cx.config.migrator(dialect)?;
+    cx.shell.status(
+        "Checked",
+        &format!(
+            "{} migration(s) in {}",
+            migrator.migrations().len(),
+            cx.config.shown_dir()
+        ),
+    );
+
+    let entries = integrity::entries(migrator.migrations(), &cx.config.shown_dir());
+    let sum_path = cx.config.dir.join(SUM_FILE);
+    let mut code = OK;
+    match std::fs::read_to_string(&sum_path) {
+        Ok(text) => {
+            let problems = integrity::compare(&entries, &text);
+            for p in &problems {
+                cx.shell.error(&format!("{}/{p}", cx.config.shown_dir()));
+            }
+            if problems.iter().any(|p| !p.is_pending()) {
+                code = HISTORY;
+            } else if !problems.is_empty() {
+                code = PENDING;
+            } else {
+                cx.shell.status("Checked", &format!("{} files against {SUM_FILE}", entries.len()));
+            }
+        }
+        Err(_) => cx.shell.warn(&format!(
+            "no {}/{SUM_FILE}: run `cargo migrate hash` and commit it, so edited or unreviewed migrations fail CI",
+            cx.config.shown_dir()
+        )),
+    }
+    if let Some(url) = url {
+        round_trip(cx, &url, dialect).await?;
+    }
+    Ok(code)
+}
+
+/// Applies, reverts and re-applies everything on a scratch database next to `url`.
+async fn round_trip(cx: &Context<'_>, url: &str, dialect: Dialect) -> anyhow::Result<()> {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let name = format!("migrate_check_{}_{nanos}", std::process::id());
+    let options = ConnectOptions::default();
+    let (scratch_url, _dir, mut admin) = match dialect {
+        Dialect::Postgres => {
+            let mut admin = AnyConnection::connect(url, &options).await?;
+            admin
+                .execute(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot create a scratch database next to {}: {}",
+                        cx.shown(url),
+                        e.message
+                    )
+                })?;
+            (with_database(url, &name), None, Some(admin))
+        }
+        _ => {
+            let dir = tempfile::tempdir()?;
+            (
+                format!("sqlite:{}", dir.path().join("check.db").display()),
+                Some(dir),
+                None,
+            )
+        }
+    };
+    let result = async {
+        let mut s: Session = cx.session_at(scratch_url.clone()).await?;
+        let result = exercise(cx, &mut s).await;
+        s.conn.close().await;
+        result
+    }
+    .await;
+    if let Some(admin) = admin.as_mut() {
+        let _ = admin
+            .execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await;
+    }
+    if let Some(admin) = admin {
+        admin.close().await;
+    }
+    result
+}
+
+async fn exercise(cx: &Context<'_>, s: &mut Session) -> anyhow::Result<()> {
+    let options = DeployOptions {
+        lock_timeout: cx.lock_timeout(),
+        ..DeployOptions::default()
+    };
+    let applied = s
+        .migrator
+        .run_with(&mut s.conn, &options)
+        .await?
+        .applied
+        .len();
+    // Revert as far as down files allow: everything newer than the newest migration without one.
+    let floor = s
+        .migrator
+        .migrations()
+        .iter()
+        .filter(|m| m.down.is_none())
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0);
+    let revert = RevertOptions {
+        to: Some(floor),
+        lock_timeout: cx.lock_timeout(),
+        ..RevertOptions::default()
+    };
+    let reverted = s.migrator.revert_with(&mut s.conn, &revert).await?.len();
+    let again = s
+        .migrator
+        .run_with(&mut s.conn, &options)
+        .await?
+        .applied
+        .len();
+    cx.shell.status(
+        "Round trip",
+        &format!("applied {applied}, reverted {reverted}, applied {again} again on a scratch database (dropped)"),
+    );
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! `cargo migrate deploy [--to VERSION] [--dry-run] [--allow-out-of-order]`
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context as _;
+
+use migrate_core::{Migration, MigrationState, plan_deploy, status};
+use migrate_runtime::{DeployOptions, Dialect, Driver};
+
+use super::{Context, Session};
+use crate::backup;
+use crate::exit::OK;
+
+/// Apply pending migrations in version order, each in its own transaction with its history
+/// row. Refuses before running anything when an applied migration changed or went missing.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  cargo migrate deploy\n  cargo migrate deploy --to 20240101120000 --dry-run"
+)]
+pub struct Args {
+    /// Apply pending migrations up to and including this version
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<i64>,
+    /// Print the plan and the SQL that would run; run nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply pending migrations older than the newest applied one too
+    #[arg(long)]
+    pub allow_out_of_order: bool,
+    /// Deploy to `--env NAME` even when its `requires` environment lacks a migration
+    #[arg(long)]
+    pub skip_promotion_check: bool,
+    /// Back the database up before applying anything (SQLite: VACUUM INTO; PostgreSQL:
+    /// pg_dump). DIR defaults to `backups/` beside Cargo.toml; the path is printed and
+    /// recorded in the history rows
+    #[arg(long, value_name = "DIR", num_args = 0..=1)]
+    pub backup: Option<Option<PathBuf>>,
+}
+
+pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
+    if !args.skip_promotion_check {
+        promotion_check(cx, &args).await?;
+    }
+    if args.dry_run {
+        return dry_run(cx, &args).await;
+    }
+    let mut session = cx.session().await?;
+    let started = Instant::now();
+    let backup = match &args.backup {
+        Some(dir) => take_backup(cx, &mut session, dir.as_deref(), &args).await?,
+        None => None,
+    };
+    let observer = cx.observer();
+    let options = DeployOptions {
+        to: args.to,
+        allow_out_of_order: args.allow_out_of_order,
+        lock_timeout: cx.lock_timeout(),
+        backup: backup.as_deref(),
+        observer: &observer,
+    };
+    let result = session.migrator.run_with(&mut session.conn, &options).await;
+    session.conn.close().await;
+    let report = result?;
+    let ms = started.elapsed().as_millis();
+    if report.applied.is_empty() {
+        cx.shell.status(
+            "Finished",
+            &format!("nothing to apply: {} is up to date", cx.shown(&session.url)),
+        );
+    } else {
+        let n = report.applied.len();
+        cx.shell.status(
+            "Finished",
+            &format!(
+                "{n} migration{} applied to {} in {ms} ms",
+                if n == 1 { "" } else { "s" },
+                cx.shown(&session.url)
+            ),
+        );
+    }
+    Ok(OK)
+}
+
+/// `deploy --env prod`, where prod `requires = "staging"`: every migration about to reach prod
+/// must already be applied in staging.
+async fn promotion_check(cx: &Context<'_>, args: &Args) -> anyhow::Result<()> {
+    let Some(env) = &cx.common.env else {
+        return Ok(());
+    };
+    if cx.common.database_url.is_some() {
+        return Ok(());
+    }
+    let Some(required) = cx
+        .config
+        .environments
+        .get(env)
+        .and_then(|e| e.requires.clone())
+    else {
+        return Ok(());
+    };
+    let mut target = cx.session().await?;
+    let plan: Vec<(i64, String)> = target
+        .migrator
+        .plan_with(&mut target.conn, args.to, args.allow_out_of_order)
+        .await?
+        .into_iter()
+        .map(|m| (m.version, m.name.to_string()))
+        .collect();
+    target.conn.close().await;
+    if plan.is_empty() {
+        return Ok(());
+    }
+    let url = cx
+        .config
+        .env_url(&required)
+        .with_context(|| format!("checking `{required}`, which `{env}` requires"))?;
+    let mut upstream = cx
+        .session_at(url)
+        .await
+        .with_context(|| format!("checking `{required}`, which `{env}` requires"))?;
+    let entries = upstream.migrator.status_with(&mut upstream.conn).await;
+    upstream.conn.close().await;
+    let entries = entries?;
+    let missing: Vec<String> = plan
+        .iter()
+        .filter(|(version, _)| {
+            !entries
+                .iter()
+                .any(|e| e.version == *version && e.state == MigrationState::Applied)
+        })
+        .map(|(version, name)| format!("{version} ({name})"))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "refusing to deploy to `{env}`: {} not applied in `{required}`, which `{env}` requires.\n  \
+         Deploy to `{required}` first (`cargo migrate deploy --env {required}`), or pass --skip-promotion-check",
+        if missing.len() == 1 {
+            format!("migration {} is", missing[0])
+        } else {
+            format!("migrations {} are", missing.join(", "))
+        }
+    )
+}
+
+/// Backs the database up when something is pending; returns the backup's path.
+async fn take_backup(
+    cx: &Context<'_>,
+    session: &mut Session,
+    dir: Option<&Path>,
+    args: &Args,
+) -> anyhow::Result<Option<String>> {
+    let plan = session
+        .migrator
+        .plan_with(&mut session.conn, args.to, args.allow_out_of_order)
+        .await?;
+    if plan.is_empty() {
+        return Ok(None);
+    }
+    let dir = dir.map_or_else(|| cx.config.manifest_dir.join("backups"), Path::to_path_buf);
+    let dialect = session.conn.dialect();
+    let path = backup::backup(&mut session.conn, &session.url, dialect, &dir)
+        .await
+        .context("nothing was applied, because the backup failed")?;
+    cx.shell.status(
+        "Backed up",
+        &format!("{} to {}", cx.shown(&session.url), path.display()),
+    );
+    Ok(Some(path.display().to_string()))
+}
+
+/// Prints what a deploy would do; connects only to read the history.
+async fn dry_run(cx: &Context<'_>, args: &Args) -> anyhow::Result<i32> {
+    let (url, dialect) = cx.target()?;
+    let plan: Vec<Migration> = if dialect == Dialect::Sqlite && sqlite_file_missing(&url) {
+        // Nothing applied yet, and a dry run must not create the file.
+        let migrator = cx.config.migrator(dialect)?;
+        let entries = status(migrator.migrations(), &[]);
+        let versions = plan_deploy(&entries, args.to, args.allow_out_of_order)?;
+        migrator
+            .migrations()
+            .iter()
+            .filter(|m| versions.contains(&m.version))
+            .cloned()
+            .collect()
+    } else {
+        let mut session = cx.session().await?;
+        let plan = session
+            .migrator
+            .plan_with(&mut session.conn, args.to, args.allow_out_of_order)
+            .await;
+        let plan = plan.map(|p| p.into_iter().cloned().collect());
+        session.conn.close().await;
+        plan?
+    };
+    if plan.is_empty() {
+        cx.shell.status(
+            "Finished",
+            &format!("dry run: nothing to apply to {}", cx.shown(&url)),
+        );
+        return Ok(OK);
+    }
+    for m in &plan {
+        let mode = if m.up.no_transaction {
+            "without a transaction"
+        } else {
+            "in a transaction"
+        };
+        println!("-- {} {} ({}, {mode})", m.version, m.name, m.up.path);
+        println!("{}", m.up.sql.trim_end());
+        println!();
+    }
+    cx.shell.status(
+        "Dry run",
+        &format!(
+            "{} migration(s) would be applied to {}; nothing was run",
+            plan.len(),
+            cx.shown(&url)
+        ),
+    );
+    Ok(OK)
+}
+
+/// Whether a `sqlite:` URL names a file that does not exist yet.
+pub fn sqlite_file_missing(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = rest.split('?').next().unwrap_or(rest);
+    !(path.is_empty() || path.contains(":memory:") || std::path::Path::new(path).exists())
+}

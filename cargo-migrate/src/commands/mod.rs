@@ -1,0 +1,136 @@
+//! One module per verb; each owns its `Args` and an `exec`.
+
+pub mod adopt;
+pub mod baseline;
+pub mod check;
+pub mod deploy;
+pub mod hash;
+mod matrix;
+pub mod new;
+pub mod reset;
+pub mod resolve;
+pub mod revert;
+pub mod status;
+
+use std::time::Duration;
+
+use migrate_runtime::{AnyConnection, ConnectOptions, Dialect, Event, Migrator};
+
+use crate::cli::{Command, Common, MigrateArgs};
+use crate::config::{Config, shown_url};
+use crate::shell::Shell;
+
+/// Runs the verb; returns the exit code.
+pub fn run(args: MigrateArgs, shell: &Shell) -> anyhow::Result<i32> {
+    let config = Config::load(&args.common)?;
+    let cx = Context {
+        config,
+        common: args.common,
+        shell,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        match args.command {
+            Command::New(a) => new::exec(&cx, a),
+            Command::Deploy(a) => deploy::exec(&cx, a).await,
+            Command::Status(a) => status::exec(&cx, a).await,
+            Command::Revert(a) => revert::exec(&cx, a).await,
+            Command::Resolve(a) => resolve::exec(&cx, a).await,
+            Command::Baseline(a) => baseline::exec(&cx, a).await,
+            Command::Adopt(a) => adopt::exec(&cx, a).await,
+            Command::Reset(a) => reset::exec(&cx, a).await,
+            Command::Check(a) => check::exec(&cx, a).await,
+            Command::Hash(a) => hash::exec(&cx, a),
+        }
+    })
+}
+
+/// What every verb has to hand.
+pub struct Context<'a> {
+    pub config: Config,
+    pub common: Common,
+    pub shell: &'a Shell,
+}
+
+/// A verb's database session: the URL, the migrations read for its dialect, a connection.
+pub struct Session {
+    pub url: String,
+    pub migrator: Migrator,
+    pub conn: AnyConnection,
+}
+
+impl Context<'_> {
+    pub fn lock_timeout(&self) -> Duration {
+        Duration::from_secs(self.common.lock_timeout)
+    }
+
+    /// The URL and the dialect of the files.
+    pub fn target(&self) -> anyhow::Result<(String, Dialect)> {
+        let url = self.config.database_url(&self.common)?;
+        let dialect = self.config.dialect_for(Some(&url))?;
+        Ok((url, dialect))
+    }
+
+    /// Reads the migrations, then connects (so bad files fail before any connection).
+    pub async fn session(&self) -> anyhow::Result<Session> {
+        let (url, _) = self.target()?;
+        self.session_at(url).await
+    }
+
+    /// A session on another database than the invocation's (another environment).
+    pub async fn session_at(&self, url: String) -> anyhow::Result<Session> {
+        let dialect = self.config.dialect_for(Some(&url))?;
+        let migrator = self.config.migrator(dialect)?;
+        let options = ConnectOptions {
+            connect_timeout: Duration::from_secs(self.common.connect_timeout),
+            lock_timeout: self.lock_timeout(),
+        };
+        let conn = AnyConnection::connect(&url, &options).await?;
+        Ok(Session {
+            url,
+            migrator,
+            conn,
+        })
+    }
+
+    /// The URL for messages (never with its password).
+    pub fn shown(&self, url: &str) -> String {
+        shown_url(url)
+    }
+
+    /// Prints run events as cargo-style status lines.
+    pub fn observer(&self) -> impl Fn(&Event<'_>) + Sync + '_ {
+        move |event: &Event<'_>| match event {
+            Event::WaitingForLock => self.shell.warn_status(
+                "Waiting",
+                "for the migration lock: another deploy is running on this database",
+            ),
+            Event::Applying(m) => self.shell.status(
+                "Applying",
+                &format!("{} {} ({})", m.version, m.name, m.up.path),
+            ),
+            Event::Applied(m, ms) => self
+                .shell
+                .status("Applied", &format!("{} {} in {ms} ms", m.version, m.name)),
+            Event::AlreadyApplied(m) => self.shell.status(
+                "Skipped",
+                &format!("{} {}: another deployer applied it", m.version, m.name),
+            ),
+            Event::Reverting(m) => self.shell.status(
+                "Reverting",
+                &format!(
+                    "{} {} ({})",
+                    m.version,
+                    m.name,
+                    m.down.as_ref().map_or("", |d| &d.path)
+                ),
+            ),
+            Event::Reverted(m, ms) => self
+                .shell
+                .status("Reverted", &format!("{} {} in {ms} ms", m.version, m.name)),
+            _ => {}
+        }
+    }
+}

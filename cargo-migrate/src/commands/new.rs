@@ -1,0 +1,138 @@
+//! `cargo migrate new <name> [--reversible]`
+
+use std::fs;
+
+use anyhow::Context as _;
+use migrate_core::{integrity, layout};
+
+use super::Context;
+use crate::exit::{OK, UsageError};
+use crate::time;
+
+/// Create a migration file `<UTC yyyymmddhhmmss>_<name>.sql` in the migrations folder.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example: cargo migrate new add_avatar_url --reversible")]
+pub struct Args {
+    /// Lower snake_case ASCII name, e.g. `add_avatar_url`
+    pub name: String,
+    /// Also create a `.down.sql` file (writes `<version>_<name>.up.sql` + `.down.sql`)
+    #[arg(long, short = 'r')]
+    pub reversible: bool,
+}
+
+pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
+    if let Err(suggestion) = layout::check_new_name(&args.name) {
+        return Err(UsageError(format!(
+            "`{}` is not a valid migration name: use lower snake_case ASCII letters, digits and `_`, e.g. `{suggestion}`",
+            args.name
+        ))
+        .into());
+    }
+    let dir = &cx.config.dir;
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the migrations folder {}", dir.display()))?;
+
+    // A fresh version: now, but never equal to or older than an existing one.
+    let newest = fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stem = layout::classify_file(&name)
+                .map_or(name.as_str(), |(stem, _)| stem)
+                .to_owned();
+            layout::parse_stem(&stem).ok().map(|v| v.version)
+        })
+        .max();
+    let mut version = time::version_now();
+    while newest.is_some_and(|n| version <= n) {
+        version = time::next_version(version);
+    }
+
+    let header = format!(
+        "-- {name}\n-- Write this migration's SQL below. It runs in its own transaction;\n\
+         -- put `-- migrate:no-transaction` on the first line for statements that cannot\n\
+         -- (CREATE INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE on old PostgreSQL).\n\n",
+        name = args.name
+    );
+    let files = if args.reversible {
+        vec![
+            (format!("{version}_{}.up.sql", args.name), header),
+            (
+                format!("{version}_{}.down.sql", args.name),
+                format!(
+                    "-- Revert {}: undo the up migration, newest change first.\n\n",
+                    args.name
+                ),
+            ),
+        ]
+    } else {
+        vec![(format!("{version}_{}.sql", args.name), header)]
+    };
+    for (file, contents) in &files {
+        let path = dir.join(file);
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, contents.as_bytes()))
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        println!(
+            "{}",
+            cx.config
+                .dir
+                .join(file)
+                .strip_prefix(std::env::current_dir()?)
+                .unwrap_or(&path)
+                .display()
+        );
+    }
+    ensure_build_script(cx)?;
+    let sum = cx.config.dir.join(integrity::SUM_FILE);
+    if let Ok(text) = fs::read_to_string(&sum) {
+        // Listed at once (as not hashed yet), so branches that add migrations conflict in git.
+        let names: Vec<String> = files.iter().map(|(file, _)| file.clone()).collect();
+        fs::write(&sum, integrity::append_unhashed(&text, &names))
+            .with_context(|| format!("cannot update {}", sum.display()))?;
+    }
+    Ok(OK)
+}
+
+/// A package that embeds its migrations needs a build script that re-runs when the folder
+/// changes: without it, cargo does not notice a *new* file and `embed_migrations!` keeps the
+/// old list. Writes `build.rs` when the package has none; warns when its own lacks the line.
+fn ensure_build_script(cx: &Context<'_>) -> anyhow::Result<()> {
+    let manifest_dir = &cx.config.manifest_dir;
+    let manifest = fs::read_to_string(manifest_dir.join("Cargo.toml")).unwrap_or_default();
+    if !manifest.contains("migrate-runtime") {
+        return Ok(());
+    }
+    let folder = cx
+        .config
+        .dir
+        .strip_prefix(manifest_dir)
+        .unwrap_or(&cx.config.dir)
+        .display()
+        .to_string();
+    let line = format!("cargo:rerun-if-changed={folder}");
+    let build = manifest_dir.join("build.rs");
+    match fs::read_to_string(&build) {
+        Ok(text) if text.contains(&line) => {}
+        Ok(_) => cx.shell.warn(&format!(
+            "{} does not print `{line}`: add `println!(\"{line}\");` to its main, or cargo will not notice new migrations and `embed_migrations!` will miss them",
+            build.display()
+        )),
+        Err(_) if manifest.contains("build =") => cx.shell.warn(&format!(
+            "this package sets its own `build` script: make it print `{line}` so that cargo notices new migrations"
+        )),
+        Err(_) => {
+            let script = format!(
+                "// Written by `cargo migrate new`: re-run the build when a migration is added or\n\
+                 // changed, so that `embed_migrations!` and the schema checks see it.\n\
+                 fn main() {{\n    println!(\"{line}\");\n}}\n"
+            );
+            fs::write(&build, script).with_context(|| format!("cannot create {}", build.display()))?;
+            cx.shell.status("Created", &format!("{} so that new migrations trigger a rebuild", build.display()));
+        }
+    }
+    Ok(())
+}

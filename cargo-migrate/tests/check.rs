@@ -1,0 +1,148 @@
+//! `cargo migrate hash` and `cargo migrate check`: CI catches edited, unhashed and malformed
+//! migrations without a database, and round-trips them on a scratch database with one.
+
+mod support;
+
+use migrate_tests::{pg_admin_url, pg_database};
+use support::Project;
+
+fn project() -> Project {
+    let p = Project::new("dialect = \"sqlite\"");
+    p.write(
+        "migrations/1_users.up.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+    );
+    p.write("migrations/1_users.down.sql", "DROP TABLE users;\n");
+    p.write(
+        "migrations/2_posts.sql",
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY);\n",
+    );
+    p
+}
+
+#[test]
+fn check_catches_edits_unhashed_files_and_bad_files_without_a_database() {
+    let p = project();
+    let first = p.run(&["check"]).expect(0);
+    assert!(
+        first.stderr.contains("no migrations/migrate.sum"),
+        "{}",
+        first.stderr
+    );
+
+    p.run(&["hash"]).expect(0);
+    let sum = std::fs::read_to_string(p.path().join("migrations/migrate.sum")).unwrap();
+    assert_eq!(
+        sum.lines().filter(|l| !l.starts_with('#')).count(),
+        4,
+        "three files and the total:\n{sum}"
+    );
+    p.run(&["check"]).expect(0);
+
+    // An edit of a hashed file.
+    p.write(
+        "migrations/2_posts.sql",
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT);\n",
+    );
+    let edited = p.run(&["check"]).expect(4);
+    assert!(
+        edited
+            .stderr
+            .contains("migrations/2_posts.sql changed since migrate.sum was written"),
+        "{}",
+        edited.stderr
+    );
+    p.run(&["hash"]).expect(0);
+
+    // `new` lists the file at once as not hashed yet: pending until `hash`.
+    let created = p.run(&["new", "add_tags"]).expect(0);
+    let file = created.stdout.trim().to_owned();
+    p.write(&file, "CREATE TABLE tags (id INTEGER PRIMARY KEY);\n");
+    let pending = p.run(&["check"]).expect(3);
+    assert!(
+        pending.stderr.contains("is not hashed in migrate.sum yet"),
+        "{}",
+        pending.stderr
+    );
+    p.run(&["hash"]).expect(0);
+    p.run(&["check"]).expect(0);
+
+    // A malformed file fails before anything else.
+    p.write("migrations/9_bad.sql", "SELECT 'unterminated;\n");
+    let bad = p.run(&["check"]).expect(1);
+    assert!(
+        bad.stderr.contains("migrations/9_bad.sql:1:8"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn check_round_trips_on_a_scratch_sqlite_database() {
+    // Down files allow reverting 2 only: 1 has none, and nothing older than it can go.
+    let p = Project::new("dialect = \"sqlite\"");
+    p.write(
+        "migrations/1_users.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+    );
+    p.write(
+        "migrations/2_posts.up.sql",
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY);\n",
+    );
+    p.write("migrations/2_posts.down.sql", "DROP TABLE posts;\n");
+    let out = p
+        .run(&["check", "--database-url", &p.sqlite_url()])
+        .expect(0);
+    assert!(
+        out.stderr
+            .contains("applied 2, reverted 1, applied 1 again"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !p.path().join("app.db").exists(),
+        "the named database is not touched"
+    );
+}
+
+#[test]
+fn check_round_trips_on_a_scratch_postgres_database_and_drops_it() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = rt.block_on(pg_database()) else {
+        return;
+    };
+    let p = Project::new("dialect = \"postgres\"");
+    p.write(
+        "migrations/1_users.up.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+    );
+    p.write("migrations/1_users.down.sql", "DROP TABLE users;\n");
+    let out = p.run(&["check", "--database-url", &db.url]).expect(0);
+    assert!(
+        out.stderr
+            .contains("applied 1, reverted 1, applied 1 again"),
+        "{}",
+        out.stderr
+    );
+    let leftovers: i64 = rt.block_on(async {
+        let pool = sqlx::PgPool::connect(&pg_admin_url()).await.unwrap();
+        let n = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_database WHERE datname LIKE 'migrate_check_%'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        n
+    });
+    assert_eq!(leftovers, 0, "the scratch database is dropped");
+
+    // A down file that does not undo its up file fails the round trip.
+    p.write("migrations/1_users.down.sql", "SELECT 1;\n");
+    let broken = p.run(&["check", "--database-url", &db.url]).expect(1);
+    assert!(
+        broken.stderr.contains("already exists"),
+        "{}",
+        broken.stderr
+    );
+}

@@ -1,0 +1,288 @@
+//! `[package.metadata.migrate]` (or `[workspace.metadata.migrate]`) in Cargo.toml: where the
+//! migrations are, their dialect, the history table. Shared by the CLI and the macros, so the
+//! build and the deploy read the same folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::Dialect;
+
+/// The default history table.
+pub const DEFAULT_TABLE: &str = "_migrate_history";
+
+/// One `[package.metadata.migrate.environments.NAME]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    /// A URL, or `env:VAR` to read it from an environment variable.
+    pub url: String,
+    /// Another environment that must have a migration before this one gets it.
+    pub requires: Option<String>,
+}
+
+/// The resolved configuration of one package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageConfig {
+    pub manifest_dir: PathBuf,
+    /// The migrations folder (absolute when the manifest path was).
+    pub dir: PathBuf,
+    pub dialect: Option<Dialect>,
+    pub table: String,
+    pub ignore: Vec<String>,
+    pub environments: BTreeMap<String, Environment>,
+    /// `[…migrate.types]`: SQL type name -> Rust type, for extension types.
+    pub types: BTreeMap<String, String>,
+}
+
+/// A manifest that cannot be read or whose `migrate` table is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct ConfigError {
+    pub path: String,
+    pub message: String,
+}
+
+/// The `migrate` table as written, before the package's and the workspace's are merged.
+#[derive(Debug, Default, Clone)]
+struct Raw {
+    dir: Option<String>,
+    dialect: Option<Dialect>,
+    table: Option<String>,
+    ignore: Option<Vec<String>>,
+    environments: BTreeMap<String, Environment>,
+    types: BTreeMap<String, String>,
+}
+
+impl PackageConfig {
+    /// Reads the configuration of the package (or virtual workspace) at `manifest`.
+    pub fn from_manifest(manifest: &Path) -> Result<PackageConfig, ConfigError> {
+        let manifest_dir = manifest
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let doc = read_toml(manifest)?;
+        let package = section(&doc, "package", manifest)?;
+        // The workspace's table: in this manifest, or in the nearest parent workspace root.
+        let (workspace, workspace_dir) = if doc.contains_key("workspace") {
+            (section(&doc, "workspace", manifest)?, manifest_dir.clone())
+        } else {
+            match find_workspace_root(&manifest_dir) {
+                Some(root) => {
+                    let raw = section(&read_toml(&root)?, "workspace", &root)?;
+                    (
+                        raw,
+                        root.parent()
+                            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+                    )
+                }
+                None => (None, manifest_dir.clone()),
+            }
+        };
+        let p = package.unwrap_or_default();
+        let w = workspace.unwrap_or_default();
+        let dir = match (&p.dir, &w.dir) {
+            (Some(dir), _) => manifest_dir.join(dir),
+            (None, Some(dir)) => workspace_dir.join(dir),
+            (None, None) => manifest_dir.join("migrations"),
+        };
+        let mut environments = w.environments;
+        environments.extend(p.environments);
+        let mut types = w.types;
+        types.extend(p.types);
+        Ok(PackageConfig {
+            manifest_dir,
+            dir,
+            dialect: p.dialect.or(w.dialect),
+            table: p
+                .table
+                .or(w.table)
+                .unwrap_or_else(|| DEFAULT_TABLE.to_owned()),
+            ignore: p.ignore.or(w.ignore).unwrap_or_default(),
+            environments,
+            types,
+        })
+    }
+}
+
+fn read_toml(path: &Path) -> Result<toml::Table, ConfigError> {
+    let error = |message: String| ConfigError {
+        path: path.display().to_string(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| error(format!("cannot read: {e}")))?;
+    text.parse::<toml::Table>()
+        .map_err(|e| error(format!("not valid TOML: {e}")))
+}
+
+/// `[<root>.metadata.migrate]`, checked key by key.
+fn section(doc: &toml::Table, root: &str, manifest: &Path) -> Result<Option<Raw>, ConfigError> {
+    let Some(table) = doc
+        .get(root)
+        .and_then(|v| v.get("metadata"))
+        .and_then(|v| v.get("migrate"))
+    else {
+        return Ok(None);
+    };
+    let at = format!("[{root}.metadata.migrate]");
+    let error = |message: String| ConfigError {
+        path: manifest.display().to_string(),
+        message: format!("{at}: {message}"),
+    };
+    let Some(table) = table.as_table() else {
+        return Err(error("must be a table".into()));
+    };
+    let string = |key: &str, value: &toml::Value| {
+        value
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| error(format!("`{key}` must be a string")))
+    };
+    let mut raw = Raw::default();
+    for (key, value) in table {
+        match key.as_str() {
+            "dir" => raw.dir = Some(string(key, value)?),
+            "table" => raw.table = Some(string(key, value)?),
+            "dialect" => {
+                let name = string(key, value)?;
+                raw.dialect = Some(name.parse().map_err(|e| error(format!("{e}")))?);
+            }
+            "ignore" => {
+                let list = value
+                    .as_array()
+                    .ok_or_else(|| error("`ignore` must be a list of patterns".into()))?;
+                raw.ignore = Some(
+                    list.iter()
+                        .map(|v| string("ignore", v))
+                        .collect::<Result<_, _>>()?,
+                );
+            }
+            "environments" => {
+                let envs = value
+                    .as_table()
+                    .ok_or_else(|| error("`environments` must be a table".into()))?;
+                for (name, env) in envs {
+                    raw.environments
+                        .insert(name.clone(), environment(name, env).map_err(&error)?);
+                }
+            }
+            "types" => {
+                let types = value
+                    .as_table()
+                    .ok_or_else(|| error("`types` must be a table".into()))?;
+                for (sql, rust) in types {
+                    raw.types
+                        .insert(sql.clone(), string(&format!("types.{sql}"), rust)?);
+                }
+            }
+            other => {
+                return Err(error(format!(
+                    "unknown key `{other}` (known: dir, dialect, table, ignore, environments, types)"
+                )));
+            }
+        }
+    }
+    Ok(Some(raw))
+}
+
+fn environment(name: &str, value: &toml::Value) -> Result<Environment, String> {
+    let table = value
+        .as_table()
+        .ok_or_else(|| format!("environments.{name} must be a table"))?;
+    let mut url = None;
+    let mut requires = None;
+    for (key, v) in table {
+        let text = v
+            .as_str()
+            .ok_or_else(|| format!("environments.{name}.{key} must be a string"))?;
+        match key.as_str() {
+            "url" => url = Some(text.to_owned()),
+            "requires" => requires = Some(text.to_owned()),
+            other => {
+                return Err(format!(
+                    "unknown key `{other}` in environments.{name} (known: url, requires)"
+                ));
+            }
+        }
+    }
+    let url =
+        url.ok_or_else(|| format!("environments.{name} needs a `url` (a URL, or \"env:VAR\")"))?;
+    Ok(Environment { url, requires })
+}
+
+/// The nearest Cargo.toml above `dir` with a `[workspace]` table.
+fn find_workspace_root(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .skip(1)
+        .map(|d| d.join("Cargo.toml"))
+        .find(|candidate| {
+            candidate.is_file()
+                && std::fs::read_to_string(candidate)
+                    .ok()
+                    .and_then(|t| t.parse::<toml::Table>().ok())
+                    .is_some_and(|doc| doc.contains_key("workspace"))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn package_keys_win_over_the_workspace() {
+        let ws = tempfile::tempdir().unwrap();
+        write(
+            ws.path(),
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"app\"]\n[workspace.metadata.migrate]\ndir = \"db\"\ndialect = \"postgres\"\ntable = \"ws\"\n[workspace.metadata.migrate.environments.prod]\nurl = \"env:PROD\"\n",
+        );
+        write(
+            ws.path(),
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\n[package.metadata.migrate]\ntable = \"app_history\"\n[package.metadata.migrate.types]\ncitext = \"String\"\n",
+        );
+        let c = PackageConfig::from_manifest(&ws.path().join("app/Cargo.toml")).unwrap();
+        assert_eq!(
+            c.dir,
+            ws.path().join("db"),
+            "the workspace's dir is relative to the workspace"
+        );
+        assert_eq!(c.dialect, Some(Dialect::Postgres));
+        assert_eq!(c.table, "app_history");
+        assert_eq!(c.environments["prod"].url, "env:PROD");
+        assert_eq!(c.types["citext"], "String");
+    }
+
+    #[test]
+    fn defaults_and_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "Cargo.toml", "[package]\nname = \"x\"\n");
+        let c = PackageConfig::from_manifest(&dir.path().join("Cargo.toml")).unwrap();
+        assert_eq!(
+            (c.dir, c.dialect, c.table.as_str()),
+            (dir.path().join("migrations"), None, DEFAULT_TABLE)
+        );
+
+        let bad = |body: &str| {
+            write(
+                dir.path(),
+                "Cargo.toml",
+                &format!("[package]\nname = \"x\"\n[package.metadata.migrate]\n{body}\n"),
+            );
+            PackageConfig::from_manifest(&dir.path().join("Cargo.toml"))
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(bad("dialet = \"sqlite\"").contains("unknown key `dialet`"));
+        assert!(bad("dialect = \"oracle\"").contains("unknown dialect `oracle`"));
+        assert!(bad("dir = 3").contains("`dir` must be a string"));
+        assert!(
+            bad("[package.metadata.migrate.environments.prod]\nrequires = \"staging\"")
+                .contains("needs a `url`")
+        );
+        assert!(bad("dir = ").contains("not valid TOML"));
+    }
+}

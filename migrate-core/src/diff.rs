@@ -1,0 +1,461 @@
+//! Schema vs schema: what differs, column by column. Written once; the differential tests use
+//! it now and `verify` will.
+
+use std::fmt;
+
+use crate::Dialect;
+use crate::schema::{Column, Schema, Table};
+
+/// One difference between the expected schema (the migrations') and the actual one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Difference {
+    MissingTable {
+        table: String,
+    },
+    ExtraTable {
+        table: String,
+    },
+    MissingColumn {
+        table: String,
+        column: String,
+    },
+    ExtraColumn {
+        table: String,
+        column: String,
+    },
+    ColumnOrder {
+        table: String,
+        expected: Vec<String>,
+        actual: Vec<String>,
+    },
+    Type {
+        table: String,
+        column: String,
+        expected: String,
+        actual: String,
+    },
+    Nullability {
+        table: String,
+        column: String,
+        expected_not_null: bool,
+    },
+    Default {
+        table: String,
+        column: String,
+        expected: Option<String>,
+        actual: Option<String>,
+    },
+    PrimaryKey {
+        table: String,
+        expected: Vec<String>,
+        actual: Vec<String>,
+    },
+    MissingEnum {
+        name: String,
+    },
+    ExtraEnum {
+        name: String,
+    },
+    EnumLabels {
+        name: String,
+        expected: Vec<String>,
+        actual: Vec<String>,
+    },
+    MissingIndex {
+        name: String,
+    },
+    ExtraIndex {
+        name: String,
+    },
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Difference::MissingTable { table } => write!(f, "table {table} is missing"),
+            Difference::ExtraTable { table } => {
+                write!(f, "table {table} exists but no migration creates it")
+            }
+            Difference::MissingColumn { table, column } => {
+                write!(f, "column {table}.{column} is missing")
+            }
+            Difference::ExtraColumn { table, column } => {
+                write!(f, "column {table}.{column} exists but no migration adds it")
+            }
+            Difference::ColumnOrder {
+                table,
+                expected,
+                actual,
+            } => {
+                write!(
+                    f,
+                    "table {table} has its columns in another order: expected ({}), found ({})",
+                    expected.join(", "),
+                    actual.join(", ")
+                )
+            }
+            Difference::Type {
+                table,
+                column,
+                expected,
+                actual,
+            } => {
+                write!(
+                    f,
+                    "column {table}.{column} has type {actual}, the migrations give {expected}"
+                )
+            }
+            Difference::Nullability {
+                table,
+                column,
+                expected_not_null,
+            } => {
+                if *expected_not_null {
+                    write!(
+                        f,
+                        "column {table}.{column} allows NULL, the migrations make it NOT NULL"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "column {table}.{column} is NOT NULL, the migrations allow NULL"
+                    )
+                }
+            }
+            Difference::Default {
+                table,
+                column,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "column {table}.{column} has default {}, the migrations give {}",
+                actual.as_deref().unwrap_or("none"),
+                expected.as_deref().unwrap_or("none")
+            ),
+            Difference::PrimaryKey {
+                table,
+                expected,
+                actual,
+            } => {
+                write!(
+                    f,
+                    "table {table} has primary key ({}), the migrations give ({})",
+                    actual.join(", "),
+                    expected.join(", ")
+                )
+            }
+            Difference::MissingEnum { name } => write!(f, "enum type {name} is missing"),
+            Difference::ExtraEnum { name } => {
+                write!(f, "enum type {name} exists but no migration creates it")
+            }
+            Difference::EnumLabels {
+                name,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "enum type {name} has labels ({}), the migrations give ({})",
+                quote_all(actual),
+                quote_all(expected)
+            ),
+            Difference::MissingIndex { name } => write!(f, "index {name} is missing"),
+            Difference::ExtraIndex { name } => {
+                write!(f, "index {name} exists but no migration creates it")
+            }
+        }
+    }
+}
+
+fn quote_all(v: &[String]) -> String {
+    v.iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every difference between `expected` and `actual`.
+pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Difference> {
+    let dialect = expected.dialect;
+    let mut out = Vec::new();
+    for table in &expected.tables {
+        match actual.table(&table.name) {
+            None => out.push(Difference::MissingTable {
+                table: table.name.to_string(),
+            }),
+            Some(found) => diff_table(dialect, table, found, &mut out),
+        }
+    }
+    for table in &actual.tables {
+        if expected.table(&table.name).is_none() {
+            out.push(Difference::ExtraTable {
+                table: table.name.to_string(),
+            });
+        }
+    }
+    for e in &expected.enums {
+        match actual.enum_type(&e.name) {
+            None => out.push(Difference::MissingEnum {
+                name: e.name.to_string(),
+            }),
+            Some(found) => {
+                let labels = |t: &crate::schema::EnumType| {
+                    t.labels.iter().map(|l| l.name.clone()).collect::<Vec<_>>()
+                };
+                if labels(e) != labels(found) {
+                    out.push(Difference::EnumLabels {
+                        name: e.name.to_string(),
+                        expected: labels(e),
+                        actual: labels(found),
+                    });
+                }
+            }
+        }
+    }
+    for e in &actual.enums {
+        if expected.enum_type(&e.name).is_none() {
+            out.push(Difference::ExtraEnum {
+                name: e.name.to_string(),
+            });
+        }
+    }
+    for index in &expected.indexes {
+        if !actual
+            .indexes
+            .iter()
+            .any(|i| expected.same_name(&i.name, &index.name))
+        {
+            out.push(Difference::MissingIndex {
+                name: index.name.to_string(),
+            });
+        }
+    }
+    for index in &actual.indexes {
+        if !expected
+            .indexes
+            .iter()
+            .any(|i| expected.same_name(&i.name, &index.name))
+        {
+            out.push(Difference::ExtraIndex {
+                name: index.name.to_string(),
+            });
+        }
+    }
+    out
+}
+
+fn diff_table(dialect: Dialect, expected: &Table, actual: &Table, out: &mut Vec<Difference>) {
+    let table = expected.name.to_string();
+    for column in &expected.columns {
+        match actual.column(dialect, &column.name) {
+            None => out.push(Difference::MissingColumn {
+                table: table.clone(),
+                column: column.name.clone(),
+            }),
+            Some(found) => diff_column(dialect, &table, column, found, out),
+        }
+    }
+    for column in &actual.columns {
+        if expected.column(dialect, &column.name).is_none() {
+            out.push(Difference::ExtraColumn {
+                table: table.clone(),
+                column: column.name.clone(),
+            });
+        }
+    }
+    let order = |t: &Table, other: &Table| -> Vec<String> {
+        t.columns
+            .iter()
+            .filter(|c| other.column(dialect, &c.name).is_some())
+            .map(|c| c.name.to_lowercase())
+            .collect()
+    };
+    let (e, a) = (order(expected, actual), order(actual, expected));
+    if e != a {
+        out.push(Difference::ColumnOrder {
+            table: table.clone(),
+            expected: e,
+            actual: a,
+        });
+    }
+    let lower = |v: &[String]| {
+        v.iter()
+            .map(|s| {
+                if dialect == Dialect::Postgres {
+                    s.clone()
+                } else {
+                    s.to_lowercase()
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    if lower(&expected.primary_key) != lower(&actual.primary_key) {
+        out.push(Difference::PrimaryKey {
+            table,
+            expected: expected.primary_key.clone(),
+            actual: actual.primary_key.clone(),
+        });
+    }
+}
+
+fn diff_column(
+    dialect: Dialect,
+    table: &str,
+    expected: &Column,
+    actual: &Column,
+    out: &mut Vec<Difference>,
+) {
+    let column = expected.name.clone();
+    if !same_type(dialect, &expected.sql_type, &actual.sql_type) {
+        out.push(Difference::Type {
+            table: table.to_owned(),
+            column: column.clone(),
+            expected: expected.sql_type.clone(),
+            actual: actual.sql_type.clone(),
+        });
+    }
+    if expected.not_null != actual.not_null {
+        out.push(Difference::Nullability {
+            table: table.to_owned(),
+            column: column.clone(),
+            expected_not_null: expected.not_null,
+        });
+    }
+    let (e, a) = (
+        expected.default.as_deref().map(normalize_default),
+        actual.default.as_deref().map(normalize_default),
+    );
+    if e != a && !(expected.identity && actual.identity) {
+        out.push(Difference::Default {
+            table: table.to_owned(),
+            column,
+            expected: expected.default.clone(),
+            actual: actual.default.clone(),
+        });
+    }
+}
+
+/// PostgreSQL types compare exactly (both are `format_type()` spellings); SQLite declared
+/// types compare ignoring case and spaces.
+pub fn same_type(dialect: Dialect, a: &str, b: &str) -> bool {
+    match dialect {
+        Dialect::Postgres => a == b,
+        _ => {
+            let squash = |s: &str| {
+                s.chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_ascii_uppercase()
+            };
+            squash(a) == squash(b)
+        }
+    }
+}
+
+/// A default expression in a form that compares equal across spellings: casts (`::text`)
+/// dropped, keywords lower-cased, spaces outside quotes removed, outer parentheses removed,
+/// quoted numbers unquoted. `'a'::text` and `'a'` are equal; so are `(0)` and `'0'::integer`.
+pub fn normalize_default(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                out.push('\'');
+                while let Some(q) = chars.next() {
+                    out.push(q);
+                    if q == '\'' {
+                        if chars.peek() == Some(&'\'') {
+                            out.push(chars.next().unwrap_or('\''));
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            ':' if chars.peek() == Some(&':') => {
+                chars.next();
+                // Skip the type name: words, spaces, dots, quotes, brackets and a modifier.
+                let mut depth = 0usize;
+                while let Some(&t) = chars.peek() {
+                    let part_of_type = t.is_alphanumeric()
+                        || matches!(t, '_' | '.' | '"' | '[' | ']' | ' ')
+                        || (t == '(' && {
+                            depth += 1;
+                            true
+                        })
+                        || (t == ')' && depth > 0 && {
+                            depth -= 1;
+                            true
+                        });
+                    if !part_of_type {
+                        break;
+                    }
+                    chars.next();
+                }
+            }
+            c if c.is_whitespace() => {}
+            c => out.push(c.to_ascii_lowercase()),
+        }
+    }
+    let mut s = out;
+    while s.starts_with('(') && s.ends_with(')') && balanced(&s[1..s.len() - 1]) {
+        s = s[1..s.len() - 1].to_owned();
+    }
+    if s.len() >= 2
+        && s.starts_with('\'')
+        && s.ends_with('\'')
+        && s[1..s.len() - 1].parse::<f64>().is_ok()
+    {
+        s = s[1..s.len() - 1].to_owned();
+    }
+    s
+}
+
+fn balanced(s: &str) -> bool {
+    let mut depth = 0i32;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_compare_across_spellings() {
+        let n = normalize_default;
+        assert_eq!(n("'a'::text"), n("'a'"));
+        assert_eq!(n("'todo'::task_status"), n("'todo'"));
+        assert_eq!(n("'x'::character varying"), n("'x'"));
+        assert_eq!(
+            n("nextval('users_id_seq'::regclass)"),
+            "nextval('users_id_seq')"
+        );
+        assert_eq!(n("(0)"), n("'0'::integer"));
+        assert_eq!(n("'-1'::integer"), n("-1"));
+        assert_eq!(n("FALSE"), n("false"));
+        assert_eq!(n("(strftime('%s','now'))"), n("strftime('%s', 'now')"));
+        assert_eq!(n("'{}'::jsonb"), n("'{}'"));
+        assert_ne!(n("'A'"), n("'a'"), "quoted text keeps its case");
+        assert_eq!(n("'It''s'::text"), "'it''s'".replace("it", "It"));
+    }
+
+    #[test]
+    fn sqlite_types_ignore_case_and_spaces() {
+        assert!(same_type(Dialect::Sqlite, "varchar( 20 )", "VARCHAR(20)"));
+        assert!(!same_type(Dialect::Postgres, "integer", "bigint"));
+    }
+}

@@ -1,0 +1,238 @@
+//! The schema model: what the migrations produce (replay) and what a live database has
+//! (introspection), in one shape so the two compare field by field.
+
+use crate::Dialect;
+
+/// Where a table, column or enum label was last defined: the migration file and line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub path: String,
+    pub line: usize,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.path, self.line)
+    }
+}
+
+/// A schema-qualified name. SQLite has no schemas (`schema` is `None`); PostgreSQL names
+/// default to `public`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Name {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+impl Name {
+    pub fn new(schema: Option<&str>, name: &str) -> Name {
+        Name {
+            schema: schema.map(str::to_owned),
+            name: name.to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.schema {
+            Some(schema) if schema != "public" => write!(f, "{schema}.{}", self.name),
+            _ => f.write_str(&self.name),
+        }
+    }
+}
+
+/// The whole schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schema {
+    pub dialect: Dialect,
+    /// PostgreSQL namespaces created by the migrations (besides `public`).
+    pub schemas: Vec<String>,
+    pub tables: Vec<Table>,
+    pub enums: Vec<EnumType>,
+    pub domains: Vec<Domain>,
+    pub views: Vec<View>,
+    pub indexes: Vec<Index>,
+    pub extensions: Vec<String>,
+    /// Tables dropped or renamed, newest last: messages say where a missing table went.
+    pub dropped: Vec<Dropped>,
+}
+
+/// A table that an earlier migration dropped or renamed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    pub name: Name,
+    /// `dropped`, or `renamed to x`.
+    pub how: String,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub name: Name,
+    pub columns: Vec<Column>,
+    pub primary_key: Vec<String>,
+    pub uniques: Vec<Vec<String>>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub checks: Vec<Check>,
+    /// SQLite `STRICT` tables store exactly their declared types.
+    pub strict: bool,
+    pub without_rowid: bool,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub name: String,
+    /// As the database names it: PostgreSQL's `format_type()` (`integer`,
+    /// `character varying(320)`, `text[]`); SQLite's declared type (upper-cased).
+    pub sql_type: String,
+    /// Declared `NOT NULL` (or implied by a PostgreSQL primary key, serial or identity).
+    pub not_null: bool,
+    /// The default as SQL text, as written.
+    pub default: Option<String>,
+    pub identity: bool,
+    pub generated: bool,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub columns: Vec<String>,
+    pub foreign_table: Name,
+    pub referred_columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub name: Option<String>,
+    pub expr: String,
+    /// `col IN ('a', 'b')`: the column and its allowed text values (a text enum).
+    pub in_list: Option<(String, Vec<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumType {
+    pub name: Name,
+    pub labels: Vec<Label>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub name: String,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Domain {
+    pub name: Name,
+    pub base_type: String,
+    pub not_null: bool,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    pub name: Name,
+    /// The view's columns where they can be derived from its query.
+    pub columns: Option<Vec<Column>>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    pub name: Name,
+    pub table: Name,
+    pub columns: Vec<String>,
+    pub unique: bool,
+}
+
+impl Schema {
+    pub fn new(dialect: Dialect) -> Schema {
+        Schema {
+            dialect,
+            schemas: Vec::new(),
+            tables: Vec::new(),
+            enums: Vec::new(),
+            domains: Vec::new(),
+            views: Vec::new(),
+            indexes: Vec::new(),
+            extensions: Vec::new(),
+            dropped: Vec::new(),
+        }
+    }
+
+    /// Whether two identifiers name the same thing: exact on PostgreSQL (names are stored
+    /// folded), case-insensitive on SQLite.
+    pub fn same(&self, a: &str, b: &str) -> bool {
+        match self.dialect {
+            Dialect::Sqlite | Dialect::Mysql => a.eq_ignore_ascii_case(b),
+            _ => a == b,
+        }
+    }
+
+    pub fn same_name(&self, a: &Name, b: &Name) -> bool {
+        self.same(&a.name, &b.name)
+            && match (&a.schema, &b.schema) {
+                (Some(x), Some(y)) => self.same(x, y),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+
+    pub fn table(&self, name: &Name) -> Option<&Table> {
+        self.tables.iter().find(|t| self.same_name(&t.name, name))
+    }
+
+    pub fn table_mut(&mut self, name: &Name) -> Option<&mut Table> {
+        let i = self
+            .tables
+            .iter()
+            .position(|t| self.same_name(&t.name, name))?;
+        self.tables.get_mut(i)
+    }
+
+    pub fn enum_type(&self, name: &Name) -> Option<&EnumType> {
+        self.enums.iter().find(|e| self.same_name(&e.name, name))
+    }
+
+    pub fn view(&self, name: &Name) -> Option<&View> {
+        self.views.iter().find(|v| self.same_name(&v.name, name))
+    }
+
+    pub fn domain(&self, name: &Name) -> Option<&Domain> {
+        self.domains.iter().find(|d| self.same_name(&d.name, name))
+    }
+}
+
+impl Table {
+    pub fn column(&self, dialect: Dialect, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| same(dialect, &c.name, name))
+    }
+
+    /// Whether reading the column can return NULL. SQLite's `INTEGER PRIMARY KEY` (the rowid)
+    /// never does though it is not declared NOT NULL; its other PRIMARY KEY columns may hold
+    /// NULL unless NOT NULL, STRICT or WITHOUT ROWID.
+    pub fn nullable(&self, dialect: Dialect, column: &Column) -> bool {
+        if column.not_null {
+            return false;
+        }
+        if dialect == Dialect::Sqlite
+            && self.primary_key.len() == 1
+            && same(dialect, &self.primary_key[0], &column.name)
+        {
+            let rowid_alias =
+                column.sql_type.eq_ignore_ascii_case("INTEGER") && !self.without_rowid;
+            return !(rowid_alias || self.strict || self.without_rowid);
+        }
+        true
+    }
+}
+
+fn same(dialect: Dialect, a: &str, b: &str) -> bool {
+    match dialect {
+        Dialect::Sqlite | Dialect::Mysql => a.eq_ignore_ascii_case(b),
+        _ => a == b,
+    }
+}

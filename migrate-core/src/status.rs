@@ -1,0 +1,317 @@
+//! Migration states and deploy plans: files + history rows -> what is applied, pending or
+//! wrong. Pure, so the CLI, the runtime and the tests share one definition.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::{Checksum, Migration};
+
+/// One row of the history table, as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedRow {
+    pub version: i64,
+    pub name: String,
+    /// Hex SHA-256 (see [`Checksum`]).
+    pub checksum: String,
+    /// RFC 3339 UTC time.
+    pub applied_at: String,
+    pub execution_ms: i64,
+    pub success: bool,
+    pub error: Option<String>,
+    pub applied_by: String,
+    pub backup: Option<String>,
+}
+
+/// The state of one migration: exactly one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MigrationState {
+    /// Recorded as applied, and the file still has the recorded checksum.
+    Applied,
+    /// Not applied, newer than every applied migration.
+    Pending,
+    /// Applied, but the file's checksum differs from the recorded one.
+    Changed,
+    /// Applied, but its file is gone.
+    Missing,
+    /// Not applied, but older than an applied migration.
+    OutOfOrder,
+    /// A no-transaction migration that failed part-way.
+    Failed,
+}
+
+impl MigrationState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MigrationState::Applied => "applied",
+            MigrationState::Pending => "pending",
+            MigrationState::Changed => "changed",
+            MigrationState::Missing => "missing",
+            MigrationState::OutOfOrder => "out-of-order",
+            MigrationState::Failed => "failed",
+        }
+    }
+
+    /// Whether the state is a problem with the history (exit code 4).
+    pub fn is_problem(self) -> bool {
+        matches!(
+            self,
+            MigrationState::Changed | MigrationState::Missing | MigrationState::Failed
+        )
+    }
+}
+
+impl fmt::Display for MigrationState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One line of `status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusEntry {
+    pub version: i64,
+    pub name: String,
+    pub state: MigrationState,
+    /// The file, when it exists.
+    pub path: Option<String>,
+    pub file_checksum: Option<Checksum>,
+    /// The history row, when there is one.
+    pub row: Option<AppliedRow>,
+}
+
+/// Every migration known to the files or the history, ordered by version.
+pub fn status(migrations: &[Migration], rows: &[AppliedRow]) -> Vec<StatusEntry> {
+    let files: BTreeMap<i64, &Migration> = migrations.iter().map(|m| (m.version, m)).collect();
+    let rows: BTreeMap<i64, &AppliedRow> = rows.iter().map(|r| (r.version, r)).collect();
+    let newest_applied = rows.values().filter(|r| r.success).map(|r| r.version).max();
+    let versions: BTreeSet<i64> = files.keys().chain(rows.keys()).copied().collect();
+    versions
+        .into_iter()
+        .map(|version| {
+            let file = files.get(&version).copied();
+            let row = rows.get(&version).copied();
+            let state = match (file, row) {
+                (_, Some(row)) if !row.success => MigrationState::Failed,
+                (None, Some(_)) => MigrationState::Missing,
+                (Some(file), Some(row)) => {
+                    if file
+                        .checksum()
+                        .to_hex()
+                        .eq_ignore_ascii_case(row.checksum.trim())
+                    {
+                        MigrationState::Applied
+                    } else {
+                        MigrationState::Changed
+                    }
+                }
+                (Some(_), None) if newest_applied.is_some_and(|n| version < n) => {
+                    MigrationState::OutOfOrder
+                }
+                (Some(_), None) => MigrationState::Pending,
+                (None, None) => unreachable!("version comes from files or rows"),
+            };
+            StatusEntry {
+                version,
+                name: file.map_or_else(
+                    || row.map(|r| r.name.clone()).unwrap_or_default(),
+                    |f| f.name.to_string(),
+                ),
+                state,
+                path: file.map(|f| f.up.path.to_string()),
+                file_checksum: file.map(Migration::checksum),
+                row: row.cloned(),
+            }
+        })
+        .collect()
+}
+
+/// Why a deploy (or revert) refuses to run anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryProblems(pub Vec<StatusEntry>);
+
+impl fmt::Display for HistoryProblems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            let v = e.version;
+            let path = e.path.as_deref().unwrap_or("(no file)");
+            match e.state {
+                MigrationState::Changed => write!(
+                    f,
+                    "migration {v} ({name}) was changed after it was applied: {path} has checksum {file}, the database recorded {recorded}.\n  \
+                     Restore the file (see `git log -p -- {path}`), or, if the edit was reviewed and the database already matches it, accept it with `cargo migrate resolve --checksum {v}`",
+                    name = e.name,
+                    file = e.file_checksum.map(|c| c.to_hex()).unwrap_or_default(),
+                    recorded = e.row.as_ref().map(|r| r.checksum.as_str()).unwrap_or(""),
+                )?,
+                MigrationState::Missing => write!(
+                    f,
+                    "migration {v} ({name}) is recorded as applied but its file is gone.\n  \
+                     Restore the file from version control, or, if it was removed on purpose, forget it with `cargo migrate resolve --rolled-back {v}` (this runs no SQL)",
+                    name = e.name,
+                )?,
+                MigrationState::Failed => write!(
+                    f,
+                    "migration {v} ({name}) failed part-way and needs a manual fix: {error}.\n  \
+                     Finish or undo its statements by hand, then record the outcome with `cargo migrate resolve --applied {v}` or `cargo migrate resolve --rolled-back {v}`",
+                    name = e.name,
+                    error = e
+                        .row
+                        .as_ref()
+                        .and_then(|r| r.error.as_deref())
+                        .unwrap_or("no error recorded"),
+                )?,
+                MigrationState::OutOfOrder => write!(
+                    f,
+                    "migration {v} ({name}, {path}) is older than migrations already applied.\n  \
+                     Give it a newer version (rename the file), or apply it anyway with `--allow-out-of-order`",
+                    name = e.name,
+                )?,
+                MigrationState::Applied | MigrationState::Pending => {
+                    write!(f, "migration {v}: {}", e.state)?
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for HistoryProblems {}
+
+/// The versions a deploy applies, in order: pending (and, when allowed, out-of-order)
+/// migrations up to and including `to`. Refuses on any history problem.
+pub fn plan_deploy(
+    entries: &[StatusEntry],
+    to: Option<i64>,
+    allow_out_of_order: bool,
+) -> Result<Vec<i64>, HistoryProblems> {
+    let problems: Vec<StatusEntry> = entries
+        .iter()
+        .filter(|e| {
+            e.state.is_problem() || (e.state == MigrationState::OutOfOrder && !allow_out_of_order)
+        })
+        .cloned()
+        .collect();
+    if !problems.is_empty() {
+        return Err(HistoryProblems(problems));
+    }
+    Ok(entries
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.state,
+                MigrationState::Pending | MigrationState::OutOfOrder
+            )
+        })
+        .filter(|e| to.is_none_or(|to| e.version <= to))
+        .map(|e| e.version)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Dialect, Script};
+
+    fn file(version: i64, sql: &str) -> Migration {
+        let up = Script::parse(
+            format!("m/{version}_m.sql"),
+            sql.to_owned(),
+            Dialect::Sqlite,
+            false,
+        )
+        .unwrap();
+        Migration {
+            version,
+            name: "m".into(),
+            up,
+            down: None,
+        }
+    }
+
+    fn row(version: i64, sql: &str, success: bool) -> AppliedRow {
+        AppliedRow {
+            version,
+            name: "m".into(),
+            checksum: Checksum::of(sql).to_hex(),
+            applied_at: "2026-01-01T00:00:00Z".into(),
+            execution_ms: 3,
+            success,
+            error: (!success).then(|| "boom".into()),
+            applied_by: "test".into(),
+            backup: None,
+        }
+    }
+
+    fn states(files: &[Migration], rows: &[AppliedRow]) -> Vec<(i64, MigrationState)> {
+        status(files, rows)
+            .into_iter()
+            .map(|e| (e.version, e.state))
+            .collect()
+    }
+
+    #[test]
+    fn every_state() {
+        use MigrationState::*;
+        let files = [
+            file(1, "SELECT 1;"),
+            file(2, "SELECT 2;"),
+            file(3, "SELECT 3;"),
+            file(5, "SELECT 5;"),
+            file(6, "SELECT 6;"),
+            file(7, "SELECT 7;"),
+        ];
+        let rows = [
+            row(1, "SELECT 1;", true),
+            row(2, "SELECT 2; -- edited", true),
+            row(4, "x", true),
+            row(6, "SELECT 6;", true),
+            row(7, "SELECT 7;", false),
+        ];
+        assert_eq!(
+            states(&files, &rows),
+            vec![
+                (1, Applied),
+                (2, Changed),
+                (3, OutOfOrder),
+                (4, Missing),
+                (5, OutOfOrder),
+                (6, Applied),
+                (7, Failed)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failed_row_does_not_make_older_files_out_of_order() {
+        use MigrationState::*;
+        let files = [file(1, "SELECT 1;"), file(2, "SELECT 2;")];
+        assert_eq!(
+            states(&files, &[row(2, "SELECT 2;", false)]),
+            vec![(1, Pending), (2, Failed)]
+        );
+    }
+
+    #[test]
+    fn plans() {
+        let files = [
+            file(1, "SELECT 1;"),
+            file(2, "SELECT 2;"),
+            file(3, "SELECT 3;"),
+        ];
+        let fresh = status(&files, &[]);
+        assert_eq!(plan_deploy(&fresh, None, false).unwrap(), vec![1, 2, 3]);
+        assert_eq!(plan_deploy(&fresh, Some(2), false).unwrap(), vec![1, 2]);
+        let gap = status(&files, &[row(2, "SELECT 2;", true)]);
+        let refused = plan_deploy(&gap, None, false).unwrap_err();
+        assert_eq!(refused.0.len(), 1);
+        assert!(refused.to_string().contains("--allow-out-of-order"));
+        assert_eq!(plan_deploy(&gap, None, true).unwrap(), vec![1, 3]);
+        let changed = status(&files, &[row(1, "SELECT 0;", true)]);
+        let msg = plan_deploy(&changed, None, true).unwrap_err().to_string();
+        assert!(msg.contains("resolve --checksum 1"), "{msg}");
+        assert!(msg.contains(&Checksum::of("SELECT 1;").to_hex()), "{msg}");
+    }
+}

@@ -1,0 +1,230 @@
+//! A connection chosen by URL at run time, for the CLI (applications pass their own pool).
+
+use std::time::{Duration, Instant};
+
+use migrate_core::adopt::{ForeignRow, Tool};
+use migrate_core::{AppliedRow, Dialect};
+
+use super::{DbError, Driver, LockKey, NewRow, TableName};
+use crate::url::{redact_url, scrub};
+use crate::{Event, MigrateError};
+
+/// Timeouts of connecting and of waiting for the deploy lock.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// How long to keep retrying a server that does not answer.
+    pub connect_timeout: Duration,
+    /// How long to wait for another deployer's lock (SQLite: its busy timeout).
+    pub lock_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            connect_timeout: Duration::from_secs(10),
+            lock_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A PostgreSQL or SQLite connection, picked from the URL's scheme.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum AnyConnection {
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::PgConnection),
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::SqliteConnection),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $c:ident => $e:expr) => {
+        match $self {
+            #[cfg(feature = "postgres")]
+            AnyConnection::Postgres($c) => $e,
+            #[cfg(feature = "sqlite")]
+            AnyConnection::Sqlite($c) => $e,
+        }
+    };
+}
+
+impl AnyConnection {
+    /// Connects, retrying briefly while the server does not answer. SQLite files are created
+    /// when missing. Errors never contain the URL's password.
+    pub async fn connect(
+        url: &str,
+        options: &ConnectOptions,
+    ) -> Result<AnyConnection, MigrateError> {
+        let fail = |message: String, hint: &str| MigrateError::Connect {
+            url: redact_url(url),
+            message: scrub(&message, url),
+            hint: hint.to_owned(),
+        };
+        let dialect = Dialect::from_url(url).ok_or_else(|| MigrateError::Unsupported {
+            url: redact_url(url),
+            reason: "expected a `postgres://…` or `sqlite:…` URL".into(),
+        })?;
+        let started = Instant::now();
+        let mut delay = Duration::from_millis(100);
+        loop {
+            let remaining = options.connect_timeout.saturating_sub(started.elapsed());
+            let attempt = tokio::time::timeout(
+                remaining.max(Duration::from_millis(100)),
+                connect_once(dialect, url, options),
+            );
+            let error = match attempt.await {
+                Ok(Ok(conn)) => return Ok(conn),
+                Ok(Err(Attempt::Fatal(e))) => {
+                    return Err(fail(
+                        e,
+                        "check the URL, the credentials and that the database exists",
+                    ));
+                }
+                Ok(Err(Attempt::Unsupported(reason))) => {
+                    return Err(MigrateError::Unsupported {
+                        url: redact_url(url),
+                        reason,
+                    });
+                }
+                Ok(Err(Attempt::Retry(e))) => e,
+                Err(_) => "the server did not answer".to_owned(),
+            };
+            if started.elapsed() + delay >= options.connect_timeout {
+                let hint = format!(
+                    "gave up after {:.1}s: is the server running and reachable? (raise --connect-timeout to wait longer)",
+                    started.elapsed().as_secs_f64()
+                );
+                return Err(fail(error, &hint));
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(1));
+        }
+    }
+
+    /// Closes the connection politely (ends the session, releasing any lock).
+    pub async fn close(self) {
+        use sqlx::Connection;
+        let _ = dispatch!(self, c => c.close().await);
+    }
+}
+
+enum Attempt {
+    Retry(String),
+    Fatal(String),
+    Unsupported(String),
+}
+
+fn classify(e: sqlx::Error) -> Attempt {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Protocol(_) => {
+            Attempt::Retry(e.to_string())
+        }
+        // The server is starting up or out of connections: worth another try.
+        sqlx::Error::Database(ref db)
+            if matches!(db.code().as_deref(), Some("57P03" | "53300")) =>
+        {
+            Attempt::Retry(e.to_string())
+        }
+        _ => Attempt::Fatal(e.to_string()),
+    }
+}
+
+async fn connect_once(
+    dialect: Dialect,
+    url: &str,
+    options: &ConnectOptions,
+) -> Result<AnyConnection, Attempt> {
+    use sqlx::ConnectOptions as _;
+    #[cfg(not(feature = "sqlite"))]
+    let _ = options;
+    match dialect {
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => {
+            let opts: sqlx::postgres::PgConnectOptions = url
+                .parse()
+                .map_err(|e: sqlx::Error| Attempt::Fatal(e.to_string()))?;
+            let mut conn = opts.connect().await.map_err(classify)?;
+            // End the session promptly when the deployer dies mid-statement (PostgreSQL 14+);
+            // older servers reject the setting, which is harmless.
+            let _ = Driver::execute(&mut conn, "SET client_connection_check_interval = 1000").await;
+            Ok(AnyConnection::Postgres(conn))
+        }
+        #[cfg(feature = "sqlite")]
+        Dialect::Sqlite => {
+            let opts: sqlx::sqlite::SqliteConnectOptions = url
+                .parse()
+                .map_err(|e: sqlx::Error| Attempt::Fatal(e.to_string()))?;
+            let conn = opts
+                .create_if_missing(true)
+                .busy_timeout(options.lock_timeout)
+                .connect()
+                .await
+                .map_err(classify)?;
+            Ok(AnyConnection::Sqlite(conn))
+        }
+        other => Err(Attempt::Unsupported(format!(
+            "{other} is not supported by this build of cargo-migrate yet"
+        ))),
+    }
+}
+
+impl Driver for AnyConnection {
+    fn dialect(&self) -> Dialect {
+        dispatch!(self, c => c.dialect())
+    }
+    async fn execute(&mut self, sql: &str) -> Result<(), DbError> {
+        dispatch!(self, c => c.execute(sql).await)
+    }
+    fn begin_sql(&self) -> &'static str {
+        dispatch!(self, c => c.begin_sql())
+    }
+    fn transactional_ddl(&self) -> bool {
+        dispatch!(self, c => c.transactional_ddl())
+    }
+    fn recheck_in_transaction(&self) -> bool {
+        dispatch!(self, c => c.recheck_in_transaction())
+    }
+    async fn history_exists(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
+        dispatch!(self, c => c.history_exists(table).await)
+    }
+    async fn create_history(&mut self, table: &TableName) -> Result<(), sqlx::Error> {
+        dispatch!(self, c => c.create_history(table).await)
+    }
+    async fn read_history(&mut self, table: &TableName) -> Result<Vec<AppliedRow>, sqlx::Error> {
+        dispatch!(self, c => c.read_history(table).await)
+    }
+    async fn is_recorded(&mut self, table: &TableName, version: i64) -> Result<bool, sqlx::Error> {
+        dispatch!(self, c => c.is_recorded(table, version).await)
+    }
+    async fn insert_row(&mut self, table: &TableName, row: &NewRow<'_>) -> Result<(), sqlx::Error> {
+        dispatch!(self, c => c.insert_row(table, row).await)
+    }
+    async fn delete_row(&mut self, table: &TableName, version: i64) -> Result<(), sqlx::Error> {
+        dispatch!(self, c => c.delete_row(table, version).await)
+    }
+    async fn set_checksum(
+        &mut self,
+        table: &TableName,
+        version: i64,
+        checksum: &str,
+    ) -> Result<(), sqlx::Error> {
+        dispatch!(self, c => c.set_checksum(table, version, checksum).await)
+    }
+    async fn lock(
+        &mut self,
+        table: &TableName,
+        timeout: Duration,
+        observer: &(dyn Fn(&Event<'_>) + Sync),
+    ) -> Result<LockKey, MigrateError> {
+        dispatch!(self, c => c.lock(table, timeout, observer).await)
+    }
+    async fn unlock(&mut self, key: LockKey) -> Result<(), sqlx::Error> {
+        dispatch!(self, c => c.unlock(key).await)
+    }
+    async fn read_foreign(&mut self, tool: Tool) -> Result<Vec<ForeignRow>, sqlx::Error> {
+        dispatch!(self, c => c.read_foreign(tool).await)
+    }
+    async fn drop_everything(&mut self) -> Result<(), sqlx::Error> {
+        dispatch!(self, c => c.drop_everything().await)
+    }
+}

@@ -1,0 +1,179 @@
+//! The few database operations the apply loop needs, one implementation per backend.
+//!
+//! Everything else (planning, ordering, checks, history rules) is written once, in
+//! [`crate::migrator`], over this trait.
+
+mod any;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+use std::time::Duration;
+
+use migrate_core::adopt::{ForeignRow, Tool};
+use migrate_core::{AppliedRow, Dialect};
+
+use crate::{Event, MigrateError};
+
+pub use any::{AnyConnection, ConnectOptions};
+
+/// A database error of a migration statement: the server's message and, when it gives one,
+/// the character position in the statement (1-based).
+#[derive(Debug, Clone)]
+pub struct DbError {
+    pub message: String,
+    pub position: Option<usize>,
+}
+
+/// A held deploy lock, handed back to [`Driver::unlock`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockKey(pub i64);
+
+/// A history row to write.
+#[derive(Debug, Clone)]
+pub struct NewRow<'a> {
+    pub version: i64,
+    pub name: &'a str,
+    pub checksum: &'a str,
+    pub execution_ms: i64,
+    pub success: bool,
+    pub error: Option<String>,
+    pub applied_by: &'a str,
+    pub backup: Option<&'a str>,
+}
+
+/// A history table's name, optionally schema-qualified (`ops.migrations`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableName {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+impl TableName {
+    pub fn parse(s: &str) -> TableName {
+        match s.split_once('.') {
+            Some((schema, name)) => TableName {
+                schema: Some(schema.to_owned()),
+                name: name.to_owned(),
+            },
+            None => TableName {
+                schema: None,
+                name: s.to_owned(),
+            },
+        }
+    }
+
+    /// The name quoted as an SQL identifier (every `"` doubled), safe in any statement.
+    pub fn quoted(&self) -> String {
+        match &self.schema {
+            Some(schema) => format!("{}.{}", quote_ident(schema), quote_ident(&self.name)),
+            None => quote_ident(&self.name),
+        }
+    }
+
+    pub fn display(&self) -> String {
+        match &self.schema {
+            Some(schema) => format!("{schema}.{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// Quotes an SQL identifier: `a"b` -> `"a""b"`.
+pub fn quote_ident(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+/// One connection that migrations run on. Implemented for `PgConnection`, `SqliteConnection`
+/// and [`AnyConnection`]; not meant to be implemented outside this crate.
+#[doc(hidden)]
+#[allow(async_fn_in_trait)]
+pub trait Driver: Send {
+    fn dialect(&self) -> Dialect;
+
+    /// Runs one statement without a prepared statement (simple protocol).
+    async fn execute(&mut self, sql: &str) -> Result<(), DbError>;
+
+    /// Starts the transaction a migration runs in.
+    fn begin_sql(&self) -> &'static str {
+        "BEGIN"
+    }
+
+    /// Whether DDL can be rolled back, so a migration and its history row can share one
+    /// transaction. MySQL/MariaDB commit DDL implicitly: there each migration runs statement
+    /// by statement and its row is written after it, like a no-transaction migration.
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    /// Whether other deployers may race us per migration (no session lock), so the history
+    /// must be re-read inside each migration's transaction.
+    fn recheck_in_transaction(&self) -> bool {
+        false
+    }
+
+    async fn history_exists(&mut self, table: &TableName) -> Result<bool, sqlx::Error>;
+    async fn create_history(&mut self, table: &TableName) -> Result<(), sqlx::Error>;
+    async fn read_history(&mut self, table: &TableName) -> Result<Vec<AppliedRow>, sqlx::Error>;
+    async fn is_recorded(&mut self, table: &TableName, version: i64) -> Result<bool, sqlx::Error>;
+    async fn insert_row(&mut self, table: &TableName, row: &NewRow<'_>) -> Result<(), sqlx::Error>;
+    async fn delete_row(&mut self, table: &TableName, version: i64) -> Result<(), sqlx::Error>;
+    async fn set_checksum(
+        &mut self,
+        table: &TableName,
+        version: i64,
+        checksum: &str,
+    ) -> Result<(), sqlx::Error>;
+
+    /// Takes the deploy lock, waiting up to `timeout`.
+    async fn lock(
+        &mut self,
+        table: &TableName,
+        timeout: Duration,
+        observer: &(dyn Fn(&Event<'_>) + Sync),
+    ) -> Result<LockKey, MigrateError>;
+    async fn unlock(&mut self, key: LockKey) -> Result<(), sqlx::Error>;
+
+    /// Reads another tool's history table ([`Tool::select_sql`]).
+    async fn read_foreign(&mut self, tool: Tool) -> Result<Vec<ForeignRow>, sqlx::Error>;
+
+    /// Drops every object of the database (development `reset`).
+    async fn drop_everything(&mut self) -> Result<(), sqlx::Error>;
+}
+
+/// Maps a sqlx error of a statement into a [`DbError`].
+pub(crate) fn db_error(e: sqlx::Error) -> DbError {
+    match &e {
+        sqlx::Error::Database(db) => {
+            #[cfg(feature = "postgres")]
+            if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                let position = match pg.position() {
+                    Some(sqlx::postgres::PgErrorPosition::Original(p)) => Some(p),
+                    _ => None,
+                };
+                let mut message = pg.message().to_owned();
+                if let Some(detail) = pg.detail() {
+                    message.push_str(&format!(" ({detail})"));
+                }
+                return DbError {
+                    message: format!("{message} [SQLSTATE {}]", pg.code()),
+                    position,
+                };
+            }
+            DbError {
+                message: db.message().to_owned(),
+                position: None,
+            }
+        }
+        _ => DbError {
+            message: e.to_string(),
+            position: None,
+        },
+    }
+}
+
+/// The text of the `applied_by` column: this tool and its version.
+pub fn applied_by(how: &str) -> String {
+    format!("cargo-migrate {} ({how})", env!("CARGO_PKG_VERSION"))
+}

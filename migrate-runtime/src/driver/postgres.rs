@@ -1,0 +1,258 @@
+//! PostgreSQL: a session advisory lock held on the connection that applies the migrations.
+
+use std::time::{Duration, Instant};
+
+use migrate_core::adopt::{ForeignRow, Tool};
+use migrate_core::{AppliedRow, Dialect};
+use sqlx::{AssertSqlSafe, Executor, PgConnection, Row};
+
+use super::{DbError, Driver, LockKey, NewRow, TableName, db_error};
+use crate::{Event, MigrateError};
+
+const SELECT_ROWS: &str = "version, name, checksum, \
+     to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS applied_at, \
+     execution_ms, success, error, applied_by, backup";
+
+impl Driver for PgConnection {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    async fn execute(&mut self, sql: &str) -> Result<(), DbError> {
+        Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql)))
+            .await
+            .map(drop)
+            .map_err(db_error)
+    }
+
+    async fn history_exists(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
+        sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+            .bind(table.quoted())
+            .fetch_one(self)
+            .await
+    }
+
+    async fn create_history(&mut self, table: &TableName) -> Result<(), sqlx::Error> {
+        if let Some(schema) = &table.schema {
+            let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", super::quote_ident(schema));
+            Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
+        }
+        let sql = format!(
+            "CREATE TABLE IF NOT EXISTS {} (
+                version BIGINT PRIMARY KEY,
+                name TEXT NOT NULL,
+                checksum TEXT NOT NULL,
+                applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                execution_ms BIGINT NOT NULL,
+                success BOOLEAN NOT NULL,
+                error TEXT,
+                applied_by TEXT NOT NULL,
+                backup TEXT
+            )",
+            table.quoted()
+        );
+        Executor::execute(self, sqlx::raw_sql(AssertSqlSafe(sql)))
+            .await
+            .map(drop)
+    }
+
+    async fn read_history(&mut self, table: &TableName) -> Result<Vec<AppliedRow>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {SELECT_ROWS} FROM {} ORDER BY version",
+            table.quoted()
+        );
+        // No parameters: the simple protocol saves the round trips of preparing a statement.
+        let rows = sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(self).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AppliedRow {
+                    version: r.try_get("version")?,
+                    name: r.try_get("name")?,
+                    checksum: r.try_get("checksum")?,
+                    applied_at: r.try_get("applied_at")?,
+                    execution_ms: r.try_get("execution_ms")?,
+                    success: r.try_get("success")?,
+                    error: r.try_get("error")?,
+                    applied_by: r.try_get("applied_by")?,
+                    backup: r.try_get("backup")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn is_recorded(&mut self, table: &TableName, version: i64) -> Result<bool, sqlx::Error> {
+        let sql = format!(
+            "SELECT EXISTS (SELECT 1 FROM {} WHERE version = $1)",
+            table.quoted()
+        );
+        sqlx::query_scalar(AssertSqlSafe(sql))
+            .bind(version)
+            .fetch_one(self)
+            .await
+    }
+
+    async fn insert_row(&mut self, table: &TableName, row: &NewRow<'_>) -> Result<(), sqlx::Error> {
+        let sql = format!(
+            "INSERT INTO {} (version, name, checksum, execution_ms, success, error, applied_by, backup) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            table.quoted()
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(row.version)
+            .bind(row.name)
+            .bind(row.checksum)
+            .bind(row.execution_ms)
+            .bind(row.success)
+            .bind(row.error.as_deref())
+            .bind(row.applied_by)
+            .bind(row.backup)
+            .execute(self)
+            .await
+            .map(drop)
+    }
+
+    async fn delete_row(&mut self, table: &TableName, version: i64) -> Result<(), sqlx::Error> {
+        let sql = format!("DELETE FROM {} WHERE version = $1", table.quoted());
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(version)
+            .execute(self)
+            .await
+            .map(drop)
+    }
+
+    async fn set_checksum(
+        &mut self,
+        table: &TableName,
+        version: i64,
+        checksum: &str,
+    ) -> Result<(), sqlx::Error> {
+        let sql = format!(
+            "UPDATE {} SET checksum = $2 WHERE version = $1",
+            table.quoted()
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(version)
+            .bind(checksum)
+            .execute(self)
+            .await
+            .map(drop)
+    }
+
+    async fn lock(
+        &mut self,
+        table: &TableName,
+        timeout: Duration,
+        observer: &(dyn Fn(&Event<'_>) + Sync),
+    ) -> Result<LockKey, MigrateError> {
+        let database = raw_scalar::<String>(self, "SELECT current_database()".to_owned())
+            .await
+            .map_err(|e| lock_error(&e))?;
+        let key = lock_key(&database, &table.display());
+        let started = Instant::now();
+        let mut delay = Duration::from_millis(20);
+        let mut told = false;
+        loop {
+            let got = raw_scalar::<bool>(self, format!("SELECT pg_try_advisory_lock({key})"))
+                .await
+                .map_err(|e| lock_error(&e))?;
+            if got {
+                return Ok(LockKey(key));
+            }
+            let waited = started.elapsed();
+            if waited >= timeout {
+                return Err(MigrateError::LockTimeout {
+                    waited,
+                    holder_hint: format!(
+                        "SELECT pid, backend_start, state, query FROM pg_stat_activity WHERE pid IN \
+                         (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = {} AND classid = {})",
+                        key as u64 & 0xffff_ffff,
+                        (key as u64) >> 32
+                    ),
+                });
+            }
+            if !told {
+                observer(&Event::WaitingForLock);
+                told = true;
+            }
+            tokio::time::sleep(delay.min(timeout.saturating_sub(waited))).await;
+            delay = (delay * 2).min(Duration::from_millis(500));
+        }
+    }
+
+    async fn unlock(&mut self, key: LockKey) -> Result<(), sqlx::Error> {
+        raw_scalar::<bool>(self, format!("SELECT pg_advisory_unlock({})", key.0))
+            .await
+            .map(drop)
+    }
+
+    async fn read_foreign(&mut self, tool: Tool) -> Result<Vec<ForeignRow>, sqlx::Error> {
+        sqlx::query_as(tool.select_sql()).fetch_all(self).await
+    }
+
+    async fn drop_everything(&mut self) -> Result<(), sqlx::Error> {
+        let schemas: Vec<String> = sqlx::query_scalar(
+            "SELECT nspname::text FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema') \
+             AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp\\_%'",
+        )
+        .fetch_all(&mut *self)
+        .await?;
+        for schema in schemas {
+            let sql = format!("DROP SCHEMA {} CASCADE", super::quote_ident(&schema));
+            Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
+        }
+        Executor::execute(self, sqlx::raw_sql("CREATE SCHEMA public"))
+            .await
+            .map(drop)
+    }
+}
+
+/// One value of a parameterless query, over the simple protocol (one round trip).
+async fn raw_scalar<T>(conn: &mut PgConnection, sql: String) -> Result<T, sqlx::Error>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    let row = sqlx::raw_sql(AssertSqlSafe(sql)).fetch_one(conn).await?;
+    row.try_get(0)
+}
+
+fn lock_error(e: &sqlx::Error) -> MigrateError {
+    MigrateError::Database {
+        context: "taking the migration lock".into(),
+        message: e.to_string(),
+    }
+}
+
+/// The advisory lock key, derived from the database and history table names so that two
+/// projects with separate history tables in one database do not block each other.
+/// FNV-1a 64-bit: stable across releases and platforms (never `DefaultHasher`).
+fn lock_key(database: &str, table: &str) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in "cargo-migrate\0"
+        .bytes()
+        .chain(database.bytes())
+        .chain([0])
+        .chain(table.bytes())
+    {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lock_key;
+
+    #[test]
+    fn lock_key_is_stable_and_depends_on_both_names() {
+        assert_ne!(
+            lock_key("app", "_migrate_history"),
+            lock_key("app2", "_migrate_history")
+        );
+        assert_ne!(lock_key("app", "a"), lock_key("app", "b"));
+        // Pinned: a changed key would let an old and a new deployer run at once.
+        assert_eq!(lock_key("app", "_migrate_history"), PINNED);
+    }
+
+    const PINNED: i64 = 5_757_013_903_737_086_473;
+}

@@ -1,0 +1,183 @@
+//! SQLite: no session lock; each migration runs in `BEGIN IMMEDIATE` (the database's write
+//! lock) and re-reads the history inside it, so racing deployers never apply one twice.
+
+use std::time::Duration;
+
+use migrate_core::adopt::{ForeignRow, Tool};
+use migrate_core::{AppliedRow, Dialect};
+use sqlx::{AssertSqlSafe, Executor, Row, SqliteConnection};
+
+use super::{DbError, Driver, LockKey, NewRow, TableName, db_error};
+use crate::{Event, MigrateError};
+
+impl Driver for SqliteConnection {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    async fn execute(&mut self, sql: &str) -> Result<(), DbError> {
+        Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql)))
+            .await
+            .map(drop)
+            .map_err(db_error)
+    }
+
+    fn begin_sql(&self) -> &'static str {
+        "BEGIN IMMEDIATE"
+    }
+
+    fn recheck_in_transaction(&self) -> bool {
+        true
+    }
+
+    async fn history_exists(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)",
+        )
+        .bind(&table.name)
+        .fetch_one(self)
+        .await
+    }
+
+    async fn create_history(&mut self, table: &TableName) -> Result<(), sqlx::Error> {
+        let sql = format!(
+            "CREATE TABLE IF NOT EXISTS {} (
+                version INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                checksum TEXT NOT NULL,
+                applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                execution_ms INTEGER NOT NULL,
+                success BOOLEAN NOT NULL,
+                error TEXT,
+                applied_by TEXT NOT NULL,
+                backup TEXT
+            )",
+            table.quoted()
+        );
+        Executor::execute(self, sqlx::raw_sql(AssertSqlSafe(sql)))
+            .await
+            .map(drop)
+    }
+
+    async fn read_history(&mut self, table: &TableName) -> Result<Vec<AppliedRow>, sqlx::Error> {
+        let sql = format!(
+            "SELECT version, name, checksum, applied_at, execution_ms, success, error, applied_by, backup \
+             FROM {} ORDER BY version",
+            table.quoted()
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(self).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AppliedRow {
+                    version: r.try_get("version")?,
+                    name: r.try_get("name")?,
+                    checksum: r.try_get("checksum")?,
+                    applied_at: r.try_get("applied_at")?,
+                    execution_ms: r.try_get("execution_ms")?,
+                    success: r.try_get("success")?,
+                    error: r.try_get("error")?,
+                    applied_by: r.try_get("applied_by")?,
+                    backup: r.try_get("backup")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn is_recorded(&mut self, table: &TableName, version: i64) -> Result<bool, sqlx::Error> {
+        let sql = format!(
+            "SELECT EXISTS (SELECT 1 FROM {} WHERE version = ?1)",
+            table.quoted()
+        );
+        sqlx::query_scalar(AssertSqlSafe(sql))
+            .bind(version)
+            .fetch_one(self)
+            .await
+    }
+
+    async fn insert_row(&mut self, table: &TableName, row: &NewRow<'_>) -> Result<(), sqlx::Error> {
+        let sql = format!(
+            "INSERT INTO {} (version, name, checksum, execution_ms, success, error, applied_by, backup) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            table.quoted()
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(row.version)
+            .bind(row.name)
+            .bind(row.checksum)
+            .bind(row.execution_ms)
+            .bind(row.success)
+            .bind(row.error.as_deref())
+            .bind(row.applied_by)
+            .bind(row.backup)
+            .execute(self)
+            .await
+            .map(drop)
+    }
+
+    async fn delete_row(&mut self, table: &TableName, version: i64) -> Result<(), sqlx::Error> {
+        let sql = format!("DELETE FROM {} WHERE version = ?1", table.quoted());
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(version)
+            .execute(self)
+            .await
+            .map(drop)
+    }
+
+    async fn set_checksum(
+        &mut self,
+        table: &TableName,
+        version: i64,
+        checksum: &str,
+    ) -> Result<(), sqlx::Error> {
+        let sql = format!(
+            "UPDATE {} SET checksum = ?2 WHERE version = ?1",
+            table.quoted()
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(version)
+            .bind(checksum)
+            .execute(self)
+            .await
+            .map(drop)
+    }
+
+    /// SQLite's lock is its write lock, taken per migration by `BEGIN IMMEDIATE` and waited
+    /// for through the busy timeout set at connect time.
+    async fn lock(
+        &mut self,
+        _table: &TableName,
+        _timeout: Duration,
+        _observer: &(dyn Fn(&Event<'_>) + Sync),
+    ) -> Result<LockKey, MigrateError> {
+        Ok(LockKey(0))
+    }
+
+    async fn unlock(&mut self, _key: LockKey) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
+    async fn read_foreign(&mut self, tool: Tool) -> Result<Vec<ForeignRow>, sqlx::Error> {
+        sqlx::query_as(tool.select_sql()).fetch_all(self).await
+    }
+
+    async fn drop_everything(&mut self) -> Result<(), sqlx::Error> {
+        Executor::execute(&mut *self, "PRAGMA foreign_keys = OFF").await?;
+        let objects: Vec<(String, String)> = sqlx::query_as(
+            "SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+             AND type IN ('table', 'view', 'trigger') ORDER BY type = 'table'",
+        )
+        .fetch_all(&mut *self)
+        .await?;
+        for (kind, name) in objects {
+            let sql = format!(
+                "DROP {} IF EXISTS {}",
+                kind.to_uppercase(),
+                super::quote_ident(&name)
+            );
+            Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
+        }
+        Executor::execute(self, "PRAGMA foreign_keys = ON")
+            .await
+            .map(drop)
+    }
+}

@@ -1,0 +1,121 @@
+//! The errors of applying migrations. Each says what is wrong, where, and what to do next.
+
+use std::time::Duration;
+
+use migrate_core::{HistoryProblems, LineCol, SourceErrors};
+
+/// An error of a migration run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MigrateError {
+    /// The migrations folder has problems.
+    #[error(transparent)]
+    Source(#[from] SourceErrors),
+
+    /// The database could not be reached.
+    #[error("cannot connect to {url}: {message}\n  {hint}")]
+    Connect {
+        url: String,
+        message: String,
+        hint: String,
+    },
+
+    /// A query of cargo-migrate's own failed (history table, lock).
+    #[error("{context}: {message}")]
+    Database { context: String, message: String },
+
+    /// Another deployer held the lock for longer than the lock timeout.
+    #[error(
+        "timed out after {}s waiting for the migration lock: another deploy is running or stuck.\n  \
+         Wait for it, raise --lock-timeout, or find the holder: {holder_hint}",
+        waited.as_secs()
+    )]
+    LockTimeout {
+        waited: Duration,
+        holder_hint: String,
+    },
+
+    /// Applied migrations changed, went missing, failed part-way, or pending ones are out of order.
+    #[error(transparent)]
+    History(#[from] HistoryProblems),
+
+    /// A migration's SQL failed.
+    #[error(
+        "{path}:{at}: migration {version} ({name}) failed: {message}\n  {}",
+        if *rolled_back {
+            "Nothing of it was applied (its transaction was rolled back). Fix the SQL and deploy again.".to_owned()
+        } else {
+            format!("It ran without a transaction, so the statements before this one stay applied; it is recorded as failed. \
+                     Finish or undo it by hand, then run `cargo migrate resolve --applied {version}` or `cargo migrate resolve --rolled-back {version}`.")
+        }
+    )]
+    Failed {
+        version: i64,
+        name: String,
+        path: String,
+        at: LineCol,
+        message: String,
+        rolled_back: bool,
+    },
+
+    /// Reverting needs down files that do not exist.
+    #[error(
+        "cannot revert: no down file for {}.\n  Nothing was reverted. Write the missing `<version>_<name>.down.sql` file(s) first",
+        list_versions(missing)
+    )]
+    NoDownFile { missing: Vec<(i64, String)> },
+
+    /// A version given on the command line matches no migration file.
+    #[error("no migration has version {version}: run `cargo migrate status` to list them")]
+    UnknownVersion { version: i64 },
+
+    /// `resolve --applied` of a migration already recorded as applied.
+    #[error("migration {version} is already recorded as applied: nothing to do")]
+    AlreadyApplied { version: i64 },
+
+    /// `resolve --rolled-back`/`--checksum` of a migration the history does not have.
+    #[error(
+        "migration {version} is not recorded in the history table: nothing to resolve (run `cargo migrate status`)"
+    )]
+    NotRecorded { version: i64 },
+
+    /// Another tool's history disagrees with the files.
+    #[error(transparent)]
+    Adopt(#[from] migrate_core::adopt::AdoptProblems),
+
+    /// `adopt` found no history table of that tool.
+    #[error(
+        "there is no table {table} in this database: nothing to adopt (is this the right database?)"
+    )]
+    NothingToAdopt { table: String },
+
+    /// The URL's database kind differs from the configured dialect.
+    #[error(
+        "the database URL is {url_dialect}, but the migrations are written for {configured}: use a {configured} URL or change `dialect` in [package.metadata.migrate]"
+    )]
+    DialectMismatch {
+        configured: String,
+        url_dialect: String,
+    },
+
+    /// The URL names a database kind this build does not support.
+    #[error("unsupported database URL {url}: {reason}")]
+    Unsupported { url: String, reason: String },
+}
+
+fn list_versions(v: &[(i64, String)]) -> String {
+    v.iter()
+        .map(|(version, name)| format!("{version} ({name})"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl MigrateError {
+    /// The documented exit code of the CLI for this error: 4 for history problems, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            MigrateError::History(_) | MigrateError::Adopt(_) => 4,
+            _ => 1,
+        }
+    }
+}

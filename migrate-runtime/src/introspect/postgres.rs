@@ -1,0 +1,196 @@
+//! PostgreSQL: pg_catalog, every user schema.
+
+use migrate_core::Dialect;
+use migrate_core::schema::{
+    Column, Domain, EnumType, Index, Label, Name, Origin, Schema, Table, View,
+};
+use sqlx::PgConnection;
+
+use super::Introspect;
+
+const USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
+
+impl Introspect for PgConnection {
+    async fn introspect(&mut self, history_table: &str) -> Result<Schema, sqlx::Error> {
+        let mut schema = Schema::new(Dialect::Postgres);
+        let history = match history_table.split_once('.') {
+            Some((s, t)) => (s.to_owned(), t.to_owned()),
+            None => ("public".to_owned(), history_table.to_owned()),
+        };
+
+        schema.schemas = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT n.nspname::text FROM pg_namespace n WHERE {USER_SCHEMAS} AND n.nspname <> 'public' ORDER BY n.oid"
+        )))
+        .fetch_all(&mut *self)
+        .await?;
+
+        type ColumnRow = (
+            String,
+            String,
+            String,
+            String,
+            bool,
+            Option<String>,
+            String,
+            String,
+            String,
+        );
+        let columns: Vec<ColumnRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT n.nspname::text, c.relname::text, c.relkind::text, a.attname::text, a.attnotnull, \
+                    pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text, \
+                    format_type(a.atttypid, a.atttypmod) \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+             LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum \
+             WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {USER_SCHEMAS} \
+             ORDER BY c.oid, a.attnum"
+        )))
+        .fetch_all(&mut *self)
+        .await?;
+        for (nsp, rel, kind, name, not_null, default, identity, generated, sql_type) in columns {
+            if (nsp.as_str(), rel.as_str()) == (history.0.as_str(), history.1.as_str()) {
+                continue;
+            }
+            let column = Column {
+                name,
+                sql_type,
+                not_null,
+                default: if generated == "s" { None } else { default },
+                identity: identity == "a" || identity == "d",
+                generated: generated == "s",
+                origin: Origin::default(),
+            };
+            let table_name = Name {
+                schema: Some(nsp),
+                name: rel,
+            };
+            if kind == "v" || kind == "m" {
+                match schema.views.iter_mut().find(|v| v.name == table_name) {
+                    Some(v) => v.columns.get_or_insert_with(Vec::new).push(column),
+                    None => schema.views.push(View {
+                        name: table_name,
+                        columns: Some(vec![column]),
+                        origin: Origin::default(),
+                    }),
+                }
+                continue;
+            }
+            match schema.tables.iter_mut().find(|t| t.name == table_name) {
+                Some(t) => t.columns.push(column),
+                None => schema.tables.push(Table {
+                    name: table_name,
+                    columns: vec![column],
+                    primary_key: Vec::new(),
+                    uniques: Vec::new(),
+                    foreign_keys: Vec::new(),
+                    checks: Vec::new(),
+                    strict: false,
+                    without_rowid: false,
+                    origin: Origin::default(),
+                }),
+            }
+        }
+
+        let keys: Vec<(String, String, String, Vec<String>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT n.nspname::text, c.relname::text, con.contype::text, \
+                    ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, ord) \
+                          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord) \
+             FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE con.contype IN ('p', 'u') AND {USER_SCHEMAS} ORDER BY con.oid"
+        )))
+        .fetch_all(&mut *self)
+        .await?;
+        for (nsp, rel, kind, columns) in keys {
+            let name = Name {
+                schema: Some(nsp),
+                name: rel,
+            };
+            if let Some(t) = schema.tables.iter_mut().find(|t| t.name == name) {
+                if kind == "p" {
+                    t.primary_key = columns;
+                } else {
+                    t.uniques.push(columns);
+                }
+            }
+        }
+
+        let labels: Vec<(String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT n.nspname::text, t.typname::text, e.enumlabel::text FROM pg_type t \
+             JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace \
+             WHERE {USER_SCHEMAS} ORDER BY t.oid, e.enumsortorder"
+        )))
+        .fetch_all(&mut *self)
+        .await?;
+        for (nsp, typ, label) in labels {
+            let name = Name {
+                schema: Some(nsp),
+                name: typ,
+            };
+            let label = Label {
+                name: label,
+                origin: Origin::default(),
+            };
+            match schema.enums.iter_mut().find(|e| e.name == name) {
+                Some(e) => e.labels.push(label),
+                None => schema.enums.push(EnumType {
+                    name,
+                    labels: vec![label],
+                    origin: Origin::default(),
+                }),
+            }
+        }
+
+        let domains: Vec<(String, String, String, bool)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT n.nspname::text, t.typname::text, format_type(t.typbasetype, t.typtypmod), t.typnotnull \
+             FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND {USER_SCHEMAS} ORDER BY t.oid"
+        )))
+        .fetch_all(&mut *self)
+        .await?;
+        schema.domains = domains
+            .into_iter()
+            .map(|(nsp, name, base_type, not_null)| Domain {
+                name: Name {
+                    schema: Some(nsp),
+                    name,
+                },
+                base_type,
+                not_null,
+                origin: Origin::default(),
+            })
+            .collect();
+
+        // Indexes made by CREATE INDEX (not the ones behind a key constraint).
+        let indexes: Vec<(String, String, String, bool, Vec<String>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT n.nspname::text, ic.relname::text, tc.relname::text, i.indisunique, \
+                    ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_subscripts(i.indkey, 1) k ORDER BY k) \
+             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid \
+             JOIN pg_namespace n ON n.oid = ic.relnamespace \
+             WHERE {USER_SCHEMAS} AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid) \
+             ORDER BY ic.oid"
+        )))
+        .fetch_all(&mut *self)
+        .await?;
+        schema.indexes = indexes
+            .into_iter()
+            .map(|(nsp, name, table, unique, columns)| Index {
+                name: Name {
+                    schema: Some(nsp.clone()),
+                    name,
+                },
+                table: Name {
+                    schema: Some(nsp),
+                    name: table,
+                },
+                columns,
+                unique,
+            })
+            .collect();
+
+        schema.extensions = sqlx::query_scalar(
+            "SELECT extname::text FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY oid",
+        )
+        .fetch_all(&mut *self)
+        .await?;
+        Ok(schema)
+    }
+}

@@ -1,0 +1,136 @@
+//! SQLite: sqlite_schema and the table-valued pragmas.
+
+use migrate_core::Dialect;
+use migrate_core::schema::{Column, Index, Name, Origin, Schema, Table, View};
+use sqlx::{AssertSqlSafe, SqliteConnection};
+
+use super::Introspect;
+
+impl Introspect for SqliteConnection {
+    async fn introspect(&mut self, history_table: &str) -> Result<Schema, sqlx::Error> {
+        let mut schema = Schema::new(Dialect::Sqlite);
+        let objects: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT type, name, tbl_name, sql FROM sqlite_schema \
+             WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND type IN ('table', 'view', 'index') ORDER BY rowid",
+        )
+        .fetch_all(&mut *self)
+        .await?;
+        let flags: Vec<(String, bool, bool)> =
+            sqlx::query_as("SELECT name, strict, wr FROM pragma_table_list WHERE schema = 'main'")
+                .fetch_all(&mut *self)
+                .await?;
+        for (kind, name, table_name, sql) in objects {
+            if name.eq_ignore_ascii_case(history_table) {
+                continue;
+            }
+            match kind.as_str() {
+                "table" => {
+                    let (strict, without_rowid) = flags
+                        .iter()
+                        .find(|(n, _, _)| *n == name)
+                        .map_or((false, false), |(_, s, w)| (*s, *w));
+                    let (columns, primary_key) = self.columns(&name).await?;
+                    let uniques = self.uniques(&name).await?;
+                    schema.tables.push(Table {
+                        name: Name::new(None, &name),
+                        columns,
+                        primary_key,
+                        uniques,
+                        foreign_keys: Vec::new(),
+                        checks: Vec::new(),
+                        strict,
+                        without_rowid,
+                        origin: Origin::default(),
+                    });
+                }
+                "view" => {
+                    let (columns, _) = self.columns(&name).await?;
+                    schema.views.push(View {
+                        name: Name::new(None, &name),
+                        columns: Some(columns),
+                        origin: Origin::default(),
+                    });
+                }
+                // Only indexes made by CREATE INDEX have SQL; the others back keys.
+                "index" if sql.is_some() => {
+                    let columns: Vec<String> =
+                        sqlx::query_scalar("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")
+                            .bind(&name)
+                            .fetch_all(&mut *self)
+                            .await?;
+                    let unique = sql.as_deref().is_some_and(|s| {
+                        s.trim_start()
+                            .to_ascii_uppercase()
+                            .starts_with("CREATE UNIQUE")
+                    });
+                    schema.indexes.push(Index {
+                        name: Name::new(None, &name),
+                        table: Name::new(None, &table_name),
+                        columns,
+                        unique,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(schema)
+    }
+}
+
+trait Pragmas {
+    async fn columns(&mut self, table: &str) -> Result<(Vec<Column>, Vec<String>), sqlx::Error>;
+    async fn uniques(&mut self, table: &str) -> Result<Vec<Vec<String>>, sqlx::Error>;
+}
+
+impl Pragmas for SqliteConnection {
+    /// Columns in order, and the primary key in key order.
+    async fn columns(&mut self, table: &str) -> Result<(Vec<Column>, Vec<String>), sqlx::Error> {
+        let rows: Vec<(String, String, bool, Option<String>, i64, i64)> =
+            sqlx::query_as("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) ORDER BY cid")
+                .bind(table)
+                .fetch_all(&mut *self)
+                .await?;
+        let mut key: Vec<(i64, String)> = Vec::new();
+        let columns = rows
+            .into_iter()
+            .map(|(name, sql_type, not_null, default, pk, hidden)| {
+                if pk > 0 {
+                    key.push((pk, name.clone()));
+                }
+                Column {
+                    name,
+                    sql_type: sql_type.to_ascii_uppercase(),
+                    not_null,
+                    default,
+                    identity: false,
+                    generated: hidden == 2 || hidden == 3,
+                    origin: Origin::default(),
+                }
+            })
+            .collect();
+        key.sort();
+        Ok((columns, key.into_iter().map(|(_, n)| n).collect()))
+    }
+
+    async fn uniques(&mut self, table: &str) -> Result<Vec<Vec<String>>, sqlx::Error> {
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM pragma_index_list(?1) WHERE origin = 'u' ORDER BY seq DESC",
+        )
+        .bind(table)
+        .fetch_all(&mut *self)
+        .await?;
+        let mut out = Vec::new();
+        for index in names {
+            let sql = format!(
+                "SELECT name FROM pragma_index_info('{}') ORDER BY seqno",
+                index.replace('\'', "''")
+            );
+            out.push(
+                sqlx::query_scalar(AssertSqlSafe(sql))
+                    .fetch_all(&mut *self)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,122 @@
+//! Running down scripts, newest first.
+
+use std::time::Instant;
+
+use migrate_core::{HistoryProblems, MigrationState, StatusEntry, status};
+
+use super::apply::run_statements;
+use super::{Migrator, RevertOptions, database, elapsed_ms, read_rows, release};
+use crate::driver::{Driver, TableName};
+use crate::{Event, MigrateError};
+
+impl Migrator {
+    /// Runs the down scripts of applied migrations, newest first.
+    pub async fn revert_with<D: Driver>(
+        &self,
+        conn: &mut D,
+        options: &RevertOptions<'_>,
+    ) -> Result<Vec<i64>, MigrateError> {
+        let table = self.table_name();
+        let key = conn
+            .lock(&table, options.lock_timeout, options.observer)
+            .await?;
+        let result = self.revert_locked(conn, &table, options).await;
+        release(conn, key, result).await
+    }
+
+    async fn revert_locked<D: Driver>(
+        &self,
+        conn: &mut D,
+        table: &TableName,
+        options: &RevertOptions<'_>,
+    ) -> Result<Vec<i64>, MigrateError> {
+        let rows = read_rows(conn, table).await?;
+        let entries = status(&self.migrations, &rows);
+        let problems: Vec<StatusEntry> = entries
+            .iter()
+            .filter(|e| e.state.is_problem())
+            .cloned()
+            .collect();
+        if !problems.is_empty() {
+            return Err(HistoryProblems(problems).into());
+        }
+        let applied: Vec<&StatusEntry> = entries
+            .iter()
+            .filter(|e| e.state == MigrationState::Applied)
+            .collect();
+        let targets: Vec<&StatusEntry> = match options.to {
+            None => applied.last().copied().into_iter().collect(),
+            Some(to) => {
+                if to != 0 && !applied.iter().any(|e| e.version == to) {
+                    return Err(MigrateError::UnknownVersion { version: to });
+                }
+                applied
+                    .iter()
+                    .rev()
+                    .filter(|e| e.version > to)
+                    .copied()
+                    .collect()
+            }
+        };
+        let missing: Vec<(i64, String)> = targets
+            .iter()
+            .filter_map(|e| self.find(e.version))
+            .filter(|m| m.down.is_none())
+            .map(|m| (m.version, m.name.to_string()))
+            .collect();
+        if !missing.is_empty() {
+            return Err(MigrateError::NoDownFile { missing });
+        }
+        let mut reverted = Vec::new();
+        for entry in targets {
+            let Some(migration) = self.find(entry.version) else {
+                continue;
+            };
+            let Some(down) = &migration.down else {
+                continue;
+            };
+            (options.observer)(&Event::Reverting(migration));
+            let started = Instant::now();
+            if down.no_transaction {
+                run_statements(conn, migration, down, false).await?;
+                conn.delete_row(table, migration.version)
+                    .await
+                    .map_err(|e| database("updating the history table", &e))?;
+            } else {
+                let begin = conn.begin_sql();
+                conn.execute(begin)
+                    .await
+                    .map_err(|e| MigrateError::Database {
+                        context: format!(
+                            "starting the transaction of reverting {}",
+                            migration.version
+                        ),
+                        message: e.message,
+                    })?;
+                let body = async {
+                    run_statements(conn, migration, down, true).await?;
+                    conn.delete_row(table, migration.version)
+                        .await
+                        .map_err(|e| database("updating the history table", &e))
+                }
+                .await;
+                match body {
+                    Ok(()) => conn
+                        .execute("COMMIT")
+                        .await
+                        .map_err(|e| MigrateError::Database {
+                            context: format!("committing the revert of {}", migration.version),
+                            message: e.message,
+                        })?,
+                    Err(e) => {
+                        let _ = conn.execute("ROLLBACK").await;
+                        return Err(e);
+                    }
+                }
+            }
+            (options.observer)(&Event::Reverted(migration, elapsed_ms(started)));
+            reverted.push(migration.version);
+        }
+        Ok(reverted)
+    }
+}

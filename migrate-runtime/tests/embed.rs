@@ -1,0 +1,33 @@
+//! `embed_migrations!` and the run-time loader go through the same code: same files, same
+//! order, same checksums, same flags.
+
+use migrate_runtime::{Dialect, LoadOptions, Migrator, embed_migrations};
+
+static EMBEDDED: Migrator = embed_migrations!("../migrations");
+
+#[test]
+fn embedded_and_loaded_migrations_are_identical() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+    let options = LoadOptions {
+        display_dir: Some("../migrations".into()),
+        ..LoadOptions::new(Dialect::Sqlite)
+    };
+    let loaded = Migrator::from_dir(&dir, &options).unwrap();
+    assert!(!loaded.migrations().is_empty());
+    assert_eq!(
+        EMBEDDED.migrations(),
+        loaded.migrations(),
+        "versions, names, paths, SQL, checksums and flags"
+    );
+    assert_eq!(EMBEDDED.table(), "_migrate_history");
+}
+
+#[tokio::test]
+async fn an_embedded_migrator_deploys() {
+    let options = "sqlite::memory:"
+        .parse::<sqlx::sqlite::SqliteConnectOptions>()
+        .unwrap();
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let report = EMBEDDED.run(&pool).await.unwrap();
+    assert_eq!(report.applied.len(), EMBEDDED.migrations().len());
+}

@@ -1,0 +1,122 @@
+//! Shared helpers for the integration tests: a fresh real database per test.
+//!
+//! PostgreSQL comes from `MIGRATE_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`).
+//! Each test gets its own database, created here and dropped when the guard drops, so tests
+//! stay isolated and run in parallel. When the server is absent a test prints why and skips,
+//! unless `MIGRATE_TEST_REQUIRE_DB=1` (set by `.ci/run`), which makes absence a failure.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
+
+/// The server URL tests use to create their databases.
+pub fn pg_admin_url() -> String {
+    std::env::var("MIGRATE_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+/// Whether a missing server must fail the test (CI) rather than skip it.
+pub fn require_db() -> bool {
+    std::env::var("MIGRATE_TEST_REQUIRE_DB").is_ok_and(|v| v == "1" || v == "true")
+}
+
+/// A database of its own for one test, dropped (with its connections) when this drops.
+pub struct PgTestDb {
+    pub name: String,
+    pub url: String,
+}
+
+fn unique_name(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "{prefix}_{}_{}_{}",
+        std::process::id(),
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub use migrate_runtime::url::with_database;
+
+/// Creates a fresh PostgreSQL database, or returns `None` (after saying why) when the server
+/// is absent and `MIGRATE_TEST_REQUIRE_DB` is not set.
+pub async fn pg_database() -> Option<PgTestDb> {
+    let admin = pg_admin_url();
+    let mut conn =
+        match tokio::time::timeout(Duration::from_secs(10), PgConnection::connect(&admin)).await {
+            Ok(Ok(conn)) => conn,
+            Ok(Err(e)) => return absent(&format!("{e}")),
+            Err(_) => return absent("timed out connecting"),
+        };
+    let name = unique_name("cm_test");
+    conn.execute(sqlx::raw_sql(AssertSqlSafe(format!(
+        "CREATE DATABASE \"{name}\""
+    ))))
+    .await
+    .expect("CREATE DATABASE");
+    let _ = conn.close().await;
+    Some(PgTestDb {
+        url: with_database(&admin, &name),
+        name,
+    })
+}
+
+fn absent<T>(why: &str) -> Option<T> {
+    let message = format!("PostgreSQL is not reachable at {} ({why})", pg_admin_url());
+    if require_db() {
+        panic!("{message}; MIGRATE_TEST_REQUIRE_DB is set, so this is a failure, not a skip");
+    }
+    eprintln!("SKIPPED: {message}; set MIGRATE_TEST_PG_URL or start the server");
+    None
+}
+
+impl Drop for PgTestDb {
+    fn drop(&mut self) {
+        let admin = pg_admin_url();
+        let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+        // Drop may run inside or outside a runtime: use a thread with its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let mut conn = PgConnection::connect(&admin).await.ok()?;
+                conn.execute(sqlx::raw_sql(AssertSqlSafe(sql))).await.ok()?;
+                conn.close().await.ok()
+            })
+        })
+        .join();
+    }
+}
+
+/// A fresh SQLite database file in a temporary folder (removed when the guard drops).
+pub struct SqliteTestDb {
+    pub dir: tempfile::TempDir,
+    pub path: std::path::PathBuf,
+    pub url: String,
+}
+
+pub fn sqlite_database() -> SqliteTestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("test.db");
+    let url = format!("sqlite://{}", path.display());
+    SqliteTestDb { dir, path, url }
+}
+
+/// Writes migration files into a fresh temporary folder: `(file name, contents)` pairs.
+pub fn migrations_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create dir");
+        }
+        std::fs::write(path, text).expect("write migration");
+    }
+    dir
+}
