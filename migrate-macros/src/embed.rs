@@ -1,15 +1,11 @@
 //! `embed_migrations!`: migration files -> a `static` `Migrator`.
 
-use std::path::{Path, PathBuf};
-
-use migrate_core::{Dialect, LoadOptions, Migration, PackageConfig, Script};
+use migrate_core::{Dialect, LoadOptions, Migration, Script};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::LitStr;
 
-/// The environment variable that overrides `CARGO_MANIFEST_DIR` (for tests that build
-/// cases in another folder, such as trybuild's).
-pub const MANIFEST_DIR_OVERRIDE: &str = "MIGRATE_MANIFEST_DIR";
+use crate::package;
 
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let dir_arg: Option<LitStr> = if input.is_empty() {
@@ -18,13 +14,8 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         Some(syn::parse2(input)?)
     };
     let span = dir_arg.as_ref().map_or_else(Span::call_site, LitStr::span);
-    let manifest_dir = manifest_dir().map_err(|message| syn::Error::new(span, message))?;
-    let config = PackageConfig::from_manifest(&manifest_dir.join("Cargo.toml")).map_err(|e| {
-        syn::Error::new(
-            span,
-            format!("cannot read the migrations configuration: {e}"),
-        )
-    })?;
+    let manifest_dir = package::manifest_dir(span)?;
+    let config = package::config(&manifest_dir, span)?;
     let dir = match &dir_arg {
         Some(lit) => manifest_dir.join(lit.value()),
         None => config.dir.clone(),
@@ -32,21 +23,10 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let options = LoadOptions {
         dialect: config.dialect.unwrap_or(Dialect::Sqlite),
         ignore: config.ignore.clone(),
-        display_dir: Some(relative(&dir, &manifest_dir)),
+        display_dir: Some(package::relative(&dir, &manifest_dir)),
     };
-    let migrations = migrate_core::load(&dir, &options).map_err(|errors| {
-        let mut iter = errors
-            .0
-            .iter()
-            .map(|e| syn::Error::new(span, e.to_string()));
-        let mut first = iter
-            .next()
-            .unwrap_or_else(|| syn::Error::new(span, "cannot read the migrations"));
-        for e in iter {
-            first.combine(e);
-        }
-        first
-    })?;
+    let migrations = migrate_core::load(&dir, &options)
+        .map_err(|errors| package::combined(span, errors.0.iter().map(ToString::to_string)))?;
 
     let tracked = migrations
         .iter()
@@ -101,16 +81,4 @@ fn script_tokens(s: &Script) -> TokenStream {
             no_transaction: #no_transaction,
         }
     }
-}
-
-fn manifest_dir() -> Result<PathBuf, String> {
-    std::env::var_os(MANIFEST_DIR_OVERRIDE)
-        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
-        .map(PathBuf::from)
-        .ok_or_else(|| "CARGO_MANIFEST_DIR is not set: build with cargo".to_owned())
-}
-
-/// `dir` relative to `base` when it is below it (paths in messages and in the history).
-fn relative(dir: &Path, base: &Path) -> String {
-    dir.strip_prefix(base).unwrap_or(dir).display().to_string()
 }

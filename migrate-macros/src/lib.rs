@@ -3,9 +3,21 @@
 //! Thin by design: they parse their input with syn, ask `migrate-core` (the same code the CLI
 //! and the runtime use), and emit tokens or `syn::Error`s on the exact span.
 
+mod attrs;
+mod case;
+mod db_enum;
 mod embed;
+mod errors;
+mod package;
+mod schema_cache;
+mod sql_types;
+mod suggest;
+mod table;
+#[cfg(test)]
+mod tests;
 
 use proc_macro::TokenStream;
+use syn::DeriveInput;
 
 /// Embeds every migration of the package's migrations folder (or of the folder given,
 /// relative to the package's `Cargo.toml`) into a `Migrator` usable in a `static`:
@@ -24,4 +36,37 @@ pub fn embed_migrations(input: TokenStream) -> TokenStream {
         Ok(tokens) => tokens.into(),
         Err(error) => error.to_compile_error().into(),
     }
+}
+
+/// Checks a struct against the table (or view) the migrations produce, field by field, as
+/// `sqlx::FromRow` maps fields to columns: missing tables and columns, types sqlx cannot
+/// decode, nullable columns read into non-`Option` fields, enum columns read into the wrong
+/// enum. Implements `migrate_runtime::Table`.
+///
+/// ```ignore
+/// #[derive(sqlx::FromRow, migrate_runtime::Table)]
+/// #[migrate(table = "tasks")]
+/// struct Task { id: i64, title: String, status: TaskStatus, due: Option<chrono::NaiveDate> }
+/// ```
+///
+/// Reads `#[sqlx(rename, rename_all, skip, default, flatten, json, try_from)]`; per field,
+/// `#[migrate(sql_type = "…")]`, `#[migrate(unchecked)]` and `#[migrate(not_null)]`.
+#[proc_macro_derive(Table, attributes(migrate, sqlx))]
+pub fn derive_table(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as DeriveInput);
+    table::expand(input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Checks an enum against the PostgreSQL enum type it maps to (sqlx's `type_name`,
+/// `rename_all`, `rename`), or against a `CHECK (col IN (…))` list with
+/// `#[migrate(check = "table.column")]`: every variant's label exists, and every label has a
+/// variant unless `#[migrate(non_exhaustive)]`. Implements `migrate_runtime::DbEnum`.
+#[proc_macro_derive(DbEnum, attributes(migrate, sqlx))]
+pub fn derive_db_enum(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as DeriveInput);
+    db_enum::expand(input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }

@@ -14,6 +14,7 @@
 #[cfg(not(any(feature = "sqlite", feature = "postgres")))]
 compile_error!("enable at least one of the `sqlite` and `postgres` features of migrate-runtime");
 
+mod check;
 pub mod driver;
 mod error;
 mod event;
@@ -21,6 +22,7 @@ pub mod introspect;
 mod migrator;
 pub mod url;
 
+pub use check::{ColumnType, DbEnum, Kind, Table};
 pub use driver::{AnyConnection, ConnectOptions, Driver};
 pub use error::MigrateError;
 pub use event::Event;
@@ -30,7 +32,7 @@ pub use migrate_core::{
     AppliedRow, Checksum, Dialect, LoadOptions, Migration, MigrationState, Script, SourceError,
     SourceErrors, StatusEntry,
 };
-pub use migrate_macros::embed_migrations;
+pub use migrate_macros::{DbEnum, Table, embed_migrations};
 pub use migrator::{
     AdoptReport, DEFAULT_TABLE, DeployOptions, DeployReport, Migrator, Resolution, RevertOptions,
 };
@@ -38,6 +40,7 @@ pub use migrator::{
 /// Not public API: used by the code `embed_migrations!` generates.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::check::{kind_in, labels_within};
     pub use migrate_core;
     pub use std::borrow::Cow;
 }

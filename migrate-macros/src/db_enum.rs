@@ -1,0 +1,236 @@
+//! `#[derive(DbEnum)]`: a Rust enum's labels, as sqlx's `#[derive(sqlx::Type)]` encodes them,
+//! checked against the PostgreSQL enum type (or a `CHECK (col IN (…))` list) the migrations
+//! produce.
+
+use migrate_core::Dialect;
+use migrate_core::schema::{Origin, Schema};
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::{Data, DeriveInput, Fields, Ident, LitStr};
+
+use crate::attrs::{self, On};
+use crate::errors::Errors;
+use crate::schema_cache::{self, Loaded, Loader};
+use crate::sql_types;
+use crate::suggest;
+
+/// One variant and the label sqlx writes for it.
+struct Variant<'a> {
+    ident: &'a Ident,
+    label: String,
+}
+
+/// What the labels are checked against.
+struct Target {
+    /// `enum type `task_status``, or `CHECK (status IN (…)) on `tasks.status``.
+    what: String,
+    labels: Vec<(String, Origin)>,
+    origin: Origin,
+}
+
+pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
+    expand_with(input, schema_cache::load)
+}
+
+pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream> {
+    let ident = &input.ident;
+    let container = attrs::Container::parse(&input.attrs, On::Enum)?;
+    let Data::Enum(data) = &input.data else {
+        return Err(syn::Error::new(
+            ident.span(),
+            "#[derive(DbEnum)] is for enums (a struct maps to a table: #[derive(Table)])",
+        ));
+    };
+    let mut errors = Errors::default();
+    let mut variants = Vec::new();
+    for variant in &data.variants {
+        if !matches!(variant.fields, Fields::Unit) {
+            errors.push(syn::Error::new(
+                variant.ident.span(),
+                "a database enum's variants carry no data: sqlx encodes unit variants only",
+            ));
+            continue;
+        }
+        if let Some(attrs) = errors.ok(attrs::Field::parse(&variant.attrs, On::Variant)) {
+            let label = attrs
+                .rename
+                .unwrap_or_else(|| container.mapped(&variant.ident));
+            variants.push(Variant {
+                ident: &variant.ident,
+                label,
+            });
+        }
+    }
+    let labels: Vec<&str> = variants.iter().map(|v| v.label.as_str()).collect();
+
+    if let Some(repr) = &container.repr {
+        // `#[repr(i32)]`: sqlx stores the discriminant as an integer; there are no labels.
+        errors.finish()?;
+        let kind = match repr.to_string().as_str() {
+            "i8" => quote!(I8),
+            "i16" | "u8" => quote!(I16),
+            "i32" | "u16" => quote!(I32),
+            _ => quote!(I64),
+        };
+        return Ok(impls(ident, &quote!(::migrate_runtime::Kind::#kind), &[]));
+    }
+
+    let loaded = load(ident.span())?;
+    let schema = &loaded.schema;
+    let (kind, target) = if let Some(check) = &container.check {
+        let target = errors.ok(check_target(&loaded, check));
+        (quote!(::migrate_runtime::Kind::String), target)
+    } else if schema.dialect == Dialect::Postgres {
+        let (written, span) = match &container.type_name {
+            Some(lit) => (lit.value(), lit.span()),
+            None => (ident.to_string(), ident.span()),
+        };
+        let name = sql_types::parse_name(schema.dialect, &written, true);
+        let display = name.to_string();
+        let target = errors.ok(enum_target(schema, &written, &name, span));
+        (quote!(::migrate_runtime::Kind::Enum(#display)), target)
+    } else {
+        // SQLite (and MySQL) store the label as TEXT; only a CHECK list could be checked.
+        (quote!(::migrate_runtime::Kind::String), None)
+    };
+    if let Some(target) = &target {
+        for v in &variants {
+            if !target.labels.iter().any(|(l, _)| *l == v.label) {
+                errors.push(unknown_label(v, target));
+            }
+        }
+        let unread: Vec<String> = target
+            .labels
+            .iter()
+            .filter(|(label, _)| !variants.iter().any(|v| v.label == *label))
+            .map(|(label, origin)| format!("'{label}' ({origin})"))
+            .collect();
+        if !container.non_exhaustive && !unread.is_empty() {
+            errors.push(syn::Error::new(
+                ident.span(),
+                format!(
+                    "{} has {} {} with no variant in `{ident}`: reading a row that holds one fails to decode. Add a variant for each (with #[sqlx(rename = \"…\")] where the name differs), or mark the enum #[migrate(non_exhaustive)] if such rows are never read",
+                    target.what,
+                    if unread.len() == 1 { "the label" } else { "the labels" },
+                    unread.join(", ")
+                ),
+            ));
+        }
+    }
+    errors.finish()?;
+    Ok(impls(ident, &kind, &labels))
+}
+
+fn impls(ident: &Ident, kind: &TokenStream, labels: &[&str]) -> TokenStream {
+    quote! {
+        impl ::migrate_runtime::ColumnType for #ident {
+            const KIND: ::migrate_runtime::Kind = #kind;
+        }
+        impl ::migrate_runtime::DbEnum for #ident {
+            const LABELS: &'static [&'static str] = &[#(#labels),*];
+        }
+    }
+}
+
+fn enum_target(
+    schema: &Schema,
+    written: &str,
+    name: &migrate_core::schema::Name,
+    span: Span,
+) -> syn::Result<Target> {
+    if let Some(found) = schema.enum_type(name) {
+        return Ok(Target {
+            what: format!("enum type `{}`", found.name),
+            labels: found
+                .labels
+                .iter()
+                .map(|l| (l.name.clone(), l.origin.clone()))
+                .collect(),
+            origin: found.origin.clone(),
+        });
+    }
+    let names: Vec<String> = schema.enums.iter().map(|e| e.name.to_string()).collect();
+    let mut message = format!(
+        "no enum type `{name}` in the schema the migrations produce (sqlx looks up `{written}` at run time, and fails with `type \"{name}\" does not exist`)"
+    );
+    match suggest::closest(&name.to_string(), names.iter().map(String::as_str)) {
+        Some(close) => message.push_str(&format!(
+            "; did you mean `{close}`? Set #[sqlx(type_name = \"{close}\")]"
+        )),
+        None if names.is_empty() => message.push_str(
+            ": create it in a migration (`CREATE TYPE … AS ENUM (…)`), or use #[migrate(check = \"table.column\")] for a text column with a CHECK list",
+        ),
+        None => message.push_str(&format!(
+            "; the enum types are {}",
+            names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        )),
+    }
+    Err(syn::Error::new(span, message))
+}
+
+fn check_target(loaded: &Loaded, check: &LitStr) -> syn::Result<Target> {
+    let schema = &loaded.schema;
+    let text = check.value();
+    let Some((table_text, column)) = text.rsplit_once('.') else {
+        return Err(syn::Error::new(
+            check.span(),
+            "expected #[migrate(check = \"table.column\")]",
+        ));
+    };
+    let table_name = sql_types::parse_name(schema.dialect, table_text, false);
+    let Some(table) = schema.tables.iter().find(|t| t.name == table_name) else {
+        return Err(syn::Error::new(
+            check.span(),
+            format!("no table `{table_name}` in the schema the migrations produce"),
+        ));
+    };
+    let Some(col) = table.columns.iter().find(|c| c.name == column) else {
+        return Err(syn::Error::new(
+            check.span(),
+            format!("table `{table_name}` has no column `{column}`"),
+        ));
+    };
+    let list = table.checks.iter().find_map(|c| match &c.in_list {
+        Some((col_name, values)) if schema.same(col_name, column) => Some(values.clone()),
+        _ => None,
+    });
+    let Some(values) = list else {
+        return Err(syn::Error::new(
+            check.span(),
+            format!(
+                "column `{table_name}.{column}` ({}) has no `CHECK ({column} IN (…))` list to check the variants against",
+                col.origin
+            ),
+        ));
+    };
+    Ok(Target {
+        what: format!("`CHECK ({column} IN (…))` on `{table_name}.{column}`"),
+        labels: values
+            .into_iter()
+            .map(|v| (v, col.origin.clone()))
+            .collect(),
+        origin: col.origin.clone(),
+    })
+}
+
+fn unknown_label(v: &Variant<'_>, target: &Target) -> syn::Error {
+    let labels: Vec<&str> = target.labels.iter().map(|(l, _)| l.as_str()).collect();
+    let shown = labels
+        .iter()
+        .map(|l| format!("'{l}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let hint = match suggest::nearest(&v.label, labels.iter().copied()) {
+        Some(close) => format!(
+            "; the closest is '{close}': rename the variant with #[sqlx(rename = \"{close}\")], or add the label in a migration"
+        ),
+        None => "; add the label in a migration".to_owned(),
+    };
+    syn::Error::new(
+        v.ident.span(),
+        format!(
+            "variant `{}` is written as '{}', which {} ({}) does not have: its labels are {shown}{hint}",
+            v.ident, v.label, target.what, target.origin
+        ),
+    )
+}

@@ -1,0 +1,109 @@
+//! The schema the package's migrations produce, replayed once per compiler process.
+//!
+//! A crate with fifty derives replays once. The cache is keyed on the migrations' paths,
+//! sizes and modification times (and the manifest's), because rust-analyzer keeps the macro
+//! process alive across edits.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use migrate_core::schema::Schema;
+use migrate_core::{Dialect, LoadOptions};
+use proc_macro2::Span;
+
+use crate::package;
+
+/// The replayed schema and what the derives need beside it.
+pub struct Loaded {
+    pub schema: Schema,
+    /// `[…migrate.types]`: SQL type -> Rust type, for extension types.
+    pub types: BTreeMap<String, String>,
+    /// The migrations folder as messages show it (relative to the package).
+    pub dir: String,
+}
+
+/// How a derive gets the replayed schema (the tests hand it one).
+pub type Loader = fn(Span) -> syn::Result<Arc<Loaded>>;
+
+type Key = Vec<(PathBuf, u64, Option<SystemTime>)>;
+type Entry = (Key, Result<Arc<Loaded>, Vec<String>>);
+
+static CACHE: Mutex<BTreeMap<PathBuf, Entry>> = Mutex::new(BTreeMap::new());
+
+/// The package's replayed schema, or every error that prevents it, on `span`.
+pub fn load(span: Span) -> syn::Result<Arc<Loaded>> {
+    let manifest_dir = package::manifest_dir(span)?;
+    let manifest = manifest_dir.join("Cargo.toml");
+    let config = package::config(&manifest_dir, span)?;
+    let mut key = fingerprint(&config.dir);
+    key.push(stat(&manifest));
+    let mut cache = CACHE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let loaded = match cache.get(&manifest_dir) {
+        Some((cached_key, loaded)) if *cached_key == key => loaded.clone(),
+        _ => {
+            let dir = package::relative(&config.dir, &manifest_dir);
+            let loaded = replay(&config, dir).map(Arc::new);
+            cache.insert(manifest_dir, (key, loaded.clone()));
+            loaded
+        }
+    };
+    drop(cache);
+    loaded.map_err(|messages| package::combined(span, messages))
+}
+
+fn replay(config: &migrate_core::PackageConfig, dir: String) -> Result<Loaded, Vec<String>> {
+    let dialect = config.dialect.unwrap_or(Dialect::Sqlite);
+    let options = LoadOptions {
+        dialect,
+        ignore: config.ignore.clone(),
+        display_dir: Some(dir.clone()),
+    };
+    let migrations = migrate_core::load(&config.dir, &options)
+        .map_err(|errors| errors.0.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let schema = migrate_core::replay::replay(&migrations, dialect).map_err(|errors| {
+        errors
+            .0
+            .iter()
+            .map(|e| format!("the migrations do not replay: {e}"))
+            .collect::<Vec<_>>()
+    })?;
+    Ok(Loaded {
+        schema,
+        types: config.types.clone(),
+        dir,
+    })
+}
+
+/// Paths, sizes and modification times of everything in the folder (one level of
+/// subfolders, for the `<version>_<name>/up.sql` layouts), sorted.
+fn fingerprint(dir: &Path) -> Key {
+    let mut key = vec![stat(dir)];
+    let mut pending = vec![(dir.to_path_buf(), 0)];
+    while let Some((folder, depth)) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if depth == 0 && path.is_dir() {
+                pending.push((path.clone(), 1));
+            }
+            key.push(stat(&path));
+        }
+    }
+    key.sort();
+    key
+}
+
+fn stat(path: &Path) -> (PathBuf, u64, Option<SystemTime>) {
+    let meta = std::fs::metadata(path).ok();
+    (
+        path.to_path_buf(),
+        meta.as_ref().map_or(0, std::fs::Metadata::len),
+        meta.and_then(|m| m.modified().ok()),
+    )
+}

@@ -1,0 +1,375 @@
+//! `#[derive(Table)]`: a struct's fields, mapped to columns exactly as `sqlx::FromRow` maps
+//! them, checked against the table (or view) the migrations produce.
+
+use migrate_core::schema::{Column, Name, Schema};
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Ident, Type};
+
+use crate::attrs::{self, On};
+use crate::errors::Errors;
+use crate::schema_cache::{self, Loaded, Loader};
+use crate::sql_types::{self, ColumnView};
+use crate::suggest;
+
+pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
+    expand_with(input, schema_cache::load)
+}
+
+pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream> {
+    let ident = &input.ident;
+    let container = attrs::Container::parse(&input.attrs, On::Struct)?;
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new(
+            ident.span(),
+            "#[derive(Table)] needs a struct with named fields: sqlx::FromRow reads columns by name",
+        ));
+    };
+    let Fields::Named(named) = &data.fields else {
+        return Err(syn::Error::new(
+            ident.span(),
+            "#[derive(Table)] needs a struct with named fields: sqlx::FromRow reads columns by name",
+        ));
+    };
+    let mut errors = Errors::default();
+    let mut fields = Vec::new();
+    for field in &named.named {
+        if let Some(attrs) = errors.ok(attrs::Field::parse(&field.attrs, On::Field)) {
+            fields.push((field, attrs));
+        }
+    }
+    let table_lit = container.table.as_ref();
+    let table_span = table_lit.map_or_else(|| ident.span(), syn::LitStr::span);
+    let table_text = table_lit.map_or_else(|| default_table(ident), syn::LitStr::value);
+    let loaded = load(table_span)?;
+    let relation = match find_relation(&loaded, &table_text) {
+        Ok(relation) => relation,
+        Err(message) => {
+            errors.push(syn::Error::new(table_span, message));
+            return Err(errors.finish().unwrap_err());
+        }
+    };
+    let generics: Vec<String> = input
+        .generics
+        .type_params()
+        .map(|p| p.ident.to_string())
+        .collect();
+
+    let mut columns = Vec::new();
+    let mut checks = Vec::new();
+    for (field, attrs) in &fields {
+        let Some(field_ident) = &field.ident else {
+            continue;
+        };
+        if attrs.skip {
+            continue;
+        }
+        if attrs.flatten {
+            // The flattened struct reads its own columns; its own #[derive(Table)] checks them.
+            continue;
+        }
+        let column_name = attrs
+            .rename
+            .clone()
+            .unwrap_or_else(|| container.mapped(field_ident));
+        let field_check = FieldCheck {
+            loaded: &loaded,
+            relation: &relation,
+            field_ident,
+            field_ty: &field.ty,
+            attrs,
+            column_name: &column_name,
+            generics: &generics,
+        };
+        match field_check.run(container.default || attrs.default) {
+            Ok(Some(tokens)) => checks.push(tokens),
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+        columns.push(column_name);
+    }
+    errors.finish()?;
+
+    let table = relation.name.to_string();
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    Ok(quote! {
+        impl #impl_generics ::migrate_runtime::Table for #ident #ty_generics #where_clause {
+            const TABLE: &'static str = #table;
+            const COLUMNS: &'static [&'static str] = &[#(#columns),*];
+        }
+        #(#checks)*
+    })
+}
+
+/// `TaskItem` -> `task_item` (the table name when `#[migrate(table)]` is absent).
+fn default_table(ident: &Ident) -> String {
+    crate::case::rename(&ident.to_string(), "snake_case").unwrap_or_default()
+}
+
+/// A table or a view whose columns are known.
+struct Relation<'a> {
+    kind: &'static str,
+    name: Name,
+    columns: &'a [Column],
+    table: Option<&'a migrate_core::schema::Table>,
+}
+
+fn find_relation<'a>(loaded: &'a Loaded, written: &str) -> Result<Relation<'a>, String> {
+    let schema = &loaded.schema;
+    let name = sql_types::parse_name(schema.dialect, written, false);
+    if let Some(table) = schema.tables.iter().find(|t| t.name == name) {
+        return Ok(Relation {
+            kind: "table",
+            name: table.name.clone(),
+            columns: &table.columns,
+            table: Some(table),
+        });
+    }
+    if let Some(view) = schema.views.iter().find(|v| v.name == name) {
+        return match &view.columns {
+            Some(columns) => Ok(Relation {
+                kind: "view",
+                name: view.name.clone(),
+                columns,
+                table: None,
+            }),
+            None => Err(format!(
+                "the columns of view `{name}` ({}) cannot be derived from its query, so this struct cannot be checked: read it through a table, or simplify the view",
+                view.origin
+            )),
+        };
+    }
+    Err(missing_relation(schema, &loaded.dir, &name))
+}
+
+fn missing_relation(schema: &Schema, dir: &str, name: &Name) -> String {
+    let mut message = format!("no table or view `{name}` in the schema that {dir}/ produces");
+    if let Some(dropped) = schema.dropped.iter().rev().find(|d| d.name == *name) {
+        return format!(
+            "table `{name}` was {} by {}: point #[migrate(table = \"…\")] at the table that holds these rows now",
+            dropped.how, dropped.origin
+        );
+    }
+    let names: Vec<String> = schema
+        .tables
+        .iter()
+        .map(|t| t.name.to_string())
+        .chain(schema.views.iter().map(|v| v.name.to_string()))
+        .collect();
+    match suggest::closest(&name.to_string(), names.iter().map(String::as_str)) {
+        Some(close) => message.push_str(&format!(
+            "; did you mean `{close}`? Set #[migrate(table = \"{close}\")]"
+        )),
+        None if names.is_empty() => message.push_str(": the migrations create no tables yet"),
+        None => message.push_str(&format!(
+            "; it has {}. Set #[migrate(table = \"…\")]",
+            list(&names)
+        )),
+    }
+    message
+}
+
+fn list(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut shown: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    if names.len() > SHOWN {
+        shown.push(format!("and {} more", names.len() - SHOWN));
+    }
+    shown.join(", ")
+}
+
+struct FieldCheck<'a> {
+    loaded: &'a Loaded,
+    relation: &'a Relation<'a>,
+    field_ident: &'a Ident,
+    field_ty: &'a Type,
+    attrs: &'a attrs::Field,
+    column_name: &'a str,
+    generics: &'a [String],
+}
+
+impl FieldCheck<'_> {
+    /// Checks the field; returns the generated constant for a type judged by trait.
+    fn run(&self, may_be_missing: bool) -> syn::Result<Option<TokenStream>> {
+        let dialect = self.loaded.schema.dialect;
+        let relation = self.relation;
+        let Some(column) = relation.columns.iter().find(|c| c.name == self.column_name) else {
+            if may_be_missing {
+                return Ok(None);
+            }
+            return Err(self.error(self.missing_column()));
+        };
+        let view = ColumnView::new(&self.loaded.schema, relation.table, column);
+        let decoded = self.attrs.try_from.as_ref().unwrap_or(self.field_ty);
+        let (inner, optional) = match self.attrs.json {
+            Some(nullable) => (None, nullable),
+            None => {
+                let (inner, optional) = sql_types::unwrap_option(decoded);
+                (Some(inner), optional)
+            }
+        };
+        let where_ = match relation.kind {
+            "view" => format!("column `{}.{}` of the view", relation.name, column.name),
+            _ => format!("column `{}.{}`", relation.name, column.name),
+        };
+        let origin = &column.origin;
+        if view.nullable && !optional && !self.attrs.not_null {
+            return Err(self.error(format!(
+                "{where_} can be NULL ({origin}), but field `{}` is not an Option: a NULL fails to decode at run time. Use `Option<{}>`, add NOT NULL in a migration, or mark the field #[migrate(not_null)] if your queries never return NULL here",
+                self.field_ident,
+                decoded.to_token_stream().to_string().replace(' ', ""),
+            )));
+        }
+        if self.attrs.unchecked {
+            return Ok(None);
+        }
+        if let Some(declared) = &self.attrs.sql_type {
+            let declared_norm =
+                migrate_core::replay::types::normalize(dialect, &declared.value()).sql_type;
+            if !migrate_core::diff::same_type(dialect, &declared_norm, &view.sql_type) {
+                return Err(syn::Error::new(
+                    declared.span(),
+                    format!(
+                        "{where_} is `{}` ({origin}), not `{}`: fix #[migrate(sql_type)] or the column",
+                        view.sql_type,
+                        declared.value()
+                    ),
+                ));
+            }
+            return Ok(None);
+        }
+        let Some(inner) = inner else {
+            // `#[sqlx(json)]`: the column must hold JSON.
+            return match sql_types::verdict(dialect, "serde_json::Value", &view) {
+                Err(hint) => Err(self.error(format!(
+                    "field `{}` is read as JSON (#[sqlx(json)]), but {where_} is `{}` ({origin}): {hint}",
+                    self.field_ident, view.sql_type
+                ))),
+                Ok(_) => Ok(None),
+            };
+        };
+        self.check_type(inner, &view, &where_)
+    }
+
+    fn check_type(
+        &self,
+        ty: &Type,
+        view: &ColumnView,
+        where_: &str,
+    ) -> syn::Result<Option<TokenStream>> {
+        let dialect = self.loaded.schema.dialect;
+        let origin = &view.origin;
+        let tokens = ty.to_token_stream().to_string().replace(' ', "");
+        // Arrays of enums and other judged-by-trait types: check the element.
+        if let (Some(element_sql), Some(element_ty)) =
+            (view.sql_type.strip_suffix("[]"), sql_types::vec_element(ty))
+        {
+            let element = ColumnView {
+                sql_type: element_sql.to_owned(),
+                ..view.clone()
+            };
+            if sql_types::enum_name(&self.loaded.schema, element_sql).is_some()
+                || sql_types::is_other(element_ty)
+            {
+                return self.check_type(element_ty, &element, where_);
+            }
+        }
+        if let Some(mapped) = self.loaded.types.get(&view.base_type()) {
+            let last = |s: &str| s.rsplit("::").next().unwrap_or(s).to_owned();
+            if last(&mapped.replace(' ', "")) == last(&tokens) {
+                return Ok(None);
+            }
+            return Err(self.error(format!(
+                "{where_} is `{}` ({origin}), which [package.metadata.migrate.types] maps to `{mapped}`, not `{tokens}`",
+                view.sql_type
+            )));
+        }
+        if let Some(enum_name) = sql_types::enum_name(&self.loaded.schema, &view.sql_type) {
+            let message = format!(
+                "{where_} is the enum type `{enum_name}` ({origin}); field `{}: {tokens}` must be a #[derive(DbEnum)] enum with #[sqlx(type_name = \"{enum_name}\")]",
+                self.field_ident
+            );
+            if !sql_types::is_other(ty) {
+                return Err(self.error(message));
+            }
+            let allowed = quote!(::migrate_runtime::Kind::Enum(#enum_name));
+            return self.trait_check(ty, &[allowed], &message);
+        }
+        if sql_types::is_other(ty) {
+            let allowed = sql_types::kinds_reading(dialect, view);
+            if allowed.is_empty() {
+                return Ok(None);
+            }
+            let names: Vec<&str> = allowed.iter().map(|(name, _)| *name).collect();
+            let message = format!(
+                "field `{}`: {where_} is `{}` ({origin}), which `{tokens}` does not decode; types that do: {}",
+                self.field_ident,
+                view.sql_type,
+                names.join(", ")
+            );
+            let kinds: Vec<TokenStream> = allowed.into_iter().map(|(_, kind)| kind).collect();
+            return self.trait_check(ty, &kinds, &message);
+        }
+        match sql_types::verdict(dialect, &tokens, view) {
+            Ok(()) => Ok(None),
+            Err(hint) => Err(syn::Error::new(
+                ty.span(),
+                format!(
+                    "field `{}: {tokens}` cannot read {where_}, which is `{}` ({origin}): {hint}",
+                    self.field_ident, view.sql_type
+                ),
+            )),
+        }
+    }
+
+    /// A constant that fails to compile unless the type's `ColumnType::KIND` is allowed.
+    fn trait_check(
+        &self,
+        ty: &Type,
+        allowed: &[TokenStream],
+        message: &str,
+    ) -> syn::Result<Option<TokenStream>> {
+        if sql_types::mentions(ty, self.generics) {
+            return Err(syn::Error::new(
+                ty.span(),
+                format!(
+                    "field `{}` has a generic type, which the build cannot check against its column: mark it #[migrate(sql_type = \"…\")] or #[migrate(unchecked)]",
+                    self.field_ident
+                ),
+            ));
+        }
+        Ok(Some(quote_spanned! {ty.span()=>
+            const _: () = {
+                if !::migrate_runtime::__private::kind_in(
+                    <#ty as ::migrate_runtime::ColumnType>::KIND,
+                    &[#(#allowed),*],
+                ) {
+                    ::core::panic!(#message);
+                }
+            };
+        }))
+    }
+
+    fn missing_column(&self) -> String {
+        let relation = self.relation;
+        let names = relation.columns.iter().map(|c| c.name.as_str());
+        let mut message = format!(
+            "{} `{}` has no column `{}` (field `{}`)",
+            relation.kind, relation.name, self.column_name, self.field_ident
+        );
+        match suggest::closest(self.column_name, names) {
+            Some(close) => message.push_str(&format!(
+                "; did you mean `{close}`? Map the field with #[sqlx(rename = \"{close}\")], or add the column in a new migration (`cargo migrate new`)"
+            )),
+            None => message.push_str(
+                "; add it in a new migration (`cargo migrate new`), or mark the field #[sqlx(skip)] or #[sqlx(default)] if it is not read from the database",
+            ),
+        }
+        message
+    }
+
+    fn error(&self, message: String) -> syn::Error {
+        syn::Error::new(self.field_ident.span(), message)
+    }
+}

@@ -1,0 +1,197 @@
+//! The traits behind `#[derive(Table)]` and `#[derive(DbEnum)]`.
+//!
+//! The derives judge most fields at build time from their tokens (`i64`, `Option<String>`,
+//! `chrono::NaiveDate`, …). A field whose type cannot be judged that way (an enum, a
+//! newtype, a type alias, another crate's type) is checked through [`ColumnType`]: the derive
+//! generates a constant that compares the type's [`Kind`] with the kinds the column accepts,
+//! so a mismatch is a compile error on the field, never a run-time surprise.
+
+/// What SQL values a Rust type decodes, as far as the checks need to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kind {
+    Bool,
+    I8,
+    I16,
+    I32,
+    I64,
+    F32,
+    F64,
+    String,
+    Bytes,
+    Json,
+    Uuid,
+    Date,
+    Time,
+    DateTime,
+    DateTimeTz,
+    Decimal,
+    /// A PostgreSQL enum type, by name (schema-qualified unless in `public`).
+    Enum(&'static str),
+}
+
+/// The SQL kind a Rust type decodes. Implemented for the standard types; `#[derive(DbEnum)]`
+/// implements it for enums. Implement it for a newtype by delegating to the inner type:
+///
+/// ```
+/// struct UserId(i64);
+/// impl migrate_runtime::ColumnType for UserId {
+///     const KIND: migrate_runtime::Kind = <i64 as migrate_runtime::ColumnType>::KIND;
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "the build cannot tell which SQL type `{Self}` decodes",
+    label = "no `migrate_runtime::ColumnType` for this type",
+    note = "derive `DbEnum` for a database enum; implement `ColumnType` for a newtype (`const KIND: Kind = <i64 as ColumnType>::KIND;`); or mark the field `#[migrate(sql_type = \"…\")]` or `#[migrate(unchecked)]`"
+)]
+pub trait ColumnType {
+    const KIND: Kind;
+}
+
+macro_rules! column_types {
+    ($($ty:ty => $kind:ident),* $(,)?) => {
+        $(impl ColumnType for $ty {
+            const KIND: Kind = Kind::$kind;
+        })*
+    };
+}
+
+column_types! {
+    bool => Bool, i8 => I8, i16 => I16, i32 => I32, i64 => I64, f32 => F32, f64 => F64,
+    String => String, str => String, Vec<u8> => Bytes, [u8] => Bytes,
+}
+
+impl<T: ColumnType + ?Sized> ColumnType for &T {
+    const KIND: Kind = T::KIND;
+}
+
+impl<T: ColumnType> ColumnType for Option<T> {
+    const KIND: Kind = T::KIND;
+}
+
+impl<T: ColumnType + ?Sized> ColumnType for Box<T> {
+    const KIND: Kind = T::KIND;
+}
+
+/// A Rust enum checked against a database enum type (PostgreSQL) or a `CHECK (col IN (…))`
+/// list. Implemented by `#[derive(DbEnum)]`.
+pub trait DbEnum: ColumnType {
+    /// The labels, in variant order, as sqlx encodes them.
+    const LABELS: &'static [&'static str];
+}
+
+/// A struct checked against a table or view. Implemented by `#[derive(Table)]`.
+pub trait Table {
+    /// The table's name as the migrations spell it (schema-qualified outside `public`).
+    const TABLE: &'static str;
+    /// The columns the struct reads, in field order.
+    const COLUMNS: &'static [&'static str];
+}
+
+/// Whether `kind` is one of `allowed` (a `const fn`, for the derives' generated checks).
+#[doc(hidden)]
+pub const fn kind_in(kind: Kind, allowed: &[Kind]) -> bool {
+    let mut i = 0;
+    while i < allowed.len() {
+        if same_kind(kind, allowed[i]) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+const fn same_kind(a: Kind, b: Kind) -> bool {
+    match (a, b) {
+        (Kind::Enum(x), Kind::Enum(y)) => same_str(x, y),
+        (Kind::Enum(_), _) | (_, Kind::Enum(_)) => false,
+        _ => discriminant(a) == discriminant(b),
+    }
+}
+
+const fn discriminant(k: Kind) -> u8 {
+    match k {
+        Kind::Bool => 0,
+        Kind::I8 => 1,
+        Kind::I16 => 2,
+        Kind::I32 => 3,
+        Kind::I64 => 4,
+        Kind::F32 => 5,
+        Kind::F64 => 6,
+        Kind::String => 7,
+        Kind::Bytes => 8,
+        Kind::Json => 9,
+        Kind::Uuid => 10,
+        Kind::Date => 11,
+        Kind::Time => 12,
+        Kind::DateTime => 13,
+        Kind::DateTimeTz => 14,
+        Kind::Decimal => 15,
+        Kind::Enum(_) => 16,
+    }
+}
+
+const fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether every label of `labels` is in `allowed` (for enums read from CHECK-list columns).
+#[doc(hidden)]
+pub const fn labels_within(labels: &[&str], allowed: &[&str]) -> bool {
+    let mut i = 0;
+    while i < labels.len() {
+        let mut found = false;
+        let mut j = 0;
+        while j < allowed.len() {
+            if same_str(labels[i], allowed[j]) {
+                found = true;
+            }
+            j += 1;
+        }
+        if !found {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_kinds_compare_by_name() {
+        assert!(kind_in(
+            Kind::Enum("task_status"),
+            &[Kind::Enum("task_status")]
+        ));
+        assert!(!kind_in(Kind::Enum("task_status"), &[Kind::Enum("status")]));
+        assert!(!kind_in(Kind::Enum("text"), &[Kind::String]));
+        assert!(kind_in(Kind::I64, &[Kind::I32, Kind::I64]));
+        assert!(!kind_in(Kind::I64, &[Kind::I32]));
+    }
+
+    #[test]
+    fn wrappers_take_the_inner_kind() {
+        assert_eq!(<Option<&str> as ColumnType>::KIND, Kind::String);
+        assert_eq!(<Box<[u8]> as ColumnType>::KIND, Kind::Bytes);
+    }
+
+    #[test]
+    fn labels_within_needs_every_label() {
+        assert!(labels_within(&["a", "b"], &["b", "a", "c"]));
+        assert!(!labels_within(&["a", "d"], &["a", "b"]));
+    }
+}
