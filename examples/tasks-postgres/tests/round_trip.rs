@@ -1,0 +1,31 @@
+//! What compiles, runs: the checked structs read real rows on a fresh PostgreSQL database.
+
+use example_tasks_postgres::{TaskStatus, round_trip};
+
+#[tokio::test]
+async fn every_checked_struct_round_trips_on_postgres() {
+    let Some(db) = migrate_tests::pg_database().await else {
+        return;
+    };
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let rows = round_trip(&pool).await.unwrap();
+    assert_eq!(rows.user.email, "ada@example.com");
+    assert_eq!(rows.user.name.as_deref(), Some("Ada"));
+    assert_eq!(rows.contact.given_name, "Grace");
+    assert_eq!(rows.contact.email, None);
+    assert_eq!(
+        rows.contact.avatar_url.as_deref(),
+        Some("https://example.com/grace.png")
+    );
+    assert_eq!(rows.task.status, TaskStatus::InProgress);
+    assert_eq!(rows.task.tags, ["docs", "urgent"]);
+    assert_eq!(
+        rows.task.details,
+        Some(serde_json::json!({"estimate_hours": 3}))
+    );
+    assert_eq!(
+        rows.task.due.map(|d| d.to_string()).as_deref(),
+        Some("2026-12-24")
+    );
+    pool.close().await;
+}
