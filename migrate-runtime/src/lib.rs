@@ -20,6 +20,8 @@ mod error;
 mod event;
 pub mod introspect;
 mod migrator;
+#[cfg(feature = "sqlx-migrate")]
+mod sqlx_migrator;
 pub mod url;
 
 pub use check::{ColumnType, DbEnum, Kind, Table};
