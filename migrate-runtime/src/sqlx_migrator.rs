@@ -51,6 +51,7 @@ impl From<&Migrator> for SqlxMigrator {
     }
 }
 
+#[expect(clippy::ptr_arg, reason = "a borrowed Cow is 'static: keep it without copying")]
 fn sql_str(sql: &Cow<'static, str>) -> SqlStr {
     match sql {
         Cow::Borrowed(s) => SqlStr::from_static(s),
