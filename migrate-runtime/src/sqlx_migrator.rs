@@ -51,7 +51,10 @@ impl From<&Migrator> for SqlxMigrator {
     }
 }
 
-#[expect(clippy::ptr_arg, reason = "a borrowed Cow is 'static: keep it without copying")]
+#[expect(
+    clippy::ptr_arg,
+    reason = "a borrowed Cow is 'static: keep it without copying"
+)]
 fn sql_str(sql: &Cow<'static, str>) -> SqlStr {
     match sql {
         Cow::Borrowed(s) => SqlStr::from_static(s),

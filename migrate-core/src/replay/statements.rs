@@ -27,6 +27,8 @@ pub struct Run<'a> {
     offset: usize,
     /// `CREATE DOMAIN … NOT NULL`, read before sqlparser sees the statement.
     domain_not_null: bool,
+    /// Replaying a `-- migrate:replay` DDL, whose positions are not the file's.
+    replacing: bool,
 }
 
 impl<'a> Run<'a> {
@@ -40,6 +42,7 @@ impl<'a> Run<'a> {
             added_labels: Vec::new(),
             offset: 0,
             domain_not_null: false,
+            replacing: false,
         }
     }
 
@@ -67,6 +70,15 @@ impl<'a> Run<'a> {
         origin(self.script, self.offset)
     }
 
+    /// The origin of something on line `line` (1-based, as sqlparser counts) of the statement.
+    fn origin_at(&self, line: u64) -> Origin {
+        let mut origin = self.origin();
+        if !self.replacing && line > 1 {
+            origin.line += usize::try_from(line - 1).unwrap_or(0);
+        }
+        origin
+    }
+
     pub fn statement(&mut self, statement: &Statement<'_>) {
         self.offset = statement.offset;
         match directive(statement.leading) {
@@ -74,9 +86,11 @@ impl<'a> Run<'a> {
             Directive::Replace(ddl) => {
                 match crate::split(&ddl, self.dialect) {
                     Ok(parts) => {
+                        self.replacing = true;
                         for part in parts {
                             self.sql(part.sql);
                         }
+                        self.replacing = false;
                     }
                     Err(e) => self.error(format!("the `-- migrate:replay` DDL: {e}")),
                 }
@@ -446,11 +460,8 @@ impl<'a> Run<'a> {
                 .then(|| format!("nextval('{}_{}_seq'::regclass)", table.name.name, name)),
             identity: false,
             generated: false,
-            origin: self.origin(),
+            origin: self.origin_at(def.name.span.start.line),
         };
-        if let Some(domain) = self.domain_of(&column.sql_type) {
-            let _ = domain;
-        }
         for option in &def.options {
             match &option.option {
                 ColumnOption::NotNull => column.not_null = true,
@@ -492,10 +503,6 @@ impl<'a> Run<'a> {
             }
         }
         table.columns.push(column);
-    }
-
-    fn domain_of(&self, sql_type: &str) -> Option<&Domain> {
-        self.schema.domains.iter().find(|d| d.name.name == sql_type)
     }
 
     fn add_constraint(&mut self, table: &mut Table, constraint: TableConstraint) {

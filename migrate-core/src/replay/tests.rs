@@ -353,3 +353,14 @@ fn never_panics_on_random_text() {
         }
     }
 }
+
+#[test]
+fn a_column_remembers_its_own_line() {
+    let schema = pg(&[
+        "-- users\nCREATE TABLE users (\n    id BIGINT PRIMARY KEY,\n    email TEXT NOT NULL\n);\nALTER TABLE users\n  ADD COLUMN avatar_url TEXT;",
+    ]);
+    let users = schema.table(&Name::new(Some("public"), "users")).unwrap();
+    let line = |c: &str| users.column(Dialect::Postgres, c).unwrap().origin.line;
+    assert_eq!(users.origin.line, 2);
+    assert_eq!((line("id"), line("email"), line("avatar_url")), (3, 4, 7));
+}
