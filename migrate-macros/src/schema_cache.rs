@@ -2,12 +2,14 @@
 //!
 //! A crate with fifty derives replays once. The cache is keyed on the migrations' paths,
 //! sizes and modification times (and the manifest's), because rust-analyzer keeps the macro
-//! process alive across edits.
+//! process alive across edits. Stating a thousand files for each of fifty derives would cost
+//! more than the replay itself, so a key checked less than [`RECHECK_AFTER`] ago is trusted:
+//! one compilation checks it once, and an edit is seen by the next expansion after that.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use migrate_core::schema::Schema;
 use migrate_core::{Dialect, LoadOptions};
@@ -28,7 +30,14 @@ pub struct Loaded {
 pub type Loader = fn(Span) -> syn::Result<Arc<Loaded>>;
 
 type Key = Vec<(PathBuf, u64, Option<SystemTime>)>;
-type Entry = (Key, Result<Arc<Loaded>, Vec<String>>);
+/// How long a checked key is trusted without stating the files again.
+const RECHECK_AFTER: Duration = Duration::from_millis(500);
+
+struct Entry {
+    key: Key,
+    checked: Instant,
+    loaded: Result<Arc<Loaded>, Vec<String>>,
+}
 
 static CACHE: Mutex<BTreeMap<PathBuf, Entry>> = Mutex::new(BTreeMap::new());
 
@@ -36,18 +45,29 @@ static CACHE: Mutex<BTreeMap<PathBuf, Entry>> = Mutex::new(BTreeMap::new());
 pub fn load(span: Span) -> syn::Result<Arc<Loaded>> {
     let manifest_dir = package::manifest_dir(span)?;
     let manifest = manifest_dir.join("Cargo.toml");
+    let mut cache = CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(entry) = cache.get(&manifest_dir)
+        && entry.checked.elapsed() < RECHECK_AFTER
+    {
+        return entry.loaded.clone().map_err(|m| package::combined(span, m));
+    }
     let config = package::config(&manifest_dir, span)?;
     let mut key = fingerprint(&config.dir);
     key.push(stat(&manifest));
-    let mut cache = CACHE
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let loaded = match cache.get(&manifest_dir) {
-        Some((cached_key, loaded)) if *cached_key == key => loaded.clone(),
+    let loaded = match cache.get_mut(&manifest_dir) {
+        Some(entry) if entry.key == key => {
+            entry.checked = Instant::now();
+            entry.loaded.clone()
+        }
         _ => {
             let dir = package::relative(&config.dir, &manifest_dir);
             let loaded = replay(&config, dir).map(Arc::new);
-            cache.insert(manifest_dir, (key, loaded.clone()));
+            let entry = Entry {
+                key,
+                checked: Instant::now(),
+                loaded: loaded.clone(),
+            };
+            cache.insert(manifest_dir, entry);
             loaded
         }
     };
