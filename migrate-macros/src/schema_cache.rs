@@ -45,7 +45,9 @@ static CACHE: Mutex<BTreeMap<PathBuf, Entry>> = Mutex::new(BTreeMap::new());
 pub fn load(span: Span) -> syn::Result<Arc<Loaded>> {
     let manifest_dir = package::manifest_dir(span)?;
     let manifest = manifest_dir.join("Cargo.toml");
-    let mut cache = CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = CACHE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(entry) = cache.get(&manifest_dir)
         && entry.checked.elapsed() < RECHECK_AFTER
     {
