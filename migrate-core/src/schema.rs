@@ -137,6 +137,9 @@ pub struct View {
     pub name: Name,
     /// The view's columns where they can be derived from its query.
     pub columns: Option<Vec<Column>>,
+    /// The tables and views its query reads (the replay uses it for `DROP … CASCADE`; an
+    /// introspected view leaves it empty).
+    pub depends_on: Vec<Name>,
     pub origin: Origin,
 }
 

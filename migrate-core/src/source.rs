@@ -177,6 +177,9 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
         }
         match read_script(&found, options.dialect) {
             Ok(down) => migration.down = Some(down),
+            // diesel writes an empty down.sql for a migration nothing can undo: load it as a
+            // migration without a down file, which `revert` refuses to revert.
+            Err(e) if matches!(e.as_slice(), [SourceError::Empty { .. }]) => {}
             Err(mut e) => errors.append(&mut e),
         }
     }
@@ -353,6 +356,25 @@ mod tests {
             ),
         ]);
         assert!(load(dir.path(), &options()).unwrap()[0].up.no_transaction);
+    }
+
+    #[test]
+    fn an_empty_down_file_means_irreversible_not_an_error() {
+        let dir = folder(&[
+            ("2019-01-01-000000_fix/up.sql", b"UPDATE t SET x = 1;"),
+            ("2019-01-01-000000_fix/down.sql", b"-- nothing to undo\n"),
+            ("2_b.up.sql", b"SELECT 2;"),
+            ("2_b.down.sql", b""),
+        ]);
+        let migrations = load(dir.path(), &options()).unwrap();
+        assert_eq!(migrations.len(), 2);
+        assert!(migrations.iter().all(|m| m.down.is_none()));
+        let dir = folder(&[("1_a.sql", b"-- only a comment\n")]);
+        let err = load(dir.path(), &options()).unwrap_err();
+        assert!(
+            matches!(&err.0[0], SourceError::Empty { .. }),
+            "an empty up file stays an error"
+        );
     }
 
     #[test]

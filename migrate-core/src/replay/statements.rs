@@ -16,6 +16,11 @@ use crate::schema::{
 };
 use crate::{Dialect, LineCol, Script, Statement};
 
+mod cascade;
+mod constants;
+mod renames;
+mod using_index;
+
 pub struct Run<'a> {
     schema: &'a mut Schema,
     script: &'a Script,
@@ -115,7 +120,23 @@ impl<'a> Run<'a> {
         if w(0) == "DO" {
             return self.do_block(sql);
         }
-        if is_untracked(&words) {
+        if self.dialect == Dialect::Postgres && self.rename_by_words(sql) {
+            return;
+        }
+        if w(0) == "CREATE" && w(1) == "EXTENSION" {
+            // sqlparser stops at `SCHEMA s` without `WITH`; the name is all that matters.
+            let skip = if w(2) == "IF" { 5 } else { 2 };
+            if let Some(name) = sql.split_whitespace().nth(skip) {
+                let name = name
+                    .trim_matches(|c| c == '"' || c == ';')
+                    .to_ascii_lowercase();
+                if !self.schema.extensions.contains(&name) {
+                    self.schema.extensions.push(name);
+                }
+            }
+            return;
+        }
+        if is_untracked(&words) || only_alters_constraints(&words, sql) {
             return;
         }
         // sqlparser does not know these forms; they are simple enough to read here.
@@ -204,7 +225,8 @@ impl<'a> Run<'a> {
             }
             Ast::CreateIndex(index) => {
                 let table = self.name(&index.table_name);
-                if self.schema.table(&table).is_none() {
+                // PostgreSQL indexes materialized views too.
+                if self.schema.table(&table).is_none() && self.schema.view(&table).is_none() {
                     return self.missing_table(&table);
                 }
                 let columns: Vec<String> = index
@@ -214,10 +236,33 @@ impl<'a> Run<'a> {
                     .collect();
                 let name = match &index.name {
                     Some(n) => self.name(n),
-                    None => Name {
-                        schema: table.schema.clone(),
-                        name: format!("{}_{}_idx", table.name, columns.join("_")),
-                    },
+                    None => {
+                        // PostgreSQL names an expression by its function, else `expr`.
+                        let parts: Vec<String> = index
+                            .columns
+                            .iter()
+                            .map(|c| match &c.column.expr {
+                                Expr::Function(f) => f
+                                    .name
+                                    .0
+                                    .last()
+                                    .map(|p| fold(self.dialect, &p.to_string()))
+                                    .unwrap_or_else(|| "expr".into()),
+                                Expr::Identifier(_) | Expr::CompoundIdentifier(_) => {
+                                    self.expr_name(&c.column.expr)
+                                }
+                                _ => "expr".into(),
+                            })
+                            .collect();
+                        Name {
+                            schema: table.schema.clone(),
+                            name: truncate_identifier(format!(
+                                "{}_{}_idx",
+                                table.name,
+                                parts.join("_")
+                            )),
+                        }
+                    }
                 };
                 if self
                     .schema
@@ -242,11 +287,14 @@ impl<'a> Run<'a> {
                 if self.schema.view(&name).is_some() && !view.or_replace {
                     return self.error(format!("view {name} already exists"));
                 }
-                let columns = self.view_columns(&view.query.to_string());
+                let query = view.query.to_string();
+                let columns = self.view_columns(&query);
+                let depends_on = self.view_sources(&query);
                 self.schema.views.retain(|v| v.name != name);
                 self.schema.views.push(View {
                     name,
                     columns,
+                    depends_on,
                     origin: self.origin(),
                 });
             }
@@ -316,7 +364,8 @@ impl<'a> Run<'a> {
     /// An identifier as the database stores it: PostgreSQL folds unquoted names to lower case.
     fn ident(&self, ident: &sqlparser::ast::Ident) -> String {
         match (self.dialect, ident.quote_style) {
-            (Dialect::Postgres, None) => ident.value.to_lowercase(),
+            (Dialect::Postgres, None) => truncate_identifier(ident.value.to_lowercase()),
+            (Dialect::Postgres, Some(_)) => truncate_identifier(ident.value.clone()),
             _ => ident.value.clone(),
         }
     }
@@ -455,9 +504,12 @@ impl<'a> Run<'a> {
             name: name.clone(),
             sql_type: normalized.sql_type,
             not_null: normalized.serial,
-            default: normalized
-                .serial
-                .then(|| format!("nextval('{}_{}_seq'::regclass)", table.name.name, name)),
+            default: normalized.serial.then(|| {
+                renames::sequence_default(&Name {
+                    schema: table.name.schema.clone(),
+                    name: format!("{}_{}_seq", table.name.name, name),
+                })
+            }),
             identity: false,
             generated: false,
             origin: self.origin_at(def.name.span.start.line),
@@ -466,7 +518,10 @@ impl<'a> Run<'a> {
             match &option.option {
                 ColumnOption::NotNull => column.not_null = true,
                 ColumnOption::Null => column.not_null = false,
-                ColumnOption::Default(expr) => column.default = Some(expr.to_string()),
+                ColumnOption::Default(expr) => {
+                    column.default =
+                        constants::stored_default(self.dialect, &column.sql_type, expr.to_string())
+                }
                 ColumnOption::PrimaryKey(_) => {
                     table.primary_key = vec![name.clone()];
                     if self.dialect == Dialect::Postgres {
@@ -535,6 +590,12 @@ impl<'a> Run<'a> {
                     }
                 }
                 table.primary_key = columns;
+            }
+            TableConstraint::PrimaryKeyUsingIndex(c) if self.dialect == Dialect::Postgres => {
+                self.constraint_using_index(table, &c.index_name, true)
+            }
+            TableConstraint::UniqueUsingIndex(c) if self.dialect == Dialect::Postgres => {
+                self.constraint_using_index(table, &c.index_name, false)
             }
             TableConstraint::Unique(u) => {
                 table.uniques.push(
@@ -724,7 +785,8 @@ impl<'a> Run<'a> {
                         column.not_null = false;
                     }
                     AlterColumnOperation::SetDefault { value } => {
-                        column.default = Some(value.to_string())
+                        column.default =
+                            constants::stored_default(dialect, &column.sql_type, value.to_string())
                     }
                     AlterColumnOperation::DropDefault => column.default = None,
                     AlterColumnOperation::SetDataType { data_type, .. } => {
@@ -746,7 +808,12 @@ impl<'a> Run<'a> {
                 ..
             } => {
                 let constraint = self.ident(&constraint);
-                if !drop_constraint(&mut table, &constraint) && !if_exists {
+                // Foreign keys and unique constraints keep no name in the model, and neither
+                // changes a column: a name the replay does not know may be one of them.
+                let unnamed_kinds = !table.foreign_keys.is_empty()
+                    || !table.uniques.is_empty()
+                    || !table.primary_key.is_empty();
+                if !drop_constraint(&mut table, &constraint) && !if_exists && !unnamed_kinds {
                     self.error(format!("constraint {constraint} of table {name} is not known to the replay; if it exists, add `-- migrate:replay-skip` above this statement"));
                 }
             }
@@ -801,6 +868,9 @@ impl<'a> Run<'a> {
                 self.schema
                     .indexes
                     .retain(|i| !same_name(self.dialect, &i.table, name));
+                if cascade {
+                    self.cascade(name);
+                }
                 if found {
                     self.schema.dropped.push(crate::schema::Dropped {
                         name: name.clone(),
@@ -815,6 +885,12 @@ impl<'a> Run<'a> {
                 self.schema
                     .views
                     .retain(|v| !same_name(self.dialect, &v.name, name));
+                self.schema
+                    .indexes
+                    .retain(|i| !same_name(self.dialect, &i.table, name));
+                if cascade {
+                    self.cascade(name);
+                }
                 before != self.schema.views.len()
             }
             ObjectType::Index => {
@@ -976,8 +1052,9 @@ impl<'a> Run<'a> {
                 }
                 match labels.iter_mut().find(|l| l.name == from) {
                     Some(label) => {
-                        label.name = to;
+                        label.name = to.clone();
                         label.origin = origin;
+                        self.rename_label_in_defaults(name, &from, &to);
                     }
                     None => self.error(format!("enum {name} has no label '{from}'")),
                 }
@@ -1215,4 +1292,37 @@ fn statement_kind(ast: &Ast) -> String {
         .take(3)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `ALTER TABLE t ALTER CONSTRAINT c [NOT] DEFERRABLE …` (which sqlparser cannot read) changes
+/// no tracked schema.
+fn only_alters_constraints(words: &[String], sql: &str) -> bool {
+    let upper = sql.to_ascii_uppercase();
+    words.first().map(String::as_str) == Some("ALTER")
+        && words.get(1).map(String::as_str) == Some("TABLE")
+        && upper.contains(" ALTER CONSTRAINT ")
+        && ![
+            " ADD ",
+            " DROP ",
+            " ALTER COLUMN ",
+            " RENAME ",
+            " SET ",
+            " TYPE ",
+            " VALIDATE ",
+        ]
+        .iter()
+        .any(|k| upper.contains(k))
+}
+
+/// PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1).
+fn truncate_identifier(mut name: String) -> String {
+    const MAX: usize = 63;
+    if name.len() > MAX {
+        let mut end = MAX;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name.truncate(end);
+    }
+    name
 }

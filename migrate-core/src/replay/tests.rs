@@ -219,7 +219,13 @@ fn untracked_statements_are_skipped_and_unknown_ddl_is_an_error() {
          GRANT SELECT ON t TO public;\nCOMMENT ON TABLE t IS 'x';\nCREATE OR REPLACE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql COST 5;\n\
          CREATE SEQUENCE s;\nALTER SEQUENCE s RENAME TO s2;\nREINDEX TABLE t;\nCREATE STATISTICS st ON x FROM t;\nVACUUM;",
     ]);
-    let err = pg_err(&["CREATE TABLE t (x INT);\nALTER TABLE t ALTER CONSTRAINT c DEFERRABLE;"]);
+    // Deferrability changes no tracked schema; together with a column change it is an error.
+    pg(&[
+        "CREATE TABLE t (x INT);\nALTER TABLE t ALTER CONSTRAINT c DEFERRABLE INITIALLY DEFERRED;",
+    ]);
+    let err = pg_err(&[
+        "CREATE TABLE t (x INT);\nALTER TABLE t ALTER CONSTRAINT c DEFERRABLE, ADD COLUMN y INT;",
+    ]);
     assert!(err.contains("m/1_m.sql:2:"), "{err}");
 }
 
@@ -363,4 +369,83 @@ fn a_column_remembers_its_own_line() {
     let line = |c: &str| users.column(Dialect::Postgres, c).unwrap().origin.line;
     assert_eq!(users.origin.line, 2);
     assert_eq!((line("id"), line("email"), line("avatar_url")), (3, 4, 7));
+}
+
+#[test]
+fn renames_of_indexes_sequences_and_labels_reach_what_names_them() {
+    let s = pg(&[
+        "CREATE TYPE mode AS ENUM ('open', 'closed');\nCREATE TABLE user_ (id SERIAL PRIMARY KEY, m mode NOT NULL DEFAULT 'open');\nCREATE INDEX idx_user_m ON user_ (m);",
+        "ALTER TABLE user_ RENAME TO person;\nALTER SEQUENCE user__id_seq RENAME TO person_id_seq;\nALTER INDEX idx_user_m RENAME TO idx_person_m;\nALTER TYPE mode RENAME VALUE 'open' TO 'opened';",
+        "CREATE SCHEMA utils;\nCREATE TABLE utils.saved (id SERIAL);",
+    ]);
+    let person = s.table(&public("person")).unwrap();
+    assert_eq!(
+        person.columns[0].default.as_deref(),
+        Some("nextval('person_id_seq'::regclass)")
+    );
+    assert_eq!(person.columns[1].default.as_deref(), Some("'opened'"));
+    assert_eq!(s.indexes[0].name.name, "idx_person_m");
+    let saved = s.table(&Name::new(Some("utils"), "saved")).unwrap();
+    assert_eq!(
+        saved.columns[0].default.as_deref(),
+        Some("nextval('utils.saved_id_seq'::regclass)")
+    );
+}
+
+#[test]
+fn long_identifiers_are_truncated_as_postgres_truncates_them() {
+    let long = "a".repeat(70);
+    let s = pg(&[&format!(
+        "CREATE TABLE t (x INT);\nCREATE INDEX {long} ON t (x);\nDROP INDEX {long};"
+    )]);
+    assert!(
+        s.indexes.is_empty(),
+        "the drop names the same (truncated) index"
+    );
+    let s = pg(&[&format!("CREATE TABLE {long} (x INT);")]);
+    assert_eq!(s.tables[0].name.name.len(), 63);
+}
+
+#[test]
+fn drop_cascade_takes_dependent_views_and_their_indexes() {
+    let s = pg(&[
+        "CREATE TABLE users (id INT PRIMARY KEY, name TEXT);\nCREATE VIEW user_view AS SELECT id, name FROM users;\n\
+         CREATE MATERIALIZED VIEW user_mview AS SELECT * FROM user_view;\nCREATE UNIQUE INDEX idx_user_mview_id ON user_mview (id);\n\
+         CREATE VIEW other AS SELECT 1 AS one;",
+        "DROP VIEW user_view CASCADE;\nCREATE MATERIALIZED VIEW user_mview AS SELECT id FROM users;",
+    ]);
+    let views: Vec<&str> = s.views.iter().map(|v| v.name.name.as_str()).collect();
+    assert_eq!(views, ["other", "user_mview"]);
+    assert!(
+        s.indexes.is_empty(),
+        "the index went with the materialized view"
+    );
+}
+
+#[test]
+fn what_crates_io_migrations_do_replays_like_postgres() {
+    let s = pg(&[
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;\n\
+         CREATE TABLE downloads (id SERIAL PRIMARY KEY, version_id INT NOT NULL, date DATE NOT NULL, \
+            processed BOOLEAN NOT NULL DEFAULT 'f', note TEXT DEFAULT NULL, \
+            CONSTRAINT fk_downloads_version FOREIGN KEY (version_id) REFERENCES versions (id));\n\
+         CREATE UNIQUE INDEX downloads_unique ON downloads (version_id, date);\n\
+         CREATE INDEX ON downloads (lower(note));",
+        "ALTER TABLE downloads DROP CONSTRAINT downloads_pkey, \
+            ADD CONSTRAINT downloads_pkey PRIMARY KEY USING INDEX downloads_unique, DROP COLUMN id;\n\
+         ALTER TABLE downloads DROP CONSTRAINT fk_downloads_version;",
+    ]);
+    let t = s.table(&public("downloads")).unwrap();
+    assert_eq!(t.primary_key, ["version_id", "date"]);
+    assert_eq!(
+        t.column(Dialect::Postgres, "processed")
+            .unwrap()
+            .default
+            .as_deref(),
+        Some("false")
+    );
+    assert_eq!(t.column(Dialect::Postgres, "note").unwrap().default, None);
+    let indexes: Vec<&str> = s.indexes.iter().map(|i| i.name.name.as_str()).collect();
+    assert_eq!(indexes, ["downloads_lower_idx"]);
+    assert_eq!(s.extensions, ["pg_trgm"]);
 }

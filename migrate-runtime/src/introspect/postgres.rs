@@ -70,6 +70,7 @@ impl Introspect for PgConnection {
                     None => schema.views.push(View {
                         name: table_name,
                         columns: Some(vec![column]),
+                        depends_on: Vec::new(),
                         origin: Origin::default(),
                     }),
                 }

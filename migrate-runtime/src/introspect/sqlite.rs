@@ -48,6 +48,7 @@ impl Introspect for SqliteConnection {
                     schema.views.push(View {
                         name: Name::new(None, &name),
                         columns: Some(columns),
+                        depends_on: Vec::new(),
                         origin: Origin::default(),
                     });
                 }

@@ -1,0 +1,43 @@
+//! Constants as PostgreSQL stores them: a default the database would not keep (`DEFAULT
+//! NULL`), and boolean literals in their canonical spelling.
+
+use crate::Dialect;
+
+/// The default PostgreSQL keeps for `DEFAULT <expr>` on a column of `sql_type`.
+pub(super) fn stored_default(dialect: Dialect, sql_type: &str, expr: String) -> Option<String> {
+    if expr.eq_ignore_ascii_case("NULL") {
+        return None;
+    }
+    if dialect == Dialect::Postgres && sql_type == "boolean" {
+        let bare = expr
+            .trim_end_matches("::boolean")
+            .trim_matches('\'')
+            .to_ascii_lowercase();
+        return Some(match bare.as_str() {
+            "t" | "true" | "y" | "yes" | "on" | "1" => "true".to_owned(),
+            "f" | "false" | "n" | "no" | "off" | "0" => "false".to_owned(),
+            _ => expr,
+        });
+    }
+    Some(expr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stored_default;
+    use crate::Dialect;
+
+    #[test]
+    fn null_defaults_vanish_and_booleans_are_canonical() {
+        let pg = |t: &str, e: &str| stored_default(Dialect::Postgres, t, e.to_owned());
+        assert_eq!(pg("text", "NULL"), None);
+        assert_eq!(pg("boolean", "'f'").as_deref(), Some("false"));
+        assert_eq!(pg("boolean", "'t'::boolean").as_deref(), Some("true"));
+        assert_eq!(pg("boolean", "FALSE").as_deref(), Some("false"));
+        assert_eq!(pg("text", "'f'").as_deref(), Some("'f'"));
+        assert_eq!(
+            stored_default(Dialect::Sqlite, "BOOLEAN", "'f'".into()).as_deref(),
+            Some("'f'")
+        );
+    }
+}
