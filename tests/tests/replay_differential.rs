@@ -78,7 +78,63 @@ async fn sqlite_fixtures_replay_exactly() {
         &db.url,
     )
     .await;
-    assert_eq!(schema.tables.len(), 4);
+    assert_eq!(schema.tables.len(), 5);
+}
+
+/// The SQLite rebuild pattern with a referencing table: a no-transaction migration that turns
+/// the foreign key checks off and makes its own transaction keeps the referencing rows (see
+/// the README). Without `PRAGMA foreign_keys = OFF` the deploy fails.
+#[tokio::test]
+async fn sqlite_rebuild_keeps_referencing_rows() {
+    let dir = fixtures("fixtures/replay/sqlite");
+    let db = sqlite_database();
+    agree(&dir, Dialect::Sqlite, &db.url).await;
+    let mut conn = AnyConnection::connect(&db.url, &ConnectOptions::default())
+        .await
+        .unwrap();
+    let AnyConnection::Sqlite(lite) = &mut conn else {
+        unreachable!()
+    };
+    let (body, status): (String, String) = sqlx::query_as(
+        "SELECT n.body, t.status FROM task_notes n JOIN tasks t ON t.id = n.task_id",
+    )
+    .fetch_one(&mut *lite)
+    .await
+    .unwrap();
+    assert_eq!(
+        (body.as_str(), status.as_str()),
+        ("kept across the rebuild", "in_progress")
+    );
+    let violations: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
+        .fetch_all(&mut *lite)
+        .await
+        .unwrap();
+    assert!(violations.is_empty(), "{violations:?}");
+    conn.close().await;
+
+    // The same rebuild with the checks on: the DROP TABLE breaks the notes' references.
+    let copy = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.replace("PRAGMA foreign_keys = OFF;", "");
+        std::fs::write(copy.path().join(path.file_name().unwrap()), text).unwrap();
+    }
+    let migrator = Migrator::from_dir(copy.path(), &LoadOptions::new(Dialect::Sqlite)).unwrap();
+    let db = sqlite_database();
+    let mut conn = AnyConnection::connect(&db.url, &ConnectOptions::default())
+        .await
+        .unwrap();
+    let err = migrator
+        .run_with(&mut conn, &DeployOptions::default())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("3_rebuild.sql") && err.contains("FOREIGN KEY"),
+        "{err}"
+    );
+    conn.close().await;
 }
 
 #[tokio::test]
