@@ -221,6 +221,7 @@ impl<'a> Run<'a> {
                     table,
                     columns,
                     unique: index.unique,
+                    origin: self.origin(),
                 });
             }
             Ast::CreateView(view) => {

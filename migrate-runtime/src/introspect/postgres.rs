@@ -183,6 +183,7 @@ impl Introspect for PgConnection {
                 },
                 columns,
                 unique,
+                origin: Origin::default(),
             })
             .collect();
 
