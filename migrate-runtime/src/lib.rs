@@ -33,6 +33,7 @@ pub use migrate_core::{
 pub use migrate_macros::embed_migrations;
 pub use migrator::{
     AdoptReport, DEFAULT_TABLE, DeployOptions, DeployReport, Migrator, Resolution, RevertOptions,
+    VerifyReport,
 };
 
 /// Not public API: used by the code `embed_migrations!` generates.
