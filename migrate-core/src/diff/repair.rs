@@ -85,7 +85,7 @@ fn step(d: Dialect, expected: &Schema, actual: &Schema, x: &Difference) -> Step 
     let col = |c: &str| quote_ident(d, c);
     let mut s = Step {
         phase: 4,
-        comment: x.to_string(),
+        comment: super::review(x, expected),
         sql: Vec::new(),
         todo: None,
     };
