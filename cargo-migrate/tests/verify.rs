@@ -349,3 +349,14 @@ fn schema_reports_a_replay_error_at_its_line() {
     );
     assert_eq!(out.stdout, "");
 }
+
+#[test]
+fn schema_follows_the_configured_dialect_whatever_the_environment_url() {
+    let p = project("sqlite", LITE_INIT, LITE_AVATAR);
+    p.write(".env", "DATABASE_URL=postgres://app:pw@db.invalid/prod\n");
+    let out = p.run(&["schema", "--format", "json"]).expect(0);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["dialect"], "sqlite");
+    assert_eq!(doc["tables"][0]["schema"], serde_json::Value::Null);
+    assert_eq!(doc["indexes"][0]["name"], "users_email_idx");
+}

@@ -28,9 +28,11 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     let explicit = cx.common.database_url.is_some() || cx.common.env.is_some();
     let url = if explicit {
         Some(cx.config.database_url(&cx.common)?)
-    } else {
+    } else if cx.config.dialect.is_none() {
         // Only the URL's scheme is used, to pick the dialect; nothing connects.
         cx.config.database_url(&cx.common).ok()
+    } else {
+        None
     };
     let dialect = cx.config.dialect_for(url.as_deref())?;
     let migrator = cx.config.migrator(dialect)?;
