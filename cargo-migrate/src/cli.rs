@@ -15,7 +15,7 @@ pub enum Cli {
 }
 
 const EXIT_CODES: &str = "Exit codes (every verb): 0 success, 1 failure, 2 invalid usage, \
-                          3 something pending (status, check), 4 history problem (changed, missing, failed or out-of-order migrations)";
+                          3 something pending (status, check), 4 history problem (changed, missing, failed or out-of-order migrations) or schema drift (verify)";
 
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
@@ -76,6 +76,12 @@ pub enum Command {
     Check(commands::check::Args),
     /// Write migrations/migrate.sum, the committed checksums of every migration file
     Hash(commands::hash::Args),
+    /// Print the schema the migrations produce (replayed offline) as SQL or JSON
+    Schema(commands::schema::Args),
+    /// Check that the database matches its applied migrations: history and schema (exit 4 on drift)
+    Verify(commands::verify::Args),
+    /// Show how the database differs from its applied migrations; --script writes a repair migration
+    Diff(commands::diff::Args),
 }
 
 #[cfg(test)]

@@ -18,6 +18,11 @@ pub const HISTORY: i32 = 4;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// A history problem found by a verb itself, such as a missing history table (exit code 4).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct HistoryError(pub String);
+
 /// The exit code for an error.
 pub fn code_of(error: &anyhow::Error) -> i32 {
     for cause in error.chain() {
@@ -26,6 +31,9 @@ pub fn code_of(error: &anyhow::Error) -> i32 {
         }
         if cause.downcast_ref::<UsageError>().is_some() {
             return USAGE;
+        }
+        if cause.downcast_ref::<HistoryError>().is_some() {
+            return HISTORY;
         }
     }
     FAILURE

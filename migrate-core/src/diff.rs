@@ -1,10 +1,18 @@
 //! Schema vs schema: what differs, column by column. Written once; the differential tests use
 //! it now and `verify` will.
 
+mod repair;
+mod review;
+#[cfg(test)]
+mod review_tests;
+
 use std::fmt;
 
 use crate::Dialect;
 use crate::schema::{Column, Schema, Table};
+
+pub use repair::{Repair, repair};
+pub use review::{origin, review, to_json};
 
 /// One difference between the expected schema (the migrations') and the actual one.
 #[derive(Debug, Clone, PartialEq, Eq)]

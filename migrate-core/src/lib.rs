@@ -10,6 +10,7 @@ mod dialect;
 pub mod diff;
 mod error;
 pub mod integrity;
+pub mod json;
 pub mod layout;
 mod migration;
 mod position;

@@ -3,6 +3,15 @@
 
 use crate::Dialect;
 
+mod render_json;
+mod render_sql;
+
+pub use render_json::to_json;
+pub use render_sql::{
+    column_def, create_enum, create_index, create_table, quote_ident, quote_literal, quote_name,
+    to_sql,
+};
+
 /// Where a table, column or enum label was last defined: the migration file and line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Origin {
@@ -149,6 +158,7 @@ pub struct Index {
     pub table: Name,
     pub columns: Vec<String>,
     pub unique: bool,
+    pub origin: Origin,
 }
 
 impl Schema {

@@ -12,6 +12,11 @@ pub enum MigrateError {
     #[error(transparent)]
     Source(#[from] SourceErrors),
 
+    /// A migration cannot be replayed into a schema (`verify`, `diff`): each error names
+    /// `path:line:col`.
+    #[error("cannot replay the migrations:\n{0}")]
+    Replay(#[from] migrate_core::replay::ReplayErrors),
+
     /// The database could not be reached.
     #[error("cannot connect to {url}: {message}\n  {hint}")]
     Connect {

@@ -37,6 +37,7 @@ pub use migrate_core::{
 pub use migrate_macros::{DbEnum, Table, embed_migrations};
 pub use migrator::{
     AdoptReport, DEFAULT_TABLE, DeployOptions, DeployReport, Migrator, Resolution, RevertOptions,
+    VerifyReport,
 };
 
 /// Not public API: used by the code `embed_migrations!` generates.

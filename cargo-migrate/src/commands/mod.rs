@@ -4,13 +4,17 @@ pub mod adopt;
 pub mod baseline;
 pub mod check;
 pub mod deploy;
+pub mod diff;
+mod drift;
 pub mod hash;
 mod matrix;
 pub mod new;
 pub mod reset;
 pub mod resolve;
 pub mod revert;
+pub mod schema;
 pub mod status;
+pub mod verify;
 
 use std::time::Duration;
 
@@ -43,6 +47,9 @@ pub fn run(args: MigrateArgs, shell: &Shell) -> anyhow::Result<i32> {
             Command::Reset(a) => reset::exec(&cx, a).await,
             Command::Check(a) => check::exec(&cx, a).await,
             Command::Hash(a) => hash::exec(&cx, a),
+            Command::Schema(a) => schema::exec(&cx, a),
+            Command::Verify(a) => verify::exec(&cx, a).await,
+            Command::Diff(a) => diff::exec(&cx, a).await,
         }
     })
 }

@@ -280,6 +280,7 @@ impl<'a> Run<'a> {
                     table,
                     columns,
                     unique: index.unique,
+                    origin: self.origin(),
                 });
             }
             Ast::CreateView(view) => {

@@ -184,6 +184,7 @@ impl Introspect for PgConnection {
                 },
                 columns,
                 unique,
+                origin: Origin::default(),
             })
             .collect();
 

@@ -69,6 +69,7 @@ impl Introspect for SqliteConnection {
                         table: Name::new(None, &table_name),
                         columns,
                         unique,
+                        origin: Origin::default(),
                     });
                 }
                 _ => {}

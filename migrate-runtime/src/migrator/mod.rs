@@ -3,6 +3,7 @@
 mod apply;
 mod history;
 mod revert;
+mod verify;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -14,6 +15,7 @@ use crate::driver::{Driver, LockKey, TableName};
 use crate::{Event, MigrateError, event};
 
 pub use migrate_core::DEFAULT_TABLE;
+pub use verify::VerifyReport;
 
 /// A set of migrations and the history table that records them.
 #[derive(Debug, Clone)]

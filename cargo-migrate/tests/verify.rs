@@ -1,0 +1,362 @@
+//! `cargo migrate verify` and `cargo migrate diff` on real databases drifted by hand, and
+//! `cargo migrate schema` without a database.
+
+mod support;
+
+use migrate_tests::pg_database;
+use sqlx::{AssertSqlSafe, Connection};
+use support::{Project, Run};
+
+const PG_INIT: &str = "CREATE TYPE mood AS ENUM ('sad', 'happy');\n\
+CREATE TABLE users (\n    id integer PRIMARY KEY,\n    email text NOT NULL,\n    name text,\n    age integer,\n    mood mood NOT NULL DEFAULT 'sad'\n);\n\
+CREATE INDEX users_email_idx ON users (email);\n";
+const PG_AVATAR: &str = "ALTER TABLE users ADD COLUMN avatar_url text;\n";
+
+/// Every kind of drift the tests make by hand, on PostgreSQL.
+const PG_DRIFT: &str = "ALTER TABLE users ADD COLUMN nickname text;\n\
+ALTER TABLE users DROP COLUMN avatar_url;\n\
+ALTER TABLE users ALTER COLUMN age TYPE bigint;\n\
+ALTER TYPE mood ADD VALUE 'ecstatic';\n\
+DROP INDEX users_email_idx;\n\
+ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n";
+
+const PG_REVIEW: &[&str] = &[
+    "table users: column name is NOT NULL, the migrations allow NULL (migrations/1_init.sql:5)",
+    "table users: column age has type bigint, the migrations give integer (migrations/1_init.sql:6)",
+    "table users: column avatar_url is missing (added by migrations/2_avatar.sql:1)",
+    "table users: column nickname exists but no migration adds it",
+    "enum type mood: label 'ecstatic' exists but no migration adds it",
+    "index users_email_idx on users is missing (created by migrations/1_init.sql:9)",
+];
+
+const LITE_INIT: &str = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT, age INTEGER);\n\
+CREATE INDEX users_email_idx ON users (email);\n";
+const LITE_AVATAR: &str = "ALTER TABLE users ADD COLUMN avatar_url TEXT;\n";
+
+/// A table rebuilt by hand: age changed type, name became NOT NULL, avatar_url dropped,
+/// nickname added, and the index gone with the old table.
+const LITE_DRIFT: &str = "CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT NOT NULL, age TEXT, nickname TEXT);\n\
+INSERT INTO users_new (id, email, name, age) SELECT id, email, coalesce(name, ''), age FROM users;\n\
+DROP TABLE users;\n\
+ALTER TABLE users_new RENAME TO users;\n";
+
+const LITE_REVIEW: &[&str] = &[
+    "table users: column name is NOT NULL, the migrations allow NULL (migrations/1_init.sql:1)",
+    "table users: column age has type TEXT, the migrations give INTEGER (migrations/1_init.sql:1)",
+    "table users: column avatar_url is missing (added by migrations/2_avatar.sql:1)",
+    "table users: column nickname exists but no migration adds it",
+    "index users_email_idx on users is missing (created by migrations/1_init.sql:2)",
+];
+
+fn project(dialect: &str, init: &str, avatar: &str) -> Project {
+    let p = Project::new(&format!("dialect = \"{dialect}\""));
+    p.write("migrations/1_init.sql", init);
+    p.write("migrations/2_avatar.sql", avatar);
+    p
+}
+
+/// Runs SQL (several statements) on the database, as a person with psql or sqlite3 would.
+fn run_sql(url: &str, sql: &str) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        if url.starts_with("postgres") {
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+                .execute(&mut c)
+                .await
+                .unwrap_or_else(|e| panic!("{e}\n{sql}"));
+            c.close().await.unwrap();
+        } else {
+            let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+            sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+                .execute(&mut c)
+                .await
+                .unwrap_or_else(|e| panic!("{e}\n{sql}"));
+            c.close().await.unwrap();
+        }
+    });
+}
+
+fn lines(run: &Run) -> Vec<&str> {
+    run.stdout.lines().collect()
+}
+
+fn pg_url() -> Option<migrate_tests::PgTestDb> {
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(pg_database())
+}
+
+#[test]
+fn postgres_clean_database_verifies_with_exit_0() {
+    let Some(db) = pg_url() else { return };
+    let p = project("postgres", PG_INIT, PG_AVATAR);
+    p.run(&["deploy", "--database-url", &db.url]).expect(0);
+    let out = p.run(&["verify", "--database-url", &db.url]).expect(0);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr
+            .contains("against 2 applied migration(s): no drift"),
+        "{}",
+        out.stderr
+    );
+    let json = p
+        .run(&["verify", "--format", "json", "--database-url", &db.url])
+        .expect(0);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["clean"], true);
+    assert_eq!(doc["applied"], serde_json::json!([1, 2]));
+    assert_eq!(doc["differences"], serde_json::json!([]));
+}
+
+#[test]
+fn postgres_drift_is_reported_line_by_line_and_repaired() {
+    let Some(db) = pg_url() else { return };
+    let p = project("postgres", PG_INIT, PG_AVATAR);
+    p.run(&["deploy", "--database-url", &db.url]).expect(0);
+    run_sql(&db.url, PG_DRIFT);
+
+    let out = p.run(&["verify", "--database-url", &db.url]).expect(4);
+    assert_eq!(lines(&out), PG_REVIEW, "{}", out.stderr);
+    assert!(out.stderr.contains("6 difference(s)"), "{}", out.stderr);
+
+    let json = p
+        .run(&["verify", "--format", "json", "--database-url", &db.url])
+        .expect(4);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["clean"], false);
+    let kinds: Vec<&str> = doc["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "nullability",
+            "type",
+            "missing_column",
+            "extra_column",
+            "enum_labels",
+            "missing_index"
+        ]
+    );
+    assert_eq!(
+        doc["differences"][1],
+        serde_json::json!({
+            "kind": "type", "table": "users", "column": "age",
+            "expected": "integer", "actual": "bigint",
+            "message": PG_REVIEW[1], "origin": "migrations/1_init.sql:6",
+        })
+    );
+
+    // `diff` lists the same differences.
+    let listed = p.run(&["diff", "--database-url", &db.url]).expect(0);
+    assert_eq!(lines(&listed), PG_REVIEW);
+
+    // The repair brings everything back but the enum label, which is left as a TODO.
+    p.run(&[
+        "diff",
+        "--script",
+        "--out",
+        "repair.sql",
+        "--database-url",
+        &db.url,
+    ])
+    .expect(0);
+    let script = std::fs::read_to_string(p.path().join("repair.sql")).unwrap();
+    assert!(
+        script.contains("-- TODO: PostgreSQL cannot drop an enum label ('ecstatic')"),
+        "{script}"
+    );
+    run_sql(&db.url, &script);
+    let after = p.run(&["verify", "--database-url", &db.url]).expect(4);
+    assert_eq!(lines(&after), [PG_REVIEW[4]], "{script}");
+
+    // --out never overwrites.
+    let again = p
+        .run(&[
+            "diff",
+            "--script",
+            "--out",
+            "repair.sql",
+            "--database-url",
+            &db.url,
+        ])
+        .expect(2);
+    assert!(
+        again
+            .stderr
+            .contains("--out repair.sql: the file exists; refusing to overwrite it"),
+        "{}",
+        again.stderr
+    );
+}
+
+#[test]
+fn postgres_without_history_is_reported_and_left_untouched() {
+    let Some(db) = pg_url() else { return };
+    let p = project("postgres", PG_INIT, PG_AVATAR);
+    let out = p.run(&["verify", "--database-url", &db.url]).expect(4);
+    assert_eq!(
+        lines(&out),
+        [
+            "history table _migrate_history does not exist: no migration was deployed to this database"
+        ]
+    );
+    assert!(
+        out.stderr.contains("2 migration(s) pending"),
+        "{}",
+        out.stderr
+    );
+    let script = p
+        .run(&["diff", "--script", "--database-url", &db.url])
+        .expect(4);
+    assert!(script.stdout.is_empty());
+    assert!(
+        script.stderr.contains("no repair") || script.stderr.contains("nothing to compare"),
+        "{}",
+        script.stderr
+    );
+    // Read-only: still no history table.
+    let status = p.run(&["status", "--database-url", &db.url]).expect(3);
+    assert!(status.stdout.contains("pending"), "{}", status.stdout);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tables: i64 = rt.block_on(async {
+        let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+            .fetch_one(&mut c)
+            .await
+            .unwrap()
+    });
+    assert_eq!(tables, 0);
+}
+
+#[test]
+fn sqlite_drift_is_reported_and_repaired_up_to_the_rebuild() {
+    let p = project("sqlite", LITE_INIT, LITE_AVATAR);
+    let url = p.sqlite_url();
+    p.run(&["deploy", "--database-url", &url]).expect(0);
+    p.run(&["verify", "--database-url", &url]).expect(0);
+    run_sql(&url, LITE_DRIFT);
+
+    let out = p.run(&["verify", "--database-url", &url]).expect(4);
+    assert_eq!(lines(&out), LITE_REVIEW, "{}", out.stderr);
+
+    let script = p
+        .run(&["diff", "--script", "--database-url", &url])
+        .expect(0);
+    for needle in [
+        "ALTER TABLE users ADD COLUMN avatar_url TEXT;",
+        "ALTER TABLE users DROP COLUMN nickname;",
+        "CREATE INDEX users_email_idx ON users (email);",
+        "-- TODO: SQLite cannot alter a column in place: rebuild table users",
+    ] {
+        assert!(
+            script.stdout.contains(needle),
+            "{needle}\n{}",
+            script.stdout
+        );
+    }
+    run_sql(&url, &script.stdout);
+    let after = p.run(&["verify", "--database-url", &url]).expect(4);
+    assert_eq!(lines(&after), &LITE_REVIEW[..2], "{}", script.stdout);
+}
+
+#[test]
+fn sqlite_verify_never_creates_the_database_file() {
+    let p = project("sqlite", LITE_INIT, LITE_AVATAR);
+    let url = p.sqlite_url();
+    let out = p.run(&["verify", "--database-url", &url]).expect(1);
+    assert!(
+        out.stderr.contains("there is no SQLite database at"),
+        "{}",
+        out.stderr
+    );
+    assert!(!p.path().join("app.db").exists());
+}
+
+#[test]
+fn verify_never_prints_a_password() {
+    let p = project("postgres", PG_INIT, PG_AVATAR);
+    let out = p
+        .run(&[
+            "verify",
+            "--connect-timeout",
+            "1",
+            "--database-url",
+            "postgres://app:s3cret@127.0.0.1:1/nowhere",
+        ])
+        .expect(1);
+    assert!(!out.stderr.contains("s3cret"), "{}", out.stderr);
+    assert!(out.stderr.contains("app:***@"), "{}", out.stderr);
+}
+
+#[test]
+fn schema_prints_sql_and_json_without_a_database() {
+    let p = project("postgres", PG_INIT, PG_AVATAR);
+    let sql = p.run(&["schema"]).expect(0);
+    assert!(
+        sql.stdout
+            .contains("CREATE TYPE mood AS ENUM ('sad', 'happy');"),
+        "{}",
+        sql.stdout
+    );
+    assert!(
+        sql.stdout.contains(
+            "CREATE TABLE users (\n    id integer NOT NULL,\n    email text NOT NULL,\n    name text,\n    \
+             age integer,\n    mood mood NOT NULL DEFAULT 'sad',\n    avatar_url text,\n    PRIMARY KEY (id)\n);"
+        ),
+        "{}",
+        sql.stdout
+    );
+    assert!(
+        sql.stdout
+            .contains("CREATE INDEX users_email_idx ON users (email);")
+    );
+
+    let json = p.run(&["schema", "--format", "json"]).expect(0);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["dialect"], "postgres");
+    assert_eq!(doc["tables"][0]["schema"], "public");
+    assert_eq!(doc["tables"][0]["name"], "users");
+    assert_eq!(
+        doc["tables"][0]["columns"][4],
+        serde_json::json!({
+            "name": "mood", "type": "mood", "nullable": false, "default": "'sad'",
+            "identity": false, "generated": false, "origin": "migrations/1_init.sql:7",
+        })
+    );
+    assert_eq!(
+        doc["enums"],
+        serde_json::json!([{"schema": "public", "name": "mood", "labels": ["sad", "happy"]}])
+    );
+}
+
+#[test]
+fn schema_reports_a_replay_error_at_its_line() {
+    let p = project(
+        "sqlite",
+        LITE_INIT,
+        "\nALTER TABLE nope ADD COLUMN x TEXT;\n",
+    );
+    let out = p.run(&["schema"]).expect(1);
+    assert!(
+        out.stderr.contains("migrations/2_avatar.sql:2:"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn schema_follows_the_configured_dialect_whatever_the_environment_url() {
+    let p = project("sqlite", LITE_INIT, LITE_AVATAR);
+    p.write(".env", "DATABASE_URL=postgres://app:pw@db.invalid/prod\n");
+    let out = p.run(&["schema", "--format", "json"]).expect(0);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["dialect"], "sqlite");
+    assert_eq!(doc["tables"][0]["schema"], serde_json::Value::Null);
+    assert_eq!(doc["indexes"][0]["name"], "users_email_idx");
+}

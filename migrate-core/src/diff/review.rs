@@ -1,0 +1,307 @@
+//! A difference as a line of a review: what is wrong, in terms of the table (or type) it is
+//! on, and which migration line defines what the database should have.
+//!
+//! `table users: column avatar_url is missing (added by migrations/20240104_add_avatar_url.sql:1)`
+
+use super::Difference;
+use crate::json::Json;
+use crate::schema::{Column, EnumType, Index, Origin, Schema, Table};
+
+/// The review line of `d`; `expected` is the schema the migrations give.
+pub fn review(d: &Difference, expected: &Schema) -> String {
+    let at = |o: Option<&Origin>, verb: &str| match o {
+        Some(o) if !o.path.is_empty() => format!(" ({verb}{o})"),
+        _ => String::new(),
+    };
+    match d {
+        Difference::MissingTable { table } => {
+            let o = find_table(expected, table).map(|t| &t.origin);
+            format!("table {table} is missing{}", at(o, "created by "))
+        }
+        Difference::ExtraTable { table } => {
+            let gone = expected
+                .dropped
+                .iter()
+                .rev()
+                .find(|x| x.name.to_string() == *table);
+            match gone {
+                Some(x) => format!(
+                    "table {table} exists but the migrations removed it ({} by {})",
+                    x.how, x.origin
+                ),
+                None => format!("table {table} exists but no migration creates it"),
+            }
+        }
+        Difference::MissingColumn { table, column } => {
+            let o = find_column(expected, table, column).map(|c| &c.origin);
+            format!(
+                "table {table}: column {column} is missing{}",
+                at(o, "added by ")
+            )
+        }
+        Difference::ExtraColumn { table, column } => {
+            format!("table {table}: column {column} exists but no migration adds it")
+        }
+        Difference::ColumnOrder {
+            table,
+            expected: e,
+            actual,
+        } => format!(
+            "table {table}: columns are in another order: ({}), the migrations give ({})",
+            actual.join(", "),
+            e.join(", ")
+        ),
+        Difference::Type {
+            table,
+            column,
+            expected: e,
+            actual,
+        } => {
+            let o = find_column(expected, table, column).map(|c| &c.origin);
+            format!(
+                "table {table}: column {column} has type {actual}, the migrations give {e}{}",
+                at(o, "")
+            )
+        }
+        Difference::Nullability {
+            table,
+            column,
+            expected_not_null,
+        } => {
+            let o = find_column(expected, table, column).map(|c| &c.origin);
+            let what = if *expected_not_null {
+                "allows NULL, the migrations make it NOT NULL"
+            } else {
+                "is NOT NULL, the migrations allow NULL"
+            };
+            format!("table {table}: column {column} {what}{}", at(o, ""))
+        }
+        Difference::Default {
+            table,
+            column,
+            expected: e,
+            actual,
+        } => {
+            let o = find_column(expected, table, column).map(|c| &c.origin);
+            format!(
+                "table {table}: column {column} has default {}, the migrations give {}{}",
+                actual.as_deref().unwrap_or("none"),
+                e.as_deref().unwrap_or("none"),
+                at(o, "")
+            )
+        }
+        Difference::PrimaryKey {
+            table,
+            expected: e,
+            actual,
+        } => {
+            let o = find_table(expected, table).map(|t| &t.origin);
+            format!(
+                "table {table}: primary key is ({}), the migrations give ({}){}",
+                actual.join(", "),
+                e.join(", "),
+                at(o, "")
+            )
+        }
+        Difference::MissingEnum { name } => {
+            let o = find_enum(expected, name).map(|e| &e.origin);
+            format!("enum type {name} is missing{}", at(o, "created by "))
+        }
+        Difference::ExtraEnum { name } => {
+            format!("enum type {name} exists but no migration creates it")
+        }
+        Difference::EnumLabels {
+            name,
+            expected: e,
+            actual,
+        } => {
+            let mut parts = Vec::new();
+            for label in actual.iter().filter(|l| !e.contains(l)) {
+                parts.push(format!("label '{label}' exists but no migration adds it"));
+            }
+            for label in e.iter().filter(|l| !actual.contains(l)) {
+                let o = find_enum(expected, name)
+                    .and_then(|t| t.labels.iter().find(|x| x.name == *label))
+                    .map(|x| &x.origin);
+                parts.push(format!("label '{label}' is missing{}", at(o, "added by ")));
+            }
+            if parts.is_empty() {
+                parts.push(format!(
+                    "labels are in another order: ({}), the migrations give ({})",
+                    actual.join(", "),
+                    e.join(", ")
+                ));
+            }
+            format!("enum type {name}: {}", parts.join("; "))
+        }
+        Difference::MissingIndex { name } => {
+            let index = find_index(expected, name);
+            let on = index
+                .map(|i| format!(" on {}", i.table))
+                .unwrap_or_default();
+            format!(
+                "index {name}{on} is missing{}",
+                at(index.map(|i| &i.origin), "created by ")
+            )
+        }
+        Difference::ExtraIndex { name } => {
+            format!("index {name} exists but no migration creates it")
+        }
+    }
+}
+
+/// The difference as a JSON object: `kind`, its fields, `message` (the review line) and
+/// `origin` (`path:line` of the migration that defines the expected state, or `null`).
+pub fn to_json(d: &Difference, expected: &Schema) -> Json {
+    let mut fields: Vec<(String, Json)> = Vec::new();
+    let mut put = |k: &str, v: Json| fields.push((k.to_owned(), v));
+    let kind = match d {
+        Difference::MissingTable { table } | Difference::ExtraTable { table } => {
+            put("table", table.into());
+            if matches!(d, Difference::MissingTable { .. }) {
+                "missing_table"
+            } else {
+                "extra_table"
+            }
+        }
+        Difference::MissingColumn { table, column } | Difference::ExtraColumn { table, column } => {
+            put("table", table.into());
+            put("column", column.into());
+            if matches!(d, Difference::MissingColumn { .. }) {
+                "missing_column"
+            } else {
+                "extra_column"
+            }
+        }
+        Difference::ColumnOrder {
+            table,
+            expected,
+            actual,
+        } => {
+            put("table", table.into());
+            put("expected", expected.clone().into());
+            put("actual", actual.clone().into());
+            "column_order"
+        }
+        Difference::Type {
+            table,
+            column,
+            expected,
+            actual,
+        } => {
+            put("table", table.into());
+            put("column", column.into());
+            put("expected", expected.into());
+            put("actual", actual.into());
+            "type"
+        }
+        Difference::Nullability {
+            table,
+            column,
+            expected_not_null,
+        } => {
+            put("table", table.into());
+            put("column", column.into());
+            put("expected_nullable", (!expected_not_null).into());
+            put("actual_nullable", (*expected_not_null).into());
+            "nullability"
+        }
+        Difference::Default {
+            table,
+            column,
+            expected,
+            actual,
+        } => {
+            put("table", table.into());
+            put("column", column.into());
+            put("expected", expected.clone().into());
+            put("actual", actual.clone().into());
+            "default"
+        }
+        Difference::PrimaryKey {
+            table,
+            expected,
+            actual,
+        } => {
+            put("table", table.into());
+            put("expected", expected.clone().into());
+            put("actual", actual.clone().into());
+            "primary_key"
+        }
+        Difference::MissingEnum { name } | Difference::ExtraEnum { name } => {
+            put("enum", name.into());
+            if matches!(d, Difference::MissingEnum { .. }) {
+                "missing_enum"
+            } else {
+                "extra_enum"
+            }
+        }
+        Difference::EnumLabels {
+            name,
+            expected,
+            actual,
+        } => {
+            put("enum", name.into());
+            put("expected", expected.clone().into());
+            put("actual", actual.clone().into());
+            "enum_labels"
+        }
+        Difference::MissingIndex { name } | Difference::ExtraIndex { name } => {
+            put("index", name.into());
+            if matches!(d, Difference::MissingIndex { .. }) {
+                "missing_index"
+            } else {
+                "extra_index"
+            }
+        }
+    };
+    let mut out = vec![("kind".to_owned(), kind.into())];
+    out.append(&mut fields);
+    out.push(("message".to_owned(), review(d, expected).into()));
+    out.push((
+        "origin".to_owned(),
+        origin(d, expected).map(|o| o.to_string()).into(),
+    ));
+    Json::Object(out)
+}
+
+/// Where the migrations define what `d` is about, when they do.
+pub fn origin<'a>(d: &Difference, expected: &'a Schema) -> Option<&'a Origin> {
+    let o = match d {
+        Difference::MissingTable { table }
+        | Difference::ColumnOrder { table, .. }
+        | Difference::PrimaryKey { table, .. } => find_table(expected, table).map(|t| &t.origin),
+        Difference::MissingColumn { table, column }
+        | Difference::Type { table, column, .. }
+        | Difference::Nullability { table, column, .. }
+        | Difference::Default { table, column, .. } => {
+            find_column(expected, table, column).map(|c| &c.origin)
+        }
+        Difference::MissingEnum { name } | Difference::EnumLabels { name, .. } => {
+            find_enum(expected, name).map(|e| &e.origin)
+        }
+        Difference::MissingIndex { name } => find_index(expected, name).map(|i| &i.origin),
+        Difference::ExtraTable { .. }
+        | Difference::ExtraColumn { .. }
+        | Difference::ExtraEnum { .. }
+        | Difference::ExtraIndex { .. } => None,
+    };
+    o.filter(|o| !o.path.is_empty())
+}
+
+/// The table a difference names (as [`crate::schema::Name`] displays it).
+pub fn find_table<'a>(schema: &'a Schema, shown: &str) -> Option<&'a Table> {
+    schema.tables.iter().find(|t| t.name.to_string() == shown)
+}
+
+pub fn find_column<'a>(schema: &'a Schema, table: &str, column: &str) -> Option<&'a Column> {
+    find_table(schema, table)?.column(schema.dialect, column)
+}
+
+pub fn find_enum<'a>(schema: &'a Schema, shown: &str) -> Option<&'a EnumType> {
+    schema.enums.iter().find(|e| e.name.to_string() == shown)
+}
+
+pub fn find_index<'a>(schema: &'a Schema, shown: &str) -> Option<&'a Index> {
+    schema.indexes.iter().find(|i| i.name.to_string() == shown)
+}

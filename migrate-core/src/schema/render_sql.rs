@@ -1,0 +1,438 @@
+//! The schema as readable SQL: `CREATE SCHEMA`, `CREATE TYPE … AS ENUM`, `CREATE DOMAIN`,
+//! `CREATE TABLE`, `CREATE INDEX`, and views as comments (the model keeps their columns, not
+//! their query). The repair script of `cargo migrate diff --script` reuses these pieces.
+
+use std::fmt::Write;
+
+use super::{Column, Domain, EnumType, Index, Name, Schema, Table, View};
+use crate::Dialect;
+
+/// Words that must be quoted to be used as a name, in either dialect.
+const RESERVED: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "between",
+    "both",
+    "by",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "create",
+    "cross",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "delete",
+    "desc",
+    "distinct",
+    "do",
+    "drop",
+    "else",
+    "end",
+    "except",
+    "exists",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "from",
+    "full",
+    "grant",
+    "group",
+    "having",
+    "in",
+    "index",
+    "inner",
+    "insert",
+    "intersect",
+    "into",
+    "is",
+    "join",
+    "key",
+    "leading",
+    "left",
+    "like",
+    "limit",
+    "natural",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "outer",
+    "primary",
+    "references",
+    "right",
+    "select",
+    "session_user",
+    "set",
+    "some",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "update",
+    "user",
+    "using",
+    "values",
+    "when",
+    "where",
+    "window",
+    "with",
+];
+
+/// An identifier as SQL: bare when the database reads it back unchanged, else in double
+/// quotes (every `"` doubled). PostgreSQL folds bare names to lower case; SQLite keeps them.
+pub fn quote_ident(dialect: Dialect, ident: &str) -> String {
+    let mut chars = ident.chars();
+    let first_ok = chars.next().is_some_and(|c| {
+        c == '_'
+            || c.is_ascii_lowercase()
+            || (dialect != Dialect::Postgres && c.is_ascii_uppercase())
+    });
+    let rest_ok = ident.chars().all(|c| {
+        c == '_'
+            || c.is_ascii_digit()
+            || c.is_ascii_lowercase()
+            || (dialect != Dialect::Postgres && c.is_ascii_uppercase())
+    });
+    if first_ok && rest_ok && !RESERVED.contains(&ident.to_ascii_lowercase().as_str()) {
+        ident.to_owned()
+    } else {
+        format!("\"{}\"", ident.replace('"', "\"\""))
+    }
+}
+
+/// A possibly schema-qualified name as SQL; `public.` is left out.
+pub fn quote_name(dialect: Dialect, name: &Name) -> String {
+    match &name.schema {
+        Some(schema) if schema != "public" => {
+            format!(
+                "{}.{}",
+                quote_ident(dialect, schema),
+                quote_ident(dialect, &name.name)
+            )
+        }
+        _ => quote_ident(dialect, &name.name),
+    }
+}
+
+/// The whole schema as SQL statements, one object after another, in creation order.
+pub fn to_sql(schema: &Schema) -> String {
+    let d = schema.dialect;
+    let mut out =
+        format!("-- The schema the migrations produce ({d}), replayed by cargo migrate schema.\n");
+    let section = |out: &mut String, lines: Vec<String>| {
+        if !lines.is_empty() {
+            out.push('\n');
+            for line in lines {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+    };
+    let extensions = schema
+        .extensions
+        .iter()
+        .map(|e| format!("CREATE EXTENSION IF NOT EXISTS {};", quote_ident(d, e)))
+        .collect();
+    section(&mut out, extensions);
+    let schemas = schema
+        .schemas
+        .iter()
+        .map(|s| format!("CREATE SCHEMA {};", quote_ident(d, s)))
+        .collect();
+    section(&mut out, schemas);
+    section(
+        &mut out,
+        schema.enums.iter().map(|e| create_enum(d, e)).collect(),
+    );
+    section(
+        &mut out,
+        schema.domains.iter().map(|x| create_domain(d, x)).collect(),
+    );
+    for table in &schema.tables {
+        section(&mut out, vec![create_table(d, table)]);
+    }
+    section(
+        &mut out,
+        schema.indexes.iter().map(|i| create_index(d, i)).collect(),
+    );
+    section(
+        &mut out,
+        schema.views.iter().map(|v| view_comment(d, v)).collect(),
+    );
+    out
+}
+
+/// `CREATE TYPE mood AS ENUM ('sad', 'happy');`
+pub fn create_enum(d: Dialect, e: &EnumType) -> String {
+    let labels: Vec<String> = e.labels.iter().map(|l| quote_literal(&l.name)).collect();
+    format!(
+        "CREATE TYPE {} AS ENUM ({});",
+        quote_name(d, &e.name),
+        labels.join(", ")
+    )
+}
+
+fn create_domain(d: Dialect, domain: &Domain) -> String {
+    let not_null = if domain.not_null { " NOT NULL" } else { "" };
+    format!(
+        "CREATE DOMAIN {} AS {}{not_null};",
+        quote_name(d, &domain.name),
+        domain.base_type
+    )
+}
+
+/// `CREATE TABLE` with its columns, primary key, unique and foreign keys and checks.
+pub fn create_table(d: Dialect, table: &Table) -> String {
+    let mut parts: Vec<String> = table.columns.iter().map(|c| column_def(d, c)).collect();
+    let list = |cols: &[String]| {
+        cols.iter()
+            .map(|c| quote_ident(d, c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !table.primary_key.is_empty() {
+        parts.push(format!("PRIMARY KEY ({})", list(&table.primary_key)));
+    }
+    for unique in &table.uniques {
+        parts.push(format!("UNIQUE ({})", list(unique)));
+    }
+    for fk in &table.foreign_keys {
+        parts.push(format!(
+            "FOREIGN KEY ({}) REFERENCES {} ({})",
+            list(&fk.columns),
+            quote_name(d, &fk.foreign_table),
+            list(&fk.referred_columns)
+        ));
+    }
+    for check in &table.checks {
+        let name = check
+            .name
+            .as_ref()
+            .map(|n| format!("CONSTRAINT {} ", quote_ident(d, n)))
+            .unwrap_or_default();
+        parts.push(format!("{name}CHECK ({})", check.expr));
+    }
+    let mut out = format!("CREATE TABLE {} (\n", quote_name(d, &table.name));
+    for (i, part) in parts.iter().enumerate() {
+        let comma = if i + 1 < parts.len() { "," } else { "" };
+        let _ = writeln!(out, "    {part}{comma}");
+    }
+    out.push(')');
+    let mut options = Vec::new();
+    if table.strict {
+        options.push("STRICT");
+    }
+    if table.without_rowid {
+        options.push("WITHOUT ROWID");
+    }
+    if !options.is_empty() {
+        out.push(' ');
+        out.push_str(&options.join(", "));
+    }
+    out.push(';');
+    out
+}
+
+/// `email text NOT NULL DEFAULT ''`, as in `CREATE TABLE` and `ADD COLUMN`.
+pub fn column_def(d: Dialect, c: &Column) -> String {
+    let mut out = quote_ident(d, &c.name);
+    if !c.sql_type.is_empty() {
+        out.push(' ');
+        out.push_str(&c.sql_type);
+    }
+    if c.not_null {
+        out.push_str(" NOT NULL");
+    }
+    if let Some(default) = &c.default {
+        let _ = write!(out, " DEFAULT {default}");
+    }
+    if c.identity {
+        out.push_str(" /* identity */");
+    }
+    if c.generated {
+        out.push_str(" /* generated */");
+    }
+    out
+}
+
+/// `CREATE [UNIQUE] INDEX name ON table (columns);`
+pub fn create_index(d: Dialect, index: &Index) -> String {
+    let unique = if index.unique { "UNIQUE " } else { "" };
+    // Expression keys (PostgreSQL's pg_get_indexdef) are kept as written.
+    let columns: Vec<String> = index
+        .columns
+        .iter()
+        .map(|c| {
+            if c.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
+                quote_ident(d, c)
+            } else {
+                c.clone()
+            }
+        })
+        .collect();
+    // The index lives in its table's schema: only the table is qualified.
+    format!(
+        "CREATE {unique}INDEX {} ON {} ({});",
+        quote_ident(d, &index.name.name),
+        quote_name(d, &index.table),
+        columns.join(", ")
+    )
+}
+
+fn view_comment(d: Dialect, view: &View) -> String {
+    let columns = match &view.columns {
+        Some(columns) => columns
+            .iter()
+            .map(|c| {
+                format!("{} {}", quote_ident(d, &c.name), c.sql_type)
+                    .trim_end()
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        None => "columns not derived".to_owned(),
+    };
+    format!(
+        "-- VIEW {} ({columns}), defined at {}",
+        quote_name(d, &view.name),
+        view.origin
+    )
+}
+
+/// A string literal: `'it''s'`.
+pub fn quote_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{ForeignKey, Label, Origin};
+
+    fn column(name: &str, ty: &str, not_null: bool, default: Option<&str>) -> Column {
+        Column {
+            name: name.into(),
+            sql_type: ty.into(),
+            not_null,
+            default: default.map(Into::into),
+            identity: false,
+            generated: false,
+            origin: Origin::default(),
+        }
+    }
+
+    fn pg_schema() -> Schema {
+        let mut s = Schema::new(Dialect::Postgres);
+        s.schemas.push("app".into());
+        s.enums.push(EnumType {
+            name: Name::new(Some("public"), "mood"),
+            labels: ["sad", "it's"]
+                .iter()
+                .map(|l| Label {
+                    name: (*l).into(),
+                    origin: Origin::default(),
+                })
+                .collect(),
+            origin: Origin::default(),
+        });
+        s.tables.push(Table {
+            name: Name::new(Some("app"), "User"),
+            columns: vec![
+                column("id", "bigint", true, None),
+                column("order", "text", false, Some("'x'::text")),
+                column("org_id", "integer", false, None),
+            ],
+            primary_key: vec!["id".into()],
+            uniques: vec![vec!["order".into()]],
+            foreign_keys: vec![ForeignKey {
+                columns: vec!["org_id".into()],
+                foreign_table: Name::new(Some("public"), "orgs"),
+                referred_columns: vec!["id".into()],
+            }],
+            checks: Vec::new(),
+            strict: false,
+            without_rowid: false,
+            origin: Origin::default(),
+        });
+        s.indexes.push(Index {
+            name: Name::new(Some("app"), "user_org_idx"),
+            table: Name::new(Some("app"), "User"),
+            columns: vec!["org_id".into(), "lower(\"order\")".into()],
+            unique: true,
+            origin: Origin::default(),
+        });
+        s
+    }
+
+    #[test]
+    fn postgres_schema_as_sql() {
+        assert_eq!(
+            to_sql(&pg_schema()),
+            "-- The schema the migrations produce (postgres), replayed by cargo migrate schema.\n\
+             \n\
+             CREATE SCHEMA app;\n\
+             \n\
+             CREATE TYPE mood AS ENUM ('sad', 'it''s');\n\
+             \n\
+             CREATE TABLE app.\"User\" (\n    \
+                 id bigint NOT NULL,\n    \
+                 \"order\" text DEFAULT 'x'::text,\n    \
+                 org_id integer,\n    \
+                 PRIMARY KEY (id),\n    \
+                 UNIQUE (\"order\"),\n    \
+                 FOREIGN KEY (org_id) REFERENCES orgs (id)\n\
+             );\n\
+             \n\
+             CREATE UNIQUE INDEX user_org_idx ON app.\"User\" (org_id, lower(\"order\"));\n"
+        );
+    }
+
+    #[test]
+    fn sqlite_keeps_case_and_table_options() {
+        let mut s = Schema::new(Dialect::Sqlite);
+        s.tables.push(Table {
+            name: Name::new(None, "Notes"),
+            columns: vec![column("Body", "TEXT", true, Some("''"))],
+            primary_key: Vec::new(),
+            uniques: Vec::new(),
+            foreign_keys: Vec::new(),
+            checks: Vec::new(),
+            strict: true,
+            without_rowid: false,
+            origin: Origin::default(),
+        });
+        assert!(
+            to_sql(&s)
+                .contains("CREATE TABLE Notes (\n    Body TEXT NOT NULL DEFAULT ''\n) STRICT;")
+        );
+    }
+
+    #[test]
+    fn names_are_quoted_only_when_needed() {
+        assert_eq!(quote_ident(Dialect::Postgres, "users"), "users");
+        assert_eq!(quote_ident(Dialect::Postgres, "Users"), "\"Users\"");
+        assert_eq!(quote_ident(Dialect::Postgres, "user"), "\"user\"");
+        assert_eq!(quote_ident(Dialect::Postgres, "a\"b"), "\"a\"\"b\"");
+        assert_eq!(quote_ident(Dialect::Postgres, "1st"), "\"1st\"");
+        assert_eq!(quote_ident(Dialect::Sqlite, "Users"), "Users");
+    }
+}
