@@ -106,6 +106,29 @@ fn check_round_trips_on_a_scratch_sqlite_database() {
 }
 
 #[test]
+fn check_round_trip_fails_when_the_database_differs_from_the_replay() {
+    // A `-- migrate:replay` directive that lies: the replay expects INTEGER, SQLite gets TEXT.
+    let p = Project::new("dialect = \"sqlite\"");
+    p.write(
+        "migrations/1_users.sql",
+        "-- migrate:replay CREATE TABLE users (id INTEGER PRIMARY KEY, name INTEGER)\nCREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\n",
+    );
+    p.run(&["hash"]).expect(0);
+    let out = p
+        .run(&["check", "--database-url", &p.sqlite_url()])
+        .expect(1);
+    assert!(
+        out.stderr
+            .contains("differs from the schema the migrations replay to")
+            && out
+                .stderr
+                .contains("column name has type TEXT, the migrations give INTEGER"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn check_round_trips_on_a_scratch_postgres_database_and_drops_it() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let Some(db) = rt.block_on(pg_database()) else {

@@ -128,6 +128,7 @@ async fn exercise(cx: &Context<'_>, s: &mut Session) -> anyhow::Result<()> {
         .await?
         .applied
         .len();
+    verify_clean(s, "after applying everything").await?;
     // Revert as far as down files allow: everything newer than the newest migration without one.
     let floor = s
         .migrator
@@ -149,9 +150,28 @@ async fn exercise(cx: &Context<'_>, s: &mut Session) -> anyhow::Result<()> {
         .await?
         .applied
         .len();
+    verify_clean(s, "after reverting and applying again").await?;
     cx.shell.status(
         "Round trip",
         &format!("applied {applied}, reverted {reverted}, applied {again} again on a scratch database (dropped)"),
     );
     Ok(())
+}
+
+/// The scratch database must have exactly the schema the replay predicts (`verify`).
+async fn verify_clean(s: &mut Session, when: &str) -> anyhow::Result<()> {
+    let report = s.migrator.verify_with(&mut s.conn).await?;
+    if report.is_clean() {
+        return Ok(());
+    }
+    let lines: Vec<String> = report
+        .differences
+        .iter()
+        .map(|d| format!("  {}", migrate_core::diff::review(d, &report.expected)))
+        .collect();
+    anyhow::bail!(
+        "the scratch database {when} differs from the schema the migrations replay to:\n{}\n\
+         The replay mis-reads a statement: add `-- migrate:replay <DDL>` above it, or report it",
+        lines.join("\n")
+    )
 }

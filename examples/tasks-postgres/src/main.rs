@@ -9,5 +9,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pool = sqlx::PgPool::connect(&url).await?;
     let rows = example_tasks_postgres::round_trip(&pool).await?;
     println!("{rows:#?}");
+    example_tasks_postgres::check_schema(&pool).await?;
+    println!("schema check: the database matches its migrations");
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! What compiles, runs: the checked structs read real rows on a fresh PostgreSQL database.
 
-use example_tasks_postgres::{TaskStatus, round_trip};
+use example_tasks_postgres::{TaskStatus, check_schema, round_trip};
 
 #[tokio::test]
 async fn every_checked_struct_round_trips_on_postgres() {
@@ -27,5 +27,15 @@ async fn every_checked_struct_round_trips_on_postgres() {
         rows.task.due.map(|d| d.to_string()).as_deref(),
         Some("2026-12-24")
     );
+    check_schema(&pool)
+        .await
+        .expect("a freshly deployed database matches its migrations");
+    // Drift made by hand is what the startup check refuses.
+    sqlx::query("ALTER TABLE contacts ADD COLUMN nickname TEXT")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let err = check_schema(&pool).await.unwrap_err().to_string();
+    assert!(err.contains("nickname"), "{err}");
     pool.close().await;
 }

@@ -50,6 +50,26 @@ pub struct Task {
     pub due: Option<NaiveDate>,
 }
 
+/// The startup check a service runs before it serves (or behind a health endpoint): the
+/// database must have exactly the schema its applied migrations produce, and every embedded
+/// migration must be applied. Reads only.
+pub async fn check_schema(pool: &SqlitePool) -> Result<(), Box<dyn std::error::Error>> {
+    let report = MIGRATOR.verify(pool).await?;
+    if !report.pending.is_empty() {
+        return Err(format!("migrations not applied yet: {:?}", report.pending).into());
+    }
+    if !report.is_clean() {
+        let problems: Vec<String> = report.differences.iter().map(ToString::to_string).collect();
+        return Err(format!(
+            "the database differs from its migrations ({} history problem(s)): {}",
+            report.history_problems.len(),
+            problems.join("; ")
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// One row of every checked struct, written and read back.
 #[derive(Debug)]
 pub struct Rows {

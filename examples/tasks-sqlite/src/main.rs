@@ -13,5 +13,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pool = sqlx::SqlitePool::connect_with(options).await?;
     let rows = example_tasks_sqlite::round_trip(&pool).await?;
     println!("{rows:#?}");
+    example_tasks_sqlite::check_schema(&pool).await?;
+    println!("schema check: the database matches its migrations");
     Ok(())
 }

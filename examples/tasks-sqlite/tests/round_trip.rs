@@ -1,6 +1,6 @@
 //! What compiles, runs: the checked structs read real rows from a fresh SQLite file.
 
-use example_tasks_sqlite::{TaskStatus, round_trip};
+use example_tasks_sqlite::{TaskStatus, check_schema, round_trip};
 
 #[tokio::test]
 async fn every_checked_struct_round_trips_on_sqlite() {
@@ -22,5 +22,15 @@ async fn every_checked_struct_round_trips_on_sqlite() {
         rows.task.due.map(|d| d.to_string()).as_deref(),
         Some("2026-12-24")
     );
+    check_schema(&pool)
+        .await
+        .expect("a freshly deployed database matches its migrations");
+    // Drift made by hand is what the startup check refuses.
+    sqlx::query("ALTER TABLE contacts ADD COLUMN nickname TEXT")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let err = check_schema(&pool).await.unwrap_err().to_string();
+    assert!(err.contains("nickname"), "{err}");
     pool.close().await;
 }
