@@ -78,6 +78,23 @@ fn check_catches_edits_unhashed_files_and_bad_files_without_a_database() {
 }
 
 #[test]
+fn check_reports_a_statement_that_does_not_replay_without_a_database() {
+    let p = project();
+    p.write(
+        "migrations/3_bad.sql",
+        "SELECT 1;\nALTER TABLE nowhere ADD COLUMN x INTEGER;\n",
+    );
+    p.run(&["hash"]).expect(0);
+    let out = p.run(&["check"]).expect(1);
+    assert!(
+        out.stderr.contains("migrations/3_bad.sql:2:1") && out.stderr.contains("nowhere"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("migrate:replay"), "{}", out.stderr);
+}
+
+#[test]
 fn check_round_trips_on_a_scratch_sqlite_database() {
     // Down files allow reverting 2 only: 1 has none, and nothing older than it can go.
     let p = Project::new("dialect = \"sqlite\"");

@@ -62,6 +62,26 @@ pub async fn exec(cx: &Context<'_>, _args: Args) -> anyhow::Result<i32> {
             cx.config.shown_dir()
         )),
     }
+    // The whole folder replays (what the compile-time checks and `verify` stand on).
+    match migrate_core::replay::replay(migrator.migrations(), dialect) {
+        Ok(schema) => cx.shell.status(
+            "Replayed",
+            &format!(
+                "{} table(s), {} enum type(s)",
+                schema.tables.len(),
+                schema.enums.len()
+            ),
+        ),
+        Err(errors) => {
+            for e in &errors.0 {
+                cx.shell.error(&e.to_string());
+            }
+            anyhow::bail!(
+                "{} statement(s) do not replay: fix them, or put `-- migrate:replay <DDL>` (or `-- migrate:replay-skip`) on the line above each",
+                errors.0.len()
+            );
+        }
+    }
     if let Some(url) = url {
         round_trip(cx, &url, dialect).await?;
     }
