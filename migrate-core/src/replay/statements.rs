@@ -984,11 +984,29 @@ impl<'a> Run<'a> {
             return;
         }
         let origin = self.origin();
+        // Each label's own line: its quoted text, found in order from the statement's start.
+        let mut from = self.offset;
         let labels = labels
             .into_iter()
-            .map(|l| Label {
-                name: l,
-                origin: origin.clone(),
+            .map(|label| {
+                let quoted = format!("'{}'", label.replace('\'', "''"));
+                let found = (!self.replacing)
+                    .then(|| self.script.sql.get(from..)?.find(&quoted))
+                    .flatten();
+                let origin = match found {
+                    Some(at) => {
+                        from += at + quoted.len();
+                        Origin {
+                            path: self.script.path.to_string(),
+                            line: LineCol::of(&self.script.sql, from).line,
+                        }
+                    }
+                    None => origin.clone(),
+                };
+                Label {
+                    name: label,
+                    origin,
+                }
             })
             .collect();
         self.schema.enums.push(EnumType {

@@ -369,6 +369,15 @@ fn a_column_remembers_its_own_line() {
     let line = |c: &str| users.column(Dialect::Postgres, c).unwrap().origin.line;
     assert_eq!(users.origin.line, 2);
     assert_eq!((line("id"), line("email"), line("avatar_url")), (3, 4, 7));
+    let schema = pg(&[
+        "CREATE TYPE mood AS ENUM (\n  'sad',\n  'happy'\n);\nALTER TYPE mood ADD VALUE 'calm';",
+    ]);
+    let lines: Vec<usize> = schema.enums[0]
+        .labels
+        .iter()
+        .map(|l| l.origin.line)
+        .collect();
+    assert_eq!(lines, [2, 3, 5], "each label remembers its own line");
 }
 
 #[test]
