@@ -360,3 +360,114 @@ fn schema_follows_the_configured_dialect_whatever_the_environment_url() {
     assert_eq!(doc["tables"][0]["schema"], serde_json::Value::Null);
     assert_eq!(doc["indexes"][0]["name"], "users_email_idx");
 }
+
+const PG_KEYS: &str = "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL UNIQUE);\n\
+CREATE TABLE tasks (\n    id integer PRIMARY KEY,\n    user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n    \
+status text NOT NULL CHECK (status IN ('todo', 'done')),\n    points integer CHECK (points >= 0)\n);\n";
+
+/// Constraints changed by hand: a unique dropped, another added, a foreign key that lost its
+/// ON DELETE, a check whose values changed ('todo' became 'pending'), a check dropped.
+const PG_KEYS_DRIFT: &str = "ALTER TABLE users DROP CONSTRAINT users_email_key;\n\
+ALTER TABLE tasks DROP CONSTRAINT tasks_user_id_fkey;\n\
+ALTER TABLE tasks ADD CONSTRAINT tasks_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);\n\
+ALTER TABLE tasks DROP CONSTRAINT tasks_status_check;\n\
+ALTER TABLE tasks ADD CONSTRAINT tasks_status_check CHECK (status IN ('pending', 'done'));\n\
+ALTER TABLE tasks DROP CONSTRAINT tasks_points_check;\n\
+ALTER TABLE tasks ADD CONSTRAINT tasks_status_points_key UNIQUE (status, points);\n";
+
+const PG_KEYS_REVIEW: &[&str] = &[
+    "table users: unique (email) is missing (added by migrations/1_init.sql:1)",
+    "table tasks: unique (status, points) exists but no migration adds it",
+    "table tasks: foreign key (user_id) -> users (id) ON DELETE CASCADE is missing (added by migrations/1_init.sql:2)",
+    "table tasks: foreign key (user_id) -> users (id) exists but no migration adds it",
+    "table tasks: column status may hold ('pending', 'done'), the migrations allow ('todo', 'done') (migrations/1_init.sql:2)",
+    "table tasks: check tasks_points_check (points >= 0) is missing (added by migrations/1_init.sql:2)",
+];
+
+#[test]
+fn postgres_constraint_drift_is_reported_and_repaired() {
+    let Some(db) = pg_url() else { return };
+    let p = Project::new("dialect = \"postgres\"");
+    p.write("migrations/1_init.sql", PG_KEYS);
+    p.run(&["deploy", "--database-url", &db.url]).expect(0);
+    p.run(&["verify", "--database-url", &db.url]).expect(0);
+    run_sql(&db.url, PG_KEYS_DRIFT);
+
+    let out = p.run(&["verify", "--database-url", &db.url]).expect(4);
+    assert_eq!(lines(&out), PG_KEYS_REVIEW, "{}", out.stderr);
+    let json = p
+        .run(&["verify", "--format", "json", "--database-url", &db.url])
+        .expect(4);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        doc["differences"][4],
+        serde_json::json!({
+            "kind": "check_values", "table": "tasks", "name": "tasks_status_check",
+            "column": "status", "expected": ["todo", "done"], "actual": ["pending", "done"],
+            "message": PG_KEYS_REVIEW[4], "origin": "migrations/1_init.sql:2",
+        })
+    );
+
+    let script = p
+        .run(&["diff", "--script", "--database-url", &db.url])
+        .expect(0);
+    for needle in [
+        "ALTER TABLE tasks DROP CONSTRAINT tasks_status_points_key;",
+        "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);",
+        "ALTER TABLE tasks ADD CONSTRAINT tasks_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;",
+        "ALTER TABLE tasks ADD CONSTRAINT tasks_points_check CHECK (points >= 0);",
+    ] {
+        assert!(
+            script.stdout.contains(needle),
+            "{needle}\n{}",
+            script.stdout
+        );
+    }
+    run_sql(&db.url, &script.stdout);
+    let after = p.run(&["verify", "--database-url", &db.url]).expect(0);
+    assert_eq!(after.stdout, "", "{}", script.stdout);
+}
+
+#[test]
+fn sqlite_constraint_drift_is_reported_with_a_rebuild_todo() {
+    let p = Project::new("dialect = \"sqlite\"");
+    p.write(
+        "migrations/1_init.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE);\n\
+         CREATE TABLE tasks (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id), \
+         status TEXT NOT NULL CHECK (status IN ('todo', 'done')));\n",
+    );
+    let url = p.sqlite_url();
+    p.run(&["deploy", "--database-url", &url]).expect(0);
+    p.run(&["verify", "--database-url", &url]).expect(0);
+    run_sql(
+        &url,
+        "CREATE TABLE tasks_new (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, \
+         status TEXT NOT NULL CHECK (status IN ('pending', 'done')));\n\
+         DROP TABLE tasks;\nALTER TABLE tasks_new RENAME TO tasks;\n",
+    );
+    let out = p.run(&["verify", "--database-url", &url]).expect(4);
+    assert_eq!(
+        lines(&out),
+        [
+            "table tasks: foreign key (user_id) -> users (id) is missing (added by migrations/1_init.sql:2)",
+            "table tasks: column status may hold ('pending', 'done'), the migrations allow ('todo', 'done') (migrations/1_init.sql:2)",
+        ],
+        "{}",
+        out.stderr
+    );
+    let script = p
+        .run(&["diff", "--script", "--database-url", &url])
+        .expect(0);
+    assert_eq!(
+        script
+            .stdout
+            .matches(
+                "-- TODO: SQLite cannot add or drop a constraint in place: rebuild table tasks"
+            )
+            .count(),
+        2,
+        "{}",
+        script.stdout
+    );
+}

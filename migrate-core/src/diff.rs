@@ -1,7 +1,9 @@
 //! Schema vs schema: what differs, column by column. Written once; the differential tests use
 //! it now and `verify` will.
 
+mod constraints;
 mod repair;
+mod repair_constraints;
 mod review;
 #[cfg(test)]
 mod review_tests;
@@ -11,6 +13,7 @@ use std::fmt;
 use crate::Dialect;
 use crate::schema::{Column, Schema, Table};
 
+pub use constraints::target;
 pub use repair::{Repair, repair};
 pub use review::{origin, review, to_json};
 
@@ -75,6 +78,45 @@ pub enum Difference {
     },
     ExtraIndex {
         name: String,
+    },
+    MissingUnique {
+        table: String,
+        columns: Vec<String>,
+    },
+    ExtraUnique {
+        table: String,
+        columns: Vec<String>,
+        name: Option<String>,
+    },
+    MissingForeignKey {
+        table: String,
+        columns: Vec<String>,
+        /// `users (id) ON DELETE CASCADE`.
+        references: String,
+    },
+    ExtraForeignKey {
+        table: String,
+        columns: Vec<String>,
+        references: String,
+        name: Option<String>,
+    },
+    MissingCheck {
+        table: String,
+        name: Option<String>,
+        expr: String,
+    },
+    ExtraCheck {
+        table: String,
+        name: Option<String>,
+        expr: String,
+    },
+    /// A `CHECK (col IN (…))` allows other values.
+    CheckValues {
+        table: String,
+        name: Option<String>,
+        column: String,
+        expected: Vec<String>,
+        actual: Vec<String>,
     },
 }
 
@@ -172,7 +214,70 @@ impl fmt::Display for Difference {
             Difference::ExtraIndex { name } => {
                 write!(f, "index {name} exists but no migration creates it")
             }
+            Difference::MissingUnique { table, columns } => {
+                write!(
+                    f,
+                    "table {table}: unique ({}) is missing",
+                    columns.join(", ")
+                )
+            }
+            Difference::ExtraUnique { table, columns, .. } => write!(
+                f,
+                "table {table}: unique ({}) exists but no migration adds it",
+                columns.join(", ")
+            ),
+            Difference::MissingForeignKey {
+                table,
+                columns,
+                references,
+            } => write!(
+                f,
+                "table {table}: foreign key ({}) -> {references} is missing",
+                columns.join(", ")
+            ),
+            Difference::ExtraForeignKey {
+                table,
+                columns,
+                references,
+                ..
+            } => write!(
+                f,
+                "table {table}: foreign key ({}) -> {references} exists but no migration adds it",
+                columns.join(", ")
+            ),
+            Difference::MissingCheck { table, name, expr } => {
+                write!(
+                    f,
+                    "table {table}: check {}is missing",
+                    check_label(name, expr)
+                )
+            }
+            Difference::ExtraCheck { table, name, expr } => write!(
+                f,
+                "table {table}: check {}exists but no migration adds it",
+                check_label(name, expr)
+            ),
+            Difference::CheckValues {
+                table,
+                column,
+                expected,
+                actual,
+                ..
+            } => write!(
+                f,
+                "table {table}: column {column} may hold ({}), the migrations allow ({})",
+                quote_all(actual),
+                quote_all(expected)
+            ),
         }
+    }
+}
+
+/// `tasks_check (price > 0) ` or `(price > 0) `.
+pub(crate) fn check_label(name: &Option<String>, expr: &str) -> String {
+    match name {
+        Some(name) => format!("{name} ({expr}) "),
+        None => format!("({expr}) "),
     }
 }
 
@@ -192,7 +297,10 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Difference> {
             None => out.push(Difference::MissingTable {
                 table: table.name.to_string(),
             }),
-            Some(found) => diff_table(dialect, table, found, &mut out),
+            Some(found) => {
+                diff_table(dialect, table, found, &mut out);
+                constraints::diff_constraints(expected, actual, table, found, &mut out);
+            }
         }
     }
     for table in &actual.tables {

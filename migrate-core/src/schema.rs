@@ -8,8 +8,8 @@ mod render_sql;
 
 pub use render_json::to_json;
 pub use render_sql::{
-    column_def, create_enum, create_index, create_table, quote_ident, quote_literal, quote_name,
-    to_sql,
+    check_def, column_def, create_enum, create_index, create_table, foreign_key_def, quote_ident,
+    quote_literal, quote_name, to_sql, unique_def,
 };
 
 /// Where a table, column or enum label was last defined: the migration file and line.
@@ -81,7 +81,7 @@ pub struct Table {
     pub name: Name,
     pub columns: Vec<Column>,
     pub primary_key: Vec<String>,
-    pub uniques: Vec<Vec<String>>,
+    pub uniques: Vec<Unique>,
     pub foreign_keys: Vec<ForeignKey>,
     pub checks: Vec<Check>,
     /// SQLite `STRICT` tables store exactly their declared types.
@@ -105,19 +105,58 @@ pub struct Column {
     pub origin: Origin,
 }
 
+/// A `UNIQUE` constraint (a `CREATE UNIQUE INDEX` is an [`Index`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unique {
+    /// The constraint's name: as written, or PostgreSQL's default (`users_email_key`). SQLite
+    /// keeps none unless one is written.
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub origin: Origin,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ForeignKey {
+    /// As for [`Unique::name`] (PostgreSQL's default: `tasks_user_id_fkey`).
+    pub name: Option<String>,
     pub columns: Vec<String>,
     pub foreign_table: Name,
+    /// Empty when the SQL names none: the referenced table's primary key.
     pub referred_columns: Vec<String>,
+    /// `CASCADE`, `SET NULL`, `SET DEFAULT` or `RESTRICT`; `None` is `NO ACTION`.
+    pub on_delete: Option<String>,
+    pub on_update: Option<String>,
+    pub origin: Origin,
+}
+
+impl ForeignKey {
+    /// The referenced columns, the referenced table's primary key when none are named.
+    pub fn referred_in(&self, schema: &Schema) -> Vec<String> {
+        if !self.referred_columns.is_empty() {
+            return self.referred_columns.clone();
+        }
+        schema
+            .table(&self.foreign_table)
+            .map(|t| t.primary_key.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// A referential action as the model keeps it: upper case, `NO ACTION` as `None`.
+pub fn referential_action(text: &str) -> Option<String> {
+    let action = text.trim().to_ascii_uppercase();
+    (!action.is_empty() && action != "NO ACTION").then_some(action)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
+    /// As for [`Unique::name`] (PostgreSQL's defaults: `tasks_status_check` for a check on one
+    /// column, `tasks_check` otherwise).
     pub name: Option<String>,
     pub expr: String,
     /// `col IN ('a', 'b')`: the column and its allowed text values (a text enum).
     pub in_list: Option<(String, Vec<String>)>,
+    pub origin: Origin,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -42,7 +42,34 @@ async fn agree(dir: &Path, dialect: Dialect, url: &str) -> Schema {
             .collect::<Vec<_>>()
             .join("\n")
     );
+    if dialect == Dialect::Postgres {
+        // Checks match by name first: the names must be PostgreSQL's own.
+        assert_eq!(
+            constraint_names(&replayed),
+            constraint_names(&actual),
+            "constraint names"
+        );
+    }
     replayed
+}
+
+/// `table.constraint` for every unique, foreign key and check, sorted.
+fn constraint_names(schema: &Schema) -> Vec<String> {
+    let mut names: Vec<String> = schema
+        .tables
+        .iter()
+        .flat_map(|t| {
+            let named = t
+                .uniques
+                .iter()
+                .map(|u| u.name.clone())
+                .chain(t.foreign_keys.iter().map(|f| f.name.clone()))
+                .chain(t.checks.iter().map(|c| c.name.clone()));
+            named.map(move |n| format!("{}.{}", t.name, n.unwrap_or_default()))
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 #[tokio::test]
@@ -78,7 +105,18 @@ async fn sqlite_fixtures_replay_exactly() {
         &db.url,
     )
     .await;
-    assert_eq!(schema.tables.len(), 5);
+    assert_eq!(schema.tables.len(), 7);
+    let memberships = schema
+        .tables
+        .iter()
+        .find(|t| t.name.name == "memberships")
+        .unwrap();
+    assert_eq!(
+        memberships.foreign_keys.len(),
+        2,
+        "the constraints are compared"
+    );
+    assert_eq!(memberships.checks.len(), 2);
 }
 
 /// The SQLite rebuild pattern with a referencing table: a no-transaction migration that turns

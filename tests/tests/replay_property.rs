@@ -4,6 +4,8 @@
 //! database accepts it); each statement is its own migration, as a team would write them.
 //! A disagreement shrinks to a minimal sequence (statements dropped one at a time while the
 //! disagreement remains and the database still accepts the rest), which the failure prints.
+//! Constraints are part of it: unique constraints, foreign keys (with actions) and checks,
+//! named and unnamed, so PostgreSQL's default names are compared too.
 //! `MIGRATE_PROPERTY_CASES` sets the number of sequences per database (default 150), and
 //! `MIGRATE_PROPERTY_SEED` the first seed.
 
@@ -44,7 +46,13 @@ struct Col {
     ty: String,
     not_null: bool,
     default: bool,
+    /// In the primary key, a unique constraint or a foreign key (either side): never dropped
+    /// and never changes type.
     key: bool,
+    /// The primary key on its own: foreign keys may refer to it.
+    pk: bool,
+    /// A foreign key on it refers to this table.
+    refs: Option<String>,
 }
 
 #[derive(Clone)]
@@ -52,6 +60,9 @@ struct Tbl {
     name: String,
     cols: Vec<Col>,
     has_pk: bool,
+    /// Constraints created with a name, and the columns they use: `DROP CONSTRAINT` may name
+    /// them; dropping one of the columns drops them.
+    named: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Default)]
@@ -116,21 +127,45 @@ fn default_for(ty: &str, labels: Option<&[String]>) -> &'static str {
 fn statement(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> String {
     let pg = dialect == Dialect::Postgres;
     loop {
-        let choice = rng.below(if pg { 14 } else { 7 });
+        let choice = rng.below(if pg { 16 } else { 8 });
         let has_table = !m.tables.is_empty();
+        if choice >= if pg { 14 } else { 7 } {
+            match constraint_statement(rng, m, dialect) {
+                Some(sql) => return sql,
+                None => continue,
+            }
+        }
         match choice {
             0 | 1 => return create_table(rng, m, dialect),
             2 if has_table && rng.chance(40) => {
                 let i = rng.below(m.tables.len());
-                let t = m.tables.remove(i);
-                return format!("DROP TABLE {}", t.name);
+                let name = m.tables[i].name.clone();
+                let referenced = m.tables.iter().any(|t| {
+                    t.name != name && t.cols.iter().any(|c| c.refs.as_ref() == Some(&name))
+                });
+                if referenced && !pg {
+                    continue;
+                }
+                m.tables.remove(i);
+                for c in m.tables.iter_mut().flat_map(|t| t.cols.iter_mut()) {
+                    if c.refs.as_ref() == Some(&name) {
+                        c.refs = None; // CASCADE drops the foreign key, not the column
+                    }
+                }
+                let cascade = if referenced { " CASCADE" } else { "" };
+                return format!("DROP TABLE {name}{cascade}");
             }
             3 if has_table => {
                 let new = m.fresh("t");
                 let ti = rng.below(m.tables.len());
                 let t = &mut m.tables[ti];
                 let sql = format!("ALTER TABLE {} RENAME TO {new}", t.name);
-                t.name = new;
+                let old = std::mem::replace(&mut t.name, new.clone());
+                for c in m.tables.iter_mut().flat_map(|t| t.cols.iter_mut()) {
+                    if c.refs.as_ref() == Some(&old) {
+                        c.refs = Some(new.clone());
+                    }
+                }
                 return sql;
             }
             4 if has_table => {
@@ -146,6 +181,7 @@ fn statement(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> String {
                 let droppable: Vec<usize> = (0..t.cols.len()).filter(|&i| !t.cols[i].key).collect();
                 if t.cols.len() > 1 && !droppable.is_empty() {
                     let c = t.cols.remove(*rng.pick(&droppable));
+                    t.named.retain(|(_, uses)| !uses.contains(&c.name));
                     return format!("ALTER TABLE {} DROP COLUMN {}", t.name, c.name);
                 }
             }
@@ -158,6 +194,11 @@ fn statement(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> String {
                     "ALTER TABLE {} RENAME COLUMN {} TO {new}",
                     t.name, t.cols[c].name
                 );
+                for used in t.named.iter_mut().flat_map(|(_, uses)| uses.iter_mut()) {
+                    if *used == t.cols[c].name {
+                        *used = new.clone();
+                    }
+                }
                 t.cols[c].name = new;
                 return sql;
             }
@@ -235,6 +276,7 @@ fn statement(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> String {
                 t.has_pk = true;
                 t.cols[c].not_null = true;
                 t.cols[c].key = true;
+                t.cols[c].pk = true;
                 return format!(
                     "ALTER TABLE {} ADD PRIMARY KEY ({})",
                     t.name, t.cols[c].name
@@ -293,6 +335,137 @@ fn statement(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> String {
     }
 }
 
+/// A new column that refers to the primary key of a table of the model (not `except`), and
+/// its definition; `None` when no table has a single-column primary key.
+fn reference(
+    rng: &mut Rng,
+    m: &mut Model,
+    dialect: Dialect,
+    except: Option<&str>,
+) -> (Option<Col>, String) {
+    let parents: Vec<(String, String, String)> = m
+        .tables
+        .iter()
+        .filter(|t| Some(t.name.as_str()) != except)
+        .filter_map(|t| {
+            let keys: Vec<&Col> = t.cols.iter().filter(|c| c.pk).collect();
+            match keys.as_slice() {
+                [k] if t.has_pk => Some((t.name.clone(), k.name.clone(), k.ty.clone())),
+                _ => None,
+            }
+        })
+        .collect();
+    if parents.is_empty() {
+        return (None, String::new());
+    }
+    let (parent, key, key_ty) = rng.pick(&parents).clone();
+    let name = m.fresh("c");
+    let ty = key_ty; // a BIGSERIAL key is a bigint
+    let action = *rng.pick(&[
+        "",
+        " ON DELETE CASCADE",
+        " ON DELETE SET NULL",
+        " ON UPDATE RESTRICT",
+    ]);
+    let named = if dialect == Dialect::Postgres && rng.chance(30) {
+        format!(" CONSTRAINT {}", m.fresh("fk"))
+    } else {
+        String::new()
+    };
+    let col = Col {
+        name: name.clone(),
+        ty: ty.clone(),
+        not_null: false,
+        default: false,
+        key: true,
+        pk: false,
+        refs: Some(parent.clone()),
+    };
+    (
+        Some(col),
+        format!("{name} {ty}{named} REFERENCES {parent} ({key}){action}"),
+    )
+}
+
+/// Constraint statements: checks, unique constraints and foreign keys added by ALTER TABLE,
+/// and named ones dropped. `None` when the model has nothing to apply one to.
+fn constraint_statement(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> Option<String> {
+    if m.tables.is_empty() {
+        return None;
+    }
+    let ti = rng.below(m.tables.len());
+    if dialect == Dialect::Sqlite {
+        // SQLite adds constraints only with a new column.
+        let table = m.tables[ti].name.clone();
+        if rng.chance(50) {
+            let (col, def) = reference(rng, m, dialect, Some(&table));
+            let col = col?;
+            m.tables[ti].cols.push(col);
+            return Some(format!("ALTER TABLE {table} ADD COLUMN {def}"));
+        }
+        let name = m.fresh("c");
+        m.tables[ti].cols.push(Col {
+            name: name.clone(),
+            ty: "TEXT".into(),
+            not_null: false,
+            default: false,
+            key: false,
+            pk: false,
+            refs: None,
+        });
+        return Some(format!(
+            "ALTER TABLE {table} ADD COLUMN {name} TEXT CHECK ({name} IN ('a', 'b'))"
+        ));
+    }
+    let named = rng.chance(40).then(|| m.fresh("k"));
+    let t = &mut m.tables[ti];
+    let prefix = match &named {
+        Some(n) => format!("ALTER TABLE {} ADD CONSTRAINT {n}", t.name),
+        None => format!("ALTER TABLE {} ADD", t.name),
+    };
+    let c = rng.below(t.cols.len());
+    let uses: Vec<String>;
+    let sql = match rng.below(5) {
+        0 if !t.named.is_empty() => {
+            let (n, _) = t.named.remove(rng.below(t.named.len()));
+            return Some(format!("ALTER TABLE {} DROP CONSTRAINT {n}", t.name));
+        }
+        1 if t.cols.len() >= 2 => {
+            let (a, b) = (
+                t.cols[0].name.clone(),
+                t.cols[t.cols.len() - 1].name.clone(),
+            );
+            let sql = format!("{prefix} CHECK ({a} IS NOT NULL OR {b} IS NULL)");
+            uses = vec![a, b];
+            sql
+        }
+        2 if t.cols[c].ty.contains("json") => return None,
+        2 => {
+            t.cols[c].key = true;
+            uses = vec![t.cols[c].name.clone()];
+            format!("{prefix} UNIQUE ({})", t.cols[c].name)
+        }
+        3 => {
+            let table = t.name.clone();
+            let (col, def) = reference(rng, m, dialect, Some(&table));
+            let col = col?;
+            m.tables[ti].cols.push(col);
+            return Some(format!("ALTER TABLE {table} ADD COLUMN {def}"));
+        }
+        _ => {
+            uses = vec![t.cols[c].name.clone()];
+            format!(
+                "{prefix} CHECK ({} IS NOT NULL OR {} IS NULL)",
+                t.cols[c].name, t.cols[c].name
+            )
+        }
+    };
+    if let Some(n) = named {
+        m.tables[ti].named.push((n, uses));
+    }
+    Some(sql)
+}
+
 fn pick_type(rng: &mut Rng, m: &Model, dialect: Dialect) -> String {
     if dialect == Dialect::Postgres && !m.enums.is_empty() && rng.chance(20) {
         return rng.pick(&m.enums).0.clone();
@@ -341,6 +514,8 @@ fn column(rng: &mut Rng, m: &mut Model, dialect: Dialect, creating: bool) -> (Co
         not_null,
         default,
         key: false,
+        pk: false,
+        refs: None,
     };
     (col, def)
 }
@@ -361,19 +536,50 @@ fn create_table(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> String {
             not_null: dialect == Dialect::Postgres,
             default: true,
             key: true,
+            pk: true,
+            refs: None,
         });
         defs.push(id_def.to_owned());
         has_pk = true;
     }
     for _ in 0..1 + rng.below(3) {
-        let (col, def) = column(rng, m, dialect, true);
+        let (mut col, mut def) = column(rng, m, dialect, true);
+        if rng.chance(20) && !col.ty.contains("json") {
+            def.push_str(" UNIQUE");
+            col.key = true;
+        } else if rng.chance(20) {
+            def.push_str(&format!(
+                " CHECK ({} IS NOT NULL OR {} IS NULL)",
+                col.name, col.name
+            ));
+        }
         cols.push(col);
         defs.push(def);
+    }
+    if rng.chance(30) {
+        let (col, def) = reference(rng, m, dialect, None);
+        if let Some(col) = col {
+            cols.push(col);
+            defs.push(def);
+        }
+    }
+    if cols.len() >= 2 && rng.chance(20) {
+        let last = cols.len() - 1;
+        defs.push(format!(
+            "CHECK ({} IS NOT NULL OR {} IS NOT NULL)",
+            cols[0].name, cols[last].name
+        ));
+        if dialect == Dialect::Sqlite {
+            // SQLite cannot drop a column a table check names.
+            cols[0].key = true;
+            cols[last].key = true;
+        }
     }
     m.tables.push(Tbl {
         name: name.clone(),
         cols,
         has_pk,
+        named: Vec::new(),
     });
     format!("CREATE TABLE {name} ({})", defs.join(", "))
 }
@@ -437,15 +643,41 @@ async fn run(conn: &mut AnyConnection, dialect: Dialect, statements: &[String]) 
     let actual = introspect(conn, "_migrate_history")
         .await
         .expect("introspect");
-    let differences: Vec<String> = diff(&replayed, &actual)
+    let mut differences: Vec<String> = diff(&replayed, &actual)
         .iter()
         .map(ToString::to_string)
         .collect();
+    if dialect == Dialect::Postgres && constraint_names(&replayed) != constraint_names(&actual) {
+        differences.push(format!(
+            "constraint names: replay {:?}, database {:?}",
+            constraint_names(&replayed),
+            constraint_names(&actual)
+        ));
+    }
     if differences.is_empty() {
         Outcome::Agree
     } else {
         Outcome::Differ(differences)
     }
+}
+
+/// `table.constraint` for every unique, foreign key and check, sorted.
+fn constraint_names(schema: &migrate_core::schema::Schema) -> Vec<String> {
+    let mut names: Vec<String> = schema
+        .tables
+        .iter()
+        .flat_map(|t| {
+            let named = t
+                .uniques
+                .iter()
+                .map(|u| u.name.clone())
+                .chain(t.foreign_keys.iter().map(|f| f.name.clone()))
+                .chain(t.checks.iter().map(|c| c.name.clone()));
+            named.map(move |n| format!("{}.{}", t.name, n.unwrap_or_default()))
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 async fn sqlx_tables(conn: &mut AnyConnection) -> Vec<String> {

@@ -89,6 +89,25 @@ fn step(d: Dialect, expected: &Schema, actual: &Schema, x: &Difference) -> Step 
         sql: Vec::new(),
         todo: None,
     };
+    if let Some((phase, sql)) = super::repair_constraints::constraint_sql(d, expected, actual, x) {
+        s.phase = phase;
+        match sql {
+            Ok(sql) => s.sql = sql,
+            Err(todo) => s.todo = Some(todo),
+        }
+        if matches!(
+            x,
+            Difference::MissingForeignKey { .. }
+                | Difference::MissingCheck { .. }
+                | Difference::MissingUnique { .. }
+                | Difference::CheckValues { .. }
+        ) && pg
+        {
+            s.comment
+                .push_str(" (fails while rows break it: fix those rows first)");
+        }
+        return s;
+    }
     match x {
         Difference::MissingEnum { name } => {
             s.phase = 0;
@@ -298,6 +317,8 @@ fn step(d: Dialect, expected: &Schema, actual: &Schema, x: &Difference) -> Step 
                 None => s.todo = Some(format!("create index {name} by hand")),
             }
         }
+        // Constraints are handled above.
+        _ => {}
     }
     s
 }

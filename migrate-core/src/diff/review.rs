@@ -5,7 +5,7 @@
 
 use super::Difference;
 use crate::json::Json;
-use crate::schema::{Column, EnumType, Index, Origin, Schema, Table};
+use crate::schema::{Column, EnumType, ForeignKey, Index, Origin, Schema, Table};
 
 /// The review line of `d`; `expected` is the schema the migrations give.
 pub fn review(d: &Difference, expected: &Schema) -> String {
@@ -147,6 +147,15 @@ pub fn review(d: &Difference, expected: &Schema) -> String {
         Difference::ExtraIndex { name } => {
             format!("index {name} exists but no migration creates it")
         }
+        Difference::MissingUnique { .. }
+        | Difference::MissingForeignKey { .. }
+        | Difference::MissingCheck { .. } => {
+            format!("{d}{}", at(origin(d, expected), "added by "))
+        }
+        Difference::CheckValues { .. } => format!("{d}{}", at(origin(d, expected), "")),
+        Difference::ExtraUnique { .. }
+        | Difference::ExtraForeignKey { .. }
+        | Difference::ExtraCheck { .. } => d.to_string(),
     }
 }
 
@@ -254,6 +263,68 @@ pub fn to_json(d: &Difference, expected: &Schema) -> Json {
                 "extra_index"
             }
         }
+        Difference::MissingUnique { table, columns } => {
+            put("table", table.into());
+            put("columns", columns.clone().into());
+            "missing_unique"
+        }
+        Difference::ExtraUnique {
+            table,
+            columns,
+            name,
+        } => {
+            put("table", table.into());
+            put("columns", columns.clone().into());
+            put("name", name.clone().into());
+            "extra_unique"
+        }
+        Difference::MissingForeignKey {
+            table,
+            columns,
+            references,
+        } => {
+            put("table", table.into());
+            put("columns", columns.clone().into());
+            put("references", references.into());
+            "missing_foreign_key"
+        }
+        Difference::ExtraForeignKey {
+            table,
+            columns,
+            references,
+            name,
+        } => {
+            put("table", table.into());
+            put("columns", columns.clone().into());
+            put("references", references.into());
+            put("name", name.clone().into());
+            "extra_foreign_key"
+        }
+        Difference::MissingCheck { table, name, expr }
+        | Difference::ExtraCheck { table, name, expr } => {
+            put("table", table.into());
+            put("name", name.clone().into());
+            put("expr", expr.into());
+            if matches!(d, Difference::MissingCheck { .. }) {
+                "missing_check"
+            } else {
+                "extra_check"
+            }
+        }
+        Difference::CheckValues {
+            table,
+            name,
+            column,
+            expected,
+            actual,
+        } => {
+            put("table", table.into());
+            put("name", name.clone().into());
+            put("column", column.into());
+            put("expected", expected.clone().into());
+            put("actual", actual.clone().into());
+            "check_values"
+        }
     };
     let mut out = vec![("kind".to_owned(), kind.into())];
     out.append(&mut fields);
@@ -281,10 +352,31 @@ pub fn origin<'a>(d: &Difference, expected: &'a Schema) -> Option<&'a Origin> {
             find_enum(expected, name).map(|e| &e.origin)
         }
         Difference::MissingIndex { name } => find_index(expected, name).map(|i| &i.origin),
+        Difference::MissingUnique { table, columns } => find_table(expected, table)
+            .and_then(|t| t.uniques.iter().find(|u| u.columns == *columns))
+            .map(|u| &u.origin),
+        Difference::MissingForeignKey {
+            table,
+            columns,
+            references,
+        } => find_foreign_key(expected, table, columns, references).map(|f| &f.origin),
+        Difference::MissingCheck { table, name, expr } => find_table(expected, table)
+            .and_then(|t| t.checks.iter().find(|c| c.expr == *expr && c.name == *name))
+            .map(|c| &c.origin),
+        Difference::CheckValues { table, column, .. } => find_table(expected, table)
+            .and_then(|t| {
+                t.checks
+                    .iter()
+                    .find(|c| c.in_list.as_ref().is_some_and(|(col, _)| col == column))
+            })
+            .map(|c| &c.origin),
         Difference::ExtraTable { .. }
         | Difference::ExtraColumn { .. }
         | Difference::ExtraEnum { .. }
-        | Difference::ExtraIndex { .. } => None,
+        | Difference::ExtraIndex { .. }
+        | Difference::ExtraUnique { .. }
+        | Difference::ExtraForeignKey { .. }
+        | Difference::ExtraCheck { .. } => None,
     };
     o.filter(|o| !o.path.is_empty())
 }
@@ -304,4 +396,18 @@ pub fn find_enum<'a>(schema: &'a Schema, shown: &str) -> Option<&'a EnumType> {
 
 pub fn find_index<'a>(schema: &'a Schema, shown: &str) -> Option<&'a Index> {
     schema.indexes.iter().find(|i| i.name.to_string() == shown)
+}
+
+/// The foreign key of `table` on `columns` that refers to `references` (as
+/// [`super::target`] shows it).
+pub fn find_foreign_key<'a>(
+    schema: &'a Schema,
+    table: &str,
+    columns: &[String],
+    references: &str,
+) -> Option<&'a ForeignKey> {
+    find_table(schema, table)?
+        .foreign_keys
+        .iter()
+        .find(|f| f.columns == columns && super::target(f, schema) == references)
 }

@@ -7,6 +7,7 @@
 //! on the statement: `-- migrate:replay <equivalent DDL>` or `-- migrate:replay-skip`.
 
 mod statements;
+pub use statements::check_from_sql;
 pub mod types;
 
 use std::fmt;
@@ -179,5 +180,7 @@ fn origin(script: &Script, offset: usize) -> Origin {
     }
 }
 
+#[cfg(test)]
+mod constraint_tests;
 #[cfg(test)]
 mod tests;

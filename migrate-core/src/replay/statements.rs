@@ -3,21 +3,20 @@
 use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, AlterTypeAddValuePosition, AlterTypeOperation,
     ColumnDef, ColumnOption, CreateTable, Expr, GeneratedAs, ObjectName, ObjectNamePart,
-    ObjectType, RenameTableNameKind, SchemaName, Statement as Ast, TableConstraint,
-    UserDefinedTypeRepresentation,
+    ObjectType, RenameTableNameKind, SchemaName, Statement as Ast, UserDefinedTypeRepresentation,
 };
 use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
 
 use super::types::normalize;
 use super::{Directive, ReplayError, ReplayErrors, directive, is_untracked, origin};
-use crate::schema::{
-    Check, Column, Domain, EnumType, ForeignKey, Index, Label, Name, Origin, Schema, Table, View,
-};
+use crate::schema::{Column, Domain, EnumType, Index, Label, Name, Origin, Schema, Table, View};
 use crate::{Dialect, LineCol, Script, Statement};
 
 mod cascade;
 mod constants;
+mod constraints;
+pub use constraints::check_from_sql;
 mod renames;
 mod using_index;
 
@@ -483,6 +482,7 @@ impl<'a> Run<'a> {
         for constraint in create.constraints {
             self.add_constraint(&mut table, constraint);
         }
+        self.name_constraints(&mut table);
         if self.dialect == Dialect::Sqlite && table.without_rowid {
             // SQLite enforces NOT NULL on the key of a WITHOUT ROWID table.
             for column in table.columns.iter_mut().filter(|c| {
@@ -529,20 +529,8 @@ impl<'a> Run<'a> {
                         column.not_null = true;
                     }
                 }
-                ColumnOption::Unique(_) => table.uniques.push(vec![name.clone()]),
-                ColumnOption::ForeignKey(fk) => table.foreign_keys.push(ForeignKey {
-                    columns: vec![name.clone()],
-                    foreign_table: self.name(&fk.foreign_table),
-                    referred_columns: fk.referred_columns.iter().map(|c| self.ident(c)).collect(),
-                }),
-                ColumnOption::Check(check) => {
-                    let expr = check.expr.to_string();
-                    let in_list = self.in_list(&check.expr);
-                    table.checks.push(Check {
-                        name: check.name.as_ref().map(|n| self.ident(n)),
-                        expr,
-                        in_list,
-                    });
+                ColumnOption::Unique(_) | ColumnOption::ForeignKey(_) | ColumnOption::Check(_) => {
+                    self.column_constraint(table, &name, option.name.as_ref(), &option.option);
                 }
                 ColumnOption::Generated {
                     generated_as,
@@ -559,92 +547,6 @@ impl<'a> Run<'a> {
             }
         }
         table.columns.push(column);
-    }
-
-    fn add_constraint(&mut self, table: &mut Table, constraint: TableConstraint) {
-        match constraint {
-            TableConstraint::PrimaryKey(pk) => {
-                if !table.primary_key.is_empty() {
-                    return self.error(format!("table {} already has a primary key", table.name));
-                }
-                let columns: Vec<String> = pk
-                    .columns
-                    .iter()
-                    .map(|c| self.expr_name(&c.column.expr))
-                    .collect();
-                for name in &columns {
-                    match table
-                        .columns
-                        .iter_mut()
-                        .find(|c| same(self.dialect, &c.name, name))
-                    {
-                        Some(c) if self.dialect == Dialect::Postgres => c.not_null = true,
-                        Some(_) => {}
-                        None => self.errors.push(ReplayError {
-                            path: self.script.path.to_string(),
-                            at: LineCol::of(&self.script.sql, self.offset),
-                            message: format!(
-                                "primary key column {name} does not exist in table {}",
-                                table.name
-                            ),
-                        }),
-                    }
-                }
-                table.primary_key = columns;
-            }
-            TableConstraint::PrimaryKeyUsingIndex(c) if self.dialect == Dialect::Postgres => {
-                self.constraint_using_index(table, &c.index_name, true)
-            }
-            TableConstraint::UniqueUsingIndex(c) if self.dialect == Dialect::Postgres => {
-                self.constraint_using_index(table, &c.index_name, false)
-            }
-            TableConstraint::Unique(u) => {
-                table.uniques.push(
-                    u.columns
-                        .iter()
-                        .map(|c| self.expr_name(&c.column.expr))
-                        .collect(),
-                );
-            }
-            TableConstraint::ForeignKey(fk) => table.foreign_keys.push(ForeignKey {
-                columns: fk.columns.iter().map(|c| self.ident(c)).collect(),
-                foreign_table: self.name(&fk.foreign_table),
-                referred_columns: fk.referred_columns.iter().map(|c| self.ident(c)).collect(),
-            }),
-            TableConstraint::Check(check) => {
-                let in_list = self.in_list(&check.expr);
-                table.checks.push(Check {
-                    name: check.name.as_ref().map(|n| self.ident(n)),
-                    expr: check.expr.to_string(),
-                    in_list,
-                });
-            }
-            _ => {}
-        }
-    }
-
-    /// `col IN ('a', 'b')` -> the column and its values.
-    fn in_list(&self, expr: &Expr) -> Option<(String, Vec<String>)> {
-        let Expr::InList {
-            expr,
-            list,
-            negated: false,
-        } = expr
-        else {
-            return None;
-        };
-        let column = self.expr_name(expr);
-        let values = list
-            .iter()
-            .map(|v| match v {
-                Expr::Value(v) => match &v.value {
-                    sqlparser::ast::Value::SingleQuotedString(s) => Some(s.clone()),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect::<Option<Vec<String>>>()?;
-        Some((column, values))
     }
 
     fn alter_table(&mut self, name: &Name, op: AlterTableOperation) {
@@ -686,19 +588,20 @@ impl<'a> Run<'a> {
                         }
                         continue;
                     }
-                    table.columns.retain(|c| !same(dialect, &c.name, &column));
                     table.primary_key.retain(|c| !same(dialect, c, &column));
                     table
                         .uniques
-                        .retain(|u| !u.iter().any(|c| same(dialect, c, &column)));
+                        .retain(|u| !u.columns.iter().any(|c| same(dialect, c, &column)));
                     table
                         .foreign_keys
                         .retain(|f| !f.columns.iter().any(|c| same(dialect, c, &column)));
+                    let before = table.clone();
                     table.checks.retain(|c| {
-                        !c.in_list
-                            .as_ref()
-                            .is_some_and(|(col, _)| same(dialect, col, &column))
+                        !constraints::referenced_columns(dialect, &before, &c.expr)
+                            .iter()
+                            .any(|r| same(dialect, r, &column))
                     });
+                    table.columns.retain(|c| !same(dialect, &c.name, &column));
                     self.schema.indexes.retain(|i| {
                         !(i.table == *name && i.columns.iter().any(|c| same(dialect, c, &column)))
                     });
@@ -727,17 +630,33 @@ impl<'a> Run<'a> {
                     }
                 }
                 table.primary_key.iter_mut().for_each(rename);
-                table.uniques.iter_mut().flatten().for_each(rename);
+                table
+                    .uniques
+                    .iter_mut()
+                    .flat_map(|u| u.columns.iter_mut())
+                    .for_each(rename);
                 table
                     .foreign_keys
                     .iter_mut()
                     .flat_map(|f| f.columns.iter_mut())
                     .for_each(rename);
-                table
-                    .checks
+                for check in &mut table.checks {
+                    check.expr = constraints::rename_in_expr(dialect, &check.expr, &old, &new);
+                    if let Some((c, _)) = check.in_list.as_mut() {
+                        rename(c);
+                    }
+                }
+                // Foreign keys that refer to the column follow it (this table's included).
+                for fk in self
+                    .schema
+                    .tables
                     .iter_mut()
-                    .filter_map(|c| c.in_list.as_mut())
-                    .for_each(|(c, _)| rename(c));
+                    .flat_map(|t| t.foreign_keys.iter_mut())
+                    .chain(table.foreign_keys.iter_mut())
+                    .filter(|f| same_name(dialect, &f.foreign_table, name))
+                {
+                    fk.referred_columns.iter_mut().for_each(rename);
+                }
                 for index in self.schema.indexes.iter_mut().filter(|i| i.table == *name) {
                     index.columns.iter_mut().for_each(rename);
                 }
@@ -758,6 +677,16 @@ impl<'a> Run<'a> {
                 });
                 for index in self.schema.indexes.iter_mut().filter(|i| i.table == *name) {
                     index.table = new.clone();
+                }
+                for fk in self
+                    .schema
+                    .tables
+                    .iter_mut()
+                    .flat_map(|t| t.foreign_keys.iter_mut())
+                    .chain(table.foreign_keys.iter_mut())
+                    .filter(|f| same_name(dialect, &f.foreign_table, name))
+                {
+                    fk.foreign_table = new.clone();
                 }
                 table.name = new;
             }
@@ -814,13 +743,22 @@ impl<'a> Run<'a> {
                 let unnamed_kinds = !table.foreign_keys.is_empty()
                     || !table.uniques.is_empty()
                     || !table.primary_key.is_empty();
-                if !drop_constraint(&mut table, &constraint) && !if_exists && !unnamed_kinds {
+                if !constraints::drop_constraint(dialect, &mut table, &constraint)
+                    && !if_exists
+                    && !unnamed_kinds
+                {
                     self.error(format!("constraint {constraint} of table {name} is not known to the replay; if it exists, add `-- migrate:replay-skip` above this statement"));
                 }
+            }
+            AlterTableOperation::RenameConstraint { old_name, new_name } => {
+                let (old, new) = (self.ident(&old_name), self.ident(&new_name));
+                // An unknown name may be a kind the replay does not track (EXCLUDE).
+                constraints::rename_constraint(dialect, &mut table, &old, &new);
             }
             // Owners, row-level security, triggers, storage options: nothing tracked changes.
             _ => {}
         }
+        self.name_constraints(&mut table);
         if let Some(slot) = self.schema.table_mut(name) {
             *slot = table;
         }
@@ -869,6 +807,13 @@ impl<'a> Run<'a> {
                 self.schema
                     .indexes
                     .retain(|i| !same_name(self.dialect, &i.table, name));
+                if self.dialect == Dialect::Postgres {
+                    // CASCADE drops the foreign keys that refer to it (SQLite leaves them).
+                    for t in &mut self.schema.tables {
+                        t.foreign_keys
+                            .retain(|f| !same_name(Dialect::Postgres, &f.foreign_table, name));
+                    }
+                }
                 if cascade {
                     self.cascade(name);
                 }
@@ -1228,41 +1173,6 @@ fn same(dialect: Dialect, a: &str, b: &str) -> bool {
 
 fn same_name(dialect: Dialect, a: &Name, b: &Name) -> bool {
     same(dialect, &a.name, &b.name) && a.schema == b.schema
-}
-
-/// Drops a named constraint (by its name or PostgreSQL's default naming); whether it existed.
-fn drop_constraint(table: &mut Table, constraint: &str) -> bool {
-    let t = &table.name.name;
-    if constraint == format!("{t}_pkey") && !table.primary_key.is_empty() {
-        table.primary_key.clear();
-        return true;
-    }
-    if let Some(i) = table
-        .uniques
-        .iter()
-        .position(|u| constraint == format!("{t}_{}_key", u.join("_")))
-    {
-        table.uniques.remove(i);
-        return true;
-    }
-    if let Some(i) = table
-        .foreign_keys
-        .iter()
-        .position(|f| constraint == format!("{t}_{}_fkey", f.columns.join("_")))
-    {
-        table.foreign_keys.remove(i);
-        return true;
-    }
-    if let Some(i) = table.checks.iter().position(|c| {
-        c.name.as_deref() == Some(constraint)
-            || c.in_list
-                .as_ref()
-                .is_some_and(|(col, _)| constraint == format!("{t}_{col}_check"))
-    }) {
-        table.checks.remove(i);
-        return true;
-    }
-    false
 }
 
 /// "Expected …, found: x at Line: 2, Column: 7" -> (2, 7).

@@ -24,7 +24,7 @@ fn scripts(dialect: Dialect, files: &[&str]) -> Vec<Migration> {
         .collect()
 }
 
-fn pg(files: &[&str]) -> Schema {
+pub(super) fn pg(files: &[&str]) -> Schema {
     replay(&scripts(Dialect::Postgres, files), Dialect::Postgres).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -34,7 +34,7 @@ fn pg_err(files: &[&str]) -> String {
         .to_string()
 }
 
-fn lite(files: &[&str]) -> Schema {
+pub(super) fn lite(files: &[&str]) -> Schema {
     replay(&scripts(Dialect::Sqlite, files), Dialect::Sqlite).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -80,7 +80,8 @@ fn create_table_with_types_keys_and_defaults() {
     );
     let t = s.table(&public("users")).unwrap();
     assert_eq!(t.primary_key, ["id"]);
-    assert_eq!(t.uniques, vec![vec!["email".to_owned()]]);
+    assert_eq!(t.uniques[0].columns, ["email"]);
+    assert_eq!(t.uniques[0].name.as_deref(), Some("users_email_key"));
     assert_eq!(
         t.columns[0].default.as_deref(),
         Some("nextval('users_id_seq'::regclass)")

@@ -121,7 +121,7 @@ fn table(schema: &Schema, t: &Table) -> Json {
             ("primary_key", t.primary_key.clone().into()),
             (
                 "uniques",
-                Json::Array(t.uniques.iter().map(|u| u.clone().into()).collect()),
+                Json::Array(t.uniques.iter().map(|u| u.columns.clone().into()).collect()),
             ),
             (
                 "foreign_keys",
@@ -130,6 +130,7 @@ fn table(schema: &Schema, t: &Table) -> Json {
                         .iter()
                         .map(|fk| {
                             Json::object([
+                                ("name", fk.name.clone().into()),
                                 ("columns", fk.columns.clone().into()),
                                 (
                                     "references",
@@ -138,6 +139,8 @@ fn table(schema: &Schema, t: &Table) -> Json {
                                         [("columns", fk.referred_columns.clone().into())],
                                     ),
                                 ),
+                                ("on_delete", fk.on_delete.clone().into()),
+                                ("on_update", fk.on_update.clone().into()),
                             ])
                         })
                         .collect(),

@@ -4,7 +4,9 @@
 
 use std::fmt::Write;
 
-use super::{Column, Domain, EnumType, Index, Name, Schema, Table, View};
+use super::{
+    Check, Column, Domain, EnumType, ForeignKey, Index, Name, Schema, Table, Unique, View,
+};
 use crate::Dialect;
 
 /// Words that must be quoted to be used as a name, in either dialect.
@@ -200,6 +202,54 @@ fn create_domain(d: Dialect, domain: &Domain) -> String {
     )
 }
 
+fn constraint_name(d: Dialect, name: &Option<String>) -> String {
+    name.as_ref()
+        .map(|n| format!("CONSTRAINT {} ", quote_ident(d, n)))
+        .unwrap_or_default()
+}
+
+fn column_list(d: Dialect, columns: &[String]) -> String {
+    columns
+        .iter()
+        .map(|c| quote_ident(d, c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `[CONSTRAINT name] UNIQUE (a, b)`, as in `CREATE TABLE` or `ADD`.
+pub fn unique_def(d: Dialect, unique: &Unique) -> String {
+    format!(
+        "{}UNIQUE ({})",
+        constraint_name(d, &unique.name),
+        column_list(d, &unique.columns)
+    )
+}
+
+/// `[CONSTRAINT name] FOREIGN KEY (a) REFERENCES t (b) [ON DELETE …] [ON UPDATE …]`.
+pub fn foreign_key_def(d: Dialect, fk: &ForeignKey) -> String {
+    let mut out = format!(
+        "{}FOREIGN KEY ({}) REFERENCES {}",
+        constraint_name(d, &fk.name),
+        column_list(d, &fk.columns),
+        quote_name(d, &fk.foreign_table)
+    );
+    if !fk.referred_columns.is_empty() {
+        out.push_str(&format!(" ({})", column_list(d, &fk.referred_columns)));
+    }
+    if let Some(action) = &fk.on_delete {
+        out.push_str(&format!(" ON DELETE {action}"));
+    }
+    if let Some(action) = &fk.on_update {
+        out.push_str(&format!(" ON UPDATE {action}"));
+    }
+    out
+}
+
+/// `[CONSTRAINT name] CHECK (expr)`.
+pub fn check_def(d: Dialect, check: &Check) -> String {
+    format!("{}CHECK ({})", constraint_name(d, &check.name), check.expr)
+}
+
 /// `CREATE TABLE` with its columns, primary key, unique and foreign keys and checks.
 pub fn create_table(d: Dialect, table: &Table) -> String {
     let mut parts: Vec<String> = table.columns.iter().map(|c| column_def(d, c)).collect();
@@ -213,23 +263,13 @@ pub fn create_table(d: Dialect, table: &Table) -> String {
         parts.push(format!("PRIMARY KEY ({})", list(&table.primary_key)));
     }
     for unique in &table.uniques {
-        parts.push(format!("UNIQUE ({})", list(unique)));
+        parts.push(unique_def(d, unique));
     }
     for fk in &table.foreign_keys {
-        parts.push(format!(
-            "FOREIGN KEY ({}) REFERENCES {} ({})",
-            list(&fk.columns),
-            quote_name(d, &fk.foreign_table),
-            list(&fk.referred_columns)
-        ));
+        parts.push(foreign_key_def(d, fk));
     }
     for check in &table.checks {
-        let name = check
-            .name
-            .as_ref()
-            .map(|n| format!("CONSTRAINT {} ", quote_ident(d, n)))
-            .unwrap_or_default();
-        parts.push(format!("{name}CHECK ({})", check.expr));
+        parts.push(check_def(d, check));
     }
     let mut out = format!("CREATE TABLE {} (\n", quote_name(d, &table.name));
     for (i, part) in parts.iter().enumerate() {
@@ -326,7 +366,7 @@ pub fn quote_literal(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{ForeignKey, Label, Origin};
+    use crate::schema::{Label, Origin};
 
     fn column(name: &str, ty: &str, not_null: bool, default: Option<&str>) -> Column {
         Column {
@@ -362,11 +402,19 @@ mod tests {
                 column("org_id", "integer", false, None),
             ],
             primary_key: vec!["id".into()],
-            uniques: vec![vec!["order".into()]],
+            uniques: vec![Unique {
+                name: None,
+                columns: vec!["order".into()],
+                origin: Origin::default(),
+            }],
             foreign_keys: vec![ForeignKey {
+                name: Some("user_org_fkey".into()),
                 columns: vec!["org_id".into()],
                 foreign_table: Name::new(Some("public"), "orgs"),
                 referred_columns: vec!["id".into()],
+                on_delete: Some("CASCADE".into()),
+                on_update: None,
+                origin: Origin::default(),
             }],
             checks: Vec::new(),
             strict: false,
@@ -399,7 +447,7 @@ mod tests {
                  org_id integer,\n    \
                  PRIMARY KEY (id),\n    \
                  UNIQUE (\"order\"),\n    \
-                 FOREIGN KEY (org_id) REFERENCES orgs (id)\n\
+                 CONSTRAINT user_org_fkey FOREIGN KEY (org_id) REFERENCES orgs (id) ON DELETE CASCADE\n\
              );\n\
              \n\
              CREATE UNIQUE INDEX user_org_idx ON app.\"User\" (org_id, lower(\"order\"));\n"

@@ -1,8 +1,9 @@
 //! PostgreSQL: pg_catalog, every user schema.
 
 use migrate_core::Dialect;
+use migrate_core::replay::check_from_sql;
 use migrate_core::schema::{
-    Column, Domain, EnumType, Index, Label, Name, Origin, Schema, Table, View,
+    Column, Domain, EnumType, ForeignKey, Index, Label, Name, Origin, Schema, Table, Unique, View,
 };
 use sqlx::PgConnection;
 
@@ -92,28 +93,7 @@ impl Introspect for PgConnection {
             }
         }
 
-        let keys: Vec<(String, String, String, Vec<String>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT n.nspname::text, c.relname::text, con.contype::text, \
-                    ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, ord) \
-                          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord) \
-             FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE con.contype IN ('p', 'u') AND {USER_SCHEMAS} ORDER BY con.oid"
-        )))
-        .fetch_all(&mut *self)
-        .await?;
-        for (nsp, rel, kind, columns) in keys {
-            let name = Name {
-                schema: Some(nsp),
-                name: rel,
-            };
-            if let Some(t) = schema.tables.iter_mut().find(|t| t.name == name) {
-                if kind == "p" {
-                    t.primary_key = columns;
-                } else {
-                    t.uniques.push(columns);
-                }
-            }
-        }
+        constraints(self, &mut schema).await?;
 
         let labels: Vec<(String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT n.nspname::text, t.typname::text, e.enumlabel::text FROM pg_type t \
@@ -194,5 +174,88 @@ impl Introspect for PgConnection {
         .fetch_all(&mut *self)
         .await?;
         Ok(schema)
+    }
+}
+
+/// One row of `pg_constraint`: table, name, kind, columns, the referenced table and columns,
+/// the referential actions and a check's expression.
+type ConstraintRow = (
+    String,
+    String,
+    String,
+    String,
+    Vec<String>,
+    Option<String>,
+    Option<String>,
+    Vec<String>,
+    String,
+    String,
+    Option<String>,
+);
+
+/// Primary keys, unique constraints, foreign keys and checks.
+async fn constraints(conn: &mut PgConnection, schema: &mut Schema) -> Result<(), sqlx::Error> {
+    let rows: Vec<ConstraintRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT n.nspname::text, c.relname::text, con.conname::text, con.contype::text, \
+                ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, ord) \
+                      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord), \
+                fn.nspname::text, fc.relname::text, \
+                ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, ord) \
+                      JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord), \
+                con.confdeltype::text, con.confupdtype::text, pg_get_expr(con.conbin, con.conrelid) \
+         FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
+         WHERE con.contype IN ('p', 'u', 'f', 'c') AND {USER_SCHEMAS} ORDER BY con.oid"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        let (nsp, rel, name, kind, columns, f_nsp, f_rel, f_columns, on_delete, on_update, expr) =
+            row;
+        let table_name = Name {
+            schema: Some(nsp),
+            name: rel,
+        };
+        let Some(t) = schema.tables.iter_mut().find(|t| t.name == table_name) else {
+            continue;
+        };
+        match kind.as_str() {
+            "p" => t.primary_key = columns,
+            "u" => t.uniques.push(Unique {
+                name: Some(name),
+                columns,
+                origin: Origin::default(),
+            }),
+            "f" => t.foreign_keys.push(ForeignKey {
+                name: Some(name),
+                columns,
+                foreign_table: Name {
+                    schema: f_nsp,
+                    name: f_rel.unwrap_or_default(),
+                },
+                referred_columns: f_columns,
+                on_delete: action(&on_delete),
+                on_update: action(&on_update),
+                origin: Origin::default(),
+            }),
+            _ => t.checks.push(check_from_sql(
+                Dialect::Postgres,
+                Some(name),
+                expr.as_deref().unwrap_or_default(),
+            )),
+        }
+    }
+    Ok(())
+}
+
+/// `confdeltype` / `confupdtype` -> the model's referential action.
+fn action(code: &str) -> Option<String> {
+    match code {
+        "r" => Some("RESTRICT".to_owned()),
+        "c" => Some("CASCADE".to_owned()),
+        "n" => Some("SET NULL".to_owned()),
+        "d" => Some("SET DEFAULT".to_owned()),
+        _ => None,
     }
 }

@@ -1,7 +1,10 @@
 //! SQLite: sqlite_schema and the table-valued pragmas.
 
-use migrate_core::Dialect;
-use migrate_core::schema::{Column, Index, Name, Origin, Schema, Table, View};
+use migrate_core::replay::replay_script;
+use migrate_core::schema::{
+    Check, Column, ForeignKey, Index, Name, Origin, Schema, Table, Unique, View, referential_action,
+};
+use migrate_core::{Dialect, Script};
 use sqlx::{AssertSqlSafe, SqliteConnection};
 
 use super::Introspect;
@@ -31,13 +34,14 @@ impl Introspect for SqliteConnection {
                         .map_or((false, false), |(_, s, w)| (*s, *w));
                     let (columns, primary_key) = self.columns(&name).await?;
                     let uniques = self.uniques(&name).await?;
+                    let foreign_keys = self.foreign_keys(&name).await?;
                     schema.tables.push(Table {
                         name: Name::new(None, &name),
                         columns,
                         primary_key,
                         uniques,
-                        foreign_keys: Vec::new(),
-                        checks: Vec::new(),
+                        foreign_keys,
+                        checks: sql.as_deref().map(checks).unwrap_or_default(),
                         strict,
                         without_rowid,
                         origin: Origin::default(),
@@ -81,7 +85,8 @@ impl Introspect for SqliteConnection {
 
 trait Pragmas {
     async fn columns(&mut self, table: &str) -> Result<(Vec<Column>, Vec<String>), sqlx::Error>;
-    async fn uniques(&mut self, table: &str) -> Result<Vec<Vec<String>>, sqlx::Error>;
+    async fn uniques(&mut self, table: &str) -> Result<Vec<Unique>, sqlx::Error>;
+    async fn foreign_keys(&mut self, table: &str) -> Result<Vec<ForeignKey>, sqlx::Error>;
 }
 
 impl Pragmas for SqliteConnection {
@@ -114,7 +119,7 @@ impl Pragmas for SqliteConnection {
         Ok((columns, key.into_iter().map(|(_, n)| n).collect()))
     }
 
-    async fn uniques(&mut self, table: &str) -> Result<Vec<Vec<String>>, sqlx::Error> {
+    async fn uniques(&mut self, table: &str) -> Result<Vec<Unique>, sqlx::Error> {
         let names: Vec<String> = sqlx::query_scalar(
             "SELECT name FROM pragma_index_list(?1) WHERE origin = 'u' ORDER BY seq DESC",
         )
@@ -127,12 +132,79 @@ impl Pragmas for SqliteConnection {
                 "SELECT name FROM pragma_index_info('{}') ORDER BY seqno",
                 index.replace('\'', "''")
             );
-            out.push(
-                sqlx::query_scalar(AssertSqlSafe(sql))
+            out.push(Unique {
+                name: None,
+                columns: sqlx::query_scalar(AssertSqlSafe(sql))
                     .fetch_all(&mut *self)
                     .await?,
-            );
+                origin: Origin::default(),
+            });
         }
         Ok(out)
     }
+
+    /// In declaration order; `to` is NULL when the clause names no column (the referenced
+    /// table's primary key).
+    async fn foreign_keys(&mut self, table: &str) -> Result<Vec<ForeignKey>, sqlx::Error> {
+        type Row = (i64, String, String, Option<String>, String, String);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete \
+             FROM pragma_foreign_key_list(?1) ORDER BY id DESC, seq",
+        )
+        .bind(table)
+        .fetch_all(&mut *self)
+        .await?;
+        let mut out: Vec<(i64, ForeignKey)> = Vec::new();
+        for (id, target, from, to, on_update, on_delete) in rows {
+            if out.last().is_none_or(|(last, _)| *last != id) {
+                out.push((
+                    id,
+                    ForeignKey {
+                        name: None,
+                        columns: Vec::new(),
+                        foreign_table: Name::new(None, &target),
+                        referred_columns: Vec::new(),
+                        on_delete: referential_action(&on_delete),
+                        on_update: referential_action(&on_update),
+                        origin: Origin::default(),
+                    },
+                ));
+            }
+            let Some((_, fk)) = out.last_mut() else {
+                continue;
+            };
+            fk.columns.push(from);
+            if let Some(to) = to {
+                fk.referred_columns.push(to);
+            }
+        }
+        Ok(out.into_iter().map(|(_, fk)| fk).collect())
+    }
+}
+
+/// The CHECK constraints of a table, read from its definition by the replay's parser.
+fn checks(create_table: &str) -> Vec<Check> {
+    let mut schema = Schema::new(Dialect::Sqlite);
+    let Ok(script) = Script::parse(
+        "sqlite_schema",
+        create_table.to_owned(),
+        Dialect::Sqlite,
+        true,
+    ) else {
+        return Vec::new();
+    };
+    if replay_script(&mut schema, &script).is_err() {
+        return Vec::new();
+    }
+    schema
+        .tables
+        .pop()
+        .map(|t| t.checks)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| Check {
+            origin: Origin::default(),
+            ..c
+        })
+        .collect()
 }

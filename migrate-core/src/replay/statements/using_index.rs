@@ -5,13 +5,14 @@ use sqlparser::ast::Ident;
 
 use super::{Run, same};
 use crate::Dialect;
-use crate::schema::Table;
+use crate::schema::{Table, Unique};
 
 impl Run<'_> {
     pub(super) fn constraint_using_index(
         &mut self,
         table: &mut Table,
         index: &Ident,
+        constraint: Option<&Ident>,
         primary: bool,
     ) {
         let index_name = self.ident(index);
@@ -37,7 +38,13 @@ impl Run<'_> {
             }
             table.primary_key = index.columns;
         } else {
-            table.uniques.push(index.columns);
+            // The index takes the constraint's name when it has one.
+            let name = constraint.map_or(index.name.name, |c| self.ident(c));
+            table.uniques.push(Unique {
+                name: Some(name),
+                columns: index.columns,
+                origin: self.origin(),
+            });
         }
     }
 }
