@@ -492,11 +492,21 @@ pub fn normalize_default(text: &str) -> String {
             }
             ':' if chars.peek() == Some(&':') => {
                 chars.next();
-                // Skip the type name: words, spaces, dots, quotes, brackets and a modifier.
+                // Skip the type name: words, spaces, dots, quotes, `[]` and a modifier (a `]`
+                // that closes an ARRAY[…] is not the type's).
                 let mut depth = 0usize;
+                let mut brackets = 0usize;
                 while let Some(&t) = chars.peek() {
                     let part_of_type = t.is_alphanumeric()
-                        || matches!(t, '_' | '.' | '"' | '[' | ']' | ' ')
+                        || matches!(t, '_' | '.' | '"' | ' ')
+                        || (t == '[' && {
+                            brackets += 1;
+                            true
+                        })
+                        || (t == ']' && brackets > 0 && {
+                            brackets -= 1;
+                            true
+                        })
                         || (t == '(' && {
                             depth += 1;
                             true
@@ -565,6 +575,8 @@ mod tests {
         assert_eq!(n("FALSE"), n("false"));
         assert_eq!(n("(strftime('%s','now'))"), n("strftime('%s', 'now')"));
         assert_eq!(n("'{}'::jsonb"), n("'{}'"));
+        assert_eq!(n("ARRAY['USER'::\"Role\"]"), n("ARRAY['USER']::\"Role\"[]"));
+        assert_eq!(n("ARRAY['a'::text]"), "array['a']");
         assert_ne!(n("'A'"), n("'a'"), "quoted text keeps its case");
         assert_eq!(n("'It''s'::text"), "'it''s'".replace("it", "It"));
     }

@@ -128,6 +128,58 @@ async fn main() {
         columns - bad_columns,
         100.0 * (columns - bad_columns) as f64 / columns.max(1) as f64,
     );
+    let constraints: usize = actual
+        .tables
+        .iter()
+        .map(|t| t.uniques.len() + t.foreign_keys.len() + t.checks.len())
+        .sum();
+    // Tables the replay lacks or invents are counted above; here, constraints of tables both
+    // have.
+    let constraint_differences = differences
+        .iter()
+        .filter(|d| {
+            matches!(
+                d,
+                Difference::MissingUnique { .. }
+                    | Difference::ExtraUnique { .. }
+                    | Difference::MissingForeignKey { .. }
+                    | Difference::ExtraForeignKey { .. }
+                    | Difference::MissingCheck { .. }
+                    | Difference::ExtraCheck { .. }
+                    | Difference::CheckValues { .. }
+            )
+        })
+        .count();
+    println!(
+        "  constraints (unique, foreign key, check): {constraints} in the database, {constraint_differences} difference(s)"
+    );
+    if dialect == Dialect::Postgres {
+        let names = |s: &Schema| -> BTreeSet<String> {
+            s.tables
+                .iter()
+                .flat_map(|t| {
+                    t.uniques
+                        .iter()
+                        .filter_map(|u| u.name.clone())
+                        .chain(t.foreign_keys.iter().filter_map(|f| f.name.clone()))
+                        .chain(t.checks.iter().filter_map(|c| c.name.clone()))
+                        .map(move |n| format!("{}.{n}", t.name))
+                })
+                .collect()
+        };
+        let (replayed, real) = (names(&schema), names(&actual));
+        println!(
+            "  constraint names the replay gives as PostgreSQL does: {}/{}",
+            real.intersection(&replayed).count(),
+            real.len()
+        );
+        for name in real.difference(&replayed) {
+            println!("    the database has {name}");
+        }
+        for name in replayed.difference(&real) {
+            println!("    the replay gives {name}");
+        }
+    }
     println!("  replay errors: {}", replay_errors.len());
     for e in &replay_errors {
         println!("    {e}");

@@ -148,3 +148,31 @@ fn dropping_a_referenced_table_drops_foreign_keys_on_postgres_only() {
     );
     assert_eq!(table(&s, "tasks").foreign_keys[0].name, None);
 }
+
+#[test]
+fn renaming_the_index_of_a_unique_constraint_renames_the_constraint() {
+    let s = pg(&[
+        "CREATE TABLE users (id int, actor_id text, CONSTRAINT idx_user_actor_id UNIQUE (actor_id));",
+        "ALTER INDEX idx_user_actor_id RENAME TO idx_person_actor_id;",
+    ]);
+    assert_eq!(
+        table(&s, "users").uniques[0].name.as_deref(),
+        Some("idx_person_actor_id")
+    );
+}
+
+#[test]
+fn serial_defaults_quote_sequence_names_as_regclass_prints_them() {
+    let s = pg(&[
+        "CREATE TABLE \"User\" (id SERIAL PRIMARY KEY);\nCREATE SCHEMA app;\nCREATE TABLE app.t (id SERIAL);",
+    ]);
+    assert_eq!(
+        table(&s, "User").columns[0].default.as_deref(),
+        Some("nextval('\"User_id_seq\"'::regclass)")
+    );
+    let t = s.table(&Name::new(Some("app"), "t")).unwrap();
+    assert_eq!(
+        t.columns[0].default.as_deref(),
+        Some("nextval('app.t_id_seq'::regclass)")
+    );
+}

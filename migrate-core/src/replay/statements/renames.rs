@@ -6,7 +6,8 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use super::Run;
-use crate::schema::Name;
+use crate::Dialect;
+use crate::schema::{Name, quote_ident};
 
 impl Run<'_> {
     /// `ALTER INDEX|SEQUENCE [IF EXISTS] name RENAME TO new`. Returns whether it was one.
@@ -45,6 +46,16 @@ impl Run<'_> {
                 .find(|x| x.name.name == old.name && x.name.schema == old.schema)
             {
                 index.name.name = new.name;
+            } else if let Some(unique) = self
+                .schema
+                .tables
+                .iter_mut()
+                .filter(|t| t.name.schema == old.schema)
+                .flat_map(|t| t.uniques.iter_mut())
+                .find(|u| u.name.as_deref() == Some(old.name.as_str()))
+            {
+                // The index behind a unique constraint: PostgreSQL renames both.
+                unique.name = Some(new.name);
             }
         } else {
             let renamed = Name {
@@ -94,10 +105,16 @@ impl Run<'_> {
 
 /// The default PostgreSQL shows for a serial column whose sequence is `sequence`.
 pub(super) fn sequence_default(sequence: &Name) -> String {
-    format!(
-        "nextval('{}'::regclass)",
-        sequence.to_string().replace('\'', "''")
-    )
+    // regclass prints the name as SQL would write it: quoted when it must be
+    // (`nextval('"User_id_seq"'::regclass)`), schema-qualified outside `public`.
+    let name = quote_ident(Dialect::Postgres, &sequence.name);
+    let name = match sequence.schema.as_deref() {
+        Some(schema) if schema != "public" => {
+            format!("{}.{name}", quote_ident(Dialect::Postgres, schema))
+        }
+        _ => name,
+    };
+    format!("nextval('{}'::regclass)", name.replace('\'', "''"))
 }
 
 fn quote(label: &str) -> String {
