@@ -2,6 +2,7 @@
 //! it now and `verify` will.
 
 mod constraints;
+mod normalize;
 mod repair;
 mod repair_constraints;
 mod review;
@@ -14,6 +15,7 @@ use crate::Dialect;
 use crate::schema::{Column, Schema, Table};
 
 pub use constraints::target;
+pub use normalize::{normalize_default, same_type};
 pub use repair::{Repair, repair};
 pub use review::{origin, review, to_json};
 
@@ -449,141 +451,5 @@ fn diff_column(
             expected: expected.default.clone(),
             actual: actual.default.clone(),
         });
-    }
-}
-
-/// PostgreSQL types compare exactly (both are `format_type()` spellings); SQLite declared
-/// types compare ignoring case and spaces.
-pub fn same_type(dialect: Dialect, a: &str, b: &str) -> bool {
-    match dialect {
-        Dialect::Postgres => a == b,
-        _ => {
-            let squash = |s: &str| {
-                s.chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect::<String>()
-                    .to_ascii_uppercase()
-            };
-            squash(a) == squash(b)
-        }
-    }
-}
-
-/// A default expression in a form that compares equal across spellings: casts (`::text`)
-/// dropped, keywords lower-cased, spaces outside quotes removed, outer parentheses removed,
-/// quoted numbers unquoted. `'a'::text` and `'a'` are equal; so are `(0)` and `'0'::integer`.
-pub fn normalize_default(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.trim().chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                out.push('\'');
-                while let Some(q) = chars.next() {
-                    out.push(q);
-                    if q == '\'' {
-                        if chars.peek() == Some(&'\'') {
-                            out.push(chars.next().unwrap_or('\''));
-                        } else {
-                            break;
-                        }
-                    }
-                }
-            }
-            ':' if chars.peek() == Some(&':') => {
-                chars.next();
-                // Skip the type name: words, spaces, dots, quotes, `[]` and a modifier (a `]`
-                // that closes an ARRAY[…] is not the type's).
-                let mut depth = 0usize;
-                let mut brackets = 0usize;
-                while let Some(&t) = chars.peek() {
-                    let part_of_type = t.is_alphanumeric()
-                        || matches!(t, '_' | '.' | '"' | ' ')
-                        || (t == '[' && {
-                            brackets += 1;
-                            true
-                        })
-                        || (t == ']' && brackets > 0 && {
-                            brackets -= 1;
-                            true
-                        })
-                        || (t == '(' && {
-                            depth += 1;
-                            true
-                        })
-                        || (t == ')' && depth > 0 && {
-                            depth -= 1;
-                            true
-                        });
-                    if !part_of_type {
-                        break;
-                    }
-                    chars.next();
-                }
-            }
-            c if c.is_whitespace() => {}
-            c => out.push(c.to_ascii_lowercase()),
-        }
-    }
-    let mut s = out;
-    while s.starts_with('(') && s.ends_with(')') && balanced(&s[1..s.len() - 1]) {
-        s = s[1..s.len() - 1].to_owned();
-    }
-    if s.len() >= 2
-        && s.starts_with('\'')
-        && s.ends_with('\'')
-        && s[1..s.len() - 1].parse::<f64>().is_ok()
-    {
-        s = s[1..s.len() - 1].to_owned();
-    }
-    s
-}
-
-fn balanced(s: &str) -> bool {
-    let mut depth = 0i32;
-    for c in s.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth < 0 {
-                    return false;
-                }
-            }
-            _ => {}
-        }
-    }
-    depth == 0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn defaults_compare_across_spellings() {
-        let n = normalize_default;
-        assert_eq!(n("'a'::text"), n("'a'"));
-        assert_eq!(n("'todo'::task_status"), n("'todo'"));
-        assert_eq!(n("'x'::character varying"), n("'x'"));
-        assert_eq!(
-            n("nextval('users_id_seq'::regclass)"),
-            "nextval('users_id_seq')"
-        );
-        assert_eq!(n("(0)"), n("'0'::integer"));
-        assert_eq!(n("'-1'::integer"), n("-1"));
-        assert_eq!(n("FALSE"), n("false"));
-        assert_eq!(n("(strftime('%s','now'))"), n("strftime('%s', 'now')"));
-        assert_eq!(n("'{}'::jsonb"), n("'{}'"));
-        assert_eq!(n("ARRAY['USER'::\"Role\"]"), n("ARRAY['USER']::\"Role\"[]"));
-        assert_eq!(n("ARRAY['a'::text]"), "array['a']");
-        assert_ne!(n("'A'"), n("'a'"), "quoted text keeps its case");
-        assert_eq!(n("'It''s'::text"), "'it''s'".replace("it", "It"));
-    }
-
-    #[test]
-    fn sqlite_types_ignore_case_and_spaces() {
-        assert!(same_type(Dialect::Sqlite, "varchar( 20 )", "VARCHAR(20)"));
-        assert!(!same_type(Dialect::Postgres, "integer", "bigint"));
     }
 }

@@ -176,3 +176,15 @@ fn serial_defaults_quote_sequence_names_as_regclass_prints_them() {
         Some("nextval('app.t_id_seq'::regclass)")
     );
 }
+
+#[test]
+fn dropping_a_column_drops_expression_indexes_on_it() {
+    let s = pg(&[
+        "CREATE TABLE users (id int, email text, name text);\n\
+         CREATE UNIQUE INDEX users_email_lower ON users (lower(email));\n\
+         CREATE INDEX users_name_lower ON users (lower(name));",
+        "ALTER TABLE users DROP COLUMN email;",
+    ]);
+    let names: Vec<&str> = s.indexes.iter().map(|i| i.name.name.as_str()).collect();
+    assert_eq!(names, ["users_name_lower"]);
+}

@@ -602,8 +602,12 @@ impl<'a> Run<'a> {
                             .any(|r| same(dialect, r, &column))
                     });
                     table.columns.retain(|c| !same(dialect, &c.name, &column));
+                    // Indexes on the column go with it, expression indexes included.
                     self.schema.indexes.retain(|i| {
-                        !(i.table == *name && i.columns.iter().any(|c| same(dialect, c, &column)))
+                        !(i.table == *name
+                            && i.columns
+                                .iter()
+                                .any(|c| constraints::mentions(dialect, c, &column)))
                     });
                 }
             }

@@ -356,6 +356,13 @@ pub(super) fn referenced_columns(dialect: Dialect, table: &Table, expr: &str) ->
     out
 }
 
+/// Whether an expression (a check's, an index key's) names `column`.
+pub(super) fn mentions(dialect: Dialect, expr: &str, column: &str) -> bool {
+    words(dialect, expr)
+        .iter()
+        .any(|w| same(dialect, w, column))
+}
+
 /// The identifiers of an expression (unquoted ones folded as the dialect folds them).
 fn words(dialect: Dialect, expr: &str) -> Vec<String> {
     let tokens = match dialect {

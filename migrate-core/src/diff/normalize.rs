@@ -1,0 +1,269 @@
+//! Spellings that differ between what a migration writes and what a catalog stores: types and
+//! default expressions.
+
+use crate::Dialect;
+
+/// PostgreSQL types compare exactly (both are `format_type()` spellings); SQLite declared
+/// types compare ignoring case and spaces.
+pub fn same_type(dialect: Dialect, a: &str, b: &str) -> bool {
+    match dialect {
+        Dialect::Postgres => a == b,
+        _ => {
+            let squash = |s: &str| {
+                s.chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_ascii_uppercase()
+            };
+            squash(a) == squash(b)
+        }
+    }
+}
+
+/// A default expression in a form that compares equal across spellings: casts (`::text`)
+/// dropped, keywords lower-cased, spaces outside quotes removed, outer parentheses removed,
+/// quoted numbers unquoted. `'a'::text` and `'a'` are equal; so are `(0)` and `'0'::integer`.
+pub fn normalize_default(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                // `INTERVAL '12 months'` is the literal of `'1 year'::interval`.
+                let typed_interval = out.ends_with("interval");
+                if typed_interval {
+                    out.truncate(out.len() - "interval".len());
+                }
+                let start = out.len();
+                out.push('\'');
+                while let Some(q) = chars.next() {
+                    out.push(q);
+                    if q == '\'' {
+                        if chars.peek() == Some(&'\'') {
+                            out.push(chars.next().unwrap_or('\''));
+                        } else {
+                            break;
+                        }
+                    }
+                }
+                if typed_interval || followed_by_interval_cast(chars.clone()) {
+                    canonical_interval(&mut out, start);
+                }
+            }
+            ':' if chars.peek() == Some(&':') => {
+                chars.next();
+                // Skip the type name: words, spaces, dots, quotes, `[]` and a modifier (a `]`
+                // that closes an ARRAY[…] is not the type's).
+                let mut depth = 0usize;
+                let mut brackets = 0usize;
+                while let Some(&t) = chars.peek() {
+                    let part_of_type = t.is_alphanumeric()
+                        || matches!(t, '_' | '.' | '"' | ' ')
+                        || (t == '[' && {
+                            brackets += 1;
+                            true
+                        })
+                        || (t == ']' && brackets > 0 && {
+                            brackets -= 1;
+                            true
+                        })
+                        || (t == '(' && {
+                            depth += 1;
+                            true
+                        })
+                        || (t == ')' && depth > 0 && {
+                            depth -= 1;
+                            true
+                        });
+                    if !part_of_type {
+                        break;
+                    }
+                    chars.next();
+                }
+            }
+            c if c.is_whitespace() => {}
+            c => out.push(c.to_ascii_lowercase()),
+        }
+    }
+    let mut s = unwrap_literals(&out);
+    while s.starts_with('(') && s.ends_with(')') && balanced(&s[1..s.len() - 1]) {
+        s = s[1..s.len() - 1].to_owned();
+    }
+    if s.len() >= 2
+        && s.starts_with('\'')
+        && s.ends_with('\'')
+        && s[1..s.len() - 1].parse::<f64>().is_ok()
+    {
+        s = s[1..s.len() - 1].to_owned();
+    }
+    if let Some(instant) = s
+        .strip_prefix('\'')
+        .and_then(|x| x.strip_suffix('\''))
+        .and_then(midnight)
+    {
+        s = format!("'{instant}'");
+    }
+    s
+}
+
+/// `('x')` -> `'x'`: parentheses around a lone literal say nothing.
+fn unwrap_literals(s: &str) -> String {
+    let mut out = s.to_owned();
+    let mut from = 0;
+    while let Some(at) = out[from..].find("('").map(|i| i + from) {
+        let body = &out[at + 2..];
+        // Not a call: `nextval('seq')` keeps its parentheses.
+        let call = out[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        match body.find('\'') {
+            Some(end) if !call && body[end + 1..].starts_with(')') => {
+                let literal = format!("'{}'", &body[..end]);
+                out.replace_range(at..at + 2 + end + 2, &literal);
+                from = at + literal.len();
+            }
+            _ => from = at + 2,
+        }
+    }
+    out
+}
+
+/// Whether the text after a literal is `::interval`.
+fn followed_by_interval_cast(mut rest: impl Iterator<Item = char>) -> bool {
+    let next: String = rest.by_ref().take(10).collect();
+    next.eq_ignore_ascii_case("::interval")
+        && rest
+            .next()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+}
+
+/// Rewrites the interval literal at `out[start..]` as a total of months, days and
+/// microseconds, the way PostgreSQL keeps it: `'12 months'`, `'1 year'` and `'1 yr'` are equal.
+fn canonical_interval(out: &mut String, start: usize) {
+    let text = out[start..].trim_matches('\'').to_ascii_lowercase();
+    let (mut months, mut days, mut micros) = (0i64, 0i64, 0f64);
+    let mut words = text.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        if let Some((h, rest)) = word.split_once(':') {
+            let mut parts = std::iter::once(h).chain(rest.split(':'));
+            let (Some(h), Some(m)) = (parts.next(), parts.next()) else {
+                return;
+            };
+            let sec = parts.next().unwrap_or("0");
+            let (Ok(h), Ok(m), Ok(sec)) = (h.parse::<f64>(), m.parse::<f64>(), sec.parse::<f64>())
+            else {
+                return;
+            };
+            micros += (h * 3600.0 + m * 60.0 + sec) * 1e6;
+            continue;
+        }
+        let Ok(n) = word.parse::<f64>() else {
+            return;
+        };
+        let Some(unit) = words.next() else {
+            return;
+        };
+        match unit.trim_end_matches('s') {
+            "year" | "yr" | "y" => months += (n * 12.0) as i64,
+            "mon" | "month" => months += n as i64,
+            "week" | "w" => days += (n * 7.0) as i64,
+            "day" | "d" => days += n as i64,
+            "hour" | "hr" | "h" => micros += n * 3600e6,
+            "minute" | "min" | "m" => micros += n * 60e6,
+            "second" | "sec" | "" => micros += n * 1e6,
+            _ => return,
+        }
+    }
+    out.truncate(start);
+    out.push_str(&format!("'{months}mo{days}d{micros}us'"));
+}
+
+/// PostgreSQL stores a date or timestamp literal default evaluated: `'epoch'` and
+/// `'1970-01-01'` become `'1970-01-01 00:00:00'` (`+00` on a `timestamptz`, in a UTC
+/// session). Midnight of a day, in any of those spellings -> `yyyy-mm-dd 00:00:00`.
+fn midnight(literal: &str) -> Option<String> {
+    if literal.eq_ignore_ascii_case("epoch") {
+        return Some("1970-01-01 00:00:00".to_owned());
+    }
+    let day = literal.get(..10)?;
+    let is_day = day.char_indices().all(|(i, c)| match i {
+        4 | 7 => c == '-',
+        _ => c.is_ascii_digit(),
+    });
+    let rest = literal[10..].to_ascii_lowercase();
+    let midnight = matches!(
+        rest.as_str(),
+        "" | " 00:00:00" | "t00:00:00" | " 00:00:00+00" | " 00:00:00+00:00" | " 00:00:00z"
+    );
+    (is_day && midnight).then(|| format!("{day} 00:00:00"))
+}
+
+fn balanced(s: &str) -> bool {
+    let mut depth = 0i32;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_compare_across_spellings() {
+        let n = normalize_default;
+        assert_eq!(n("'a'::text"), n("'a'"));
+        assert_eq!(n("'todo'::task_status"), n("'todo'"));
+        assert_eq!(n("'x'::character varying"), n("'x'"));
+        assert_eq!(
+            n("nextval('users_id_seq'::regclass)"),
+            "nextval('users_id_seq')"
+        );
+        assert_eq!(n("(0)"), n("'0'::integer"));
+        assert_eq!(n("'-1'::integer"), n("-1"));
+        assert_eq!(n("FALSE"), n("false"));
+        assert_eq!(n("(strftime('%s','now'))"), n("strftime('%s', 'now')"));
+        assert_eq!(n("'{}'::jsonb"), n("'{}'"));
+        assert_eq!(n("ARRAY['USER'::\"Role\"]"), n("ARRAY['USER']::\"Role\"[]"));
+        assert_eq!(n("ARRAY['a'::text]"), "array['a']");
+        assert_ne!(n("'A'"), n("'a'"), "quoted text keeps its case");
+        assert_eq!(n("'It''s'::text"), "'it''s'".replace("it", "It"));
+        assert_eq!(
+            n("'1970-01-01 00:00:00'::timestamp without time zone"),
+            n("'1970-01-01'")
+        );
+        assert_eq!(
+            n("'1970-01-01 00:00:00+00'::timestamp with time zone"),
+            n("'epoch'")
+        );
+        assert_ne!(n("'1970-01-02'"), n("'epoch'"));
+        assert_ne!(n("'1970-01-01 10:00:00'"), n("'1970-01-01'"));
+        assert_eq!(
+            n("(now() - (random() * '1 year'::interval))"),
+            n("(now() - (random() * (INTERVAL '12 months')))")
+        );
+        assert_eq!(
+            n("'1 day 02:00:00'::interval"),
+            n("INTERVAL '1 day 2 hours'")
+        );
+        assert_ne!(n("'1 day'::interval"), n("INTERVAL '1 month'"));
+        assert_ne!(n("'1 day'::text"), n("'24 hours'::text"), "only intervals");
+    }
+
+    #[test]
+    fn sqlite_types_ignore_case_and_spaces() {
+        assert!(same_type(Dialect::Sqlite, "varchar( 20 )", "VARCHAR(20)"));
+        assert!(!same_type(Dialect::Postgres, "integer", "bigint"));
+    }
+}
