@@ -3,6 +3,7 @@
 
 use crate::Dialect;
 
+pub mod codec;
 mod render_json;
 mod render_sql;
 

@@ -5,6 +5,10 @@
 //! process alive across edits. Stating a thousand files for each of fifty derives would cost
 //! more than the replay itself, so a key checked less than [`RECHECK_AFTER`] ago is trusted:
 //! one compilation checks it once, and an edit is seen by the next expansion after that.
+//!
+//! Across compilations (each `cargo build` is a new process), the replayed schema is kept on
+//! disk, keyed by the migrations' texts ([`migrate_core::replay::replay_cached`]): a build
+//! that changed no migration reads it instead of replaying.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -86,7 +90,11 @@ fn replay(config: &migrate_core::PackageConfig, dir: String) -> Result<Loaded, V
     };
     let migrations = migrate_core::load(&config.dir, &options)
         .map_err(|errors| errors.0.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-    let schema = migrate_core::replay::replay(&migrations, dialect).map_err(|errors| {
+    let schema = match replay_cache_dir() {
+        Some(dir) => migrate_core::replay::replay_cached(&migrations, dialect, &dir),
+        None => migrate_core::replay::replay(&migrations, dialect),
+    };
+    let schema = schema.map_err(|errors| {
         errors
             .0
             .iter()
@@ -98,6 +106,17 @@ fn replay(config: &migrate_core::PackageConfig, dir: String) -> Result<Loaded, V
         types: config.types.clone(),
         dir,
     })
+}
+
+/// Where replayed schemas are kept between compilations: this crate's `OUT_DIR` (inside the
+/// target directory, so `cargo clean` empties it), or `MIGRATE_REPLAY_CACHE` (a folder, or
+/// `off`).
+fn replay_cache_dir() -> Option<PathBuf> {
+    match std::env::var_os("MIGRATE_REPLAY_CACHE") {
+        Some(value) if value == "off" => None,
+        Some(value) if !value.is_empty() => Some(PathBuf::from(value)),
+        _ => Some(Path::new(env!("OUT_DIR")).join("replay-cache")),
+    }
 }
 
 /// Paths, sizes and modification times of everything in the folder (one level of

@@ -6,7 +6,9 @@
 //! not understood is an error naming `path:line:col`, with two ways out written as a comment
 //! on the statement: `-- migrate:replay <equivalent DDL>` or `-- migrate:replay-skip`.
 
+mod cache;
 mod statements;
+pub use cache::replay_cached;
 pub use statements::check_from_sql;
 pub mod types;
 
