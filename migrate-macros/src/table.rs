@@ -66,7 +66,14 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream>
             continue;
         }
         if attrs.flatten {
-            // The flattened struct reads its own columns; its own #[derive(Table)] checks them.
+            // sqlx reads the flattened struct's columns from the same row: they must be columns
+            // of this relation too. Its own #[derive(Table)] checks their types.
+            if !attrs.unchecked {
+                match flatten_check(ident, field_ident, &field.ty, &relation, &loaded, &generics) {
+                    Ok(tokens) => checks.push(tokens),
+                    Err(e) => errors.push(e),
+                }
+            }
             continue;
         }
         let column_name = attrs
@@ -99,6 +106,47 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream>
             const COLUMNS: &'static [&'static str] = &[#(#columns),*];
         }
         #(#checks)*
+    })
+}
+
+/// A constant that fails to compile unless every column the flattened type reads
+/// (`Table::COLUMNS`) is a column of `relation`.
+fn flatten_check(
+    outer: &Ident,
+    field: &Ident,
+    ty: &Type,
+    relation: &Relation,
+    loaded: &Loaded,
+    generics: &[String],
+) -> syn::Result<TokenStream> {
+    if sql_types::mentions(ty, generics) {
+        return Err(syn::Error::new(
+            ty.span(),
+            format!(
+                "field `{field}` flattens a generic type, whose columns the build cannot check: mark it #[migrate(unchecked)]"
+            ),
+        ));
+    }
+    let names: Vec<&str> = relation.columns.iter().map(|c| c.name.as_str()).collect();
+    let fold_case = loaded.schema.dialect != migrate_core::Dialect::Postgres;
+    let message = format!(
+        "`{}` is flattened into `{outer}` (field `{field}`), so sqlx reads its columns from the same row, but {} `{}` lacks at least one of them (it has: {}): compare with `{}`'s fields, add the column in a new migration (`cargo migrate new`), or mark the field #[migrate(unchecked)]",
+        ty.to_token_stream().to_string().replace(' ', ""),
+        relation.kind,
+        relation.name,
+        names.join(", "),
+        ty.to_token_stream().to_string().replace(' ', ""),
+    );
+    Ok(quote_spanned! {ty.span()=>
+        const _: () = {
+            if !::migrate_runtime::__private::columns_within(
+                <#ty as ::migrate_runtime::Table>::COLUMNS,
+                &[#(#names),*],
+                #fold_case,
+            ) {
+                ::core::panic!(#message);
+            }
+        };
     })
 }
 

@@ -81,6 +81,11 @@ pub trait DbEnum: ColumnType {
 }
 
 /// A struct checked against a table or view. Implemented by `#[derive(Table)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is flattened into a checked struct, but nothing checks which columns it reads",
+    label = "no `#[derive(Table)]` on this type",
+    note = "derive `Table` for it too (its own `#[migrate(table = \"…\")]` can be any table with those columns), or mark the field `#[migrate(unchecked)]`"
+)]
 pub trait Table {
     /// The table's name as the migrations spell it (schema-qualified outside `public`).
     const TABLE: &'static str;
@@ -167,6 +172,33 @@ pub const fn labels_within(labels: &[&str], allowed: &[&str]) -> bool {
     true
 }
 
+/// Whether every column of `columns` is in `allowed`; `fold_case` compares as SQLite does
+/// (a `const fn`, for the check of a `#[sqlx(flatten)]` field).
+#[doc(hidden)]
+pub const fn columns_within(columns: &[&str], allowed: &[&str], fold_case: bool) -> bool {
+    let mut i = 0;
+    while i < columns.len() {
+        let mut found = false;
+        let mut j = 0;
+        while j < allowed.len() {
+            let (a, b) = (columns[i].as_bytes(), allowed[j].as_bytes());
+            if if fold_case {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                same_str(columns[i], allowed[j])
+            } {
+                found = true;
+            }
+            j += 1;
+        }
+        if !found {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,6 +219,13 @@ mod tests {
     fn wrappers_take_the_inner_kind() {
         assert_eq!(<Option<&str> as ColumnType>::KIND, Kind::String);
         assert_eq!(<Box<[u8]> as ColumnType>::KIND, Kind::Bytes);
+    }
+
+    #[test]
+    fn columns_within_folds_case_only_when_asked() {
+        assert!(columns_within(&["id", "Name"], &["name", "id"], true));
+        assert!(!columns_within(&["id", "Name"], &["name", "id"], false));
+        assert!(!columns_within(&["id", "missing"], &["id"], true));
     }
 
     #[test]

@@ -32,6 +32,22 @@ struct Task {
     cached: Vec<u8>,
 }
 
+/// Columns shared by several structs, flattened into them: sqlx reads them from the same row.
+#[derive(Table)]
+#[migrate(table = "tasks")]
+struct Schedule {
+    due: Option<chrono::NaiveDate>,
+    priority: Option<Priority>,
+}
+
+#[derive(Table)]
+#[migrate(table = "tasks")]
+struct ScheduledTask {
+    id: i64,
+    #[sqlx(flatten)]
+    schedule: Schedule,
+}
+
 /// Renames, and JSON read into a struct.
 #[derive(Table)]
 #[migrate(table = "users")]
