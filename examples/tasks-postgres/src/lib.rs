@@ -50,6 +50,24 @@ pub struct Task {
     pub due: Option<NaiveDate>,
 }
 
+/// Columns several structs share, flattened into them: sqlx reads them from the same row, and
+/// the build checks that the table of each struct that flattens it has them.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, Table)]
+#[migrate(table = "tasks")]
+pub struct Schedule {
+    pub status: TaskStatus,
+    pub due: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, Table)]
+#[migrate(table = "tasks")]
+pub struct TaskCard {
+    pub id: i64,
+    pub title: String,
+    #[sqlx(flatten)]
+    pub schedule: Schedule,
+}
+
 /// The startup check a service runs before it serves (or behind a health endpoint): the
 /// database must have exactly the schema its applied migrations produce, and every embedded
 /// migration must be applied. Reads only.
@@ -76,6 +94,7 @@ pub struct Rows {
     pub user: User,
     pub contact: Contact,
     pub task: Task,
+    pub card: TaskCard,
 }
 
 /// Applies the migrations, writes a user, a contact and a task, and reads them back through
@@ -116,10 +135,15 @@ pub async fn round_trip(pool: &PgPool) -> Result<Rows, Box<dyn std::error::Error
     let task = sqlx::query_as(select(Task::TABLE, Task::COLUMNS))
         .fetch_one(pool)
         .await?;
+    let card_columns = [TaskCard::COLUMNS, Schedule::COLUMNS].concat();
+    let card = sqlx::query_as(select(TaskCard::TABLE, &card_columns))
+        .fetch_one(pool)
+        .await?;
     Ok(Rows {
         user,
         contact,
         task,
+        card,
     })
 }
 

@@ -18,6 +18,9 @@ async fn every_checked_struct_round_trips_on_postgres() {
         Some("https://example.com/grace.png")
     );
     assert_eq!(rows.task.status, TaskStatus::InProgress);
+    assert_eq!(rows.card.title, "write the docs");
+    assert_eq!(rows.card.schedule.status, TaskStatus::InProgress);
+    assert_eq!(rows.card.schedule.due, rows.task.due);
     assert_eq!(rows.task.tags, ["docs", "urgent"]);
     assert_eq!(
         rows.task.details,
