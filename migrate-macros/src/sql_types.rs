@@ -147,18 +147,28 @@ pub fn mentions(ty: &Type, generics: &[String]) -> bool {
     walk(ty.to_token_stream(), generics)
 }
 
-/// `Ok` when the Rust type (as tokens) reads the column, or the hint of why not.
-pub fn verdict(dialect: Dialect, tokens: &str, column: &ColumnView) -> Result<(), String> {
+/// Whether the Rust type (as tokens) reads the column: `Unknown` for a SQLite `ANY` or
+/// untyped column, which holds values of any kind.
+pub fn verdict(dialect: Dialect, tokens: &str, column: &ColumnView) -> Verdict {
     let rust = RustType::parse(tokens);
-    match compat::check(
+    compat::check(
         dialect,
         rust.unwrap_option().0,
         &column.sql_type,
         column.strict,
-    ) {
-        Verdict::Incompatible { hint } => Err(hint),
-        Verdict::Compatible | Verdict::Unknown => Ok(()),
-    }
+    )
+}
+
+/// Why a column's type cannot be judged, and how to say the field is right.
+pub fn unjudged(sql_type: &str) -> String {
+    let confirm = if sql_type.trim().is_empty() {
+        String::new()
+    } else {
+        format!("#[migrate(sql_type = \"{sql_type}\")] or ")
+    };
+    format!(
+        "the build has no rule for this column's type (an untyped or `ANY` SQLite column holds values of any kind, checked only when a row is read): if your queries only ever return values this type decodes, mark the field {confirm}#[migrate(unchecked)]"
+    )
 }
 
 /// Every `Kind` (with its usual Rust spelling) whose values read the column.

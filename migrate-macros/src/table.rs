@@ -1,6 +1,8 @@
 //! `#[derive(Table)]`: a struct's fields, mapped to columns exactly as `sqlx::FromRow` maps
 //! them, checked against the table (or view) the migrations produce.
 
+use migrate_core::Dialect;
+use migrate_core::compat::Verdict;
 use migrate_core::schema::{Column, Name, Schema};
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote, quote_spanned};
@@ -290,11 +292,17 @@ impl FieldCheck<'_> {
         let Some(inner) = inner else {
             // `#[sqlx(json)]`: the column must hold JSON.
             return match sql_types::verdict(dialect, "serde_json::Value", &view) {
-                Err(hint) => Err(self.error(format!(
+                Verdict::Compatible => Ok(None),
+                Verdict::Incompatible { hint } => Err(self.error(format!(
                     "field `{}` is read as JSON (#[sqlx(json)]), but {where_} is `{}` ({origin}): {hint}",
                     self.field_ident, view.sql_type
                 ))),
-                Ok(_) => Ok(None),
+                Verdict::Unknown => Err(self.error(format!(
+                    "field `{}` is read as JSON (#[sqlx(json)]) from {where_}, which is `{}` ({origin}): {}",
+                    self.field_ident,
+                    view.sql_type,
+                    sql_types::unjudged(&view.sql_type)
+                ))),
             };
         };
         self.check_type(inner, &view, &where_)
@@ -347,7 +355,23 @@ impl FieldCheck<'_> {
         if sql_types::is_other(ty) {
             let allowed = sql_types::kinds_reading(dialect, view);
             if allowed.is_empty() {
-                return Ok(None);
+                // No rule reads this SQL type: say so rather than pass the field.
+                let fix = if dialect == Dialect::Postgres {
+                    format!(
+                        "map the type in [package.metadata.migrate.types] (`\"{}\" = \"{tokens}\"`), or mark the field #[migrate(sql_type = \"{}\")] or #[migrate(unchecked)]",
+                        view.base_type(),
+                        view.sql_type
+                    )
+                } else {
+                    sql_types::unjudged(&view.sql_type)
+                };
+                return Err(syn::Error::new(
+                    ty.span(),
+                    format!(
+                        "field `{}: {tokens}` reads {where_}, which is `{}` ({origin}): {fix}",
+                        self.field_ident, view.sql_type
+                    ),
+                ));
             }
             let names: Vec<&str> = allowed.iter().map(|(name, _)| *name).collect();
             let message = format!(
@@ -360,12 +384,21 @@ impl FieldCheck<'_> {
             return self.trait_check(ty, &kinds, &message);
         }
         match sql_types::verdict(dialect, &tokens, view) {
-            Ok(()) => Ok(None),
-            Err(hint) => Err(syn::Error::new(
+            Verdict::Compatible => Ok(None),
+            Verdict::Incompatible { hint } => Err(syn::Error::new(
                 ty.span(),
                 format!(
                     "field `{}: {tokens}` cannot read {where_}, which is `{}` ({origin}): {hint}",
                     self.field_ident, view.sql_type
+                ),
+            )),
+            Verdict::Unknown => Err(syn::Error::new(
+                ty.span(),
+                format!(
+                    "field `{}: {tokens}` reads {where_}, which is `{}` ({origin}): {}",
+                    self.field_ident,
+                    view.sql_type,
+                    sql_types::unjudged(&view.sql_type)
                 ),
             )),
         }

@@ -363,3 +363,56 @@ fn db_enum_checks_a_check_list_and_repr_enums_are_integers() {
         .to_string();
     assert!(tokens.contains("Kind :: I32"), "{tokens}");
 }
+
+#[test]
+fn columns_the_build_cannot_judge_need_the_field_marked() {
+    given(
+        Dialect::Sqlite,
+        &[
+            "CREATE TABLE bag (id INTEGER PRIMARY KEY, anything NOT NULL, typed ANY NOT NULL) STRICT;",
+        ],
+    );
+    let e = one_error(table(
+        "#[migrate(table = \"bag\")] struct B { anything: i64 }",
+    ));
+    assert!(
+        e.contains("`bag.anything`") && e.contains("#[migrate(unchecked)]"),
+        "{e}"
+    );
+    assert!(
+        !e.contains("sql_type"),
+        "an untyped column has no type to name: {e}"
+    );
+    let e = one_error(table(
+        "#[migrate(table = \"bag\")] struct B { typed: String }",
+    ));
+    assert!(e.contains("#[migrate(sql_type = \"ANY\")]"), "{e}");
+    let e = one_error(table(
+        "#[migrate(table = \"bag\")] struct B { typed: Score }",
+    ));
+    assert!(e.contains("field `typed: Score`"), "{e}");
+    table(
+        "#[migrate(table = \"bag\")] struct B { #[migrate(unchecked)] anything: i64, #[migrate(sql_type = \"ANY\")] typed: String }",
+    )
+    .unwrap();
+
+    given(
+        Dialect::Postgres,
+        &["CREATE TABLE hosts (id BIGINT PRIMARY KEY, addr INET NOT NULL);"],
+    );
+    let e = one_error(table(
+        "#[migrate(table = \"hosts\")] struct H { addr: ipnetwork::IpNetwork }",
+    ));
+    assert!(
+        e.contains("[package.metadata.migrate.types]")
+            && e.contains("\"inet\" = \"ipnetwork::IpNetwork\""),
+        "{e}"
+    );
+    let e = one_error(table(
+        "#[migrate(table = \"hosts\")] struct H { addr: String }",
+    ));
+    assert!(
+        e.contains("cannot read"),
+        "a known Rust type is judged: {e}"
+    );
+}
