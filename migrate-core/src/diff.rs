@@ -3,6 +3,7 @@
 
 mod constraints;
 mod normalize;
+mod objects;
 mod repair;
 mod repair_constraints;
 mod review;
@@ -111,6 +112,30 @@ pub enum Difference {
         table: String,
         name: Option<String>,
         expr: String,
+    },
+    MissingView {
+        name: String,
+    },
+    ExtraView {
+        name: String,
+    },
+    /// The view's columns (by name, in order) differ.
+    ViewColumns {
+        name: String,
+        expected: Vec<String>,
+        actual: Vec<String>,
+    },
+    MissingDomain {
+        name: String,
+    },
+    ExtraDomain {
+        name: String,
+    },
+    /// The domain's base type or nullability differs (`text NOT NULL`).
+    DomainType {
+        name: String,
+        expected: String,
+        actual: String,
     },
     /// A `CHECK (col IN (…))` allows other values.
     CheckValues {
@@ -259,6 +284,32 @@ impl fmt::Display for Difference {
                 "table {table}: check {}exists but no migration adds it",
                 check_label(name, expr)
             ),
+            Difference::MissingView { name } => write!(f, "view {name} is missing"),
+            Difference::ExtraView { name } => {
+                write!(f, "view {name} exists but no migration creates it")
+            }
+            Difference::ViewColumns {
+                name,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "view {name} has columns ({}), the migrations give ({})",
+                actual.join(", "),
+                expected.join(", ")
+            ),
+            Difference::MissingDomain { name } => write!(f, "domain {name} is missing"),
+            Difference::ExtraDomain { name } => {
+                write!(f, "domain {name} exists but no migration creates it")
+            }
+            Difference::DomainType {
+                name,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "domain {name} is {actual}, the migrations give {expected}"
+            ),
             Difference::CheckValues {
                 table,
                 column,
@@ -338,6 +389,7 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Difference> {
             });
         }
     }
+    objects::diff_views_and_domains(expected, actual, &mut out);
     for index in &expected.indexes {
         if !actual
             .indexes

@@ -9,8 +9,8 @@ mod render_sql;
 
 pub use render_json::to_json;
 pub use render_sql::{
-    check_def, column_def, create_enum, create_index, create_table, foreign_key_def, quote_ident,
-    quote_literal, quote_name, to_sql, unique_def,
+    check_def, column_def, create_domain, create_enum, create_index, create_table, foreign_key_def,
+    quote_ident, quote_literal, quote_name, to_sql, unique_def,
 };
 
 /// Where a table, column or enum label was last defined: the migration file and line.

@@ -317,6 +317,66 @@ fn step(d: Dialect, expected: &Schema, actual: &Schema, x: &Difference) -> Step 
                 None => s.todo = Some(format!("create index {name} by hand")),
             }
         }
+        Difference::MissingView { name } | Difference::ViewColumns { name, .. } => {
+            s.phase = 8;
+            let at = super::origin(x, expected)
+                .map(|o| format!(" at {o}"))
+                .unwrap_or_default();
+            s.todo = Some(format!(
+                "recreate view {name} as its migration defines it{at} (CREATE OR REPLACE VIEW …):                  the schema model keeps a view's columns, not its query"
+            ));
+        }
+        Difference::ExtraView { name } => {
+            s.phase = 1;
+            s.todo = Some(format!(
+                "drop view {name} by hand if nothing uses it (DROP VIEW, or DROP MATERIALIZED VIEW)"
+            ));
+        }
+        Difference::MissingDomain { name } => {
+            s.phase = 0;
+            match expected
+                .domains
+                .iter()
+                .find(|x| x.name.to_string() == *name)
+            {
+                Some(domain) if pg => s.sql.push(crate::schema::create_domain(d, domain)),
+                _ => s.todo = Some(format!("create domain {name} by hand")),
+            }
+        }
+        Difference::DomainType {
+            name,
+            expected: e,
+            actual: a,
+        } => {
+            s.phase = 0;
+            let base = |t: &str| t.trim_end_matches(" NOT NULL").to_owned();
+            let typ = expected
+                .domains
+                .iter()
+                .find(|x| x.name.to_string() == *name)
+                .map_or_else(|| name.clone(), |x| quote_name(d, &x.name));
+            if base(e) == base(a) {
+                let change = if e.ends_with(" NOT NULL") {
+                    "SET"
+                } else {
+                    "DROP"
+                };
+                s.sql.push(format!("ALTER DOMAIN {typ} {change} NOT NULL;"));
+            } else {
+                s.todo = Some(format!(
+                    "PostgreSQL cannot change a domain's base type: create a new domain {e}, move                      the columns of domain {typ} to it, and drop {typ}"
+                ));
+            }
+        }
+        Difference::ExtraDomain { name } => {
+            s.phase = 7;
+            let typ = actual
+                .domains
+                .iter()
+                .find(|x| x.name.to_string() == *name)
+                .map_or_else(|| name.clone(), |x| quote_name(d, &x.name));
+            s.sql.push(format!("DROP DOMAIN {typ};"));
+        }
         // Constraints are handled above.
         _ => {}
     }

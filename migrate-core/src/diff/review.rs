@@ -152,7 +152,13 @@ pub fn review(d: &Difference, expected: &Schema) -> String {
         | Difference::MissingCheck { .. } => {
             format!("{d}{}", at(origin(d, expected), "added by "))
         }
-        Difference::CheckValues { .. } => format!("{d}{}", at(origin(d, expected), "")),
+        Difference::CheckValues { .. }
+        | Difference::ViewColumns { .. }
+        | Difference::DomainType { .. } => format!("{d}{}", at(origin(d, expected), "")),
+        Difference::MissingView { .. } | Difference::MissingDomain { .. } => {
+            format!("{d}{}", at(origin(d, expected), "created by "))
+        }
+        Difference::ExtraView { .. } | Difference::ExtraDomain { .. } => d.to_string(),
         Difference::ExtraUnique { .. }
         | Difference::ExtraForeignKey { .. }
         | Difference::ExtraCheck { .. } => d.to_string(),
@@ -311,6 +317,42 @@ pub fn to_json(d: &Difference, expected: &Schema) -> Json {
                 "extra_check"
             }
         }
+        Difference::MissingView { name } | Difference::ExtraView { name } => {
+            put("view", name.into());
+            if matches!(d, Difference::MissingView { .. }) {
+                "missing_view"
+            } else {
+                "extra_view"
+            }
+        }
+        Difference::ViewColumns {
+            name,
+            expected,
+            actual,
+        } => {
+            put("view", name.into());
+            put("expected", expected.clone().into());
+            put("actual", actual.clone().into());
+            "view_columns"
+        }
+        Difference::MissingDomain { name } | Difference::ExtraDomain { name } => {
+            put("domain", name.into());
+            if matches!(d, Difference::MissingDomain { .. }) {
+                "missing_domain"
+            } else {
+                "extra_domain"
+            }
+        }
+        Difference::DomainType {
+            name,
+            expected,
+            actual,
+        } => {
+            put("domain", name.into());
+            put("expected", expected.into());
+            put("actual", actual.into());
+            "domain_type"
+        }
         Difference::CheckValues {
             table,
             name,
@@ -370,6 +412,17 @@ pub fn origin<'a>(d: &Difference, expected: &'a Schema) -> Option<&'a Origin> {
                     .find(|c| c.in_list.as_ref().is_some_and(|(col, _)| col == column))
             })
             .map(|c| &c.origin),
+        Difference::MissingView { name } | Difference::ViewColumns { name, .. } => expected
+            .views
+            .iter()
+            .find(|v| v.name.to_string() == *name)
+            .map(|v| &v.origin),
+        Difference::MissingDomain { name } | Difference::DomainType { name, .. } => expected
+            .domains
+            .iter()
+            .find(|x| x.name.to_string() == *name)
+            .map(|x| &x.origin),
+        Difference::ExtraView { .. } | Difference::ExtraDomain { .. } => None,
         Difference::ExtraTable { .. }
         | Difference::ExtraColumn { .. }
         | Difference::ExtraEnum { .. }

@@ -193,7 +193,8 @@ pub fn create_enum(d: Dialect, e: &EnumType) -> String {
     )
 }
 
-fn create_domain(d: Dialect, domain: &Domain) -> String {
+/// `CREATE DOMAIN email AS text NOT NULL;`
+pub fn create_domain(d: Dialect, domain: &Domain) -> String {
     let not_null = if domain.not_null { " NOT NULL" } else { "" };
     format!(
         "CREATE DOMAIN {} AS {}{not_null};",
