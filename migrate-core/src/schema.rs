@@ -82,6 +82,9 @@ pub struct Table {
     pub name: Name,
     pub columns: Vec<Column>,
     pub primary_key: Vec<String>,
+    /// The primary key constraint's name: as written, or PostgreSQL's default (`users_pkey`).
+    /// SQLite keeps none unless one is written.
+    pub primary_key_name: Option<String>,
     pub uniques: Vec<Unique>,
     pub foreign_keys: Vec<ForeignKey>,
     pub checks: Vec<Check>,

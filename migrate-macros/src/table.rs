@@ -59,6 +59,7 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream>
         .collect();
 
     let mut columns = Vec::new();
+    let mut required = Vec::new();
     let mut checks = Vec::new();
     for (field, attrs) in &fields {
         let Some(field_ident) = &field.ident else {
@@ -71,7 +72,7 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream>
             // sqlx reads the flattened struct's columns from the same row: they must be columns
             // of this relation too. Its own #[derive(Table)] checks their types.
             if !attrs.unchecked {
-                match flatten_check(ident, field_ident, &field.ty, &relation, &loaded, &generics) {
+                match flatten_check(ident, field_ident, &field.ty, &relation, &generics) {
                     Ok(tokens) => checks.push(tokens),
                     Err(e) => errors.push(e),
                 }
@@ -91,12 +92,18 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream>
             column_name: &column_name,
             generics: &generics,
         };
-        match field_check.run(container.default || attrs.default) {
+        let may_be_missing = container.default || attrs.default;
+        match field_check.run(may_be_missing) {
             Ok(Some(tokens)) => checks.push(tokens),
             Ok(None) => {}
             Err(e) => errors.push(e),
         }
-        columns.push(column_name);
+        if !may_be_missing {
+            required.push(column_name.clone());
+        }
+        if !may_be_missing || relation.columns.iter().any(|c| c.name == column_name) {
+            columns.push(column_name);
+        }
     }
     errors.finish()?;
 
@@ -106,6 +113,7 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream>
         impl #impl_generics ::migrate_runtime::Table for #ident #ty_generics #where_clause {
             const TABLE: &'static str = #table;
             const COLUMNS: &'static [&'static str] = &[#(#columns),*];
+            const REQUIRED: &'static [&'static str] = &[#(#required),*];
         }
         #(#checks)*
     })
@@ -118,7 +126,6 @@ fn flatten_check(
     field: &Ident,
     ty: &Type,
     relation: &Relation,
-    loaded: &Loaded,
     generics: &[String],
 ) -> syn::Result<TokenStream> {
     if sql_types::mentions(ty, generics) {
@@ -130,7 +137,6 @@ fn flatten_check(
         ));
     }
     let names: Vec<&str> = relation.columns.iter().map(|c| c.name.as_str()).collect();
-    let fold_case = loaded.schema.dialect != migrate_core::Dialect::Postgres;
     let message = format!(
         "`{}` is flattened into `{outer}` (field `{field}`), so sqlx reads its columns from the same row, but {} `{}` lacks at least one of them (it has: {}): compare with `{}`'s fields, add the column in a new migration (`cargo migrate new`), or mark the field #[migrate(unchecked)]",
         ty.to_token_stream().to_string().replace(' ', ""),
@@ -142,9 +148,8 @@ fn flatten_check(
     Ok(quote_spanned! {ty.span()=>
         const _: () = {
             if !::migrate_runtime::__private::columns_within(
-                <#ty as ::migrate_runtime::Table>::COLUMNS,
+                <#ty as ::migrate_runtime::Table>::REQUIRED,
                 &[#(#names),*],
-                #fold_case,
             ) {
                 ::core::panic!(#message);
             }

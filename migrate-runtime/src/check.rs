@@ -89,8 +89,12 @@ pub trait DbEnum: ColumnType {
 pub trait Table {
     /// The table's name as the migrations spell it (schema-qualified outside `public`).
     const TABLE: &'static str;
-    /// The columns the struct reads, in field order.
+    /// The columns the struct reads, in field order (a `#[sqlx(default)]` field's only when
+    /// the table has it).
     const COLUMNS: &'static [&'static str];
+    /// The columns a row must have: those of the fields without `#[sqlx(default)]`. A struct
+    /// that flattens this one needs them in its own table.
+    const REQUIRED: &'static [&'static str] = Self::COLUMNS;
 }
 
 /// Whether `kind` is one of `allowed` (a `const fn`, for the derives' generated checks).
@@ -172,21 +176,16 @@ pub const fn labels_within(labels: &[&str], allowed: &[&str]) -> bool {
     true
 }
 
-/// Whether every column of `columns` is in `allowed`; `fold_case` compares as SQLite does
+/// Whether every column of `columns` is in `allowed`, by exact name as sqlx looks columns up
 /// (a `const fn`, for the check of a `#[sqlx(flatten)]` field).
 #[doc(hidden)]
-pub const fn columns_within(columns: &[&str], allowed: &[&str], fold_case: bool) -> bool {
+pub const fn columns_within(columns: &[&str], allowed: &[&str]) -> bool {
     let mut i = 0;
     while i < columns.len() {
         let mut found = false;
         let mut j = 0;
         while j < allowed.len() {
-            let (a, b) = (columns[i].as_bytes(), allowed[j].as_bytes());
-            if if fold_case {
-                a.eq_ignore_ascii_case(b)
-            } else {
-                same_str(columns[i], allowed[j])
-            } {
+            if same_str(columns[i], allowed[j]) {
                 found = true;
             }
             j += 1;
@@ -222,10 +221,10 @@ mod tests {
     }
 
     #[test]
-    fn columns_within_folds_case_only_when_asked() {
-        assert!(columns_within(&["id", "Name"], &["name", "id"], true));
-        assert!(!columns_within(&["id", "Name"], &["name", "id"], false));
-        assert!(!columns_within(&["id", "missing"], &["id"], true));
+    fn columns_within_needs_every_column_by_exact_name() {
+        assert!(columns_within(&["id", "name"], &["name", "id", "x"]));
+        assert!(!columns_within(&["id", "Name"], &["name", "id"]));
+        assert!(!columns_within(&["id", "missing"], &["id"]));
     }
 
     #[test]

@@ -605,11 +605,13 @@ async fn run(conn: &mut AnyConnection, dialect: Dialect, statements: &[String]) 
     let reset = match dialect {
         Dialect::Postgres => "DROP SCHEMA public CASCADE; CREATE SCHEMA public;".to_owned(),
         _ => {
+            // Foreign keys off: a table may refer to one dropped before it.
             let tables: Vec<String> = sqlx_tables(conn).await;
-            tables
+            let drops: String = tables
                 .iter()
                 .map(|t| format!("DROP TABLE \"{t}\";"))
-                .collect()
+                .collect();
+            format!("PRAGMA foreign_keys = OFF;{drops}PRAGMA foreign_keys = ON;")
         }
     };
     if !reset.is_empty() {

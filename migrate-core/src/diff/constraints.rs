@@ -55,21 +55,38 @@ pub(super) fn diff_constraints(
         });
     }
 
-    let key = |fk: &ForeignKey, schema: &Schema| {
-        let target = target(fk, schema);
-        let target = if d == Dialect::Postgres {
-            target
+    // A reference without columns to a table the migrations do not create (made by a skipped
+    // statement, or by another tool: Supabase's `auth.users`) cannot be resolved to its key:
+    // it matches whatever columns the database resolved it to.
+    let fold_text = |t: String| {
+        if d == Dialect::Postgres {
+            t
         } else {
-            target.to_lowercase()
+            t.to_lowercase()
+        }
+    };
+    let same_fk = |e: &ForeignKey, a: &ForeignKey| {
+        if fold(&e.columns) != fold(&a.columns) {
+            return false;
+        }
+        let unresolved = e.referred_in(expected_schema).is_empty();
+        if !unresolved {
+            return fold_text(target(e, expected_schema)) == fold_text(target(a, actual_schema));
+        }
+        let same_table = if d == Dialect::Postgres {
+            e.foreign_table == a.foreign_table
+        } else {
+            e.foreign_table
+                .name
+                .eq_ignore_ascii_case(&a.foreign_table.name)
         };
-        (fold(&fk.columns), target)
+        same_table && e.on_delete == a.on_delete && e.on_update == a.on_update
     };
     let mut unmatched: Vec<usize> = (0..actual.foreign_keys.len()).collect();
     for fk in &expected.foreign_keys {
-        let want = key(fk, expected_schema);
         match unmatched
             .iter()
-            .position(|&i| key(&actual.foreign_keys[i], actual_schema) == want)
+            .position(|&i| same_fk(fk, &actual.foreign_keys[i]))
         {
             Some(at) => {
                 unmatched.remove(at);

@@ -138,45 +138,74 @@ fn followed_by_interval_cast(mut rest: impl Iterator<Item = char>) -> bool {
             .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
 }
 
-/// Rewrites the interval literal at `out[start..]` as a total of months, days and
-/// microseconds, the way PostgreSQL keeps it: `'12 months'`, `'1 year'` and `'1 yr'` are equal.
+/// Rewrites the interval literal at `out[start..]` as PostgreSQL keeps an interval: months,
+/// days and microseconds, each a whole number (`'12 months'`, `'1 year'` and `'1 yr'` are
+/// equal; `'1.5 days'` is `'1 day 12:00:00'`; `'-90 minutes'` is `'-01:30:00'`). Text it cannot
+/// read is left as it is.
 fn canonical_interval(out: &mut String, start: usize) {
     let text = out[start..].trim_matches('\'').to_ascii_lowercase();
-    let (mut months, mut days, mut micros) = (0i64, 0i64, 0f64);
-    let mut words = text.split_whitespace().peekable();
-    while let Some(word) = words.next() {
-        if let Some((h, rest)) = word.split_once(':') {
-            let mut parts = std::iter::once(h).chain(rest.split(':'));
-            let (Some(h), Some(m)) = (parts.next(), parts.next()) else {
-                return;
-            };
-            let sec = parts.next().unwrap_or("0");
-            let (Ok(h), Ok(m), Ok(sec)) = (h.parse::<f64>(), m.parse::<f64>(), sec.parse::<f64>())
-            else {
-                return;
-            };
-            micros += (h * 3600.0 + m * 60.0 + sec) * 1e6;
-            continue;
-        }
-        let Ok(n) = word.parse::<f64>() else {
-            return;
-        };
-        let Some(unit) = words.next() else {
-            return;
-        };
-        match unit.trim_end_matches('s') {
-            "year" | "yr" | "y" => months += (n * 12.0) as i64,
-            "mon" | "month" => months += n as i64,
-            "week" | "w" => days += (n * 7.0) as i64,
-            "day" | "d" => days += n as i64,
-            "hour" | "hr" | "h" => micros += n * 3600e6,
-            "minute" | "min" | "m" => micros += n * 60e6,
-            "second" | "sec" | "" => micros += n * 1e6,
-            _ => return,
-        }
-    }
+    let Some((months, days, micros)) = interval_parts(&text) else {
+        return;
+    };
     out.truncate(start);
     out.push_str(&format!("'{months}mo{days}d{micros}us'"));
+}
+
+/// PostgreSQL's reading of an interval's text (its `DecodeInterval`, for the usual forms):
+/// fractions of years become months, of months and weeks days, of days time.
+fn interval_parts(text: &str) -> Option<(i64, i64, i64)> {
+    let (mut months, mut days, mut micros) = (0f64, 0f64, 0f64);
+    let mut words = text.split_whitespace().peekable();
+    let mut ago = false;
+    while let Some(word) = words.next() {
+        if word == "ago" {
+            ago = true;
+            continue;
+        }
+        if word.contains(':') {
+            let (sign, clock) = match word.strip_prefix('-') {
+                Some(rest) => (-1.0, rest),
+                None => (1.0, word.strip_prefix('+').unwrap_or(word)),
+            };
+            let parts: Vec<f64> = clock
+                .split(':')
+                .map(|p| p.parse::<f64>().ok())
+                .collect::<Option<_>>()?;
+            let seconds = match parts.as_slice() {
+                [h, m] => h * 3600.0 + m * 60.0,
+                [h, m, s] => h * 3600.0 + m * 60.0 + s,
+                _ => return None,
+            };
+            micros += sign * seconds * 1e6;
+            continue;
+        }
+        let n: f64 = word.parse().ok()?;
+        let unit = words.next()?;
+        match unit {
+            "year" | "years" | "yr" | "yrs" | "y" => months += (n * 12.0).trunc(),
+            "month" | "months" | "mon" | "mons" => {
+                months += n.trunc();
+                days += n.fract() * 30.0;
+            }
+            "week" | "weeks" | "w" => days += n * 7.0,
+            "day" | "days" | "d" => days += n,
+            "hour" | "hours" | "hr" | "hrs" | "h" => micros += n * 3600e6,
+            "minute" | "minutes" | "min" | "mins" | "m" => micros += n * 60e6,
+            "second" | "seconds" | "sec" | "secs" | "s" => micros += n * 1e6,
+            "millisecond" | "milliseconds" | "msec" | "msecs" | "ms" => micros += n * 1e3,
+            "microsecond" | "microseconds" | "usec" | "usecs" | "us" => micros += n,
+            _ => return None,
+        }
+    }
+    // Fractions of a day become time.
+    micros += days.fract() * 86_400e6;
+    let days = days.trunc();
+    let sign = if ago { -1.0 } else { 1.0 };
+    Some((
+        (sign * months) as i64,
+        (sign * days) as i64,
+        (sign * micros).round() as i64,
+    ))
 }
 
 /// PostgreSQL stores a date or timestamp literal default evaluated: `'epoch'` and
@@ -259,6 +288,17 @@ mod tests {
         );
         assert_ne!(n("'1 day'::interval"), n("INTERVAL '1 month'"));
         assert_ne!(n("'1 day'::text"), n("'24 hours'::text"), "only intervals");
+        for (written, stored) in [
+            ("'-90 minutes'::interval", "'-01:30:00'::interval"),
+            ("INTERVAL '1.5 days'", "'1 day 12:00:00'::interval"),
+            ("'1.5 months'::interval", "'1 mon 15 days'::interval"),
+            ("'500 ms'::INTERVAL", "'00:00:00.5'::interval"),
+            ("'2 hours ago'::interval", "'-02:00:00'::interval"),
+            ("'1.5 years'::interval", "'1 year 6 mons'::interval"),
+        ] {
+            assert_eq!(n(written), n(stored), "{written}");
+        }
+        assert_ne!(n("INTERVAL '5 ms'"), n("'00:05:00'::interval"));
     }
 
     #[test]

@@ -36,11 +36,12 @@ struct Step {
 /// columns, then drops, then indexes.
 pub fn repair(expected: &Schema, actual: &Schema, differences: &[Difference]) -> Repair {
     let d = expected.dialect;
-    let mut steps: Vec<Step> = differences
+    let mut steps: Vec<(Step, u8)> = differences
         .iter()
-        .map(|x| step(d, expected, actual, x))
+        .map(|x| (step(d, expected, actual, x), rank(x)))
         .collect();
-    steps.sort_by_key(|s| s.phase);
+    steps.sort_by_key(|(s, rank)| (s.phase, *rank));
+    let steps: Vec<Step> = steps.into_iter().map(|(s, _)| s).collect();
     let mut script = format!(
         "-- Repair migration: brings the database back to the schema of its applied migrations ({d}).\n\
          -- Written by `cargo migrate diff --script`. Review it: DROP statements lose data.\n"
@@ -65,6 +66,17 @@ pub fn repair(expected: &Schema, actual: &Schema, differences: &[Difference]) ->
         script,
         statements,
         todos,
+    }
+}
+
+/// The order of steps within a phase: a foreign key is dropped before the key it refers to
+/// (or the index behind it), and added after it.
+fn rank(x: &Difference) -> u8 {
+    match x {
+        Difference::ExtraForeignKey { .. } => 0,
+        Difference::MissingUnique { .. } => 0,
+        Difference::MissingForeignKey { .. } => 2,
+        _ => 1,
     }
 }
 

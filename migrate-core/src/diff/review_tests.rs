@@ -163,3 +163,73 @@ fn no_differences_no_repair() {
     assert!(r.script.contains("Nothing to repair"));
     assert_eq!((r.statements, r.todos), (0, 0));
 }
+
+#[test]
+fn a_reference_to_a_table_the_migrations_do_not_create_matches_its_resolved_key() {
+    let profiles =
+        "CREATE TABLE profiles (id int, user_id uuid REFERENCES auth.users ON DELETE CASCADE);";
+    let expected = schema(
+        Dialect::Postgres,
+        &[
+            "CREATE SCHEMA auth;\n-- migrate:replay-skip\nCREATE TABLE auth.users (id uuid PRIMARY KEY);",
+            profiles,
+        ],
+    );
+    let actual = schema(
+        Dialect::Postgres,
+        &[
+            "CREATE SCHEMA auth;\nCREATE TABLE auth.users (id uuid PRIMARY KEY);",
+            profiles,
+        ],
+    );
+    assert_eq!(
+        lines(&expected, &actual),
+        ["table auth.users exists but no migration creates it"]
+    );
+    // Another action is still drift.
+    let other = schema(
+        Dialect::Postgres,
+        &[
+            "CREATE SCHEMA auth;\nCREATE TABLE auth.users (id uuid PRIMARY KEY);",
+            "CREATE TABLE profiles (id int, user_id uuid REFERENCES auth.users);",
+        ],
+    );
+    assert_eq!(
+        lines(&expected, &other).len(),
+        3,
+        "{:?}",
+        lines(&expected, &other)
+    );
+}
+
+#[test]
+fn repair_adds_a_key_before_the_foreign_key_that_needs_it_and_drops_in_reverse() {
+    // Table a comes first, so its foreign key is listed before b's unique constraint.
+    let keyed = schema(
+        Dialect::Postgres,
+        &[
+            "CREATE TABLE a (x int);\nCREATE TABLE b (y int UNIQUE);\nALTER TABLE a ADD FOREIGN KEY (x) REFERENCES b (y);",
+        ],
+    );
+    let bare = schema(
+        Dialect::Postgres,
+        &["CREATE TABLE a (x int);\nCREATE TABLE b (y int);"],
+    );
+    let add = repair(&keyed, &bare, &diff(&keyed, &bare)).script;
+    let (key, fk) = (
+        add.find("ADD CONSTRAINT b_y_key").unwrap(),
+        add.find("ADD CONSTRAINT a_x_fkey").unwrap(),
+    );
+    assert!(key < fk, "{add}");
+    // Here b comes first: its unique constraint is listed before a's foreign key.
+    let bare = schema(
+        Dialect::Postgres,
+        &["CREATE TABLE b (y int);\nCREATE TABLE a (x int);"],
+    );
+    let drop = repair(&bare, &keyed, &diff(&bare, &keyed)).script;
+    let (fk, key) = (
+        drop.find("DROP CONSTRAINT a_x_fkey").unwrap(),
+        drop.find("DROP CONSTRAINT b_y_key").unwrap(),
+    );
+    assert!(fk < key, "{drop}");
+}

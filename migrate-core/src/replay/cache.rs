@@ -13,7 +13,8 @@ use crate::{Dialect, Migration};
 const KEEP: usize = 16;
 
 /// [`replay`], reusing what an earlier replay of exactly these migrations stored in `dir`
-/// (keyed by their paths, texts and flags, the dialect and migrate-core's version). Only a
+/// (keyed by their paths, texts and flags, the dialect, and migrate-core's version and source
+/// fingerprint). Only a
 /// successful replay is stored; errors are found anew, with their positions. The cache is
 /// best-effort: an unreadable, unwritable or damaged file means replaying.
 pub fn replay_cached(
@@ -41,6 +42,7 @@ fn key(migrations: &[Migration], dialect: Dialect) -> String {
         hasher.update(bytes);
     };
     field(env!("CARGO_PKG_VERSION").as_bytes());
+    field(env!("MIGRATE_CORE_SOURCE_HASH").as_bytes());
     field(dialect.as_str().as_bytes());
     for m in migrations {
         field(&m.version.to_le_bytes());

@@ -16,7 +16,8 @@ use crate::{Dialect, LineCol, Script, Statement};
 mod cascade;
 mod constants;
 mod constraints;
-pub use constraints::check_from_sql;
+mod expressions;
+pub use expressions::check_from_sql;
 mod renames;
 mod using_index;
 
@@ -448,6 +449,7 @@ impl<'a> Run<'a> {
             name: name.clone(),
             columns: Vec::new(),
             primary_key: Vec::new(),
+            primary_key_name: None,
             uniques: Vec::new(),
             foreign_keys: Vec::new(),
             checks: Vec::new(),
@@ -482,6 +484,7 @@ impl<'a> Run<'a> {
         for constraint in create.constraints {
             self.add_constraint(&mut table, constraint);
         }
+        self.merge_duplicate_keys(&mut table);
         self.name_constraints(&mut table);
         if self.dialect == Dialect::Sqlite && table.without_rowid {
             // SQLite enforces NOT NULL on the key of a WITHOUT ROWID table.
@@ -597,17 +600,30 @@ impl<'a> Run<'a> {
                         .retain(|f| !f.columns.iter().any(|c| same(dialect, c, &column)));
                     let before = table.clone();
                     table.checks.retain(|c| {
-                        !constraints::referenced_columns(dialect, &before, &c.expr)
+                        !expressions::referenced_columns(dialect, &before, &c.expr)
                             .iter()
                             .any(|r| same(dialect, r, &column))
                     });
                     table.columns.retain(|c| !same(dialect, &c.name, &column));
+                    if dialect == Dialect::Postgres {
+                        // Foreign keys that refer to the column go too (CASCADE; without it
+                        // PostgreSQL refuses the drop).
+                        let pk = before.primary_key.clone();
+                        self.drop_foreign_keys(&mut table, name, |fk| {
+                            let referred = if fk.referred_columns.is_empty() {
+                                &pk
+                            } else {
+                                &fk.referred_columns
+                            };
+                            referred.iter().any(|c| same(dialect, c, &column))
+                        });
+                    }
                     // Indexes on the column go with it, expression indexes included.
                     self.schema.indexes.retain(|i| {
                         !(i.table == *name
                             && i.columns
                                 .iter()
-                                .any(|c| constraints::mentions(dialect, c, &column)))
+                                .any(|c| expressions::mentions(dialect, c, &column)))
                     });
                 }
             }
@@ -619,7 +635,8 @@ impl<'a> Run<'a> {
                 if table.column(dialect, &old).is_none() {
                     return self.error(format!("column {old} of table {name} does not exist"));
                 }
-                if table.column(dialect, &new).is_some() {
+                // SQLite may rename a column to another case of its own name.
+                if table.column(dialect, &new).is_some() && !same(dialect, &old, &new) {
                     return self.error(format!("column {new} of table {name} already exists"));
                 }
                 let rename = |c: &mut String| {
@@ -645,7 +662,7 @@ impl<'a> Run<'a> {
                     .flat_map(|f| f.columns.iter_mut())
                     .for_each(rename);
                 for check in &mut table.checks {
-                    check.expr = constraints::rename_in_expr(dialect, &check.expr, &old, &new);
+                    check.expr = expressions::rename_in_expr(dialect, &check.expr, &old, &new);
                     if let Some((c, _)) = check.in_list.as_mut() {
                         rename(c);
                     }
@@ -742,16 +759,43 @@ impl<'a> Run<'a> {
                 ..
             } => {
                 let constraint = self.ident(&constraint);
-                // Foreign keys and unique constraints keep no name in the model, and neither
-                // changes a column: a name the replay does not know may be one of them.
-                let unnamed_kinds = !table.foreign_keys.is_empty()
+                // A constraint the replay does not track (EXCLUDE, one a skipped statement
+                // made) may have a name it does not know, on a table with constraints.
+                let has_constraints = !table.foreign_keys.is_empty()
                     || !table.uniques.is_empty()
                     || !table.primary_key.is_empty();
-                if !constraints::drop_constraint(dialect, &mut table, &constraint)
-                    && !if_exists
-                    && !unnamed_kinds
-                {
-                    self.error(format!("constraint {constraint} of table {name} is not known to the replay; if it exists, add `-- migrate:replay-skip` above this statement"));
+                let pk = table.primary_key.clone();
+                match constraints::drop_constraint(dialect, &mut table, &constraint) {
+                    Some(constraints::Dropped::Key(key)) => {
+                        // Foreign keys that refer to the key depend on it (CASCADE), unless
+                        // another key of the table has the same columns (PostgreSQL uses the
+                        // older index; the primary key's, usually).
+                        let same_columns = |other: &[String]| {
+                            other.len() == key.len()
+                                && other.iter().zip(&key).all(|(a, b)| same(dialect, a, b))
+                        };
+                        let still_keyed = same_columns(&table.primary_key)
+                            || table.uniques.iter().any(|u| same_columns(&u.columns));
+                        let was_pk = key == pk;
+                        self.drop_foreign_keys(&mut table, name, |fk| {
+                            if still_keyed {
+                                return false;
+                            }
+                            if fk.referred_columns.is_empty() {
+                                was_pk
+                            } else {
+                                fk.referred_columns.len() == key.len()
+                                    && fk
+                                        .referred_columns
+                                        .iter()
+                                        .zip(&key)
+                                        .all(|(a, b)| same(dialect, a, b))
+                            }
+                        });
+                    }
+                    Some(constraints::Dropped::Other) => {}
+                    None if if_exists || has_constraints => {}
+                    None => self.error(format!("constraint {constraint} of table {name} is not known to the replay; if it exists, add `-- migrate:replay-skip` above this statement")),
                 }
             }
             AlterTableOperation::RenameConstraint { old_name, new_name } => {
@@ -765,6 +809,28 @@ impl<'a> Run<'a> {
         self.name_constraints(&mut table);
         if let Some(slot) = self.schema.table_mut(name) {
             *slot = table;
+        }
+    }
+
+    /// Removes the foreign keys that refer to table `target` and match `refers` — in every
+    /// table, and in `altered` (the table being changed, out of the schema meanwhile).
+    fn drop_foreign_keys(
+        &mut self,
+        altered: &mut Table,
+        target: &Name,
+        refers: impl Fn(&crate::schema::ForeignKey) -> bool,
+    ) {
+        let dialect = self.dialect;
+        let altered_name = altered.name.clone();
+        let tables = self
+            .schema
+            .tables
+            .iter_mut()
+            .filter(|t| t.name != altered_name)
+            .chain(std::iter::once(altered));
+        for t in tables {
+            t.foreign_keys
+                .retain(|f| !(same_name(dialect, &f.foreign_table, target) && refers(f)));
         }
     }
 
@@ -791,10 +857,24 @@ impl<'a> Run<'a> {
         } else {
             target.to_owned()
         };
+        let moved = Name {
+            schema: Some(target.clone()),
+            name: name.name.clone(),
+        };
         match self.schema.table_mut(&name) {
             Some(table) => table.name.schema = Some(target),
-            None if upper.contains(" IF EXISTS ") => {}
-            None => self.missing_table(&name),
+            None if upper.contains(" IF EXISTS ") => return,
+            None => return self.missing_table(&name),
+        }
+        // Foreign keys follow the table (PostgreSQL refers to it by oid).
+        for fk in self
+            .schema
+            .tables
+            .iter_mut()
+            .flat_map(|t| t.foreign_keys.iter_mut())
+            .filter(|f| f.foreign_table == name)
+        {
+            fk.foreign_table = moved.clone();
         }
     }
 
@@ -909,6 +989,11 @@ impl<'a> Run<'a> {
                 self.schema
                     .indexes
                     .retain(|i| i.name.schema.as_deref() != Some(schema));
+                // Foreign keys from other schemas into it go with it (CASCADE).
+                for t in &mut self.schema.tables {
+                    t.foreign_keys
+                        .retain(|f| f.foreign_table.schema.as_deref() != Some(schema));
+                }
                 found
             }
             _ => true,

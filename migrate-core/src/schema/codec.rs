@@ -199,6 +199,7 @@ record!(Table {
     name,
     columns,
     primary_key,
+    primary_key_name,
     uniques,
     foreign_keys,
     checks,

@@ -204,6 +204,7 @@ mod tests {
                 origin: at(2),
             }],
             primary_key: vec!["id".into()],
+            primary_key_name: None,
             uniques: Vec::new(),
             foreign_keys: Vec::new(),
             checks: Vec::new(),

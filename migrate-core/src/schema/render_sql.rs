@@ -403,6 +403,7 @@ mod tests {
                 column("org_id", "integer", false, None),
             ],
             primary_key: vec!["id".into()],
+            primary_key_name: None,
             uniques: vec![Unique {
                 name: None,
                 columns: vec!["order".into()],
@@ -462,6 +463,7 @@ mod tests {
             name: Name::new(None, "Notes"),
             columns: vec![column("Body", "TEXT", true, Some("''"))],
             primary_key: Vec::new(),
+            primary_key_name: None,
             uniques: Vec::new(),
             foreign_keys: Vec::new(),
             checks: Vec::new(),

@@ -83,6 +83,7 @@ impl Introspect for PgConnection {
                     name: table_name,
                     columns: vec![column],
                     primary_key: Vec::new(),
+                    primary_key_name: None,
                     uniques: Vec::new(),
                     foreign_keys: Vec::new(),
                     checks: Vec::new(),
@@ -206,7 +207,8 @@ async fn constraints(conn: &mut PgConnection, schema: &mut Schema) -> Result<(),
          FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
          JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
-         WHERE con.contype IN ('p', 'u', 'f', 'c') AND {USER_SCHEMAS} ORDER BY con.oid"
+         WHERE con.contype IN ('p', 'u', 'f', 'c') AND con.conparentid = 0 AND {USER_SCHEMAS} \
+         ORDER BY con.oid"
     )))
     .fetch_all(&mut *conn)
     .await?;
@@ -221,7 +223,10 @@ async fn constraints(conn: &mut PgConnection, schema: &mut Schema) -> Result<(),
             continue;
         };
         match kind.as_str() {
-            "p" => t.primary_key = columns,
+            "p" => {
+                t.primary_key = columns;
+                t.primary_key_name = Some(name);
+            }
             "u" => t.uniques.push(Unique {
                 name: Some(name),
                 columns,

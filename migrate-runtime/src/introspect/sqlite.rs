@@ -39,6 +39,7 @@ impl Introspect for SqliteConnection {
                         name: Name::new(None, &name),
                         columns,
                         primary_key,
+                        primary_key_name: None,
                         uniques,
                         foreign_keys,
                         checks: sql.as_deref().map(checks).unwrap_or_default(),

@@ -38,7 +38,13 @@ struct Task {
 struct Schedule {
     due: Option<chrono::NaiveDate>,
     priority: Option<Priority>,
+    /// Not a column: sqlx uses the default, and the structs that flatten this one need not
+    /// have it either.
+    #[sqlx(default)]
+    note: Option<String>,
 }
+
+const _: () = assert!(<Schedule as Table>::COLUMNS.len() == 2 && <Schedule as Table>::REQUIRED.len() == 2);
 
 #[derive(Table)]
 #[migrate(table = "tasks")]

@@ -19,7 +19,19 @@ pub(super) fn stored_default(dialect: Dialect, sql_type: &str, expr: String) -> 
             _ => expr,
         });
     }
+    if dialect == Dialect::Postgres && sql_type.starts_with("interval") && is_literal(&expr) {
+        // PostgreSQL stores a literal default cast to the column's type.
+        return Some(format!("{expr}::interval"));
+    }
     Some(expr)
+}
+
+/// `'…'`, one single-quoted literal and nothing else.
+fn is_literal(expr: &str) -> bool {
+    let Some(inner) = expr.strip_prefix('\'').and_then(|e| e.strip_suffix('\'')) else {
+        return false;
+    };
+    !inner.replace("''", "").contains('\'')
 }
 
 #[cfg(test)]
@@ -35,6 +47,14 @@ mod tests {
         assert_eq!(pg("boolean", "'t'::boolean").as_deref(), Some("true"));
         assert_eq!(pg("boolean", "FALSE").as_deref(), Some("false"));
         assert_eq!(pg("text", "'f'").as_deref(), Some("'f'"));
+        assert_eq!(
+            pg("interval", "'1 day'").as_deref(),
+            Some("'1 day'::interval")
+        );
+        assert_eq!(
+            pg("interval", "now() - now()").as_deref(),
+            Some("now() - now()")
+        );
         assert_eq!(
             stored_default(Dialect::Sqlite, "BOOLEAN", "'f'".into()).as_deref(),
             Some("'f'")

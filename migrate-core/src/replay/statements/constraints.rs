@@ -6,16 +6,12 @@
 //! `tasks_user_id_fkey`, `tasks_status_check`, `tasks_check`, with `1`, `2`… on a clash).
 //! SQLite keeps only the names written in the SQL.
 
-use sqlparser::ast::{
-    BinaryOperator, ColumnOption, Expr, ForeignKeyConstraint, Ident, TableConstraint, Value,
-};
-use sqlparser::dialect::{GenericDialect, PostgreSqlDialect, SQLiteDialect};
-use sqlparser::parser::Parser;
-use sqlparser::tokenizer::{Token, Tokenizer};
+use sqlparser::ast::{ColumnOption, Expr, ForeignKeyConstraint, Ident, TableConstraint};
 
+use super::expressions::{list_values, referenced_columns};
 use super::{LineCol, ReplayError, Run, same};
 use crate::Dialect;
-use crate::schema::{Check, ForeignKey, Origin, Table, Unique, referential_action};
+use crate::schema::{Check, ForeignKey, Table, Unique, referential_action};
 
 impl Run<'_> {
     /// A constraint written on a column (`email text UNIQUE REFERENCES … CHECK (…)`); whether
@@ -82,6 +78,7 @@ impl Run<'_> {
                     }
                 }
                 table.primary_key = columns;
+                table.primary_key_name = pk.name.as_ref().map(|n| self.ident(n));
             }
             TableConstraint::PrimaryKeyUsingIndex(c) if self.dialect == Dialect::Postgres => {
                 self.constraint_using_index(table, &c.index_name, c.name.as_ref(), true)
@@ -145,19 +142,29 @@ impl Run<'_> {
             return;
         }
         let t = table.name.name.clone();
-        let mut taken = self.constraint_names(table);
+        // A key's name is its index's, which no relation of the schema may have; other
+        // constraints' names only avoid the schema's constraint names.
+        let (mut relations, mut constraints) = self.names_in_schema(table);
+        if !table.primary_key.is_empty() && table.primary_key_name.is_none() {
+            let name = choose(&t, None, "pkey", &relations);
+            relations.push(name.clone());
+            constraints.push(name.clone());
+            table.primary_key_name = Some(name);
+        }
         for i in 0..table.uniques.len() {
             if table.uniques[i].name.is_none() {
-                let name = choose(&t, Some(&table.uniques[i].columns.join("_")), "key", &taken);
-                taken.push(name.clone());
+                let columns = table.uniques[i].columns.join("_");
+                let name = choose(&t, Some(&columns), "key", &relations);
+                relations.push(name.clone());
+                constraints.push(name.clone());
                 table.uniques[i].name = Some(name);
             }
         }
         for i in 0..table.foreign_keys.len() {
             if table.foreign_keys[i].name.is_none() {
                 let columns = table.foreign_keys[i].columns.join("_");
-                let name = choose(&t, Some(&columns), "fkey", &taken);
-                taken.push(name.clone());
+                let name = choose(&t, Some(&columns), "fkey", &constraints);
+                constraints.push(name.clone());
                 table.foreign_keys[i].name = Some(name);
             }
         }
@@ -168,17 +175,54 @@ impl Run<'_> {
                     [one] => Some(one.as_str()),
                     _ => None,
                 };
-                let name = choose(&t, column, "check", &taken);
-                taken.push(name.clone());
+                let name = choose(&t, column, "check", &constraints);
+                constraints.push(name.clone());
                 table.checks[i].name = Some(name);
             }
         }
     }
 
-    /// Names a new constraint of `table` cannot take: its own constraints', the schema's
-    /// relations' (a unique constraint's index is a relation).
-    fn constraint_names(&self, table: &Table) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
+    /// In `CREATE TABLE`, a UNIQUE on the primary key's columns or on the columns of an
+    /// earlier UNIQUE makes no second index: the database keeps one (a written name goes to
+    /// it). SQLite's rowid key has no index, so a UNIQUE on it stays.
+    pub(super) fn merge_duplicate_keys(&self, table: &mut Table) {
+        let dialect = self.dialect;
+        let same_columns = |a: &[String], b: &[String]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(dialect, x, y))
+        };
+        let rowid_key = dialect == Dialect::Sqlite
+            && !table.without_rowid
+            && table.primary_key.len() == 1
+            && table
+                .column(dialect, &table.primary_key[0])
+                .is_some_and(|c| c.sql_type.eq_ignore_ascii_case("INTEGER"));
+        let mut kept: Vec<Unique> = Vec::new();
+        for unique in std::mem::take(&mut table.uniques) {
+            if !rowid_key && same_columns(&unique.columns, &table.primary_key) {
+                if table.primary_key_name.is_none() {
+                    table.primary_key_name = unique.name;
+                }
+                continue;
+            }
+            match kept
+                .iter_mut()
+                .find(|k| same_columns(&k.columns, &unique.columns))
+            {
+                Some(earlier) => {
+                    if earlier.name.is_none() {
+                        earlier.name = unique.name;
+                    }
+                }
+                None => kept.push(unique),
+            }
+        }
+        table.uniques = kept;
+    }
+
+    /// The names taken in `table`'s schema: relations (tables, views, indexes, the indexes
+    /// behind keys, serial sequences) and constraints.
+    fn names_in_schema(&self, table: &Table) -> (Vec<String>, Vec<String>) {
+        let (mut relations, mut constraints) = (Vec::new(), Vec::new());
         let schema = &table.name.schema;
         let tables = self
             .schema
@@ -188,110 +232,38 @@ impl Run<'_> {
             .chain(std::iter::once(table))
             .filter(|t| t.name.schema == *schema);
         for t in tables {
-            names.push(t.name.name.clone());
-            if !t.primary_key.is_empty() {
-                names.push(format!("{}_pkey", t.name.name));
+            relations.push(t.name.name.clone());
+            let keys: Vec<String> = t
+                .primary_key_name
+                .iter()
+                .cloned()
+                .chain(t.uniques.iter().filter_map(|u| u.name.clone()))
+                .collect();
+            relations.extend(keys.iter().cloned());
+            constraints.extend(keys);
+            constraints.extend(t.foreign_keys.iter().filter_map(|f| f.name.clone()));
+            constraints.extend(t.checks.iter().filter_map(|c| c.name.clone()));
+            for c in &t.columns {
+                if let Some(sequence) = c.default.as_deref().and_then(serial_sequence) {
+                    relations.push(sequence);
+                }
             }
-            names.extend(t.uniques.iter().filter_map(|u| u.name.clone()));
-            names.extend(t.foreign_keys.iter().filter_map(|f| f.name.clone()));
-            names.extend(t.checks.iter().filter_map(|c| c.name.clone()));
         }
-        names.extend(
+        relations.extend(
             self.schema
                 .indexes
                 .iter()
                 .filter(|i| i.name.schema == *schema)
                 .map(|i| i.name.name.clone()),
         );
-        names
-    }
-}
-
-/// `col IN ('a', 'b')`, or PostgreSQL's own spelling of it
-/// (`(col)::text = ANY ((ARRAY['a'::character varying, …])::text[])`, as `pg_dump` and the
-/// catalog write it) -> the column expression and the values.
-fn list_values(expr: &Expr) -> Option<(&Expr, Vec<String>)> {
-    let (column, items) = match bare(expr) {
-        Expr::InList {
-            expr,
-            list,
-            negated: false,
-        } => (bare(expr), list.iter().collect::<Vec<_>>()),
-        Expr::AnyOp {
-            left,
-            compare_op: BinaryOperator::Eq,
-            right,
-            ..
-        } => match bare(right) {
-            Expr::Array(array) => (bare(left), array.elem.iter().collect()),
-            _ => return None,
-        },
-        _ => return None,
-    };
-    if !matches!(column, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
-        return None;
-    }
-    let values = items
-        .into_iter()
-        .map(|v| match bare(v) {
-            Expr::Value(v) => match &v.value {
-                Value::SingleQuotedString(s) => Some(s.clone()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect::<Option<Vec<String>>>()?;
-    Some((column, values))
-}
-
-/// A CHECK constraint as a catalog shows it (PostgreSQL's `pg_get_expr`, or the text of a
-/// SQLite table's definition), in the shape the replay gives: its expression as the replay
-/// prints it and, for `col IN (…)`, the column and values.
-pub fn check_from_sql(dialect: Dialect, name: Option<String>, expr: &str) -> Check {
-    let parsed = match dialect {
-        Dialect::Postgres => Parser::new(&PostgreSqlDialect {})
-            .try_with_sql(expr)
-            .and_then(|mut p| p.parse_expr()),
-        _ => Parser::new(&SQLiteDialect {})
-            .try_with_sql(expr)
-            .and_then(|mut p| p.parse_expr()),
-    };
-    let Ok(parsed) = parsed else {
-        return Check {
-            name,
-            expr: expr.to_owned(),
-            in_list: None,
-            origin: Origin::default(),
-        };
-    };
-    let in_list = list_values(&parsed).map(|(column, values)| {
-        let column = match column {
-            Expr::Identifier(i) => i,
-            Expr::CompoundIdentifier(parts) => {
-                parts.last().expect("a compound identifier has parts")
-            }
-            _ => unreachable!("list_values returns identifiers only"),
-        };
-        let name = match (dialect, column.quote_style) {
-            (Dialect::Postgres, None) => column.value.to_lowercase(),
-            _ => column.value.clone(),
-        };
-        (name, values)
-    });
-    Check {
-        name,
-        expr: parsed.to_string(),
-        in_list,
-        origin: Origin::default(),
-    }
-}
-
-/// Strips parentheses and casts: `((status)::text)` -> `status`.
-fn bare(expr: &Expr) -> &Expr {
-    match expr {
-        Expr::Nested(inner) => bare(inner),
-        Expr::Cast { expr, .. } => bare(expr),
-        other => other,
+        relations.extend(
+            self.schema
+                .views
+                .iter()
+                .filter(|v| v.name.schema == *schema)
+                .map(|v| v.name.name.clone()),
+        );
+        (relations, constraints)
     }
 }
 
@@ -343,99 +315,48 @@ pub(super) fn object_name(name1: &str, name2: Option<&str>, label: &str) -> Stri
     out
 }
 
-/// The columns of `table` an expression names, each once, in order of first use.
-pub(super) fn referenced_columns(dialect: Dialect, table: &Table, expr: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for word in words(dialect, expr) {
-        if let Some(c) = table.columns.iter().find(|c| same(dialect, &c.name, &word))
-            && !out.iter().any(|o| same(dialect, o, &c.name))
-        {
-            out.push(c.name.clone());
-        }
-    }
-    out
+/// A constraint `DROP CONSTRAINT` removed.
+pub(super) enum Dropped {
+    /// A primary key or unique constraint, on these columns: foreign keys that refer to them
+    /// depend on it.
+    Key(Vec<String>),
+    Other,
 }
 
-/// Whether an expression (a check's, an index key's) names `column`.
-pub(super) fn mentions(dialect: Dialect, expr: &str, column: &str) -> bool {
-    words(dialect, expr)
-        .iter()
-        .any(|w| same(dialect, w, column))
-}
-
-/// The identifiers of an expression (unquoted ones folded as the dialect folds them).
-fn words(dialect: Dialect, expr: &str) -> Vec<String> {
-    let tokens = match dialect {
-        Dialect::Postgres => Tokenizer::new(&PostgreSqlDialect {}, expr).tokenize(),
-        Dialect::Sqlite => Tokenizer::new(&SQLiteDialect {}, expr).tokenize(),
-        _ => Tokenizer::new(&GenericDialect {}, expr).tokenize(),
-    };
-    tokens
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|t| match t {
-            Token::Word(w) if w.quote_style.is_none() && dialect == Dialect::Postgres => {
-                Some(w.value.to_lowercase())
-            }
-            Token::Word(w) if w.quote_style != Some('\'') => Some(w.value),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Rewrites a column name inside a CHECK expression, as both databases do on
-/// `RENAME COLUMN`.
-pub(super) fn rename_in_expr(dialect: Dialect, expr: &str, old: &str, new: &str) -> String {
-    let tokens = match dialect {
-        Dialect::Postgres => Tokenizer::new(&PostgreSqlDialect {}, expr).tokenize(),
-        _ => Tokenizer::new(&SQLiteDialect {}, expr).tokenize(),
-    };
-    let Ok(tokens) = tokens else {
-        return expr.to_owned();
-    };
-    tokens
-        .into_iter()
-        .map(|t| match t {
-            Token::Word(mut w) if w.quote_style != Some('\'') && same(dialect, &w.value, old) => {
-                w.value = new.to_owned();
-                Token::Word(w).to_string()
-            }
-            other => other.to_string(),
-        })
-        .collect()
-}
-
-/// Drops a named constraint; whether the table had it.
-pub(super) fn drop_constraint(dialect: Dialect, table: &mut Table, constraint: &str) -> bool {
-    let t = &table.name.name;
-    if constraint == format!("{t}_pkey") && !table.primary_key.is_empty() {
-        table.primary_key.clear();
-        return true;
-    }
+/// Drops a named constraint; what it was, or `None` when the table has no such constraint.
+pub(super) fn drop_constraint(
+    dialect: Dialect,
+    table: &mut Table,
+    constraint: &str,
+) -> Option<Dropped> {
     let named = |n: &Option<String>| n.as_deref().is_some_and(|n| same(dialect, n, constraint));
+    let t = table.name.name.clone();
+    let default_key = table.primary_key_name.is_none() && constraint == format!("{t}_pkey");
+    if !table.primary_key.is_empty() && (named(&table.primary_key_name) || default_key) {
+        table.primary_key_name = None;
+        return Some(Dropped::Key(std::mem::take(&mut table.primary_key)));
+    }
     if let Some(i) = table.uniques.iter().position(|u| named(&u.name)) {
-        table.uniques.remove(i);
-        return true;
+        return Some(Dropped::Key(table.uniques.remove(i).columns));
     }
     if let Some(i) = table.foreign_keys.iter().position(|f| named(&f.name)) {
         table.foreign_keys.remove(i);
-        return true;
+        return Some(Dropped::Other);
     }
     if let Some(i) = table.checks.iter().position(|c| named(&c.name)) {
         table.checks.remove(i);
-        return true;
+        return Some(Dropped::Other);
     }
     // A default name the replay chose otherwise (after a clash it could not see): match
     // PostgreSQL's pattern without its number.
     let base = constraint.trim_end_matches(|c: char| c.is_ascii_digit());
-    let pattern = |columns: Option<&str>, label: &str| object_name(t, columns, label) == base;
+    let pattern = |columns: Option<&str>, label: &str| object_name(&t, columns, label) == base;
     if let Some(i) = table
         .uniques
         .iter()
         .position(|u| pattern(Some(&u.columns.join("_")), "key"))
     {
-        table.uniques.remove(i);
-        return true;
+        return Some(Dropped::Key(table.uniques.remove(i).columns));
     }
     if let Some(i) = table
         .foreign_keys
@@ -443,7 +364,7 @@ pub(super) fn drop_constraint(dialect: Dialect, table: &mut Table, constraint: &
         .position(|f| pattern(Some(&f.columns.join("_")), "fkey"))
     {
         table.foreign_keys.remove(i);
-        return true;
+        return Some(Dropped::Other);
     }
     let position = table.checks.iter().position(|c| {
         match referenced_columns(dialect, table, &c.expr).as_slice() {
@@ -451,19 +372,16 @@ pub(super) fn drop_constraint(dialect: Dialect, table: &mut Table, constraint: &
             _ => pattern(None, "check"),
         }
     });
-    if let Some(i) = position {
-        table.checks.remove(i);
-        return true;
-    }
-    false
+    let i = position?;
+    table.checks.remove(i);
+    Some(Dropped::Other)
 }
 
-/// `RENAME CONSTRAINT old TO new`; whether the table had it.
+/// `RENAME CONSTRAINT old TO new` (or `ALTER INDEX old RENAME TO new` of a key's index);
+/// whether the table had it.
 pub(super) fn rename_constraint(dialect: Dialect, table: &mut Table, old: &str, new: &str) -> bool {
-    let names = table
-        .uniques
-        .iter_mut()
-        .map(|u| &mut u.name)
+    let names = std::iter::once(&mut table.primary_key_name)
+        .chain(table.uniques.iter_mut().map(|u| &mut u.name))
         .chain(table.foreign_keys.iter_mut().map(|f| &mut f.name))
         .chain(table.checks.iter_mut().map(|c| &mut c.name));
     for name in names {
@@ -473,4 +391,13 @@ pub(super) fn rename_constraint(dialect: Dialect, table: &mut Table, old: &str, 
         }
     }
     false
+}
+
+/// `nextval('users_id_seq'::regclass)` -> `users_id_seq` (a serial column's sequence).
+fn serial_sequence(default: &str) -> Option<String> {
+    let inner = default
+        .strip_prefix("nextval('")?
+        .strip_suffix("'::regclass)")?;
+    let name = inner.rsplit('.').next()?;
+    Some(name.trim_matches('"').replace("\"\"", "\""))
 }

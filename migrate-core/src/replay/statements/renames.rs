@@ -46,16 +46,29 @@ impl Run<'_> {
                 .find(|x| x.name.name == old.name && x.name.schema == old.schema)
             {
                 index.name.name = new.name;
-            } else if let Some(unique) = self
-                .schema
-                .tables
-                .iter_mut()
-                .filter(|t| t.name.schema == old.schema)
-                .flat_map(|t| t.uniques.iter_mut())
-                .find(|u| u.name.as_deref() == Some(old.name.as_str()))
-            {
-                // The index behind a unique constraint: PostgreSQL renames both.
-                unique.name = Some(new.name);
+            } else {
+                // The index behind a primary key or unique constraint: PostgreSQL renames both.
+                for table in self
+                    .schema
+                    .tables
+                    .iter_mut()
+                    .filter(|t| t.name.schema == old.schema)
+                {
+                    let is_key = table.primary_key_name.as_deref() == Some(old.name.as_str())
+                        || table
+                            .uniques
+                            .iter()
+                            .any(|u| u.name.as_deref() == Some(old.name.as_str()));
+                    if is_key {
+                        super::constraints::rename_constraint(
+                            Dialect::Postgres,
+                            table,
+                            &old.name,
+                            &new.name,
+                        );
+                        break;
+                    }
+                }
             }
         } else {
             let renamed = Name {

@@ -37,6 +37,7 @@ impl Run<'_> {
                 }
             }
             table.primary_key = index.columns;
+            table.primary_key_name = Some(constraint.map_or(index.name.name, |c| self.ident(c)));
         } else {
             // The index takes the constraint's name when it has one.
             let name = constraint.map_or(index.name.name, |c| self.ident(c));
