@@ -141,6 +141,13 @@ impl Run<'_> {
         if self.dialect != Dialect::Postgres {
             return;
         }
+        let unnamed = (!table.primary_key.is_empty() && table.primary_key_name.is_none())
+            || table.uniques.iter().any(|u| u.name.is_none())
+            || table.foreign_keys.iter().any(|f| f.name.is_none())
+            || table.checks.iter().any(|c| c.name.is_none());
+        if !unnamed {
+            return;
+        }
         let t = table.name.name.clone();
         // A key's name is its index's, which no relation of the schema may have; other
         // constraints' names only avoid the schema's constraint names.
