@@ -201,6 +201,11 @@ pub struct Index {
     pub table: Name,
     pub columns: Vec<String>,
     pub unique: bool,
+    /// `USING gin`: the access method when one is written (the replay's; introspection
+    /// leaves it `None`, and the comparison does not look at it).
+    pub method: Option<String>,
+    /// A partial index's `WHERE` condition (the replay's, as for `method`).
+    pub predicate: Option<String>,
     pub origin: Origin,
 }
 

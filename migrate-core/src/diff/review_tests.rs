@@ -233,3 +233,27 @@ fn repair_adds_a_key_before_the_foreign_key_that_needs_it_and_drops_in_reverse()
     );
     assert!(fk < key, "{drop}");
 }
+
+#[test]
+fn a_missing_partial_index_is_recreated_with_its_method_and_condition() {
+    let table = "CREATE TABLE docs (id int, body jsonb, slug text, deleted_at timestamptz);";
+    let expected = schema(
+        Dialect::Postgres,
+        &[
+            table,
+            "CREATE INDEX docs_body ON docs USING GIN (body);\nCREATE UNIQUE INDEX docs_live_slug ON docs (slug) WHERE deleted_at IS NULL;",
+        ],
+    );
+    let actual = schema(Dialect::Postgres, &[table]);
+    let script = repair(&expected, &actual, &diff(&expected, &actual)).script;
+    assert!(
+        script.contains("CREATE INDEX docs_body ON docs USING gin (body);"),
+        "{script}"
+    );
+    assert!(
+        script.contains(
+            "CREATE UNIQUE INDEX docs_live_slug ON docs (slug) WHERE deleted_at IS NULL;"
+        ),
+        "{script}"
+    );
+}

@@ -280,6 +280,8 @@ impl<'a> Run<'a> {
                     table,
                     columns,
                     unique: index.unique,
+                    method: index.using.as_ref().map(|m| m.to_string().to_lowercase()),
+                    predicate: index.predicate.as_ref().map(ToString::to_string),
                     origin: self.origin(),
                 });
             }
@@ -620,10 +622,12 @@ impl<'a> Run<'a> {
                     }
                     // Indexes on the column go with it, expression indexes included.
                     self.schema.indexes.retain(|i| {
-                        !(i.table == *name
-                            && i.columns
-                                .iter()
-                                .any(|c| expressions::mentions(dialect, c, &column)))
+                        let uses = i
+                            .columns
+                            .iter()
+                            .chain(i.predicate.iter())
+                            .any(|c| expressions::mentions(dialect, c, &column));
+                        !(i.table == *name && uses)
                     });
                 }
             }
@@ -680,6 +684,9 @@ impl<'a> Run<'a> {
                 }
                 for index in self.schema.indexes.iter_mut().filter(|i| i.table == *name) {
                     index.columns.iter_mut().for_each(rename);
+                    if let Some(predicate) = &mut index.predicate {
+                        *predicate = expressions::rename_in_expr(dialect, predicate, &old, &new);
+                    }
                 }
             }
             AlterTableOperation::RenameTable { table_name } => {

@@ -230,6 +230,8 @@ record!(Index {
     table,
     columns,
     unique,
+    method,
+    predicate,
     origin
 });
 record!(Dropped { name, how, origin });

@@ -85,6 +85,8 @@ pub fn to_json(schema: &Schema) -> Json {
                                 ("table", i.table.name.clone().into()),
                                 ("columns", i.columns.clone().into()),
                                 ("unique", i.unique.into()),
+                                ("method", i.method.clone().into()),
+                                ("where", i.predicate.clone().into()),
                             ],
                         )
                     })

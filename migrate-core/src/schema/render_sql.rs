@@ -330,9 +330,19 @@ pub fn create_index(d: Dialect, index: &Index) -> String {
             }
         })
         .collect();
+    let method = index
+        .method
+        .as_ref()
+        .map(|m| format!(" USING {m}"))
+        .unwrap_or_default();
+    let predicate = index
+        .predicate
+        .as_ref()
+        .map(|p| format!(" WHERE {p}"))
+        .unwrap_or_default();
     // The index lives in its table's schema: only the table is qualified.
     format!(
-        "CREATE {unique}INDEX {} ON {} ({});",
+        "CREATE {unique}INDEX {} ON {}{method} ({}){predicate};",
         quote_ident(d, &index.name.name),
         quote_name(d, &index.table),
         columns.join(", ")
@@ -428,6 +438,8 @@ mod tests {
             table: Name::new(Some("app"), "User"),
             columns: vec!["org_id".into(), "lower(\"order\")".into()],
             unique: true,
+            method: Some("btree".into()),
+            predicate: Some("org_id IS NOT NULL".into()),
             origin: Origin::default(),
         });
         s
@@ -452,7 +464,7 @@ mod tests {
                  CONSTRAINT user_org_fkey FOREIGN KEY (org_id) REFERENCES orgs (id) ON DELETE CASCADE\n\
              );\n\
              \n\
-             CREATE UNIQUE INDEX user_org_idx ON app.\"User\" (org_id, lower(\"order\"));\n"
+             CREATE UNIQUE INDEX user_org_idx ON app.\"User\" USING btree (org_id, lower(\"order\")) WHERE org_id IS NOT NULL;\n"
         );
     }
 

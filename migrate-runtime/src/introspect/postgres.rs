@@ -165,6 +165,8 @@ impl Introspect for PgConnection {
                 },
                 columns,
                 unique,
+                method: None,
+                predicate: None,
                 origin: Origin::default(),
             })
             .collect();

@@ -74,6 +74,8 @@ impl Introspect for SqliteConnection {
                         table: Name::new(None, &table_name),
                         columns,
                         unique,
+                        method: None,
+                        predicate: None,
                         origin: Origin::default(),
                     });
                 }
