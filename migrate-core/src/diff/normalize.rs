@@ -99,11 +99,23 @@ pub fn normalize_default(text: &str) -> String {
     if let Some(instant) = s
         .strip_prefix('\'')
         .and_then(|x| x.strip_suffix('\''))
-        .and_then(midnight)
+        .and_then(|x| midnight(x).or_else(|| clock(x)))
     {
         s = format!("'{instant}'");
     }
-    s
+    // `nextval('public.users_id_seq')` (pg_dump, Rails' structure.sql) names the sequence
+    // PostgreSQL prints without its default schema.
+    s.replace("nextval('public.", "nextval('")
+}
+
+/// A time of day as PostgreSQL prints a `time` default: `'00:00'` is `'00:00:00'`.
+fn clock(literal: &str) -> Option<String> {
+    let parts: Vec<&str> = literal.split(':').collect();
+    let two_digits = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [h, m] if two_digits(h) && two_digits(m) => Some(format!("{h}:{m}:00")),
+        _ => None,
+    }
 }
 
 /// `('x')` -> `'x'`: parentheses around a lone literal say nothing.
@@ -180,9 +192,11 @@ fn interval_parts(text: &str) -> Option<(i64, i64, i64)> {
             continue;
         }
         let n: f64 = word.parse().ok()?;
-        let unit = words.next()?;
+        // A bare number is seconds.
+        let unit = words.next().unwrap_or("second");
         match unit {
-            "year" | "years" | "yr" | "yrs" | "y" => months += (n * 12.0).trunc(),
+            // Fractions of a year are rounded to months.
+            "year" | "years" | "yr" | "yrs" | "y" => months += (n * 12.0).round(),
             "month" | "months" | "mon" | "mons" => {
                 months += n.trunc();
                 days += n.fract() * 30.0;
@@ -197,7 +211,8 @@ fn interval_parts(text: &str) -> Option<(i64, i64, i64)> {
             _ => return None,
         }
     }
-    // Fractions of a day become time.
+    // Fractions of a day become time (at a microsecond's precision: 0.3 months is 9 days).
+    let days = (days * 86_400e6).round() / 86_400e6;
     micros += days.fract() * 86_400e6;
     let days = days.trunc();
     let sign = if ago { -1.0 } else { 1.0 };
@@ -295,10 +310,19 @@ mod tests {
             ("'500 ms'::INTERVAL", "'00:00:00.5'::interval"),
             ("'2 hours ago'::interval", "'-02:00:00'::interval"),
             ("'1.5 years'::interval", "'1 year 6 mons'::interval"),
+            ("'1.99 years'::interval", "'2 years'::interval"),
+            ("'2.3 months'::interval", "'2 mons 9 days'::interval"),
+            ("'0'::interval", "'00:00:00'::interval"),
+            ("'3600'::interval", "'01:00:00'::interval"),
         ] {
             assert_eq!(n(written), n(stored), "{written}");
         }
         assert_ne!(n("INTERVAL '5 ms'"), n("'00:05:00'::interval"));
+        assert_eq!(
+            n("nextval('public.users_id_seq'::REGCLASS)"),
+            n("nextval('users_id_seq'::regclass)")
+        );
+        assert_eq!(n("'00:00'"), n("'00:00:00'::time without time zone"));
     }
 
     #[test]

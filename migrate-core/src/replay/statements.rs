@@ -511,9 +511,11 @@ impl<'a> Run<'a> {
             sql_type: normalized.sql_type,
             not_null: normalized.serial,
             default: normalized.serial.then(|| {
+                // Named as PostgreSQL names it: free among the schema's relations.
+                let (relations, _) = self.names_in_schema(table);
                 renames::sequence_default(&Name {
                     schema: table.name.schema.clone(),
-                    name: format!("{}_{}_seq", table.name.name, name),
+                    name: constraints::choose(&table.name.name, Some(&name), "seq", &relations),
                 })
             }),
             identity: false,
@@ -528,8 +530,13 @@ impl<'a> Run<'a> {
                     column.default =
                         constants::stored_default(self.dialect, &column.sql_type, expr.to_string())
                 }
-                ColumnOption::PrimaryKey(_) => {
+                ColumnOption::PrimaryKey(pk) => {
                     table.primary_key = vec![name.clone()];
+                    table.primary_key_name = option
+                        .name
+                        .as_ref()
+                        .or(pk.name.as_ref())
+                        .map(|n| self.ident(n));
                     if self.dialect == Dialect::Postgres {
                         column.not_null = true;
                     }
@@ -593,14 +600,18 @@ impl<'a> Run<'a> {
                         }
                         continue;
                     }
-                    table.primary_key.retain(|c| !same(dialect, c, &column));
+                    let before = table.clone();
+                    // A key that includes the column goes whole.
+                    if table.primary_key.iter().any(|c| same(dialect, c, &column)) {
+                        table.primary_key.clear();
+                        table.primary_key_name = None;
+                    }
                     table
                         .uniques
                         .retain(|u| !u.columns.iter().any(|c| same(dialect, c, &column)));
                     table
                         .foreign_keys
                         .retain(|f| !f.columns.iter().any(|c| same(dialect, c, &column)));
-                    let before = table.clone();
                     table.checks.retain(|c| {
                         !expressions::referenced_columns(dialect, &before, &c.expr)
                             .iter()
@@ -763,9 +774,10 @@ impl<'a> Run<'a> {
             AlterTableOperation::DropConstraint {
                 name: constraint,
                 if_exists,
-                ..
+                drop_behavior,
             } => {
                 let constraint = self.ident(&constraint);
+                let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
                 // A constraint the replay does not track (EXCLUDE, one a skipped statement
                 // made) may have a name it does not know, on a table with constraints.
                 let has_constraints = !table.foreign_keys.is_empty()
@@ -773,34 +785,36 @@ impl<'a> Run<'a> {
                     || !table.primary_key.is_empty();
                 let pk = table.primary_key.clone();
                 match constraints::drop_constraint(dialect, &mut table, &constraint) {
-                    Some(constraints::Dropped::Key(key)) => {
-                        // Foreign keys that refer to the key depend on it (CASCADE), unless
-                        // another key of the table has the same columns (PostgreSQL uses the
-                        // older index; the primary key's, usually).
-                        let same_columns = |other: &[String]| {
-                            other.len() == key.len()
-                                && other.iter().zip(&key).all(|(a, b)| same(dialect, a, b))
+                    // Without CASCADE PostgreSQL refuses to drop a key a foreign key depends
+                    // on, so none did. With it, the foreign keys on the key's columns (as a
+                    // set) go — unless a unique constraint was dropped and the primary key has
+                    // the same columns: a foreign key depends on the older index, the primary
+                    // key's, usually.
+                    Some(constraints::Dropped::Key(key)) if cascade => {
+                        let set = |cols: &[String]| {
+                            let mut v: Vec<String> = cols
+                                .iter()
+                                .map(|c| match dialect {
+                                    Dialect::Postgres => c.clone(),
+                                    _ => c.to_lowercase(),
+                                })
+                                .collect();
+                            v.sort();
+                            v
                         };
-                        let still_keyed = same_columns(&table.primary_key)
-                            || table.uniques.iter().any(|u| same_columns(&u.columns));
-                        let was_pk = key == pk;
-                        self.drop_foreign_keys(&mut table, name, |fk| {
-                            if still_keyed {
-                                return false;
-                            }
-                            if fk.referred_columns.is_empty() {
-                                was_pk
-                            } else {
-                                fk.referred_columns.len() == key.len()
-                                    && fk
-                                        .referred_columns
-                                        .iter()
-                                        .zip(&key)
-                                        .all(|(a, b)| same(dialect, a, b))
-                            }
-                        });
+                        let was_pk = set(&key) == set(&pk) && table.primary_key.is_empty();
+                        let pk_remains = !was_pk && set(&table.primary_key) == set(&key);
+                        if !pk_remains {
+                            self.drop_foreign_keys(&mut table, name, |fk| {
+                                if fk.referred_columns.is_empty() {
+                                    was_pk
+                                } else {
+                                    set(&fk.referred_columns) == set(&key)
+                                }
+                            });
+                        }
                     }
-                    Some(constraints::Dropped::Other) => {}
+                    Some(_) => {}
                     None if if_exists || has_constraints => {}
                     None => self.error(format!("constraint {constraint} of table {name} is not known to the replay; if it exists, add `-- migrate:replay-skip` above this statement")),
                 }
@@ -869,9 +883,14 @@ impl<'a> Run<'a> {
             name: name.name.clone(),
         };
         match self.schema.table_mut(&name) {
-            Some(table) => table.name.schema = Some(target),
+            Some(table) => table.name.schema = Some(target.clone()),
             None if upper.contains(" IF EXISTS ") => return,
             None => return self.missing_table(&name),
+        }
+        // Its indexes move with it.
+        for index in self.schema.indexes.iter_mut().filter(|i| i.table == name) {
+            index.table = moved.clone();
+            index.name.schema = Some(target.clone());
         }
         // Foreign keys follow the table (PostgreSQL refers to it by oid).
         for fk in self

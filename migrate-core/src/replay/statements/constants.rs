@@ -19,7 +19,8 @@ pub(super) fn stored_default(dialect: Dialect, sql_type: &str, expr: String) -> 
             _ => expr,
         });
     }
-    if dialect == Dialect::Postgres && sql_type.starts_with("interval") && is_literal(&expr) {
+    let interval = sql_type.starts_with("interval") && !sql_type.ends_with("[]");
+    if dialect == Dialect::Postgres && interval && is_literal(&expr) {
         // PostgreSQL stores a literal default cast to the column's type.
         return Some(format!("{expr}::interval"));
     }

@@ -228,7 +228,7 @@ impl Run<'_> {
 
     /// The names taken in `table`'s schema: relations (tables, views, indexes, the indexes
     /// behind keys, serial sequences) and constraints.
-    fn names_in_schema(&self, table: &Table) -> (Vec<String>, Vec<String>) {
+    pub(super) fn names_in_schema(&self, table: &Table) -> (Vec<String>, Vec<String>) {
         let (mut relations, mut constraints) = (Vec::new(), Vec::new());
         let schema = &table.name.schema;
         let tables = self
@@ -276,7 +276,7 @@ impl Run<'_> {
 
 /// PostgreSQL's `ChooseConstraintName`: `makeObjectName(table, columns, label)`, then
 /// `label1`, `label2`… until the name is free.
-fn choose(table: &str, columns: Option<&str>, label: &str, taken: &[String]) -> String {
+pub(super) fn choose(table: &str, columns: Option<&str>, label: &str, taken: &[String]) -> String {
     let mut pass = 0;
     loop {
         let label = if pass == 0 {

@@ -133,43 +133,108 @@ fn tokens(dialect: Dialect, expr: &str) -> Option<Vec<Token>> {
 /// The words of an expression that can be column references (unquoted ones folded as the
 /// dialect folds them).
 fn identifiers(dialect: Dialect, expr: &str) -> Vec<String> {
-    let tokens: Vec<Token> = tokens(dialect, expr)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|t| !matches!(t, Token::Whitespace(_)))
+    let Some(tokens) = tokens(dialect, expr) else {
+        return Vec::new();
+    };
+    let columns = column_tokens(&tokens);
+    tokens
+        .iter()
+        .zip(columns)
+        .filter_map(|(t, column)| match t {
+            Token::Word(w) if column => Some(match (dialect, w.quote_style) {
+                (Dialect::Postgres, None) => w.value.to_lowercase(),
+                _ => w.value.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Words that continue a type name after its first word (`double precision`,
+/// `character varying`, `timestamp with time zone`).
+const TYPE_WORDS: &[&str] = &["precision", "varying", "with", "without", "time", "zone"];
+
+/// For each token, whether it can be a column reference: a word that is not a function's name
+/// (`length(…)`), a type (`::date`, `CAST(x AS double precision)`, `DATE '…'`), or a keyword
+/// of `AT TIME ZONE` or `extract(year FROM …)`.
+fn column_tokens(tokens: &[Token]) -> Vec<bool> {
+    let significant: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t, Token::Whitespace(_)))
+        .map(|(i, _)| i)
         .collect();
-    let mut out = Vec::new();
-    for (i, token) in tokens.iter().enumerate() {
-        let Token::Word(w) = token else { continue };
-        let previous = i.checked_sub(1).and_then(|p| tokens.get(p));
-        let next = tokens.get(i + 1);
-        let quoted = w.quote_style.is_some();
-        let not_a_column = matches!(next, Some(Token::LParen)) && !quoted
-            || matches!(previous, Some(Token::DoubleColon))
-            || matches!(previous, Some(Token::Word(p)) if p.quote_style.is_none() && p.value.eq_ignore_ascii_case("AS"))
-            || (!quoted && matches!(next, Some(Token::SingleQuotedString(_))));
-        if not_a_column {
+    let keyword = |t: Option<&Token>, kw: &str| matches!(t, Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(kw));
+    let mut out = vec![false; tokens.len()];
+    // Inside a type name: after `::` or `AS`, its words, `(n, m)` modifiers and `[]`.
+    let mut in_type = false;
+    let mut first_type_word = false;
+    let mut type_parens = 0usize;
+    for (k, &i) in significant.iter().enumerate() {
+        let token = &tokens[i];
+        let previous = k.checked_sub(1).map(|p| &tokens[significant[p]]);
+        let before = k.checked_sub(2).map(|p| &tokens[significant[p]]);
+        let next = significant.get(k + 1).map(|&n| &tokens[n]);
+        if in_type {
+            let continues = match token {
+                Token::Word(w) => {
+                    let more = first_type_word
+                        || (w.quote_style.is_none()
+                            && TYPE_WORDS.iter().any(|t| w.value.eq_ignore_ascii_case(t)));
+                    first_type_word = false;
+                    more
+                }
+                Token::LParen => {
+                    type_parens += 1;
+                    true
+                }
+                Token::RParen if type_parens > 0 => {
+                    type_parens -= 1;
+                    true
+                }
+                Token::Number(..) | Token::Comma => type_parens > 0,
+                Token::LBracket | Token::RBracket => true,
+                _ => false,
+            };
+            if continues {
+                continue;
+            }
+            in_type = false;
+        }
+        if matches!(token, Token::DoubleColon) || keyword(Some(token), "AS") {
+            in_type = true;
+            first_type_word = true;
+            type_parens = 0;
             continue;
         }
-        out.push(match (dialect, quoted) {
-            (Dialect::Postgres, false) => w.value.to_lowercase(),
-            _ => w.value.clone(),
-        });
+        let Token::Word(w) = token else { continue };
+        if w.quote_style.is_some() {
+            out[i] = true;
+            continue;
+        }
+        let not_a_column = matches!(next, Some(Token::LParen))
+            || matches!(next, Some(Token::SingleQuotedString(_)))
+            || (keyword(Some(token), "TIME") && keyword(previous, "AT"))
+            || (keyword(Some(token), "ZONE") && keyword(previous, "TIME"))
+            || (matches!(previous, Some(Token::LParen)) && keyword(before, "EXTRACT"));
+        out[i] = !not_a_column;
     }
     out
 }
 
 /// Rewrites a column name inside an expression, as both databases do on `RENAME COLUMN`
-/// (the new name quoted when it must be).
+/// (the new name quoted when it must be); functions and types of the same name stay.
 pub(super) fn rename_in_expr(dialect: Dialect, expr: &str, old: &str, new: &str) -> String {
     let Some(tokens) = tokens(dialect, expr) else {
         return expr.to_owned();
     };
+    let columns = column_tokens(&tokens);
     let quoted = quote_ident(dialect, new);
     tokens
         .into_iter()
-        .map(|t| match t {
-            Token::Word(w) => {
+        .zip(columns)
+        .map(|(t, column)| match t {
+            Token::Word(w) if column => {
                 let value = match (dialect, w.quote_style) {
                     (Dialect::Postgres, None) => w.value.to_lowercase(),
                     _ => w.value.clone(),
