@@ -105,7 +105,7 @@ async fn sqlite_fixtures_replay_exactly() {
         &db.url,
     )
     .await;
-    assert_eq!(schema.tables.len(), 12);
+    assert_eq!(schema.tables.len(), 14);
     let memberships = schema
         .tables
         .iter()

@@ -167,6 +167,9 @@ fn is_untracked(words: &[String]) -> bool {
                     | "SYSTEM"
                     | "LARGE"
                     | "FOREIGN"
+                    // SQLite's virtual tables (FTS, R*Tree): not modelled, and introspection
+                    // leaves them and their shadow tables out.
+                    | "VIRTUAL"
             ) || (w(0) == "ALTER" && w(i) == "INDEX")
                 || (w(0) == "ALTER" && w(i) == "EXTENSION")
         }

@@ -34,6 +34,8 @@ pub struct Run<'a> {
     domain_not_null: bool,
     /// Replaying a `-- migrate:replay` DDL, whose positions are not the file's.
     replacing: bool,
+    /// Temporary tables this script made: gone with the connection, not in the schema.
+    temporary: Vec<String>,
 }
 
 impl<'a> Run<'a> {
@@ -48,6 +50,7 @@ impl<'a> Run<'a> {
             offset: 0,
             domain_not_null: false,
             replacing: false,
+            temporary: Vec::new(),
         }
     }
 
@@ -183,6 +186,9 @@ impl<'a> Run<'a> {
         match ast {
             Ast::CreateTable(create) => self.create_table(create),
             Ast::AlterTable(alter) => {
+                if self.is_temporary(&alter.name) {
+                    return;
+                }
                 let name = self.name(&alter.name);
                 let Some(_) = self.schema.table(&name) else {
                     if !alter.if_exists {
@@ -202,6 +208,11 @@ impl<'a> Run<'a> {
                 ..
             } => {
                 for name in names {
+                    if object_type == ObjectType::Table && self.is_temporary(&name) {
+                        let dropped = self.name(&name).name;
+                        self.temporary.retain(|t| !same(self.dialect, t, &dropped));
+                        continue;
+                    }
                     let name = self.name(&name);
                     self.drop(object_type, &name, if_exists, cascade);
                 }
@@ -224,6 +235,9 @@ impl<'a> Run<'a> {
                 self.alter_type(&name, alter.operation);
             }
             Ast::CreateIndex(index) => {
+                if self.is_temporary(&index.table_name) {
+                    return;
+                }
                 let table = self.name(&index.table_name);
                 // PostgreSQL indexes materialized views too.
                 if self.schema.table(&table).is_none() && self.schema.view(&table).is_none() {
@@ -286,12 +300,32 @@ impl<'a> Run<'a> {
                 });
             }
             Ast::CreateView(view) => {
+                if view.temporary || temp_schema(&view.name) {
+                    return;
+                }
                 let name = self.name(&view.name);
                 if self.schema.view(&name).is_some() && !view.or_replace {
+                    if view.if_not_exists {
+                        return;
+                    }
                     return self.error(format!("view {name} already exists"));
                 }
                 let query = view.query.to_string();
-                let columns = self.view_columns(&query);
+                // A column list names the view's columns.
+                let columns = if view.columns.is_empty() {
+                    self.view_columns(&query)
+                } else {
+                    self.view_columns(&query).map(|derived| {
+                        derived
+                            .into_iter()
+                            .zip(&view.columns)
+                            .map(|(c, def)| Column {
+                                name: self.ident(&def.name),
+                                ..c
+                            })
+                            .collect()
+                    })
+                };
                 let depends_on = self.view_sources(&query);
                 self.schema.views.retain(|v| v.name != name);
                 self.schema.views.push(View {
@@ -408,8 +442,19 @@ impl<'a> Run<'a> {
             Expr::CompoundIdentifier(parts) => {
                 parts.last().map(|i| self.ident(i)).unwrap_or_default()
             }
+            // `b COLLATE NOCASE` in a key's column list is the column b.
+            Expr::Collate { expr, .. } => self.expr_name(expr),
             other => other.to_string(),
         }
+    }
+
+    /// Whether a statement names a temporary table: `temp.x`, or one this script created.
+    fn is_temporary(&self, name: &ObjectName) -> bool {
+        temp_schema(name)
+            || (name.0.len() == 1 && {
+                let n = self.name(name).name;
+                self.temporary.iter().any(|t| same(self.dialect, t, &n))
+            })
     }
 
     fn missing_table(&mut self, name: &Name) {
@@ -437,7 +482,8 @@ impl<'a> Run<'a> {
 
     fn create_table(&mut self, create: CreateTable) {
         let name = self.name(&create.name);
-        if create.temporary {
+        if create.temporary || temp_schema(&create.name) {
+            self.temporary.push(name.name);
             return;
         }
         if let Some(existing) = self.schema.table(&name) {
@@ -693,7 +739,12 @@ impl<'a> Run<'a> {
                 {
                     fk.referred_columns.iter_mut().for_each(rename);
                 }
-                for index in self.schema.indexes.iter_mut().filter(|i| i.table == *name) {
+                for index in self
+                    .schema
+                    .indexes
+                    .iter_mut()
+                    .filter(|i| same_name(dialect, &i.table, name))
+                {
                     index.columns.iter_mut().for_each(rename);
                     if let Some(predicate) = &mut index.predicate {
                         *predicate = expressions::rename_in_expr(dialect, predicate, &old, &new);
@@ -714,7 +765,12 @@ impl<'a> Run<'a> {
                     how: format!("renamed to {new}"),
                     origin: self.origin(),
                 });
-                for index in self.schema.indexes.iter_mut().filter(|i| i.table == *name) {
+                for index in self
+                    .schema
+                    .indexes
+                    .iter_mut()
+                    .filter(|i| same_name(dialect, &i.table, name))
+                {
                     index.table = new.clone();
                 }
                 for fk in self
@@ -1284,6 +1340,13 @@ fn same(dialect: Dialect, a: &str, b: &str) -> bool {
         Dialect::Postgres => a == b,
         _ => a.eq_ignore_ascii_case(b),
     }
+}
+
+/// `temp.x` / `temporary.x` (SQLite's temporary schema).
+fn temp_schema(name: &ObjectName) -> bool {
+    name.0.len() == 2
+        && matches!(&name.0[0], ObjectNamePart::Identifier(i)
+            if i.value.eq_ignore_ascii_case("temp") || i.value.eq_ignore_ascii_case("temporary"))
 }
 
 fn same_name(dialect: Dialect, a: &Name, b: &Name) -> bool {

@@ -18,20 +18,26 @@ impl Introspect for SqliteConnection {
         )
         .fetch_all(&mut *self)
         .await?;
-        let flags: Vec<(String, bool, bool)> =
-            sqlx::query_as("SELECT name, strict, wr FROM pragma_table_list WHERE schema = 'main'")
-                .fetch_all(&mut *self)
-                .await?;
+        let flags: Vec<(String, String, bool, bool)> = sqlx::query_as(
+            "SELECT name, type, strict, wr FROM pragma_table_list WHERE schema = 'main'",
+        )
+        .fetch_all(&mut *self)
+        .await?;
         for (kind, name, table_name, sql) in objects {
             if name.eq_ignore_ascii_case(history_table) {
+                continue;
+            }
+            // Virtual tables (FTS, R*Tree) and their shadow tables are not modelled.
+            let table_type = flags.iter().find(|f| f.0 == name).map(|f| f.1.as_str());
+            if matches!(table_type, Some("virtual" | "shadow")) {
                 continue;
             }
             match kind.as_str() {
                 "table" => {
                     let (strict, without_rowid) = flags
                         .iter()
-                        .find(|(n, _, _)| *n == name)
-                        .map_or((false, false), |(_, s, w)| (*s, *w));
+                        .find(|(n, _, _, _)| *n == name)
+                        .map_or((false, false), |(_, _, s, w)| (*s, *w));
                     let (columns, primary_key) = self.columns(&name).await?;
                     let uniques = self.uniques(&name).await?;
                     let foreign_keys = self.foreign_keys(&name).await?;
@@ -49,25 +55,32 @@ impl Introspect for SqliteConnection {
                     });
                 }
                 "view" => {
-                    let (columns, _) = self.columns(&name).await?;
+                    // A view over a table that is gone cannot be read: its columns are
+                    // unknown, and it is still there.
+                    let columns = self.columns(&name).await.ok().map(|(c, _)| c);
                     schema.views.push(View {
                         name: Name::new(None, &name),
-                        columns: Some(columns),
+                        columns,
                         depends_on: Vec::new(),
                         origin: Origin::default(),
                     });
                 }
                 // Only indexes made by CREATE INDEX have SQL; the others back keys.
                 "index" if sql.is_some() => {
-                    let columns: Vec<String> =
-                        sqlx::query_scalar("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")
-                            .bind(&name)
-                            .fetch_all(&mut *self)
-                            .await?;
+                    let columns: Vec<String> = sqlx::query_scalar(
+                        "SELECT name FROM pragma_index_info(?1, 'main') ORDER BY seqno",
+                    )
+                    .bind(&name)
+                    .fetch_all(&mut *self)
+                    .await?;
                     let unique = sql.as_deref().is_some_and(|s| {
-                        s.trim_start()
-                            .to_ascii_uppercase()
-                            .starts_with("CREATE UNIQUE")
+                        let mut words = s.split_whitespace();
+                        words
+                            .next()
+                            .is_some_and(|w| w.eq_ignore_ascii_case("CREATE"))
+                            && words
+                                .next()
+                                .is_some_and(|w| w.eq_ignore_ascii_case("UNIQUE"))
                     });
                     schema.indexes.push(Index {
                         name: Name::new(None, &name),
@@ -96,7 +109,7 @@ impl Pragmas for SqliteConnection {
     /// Columns in order, and the primary key in key order.
     async fn columns(&mut self, table: &str) -> Result<(Vec<Column>, Vec<String>), sqlx::Error> {
         let rows: Vec<(String, String, bool, Option<String>, i64, i64)> =
-            sqlx::query_as("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) ORDER BY cid")
+            sqlx::query_as("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1, 'main') ORDER BY cid")
                 .bind(table)
                 .fetch_all(&mut *self)
                 .await?;
@@ -124,7 +137,7 @@ impl Pragmas for SqliteConnection {
 
     async fn uniques(&mut self, table: &str) -> Result<Vec<Unique>, sqlx::Error> {
         let names: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM pragma_index_list(?1) WHERE origin = 'u' ORDER BY seq DESC",
+            "SELECT name FROM pragma_index_list(?1, 'main') WHERE origin = 'u' ORDER BY seq DESC",
         )
         .bind(table)
         .fetch_all(&mut *self)
@@ -132,7 +145,7 @@ impl Pragmas for SqliteConnection {
         let mut out = Vec::new();
         for index in names {
             let sql = format!(
-                "SELECT name FROM pragma_index_info('{}') ORDER BY seqno",
+                "SELECT name FROM pragma_index_info('{}', 'main') ORDER BY seqno",
                 index.replace('\'', "''")
             );
             out.push(Unique {
@@ -152,7 +165,7 @@ impl Pragmas for SqliteConnection {
         type Row = (i64, String, String, Option<String>, String, String);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete \
-             FROM pragma_foreign_key_list(?1) ORDER BY id DESC, seq",
+             FROM pragma_foreign_key_list(?1, 'main') ORDER BY id DESC, seq",
         )
         .bind(table)
         .fetch_all(&mut *self)

@@ -5,7 +5,8 @@ use crate::Dialect;
 
 /// The default PostgreSQL keeps for `DEFAULT <expr>` on a column of `sql_type`.
 pub(super) fn stored_default(dialect: Dialect, sql_type: &str, expr: String) -> Option<String> {
-    if expr.eq_ignore_ascii_case("NULL") {
+    // PostgreSQL keeps no `DEFAULT NULL`; SQLite reports it as written.
+    if dialect == Dialect::Postgres && expr.eq_ignore_ascii_case("NULL") {
         return None;
     }
     if dialect == Dialect::Postgres && sql_type == "boolean" {
@@ -44,6 +45,10 @@ mod tests {
     fn null_defaults_vanish_and_booleans_are_canonical() {
         let pg = |t: &str, e: &str| stored_default(Dialect::Postgres, t, e.to_owned());
         assert_eq!(pg("text", "NULL"), None);
+        assert_eq!(
+            stored_default(Dialect::Sqlite, "TEXT", "NULL".into()).as_deref(),
+            Some("NULL")
+        );
         assert_eq!(pg("boolean", "'f'").as_deref(), Some("false"));
         assert_eq!(pg("boolean", "'t'::boolean").as_deref(), Some("true"));
         assert_eq!(pg("boolean", "FALSE").as_deref(), Some("false"));
