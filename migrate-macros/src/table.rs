@@ -147,7 +147,7 @@ fn flatten_check(
     );
     Ok(quote_spanned! {ty.span()=>
         const _: () = {
-            if !::migrate_runtime::__private::columns_within(
+            if !::migrate_runtime::__private::all_within(
                 <#ty as ::migrate_runtime::Table>::REQUIRED,
                 &[#(#names),*],
             ) {

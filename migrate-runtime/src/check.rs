@@ -155,37 +155,16 @@ const fn same_str(a: &str, b: &str) -> bool {
     true
 }
 
-/// Whether every label of `labels` is in `allowed` (for enums read from CHECK-list columns).
+/// Whether every string of `items` is in `allowed`, by exact text (a `const fn`, for the
+/// derives' generated checks: a `#[sqlx(flatten)]` field's columns, as sqlx looks columns up).
 #[doc(hidden)]
-pub const fn labels_within(labels: &[&str], allowed: &[&str]) -> bool {
+pub const fn all_within(items: &[&str], allowed: &[&str]) -> bool {
     let mut i = 0;
-    while i < labels.len() {
+    while i < items.len() {
         let mut found = false;
         let mut j = 0;
         while j < allowed.len() {
-            if same_str(labels[i], allowed[j]) {
-                found = true;
-            }
-            j += 1;
-        }
-        if !found {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-/// Whether every column of `columns` is in `allowed`, by exact name as sqlx looks columns up
-/// (a `const fn`, for the check of a `#[sqlx(flatten)]` field).
-#[doc(hidden)]
-pub const fn columns_within(columns: &[&str], allowed: &[&str]) -> bool {
-    let mut i = 0;
-    while i < columns.len() {
-        let mut found = false;
-        let mut j = 0;
-        while j < allowed.len() {
-            if same_str(columns[i], allowed[j]) {
+            if same_str(items[i], allowed[j]) {
                 found = true;
             }
             j += 1;
@@ -221,15 +200,10 @@ mod tests {
     }
 
     #[test]
-    fn columns_within_needs_every_column_by_exact_name() {
-        assert!(columns_within(&["id", "name"], &["name", "id", "x"]));
-        assert!(!columns_within(&["id", "Name"], &["name", "id"]));
-        assert!(!columns_within(&["id", "missing"], &["id"]));
-    }
-
-    #[test]
-    fn labels_within_needs_every_label() {
-        assert!(labels_within(&["a", "b"], &["b", "a", "c"]));
-        assert!(!labels_within(&["a", "d"], &["a", "b"]));
+    fn all_within_needs_every_item_by_exact_text() {
+        assert!(all_within(&["id", "name"], &["name", "id", "x"]));
+        assert!(!all_within(&["id", "Name"], &["name", "id"]));
+        assert!(!all_within(&["id", "missing"], &["id"]));
+        assert!(!all_within(&["a", "d"], &["a", "b"]));
     }
 }

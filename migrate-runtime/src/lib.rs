@@ -43,7 +43,7 @@ pub use migrator::{
 /// Not public API: used by the code `embed_migrations!` generates.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::check::{columns_within, kind_in, labels_within};
+    pub use crate::check::{all_within, kind_in};
     pub use migrate_core;
     pub use std::borrow::Cow;
 }

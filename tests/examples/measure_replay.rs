@@ -155,17 +155,7 @@ async fn main() {
     );
     if dialect == Dialect::Postgres {
         let names = |s: &Schema| -> BTreeSet<String> {
-            s.tables
-                .iter()
-                .flat_map(|t| {
-                    t.uniques
-                        .iter()
-                        .filter_map(|u| u.name.clone())
-                        .chain(t.foreign_keys.iter().filter_map(|f| f.name.clone()))
-                        .chain(t.checks.iter().filter_map(|c| c.name.clone()))
-                        .map(move |n| format!("{}.{n}", t.name))
-                })
-                .collect()
+            migrate_tests::constraint_names(s).into_iter().collect()
         };
         let (replayed, real) = (names(&schema), names(&actual));
         println!(

@@ -120,3 +120,23 @@ pub fn migrations_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// `table.constraint` for every unique constraint, foreign key and check of `schema`,
+/// sorted: the replay must name them as PostgreSQL does.
+pub fn constraint_names(schema: &migrate_core::schema::Schema) -> Vec<String> {
+    let mut names: Vec<String> = schema
+        .tables
+        .iter()
+        .flat_map(|t| {
+            let named = t
+                .uniques
+                .iter()
+                .map(|u| u.name.clone())
+                .chain(t.foreign_keys.iter().map(|f| f.name.clone()))
+                .chain(t.checks.iter().map(|c| c.name.clone()));
+            named.map(move |n| format!("{}.{}", t.name, n.unwrap_or_default()))
+        })
+        .collect();
+    names.sort();
+    names
+}

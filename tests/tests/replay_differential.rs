@@ -11,7 +11,7 @@ use migrate_core::schema::Schema;
 use migrate_runtime::{
     AnyConnection, ConnectOptions, DeployOptions, Dialect, LoadOptions, Migrator, introspect,
 };
-use migrate_tests::{pg_database, sqlite_database};
+use migrate_tests::{constraint_names, pg_database, sqlite_database};
 
 fn fixtures(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
@@ -51,25 +51,6 @@ async fn agree(dir: &Path, dialect: Dialect, url: &str) -> Schema {
         );
     }
     replayed
-}
-
-/// `table.constraint` for every unique, foreign key and check, sorted.
-fn constraint_names(schema: &Schema) -> Vec<String> {
-    let mut names: Vec<String> = schema
-        .tables
-        .iter()
-        .flat_map(|t| {
-            let named = t
-                .uniques
-                .iter()
-                .map(|u| u.name.clone())
-                .chain(t.foreign_keys.iter().map(|f| f.name.clone()))
-                .chain(t.checks.iter().map(|c| c.name.clone()));
-            named.map(move |n| format!("{}.{}", t.name, n.unwrap_or_default()))
-        })
-        .collect();
-    names.sort();
-    names
 }
 
 #[tokio::test]

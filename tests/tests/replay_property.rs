@@ -14,7 +14,7 @@ use migrate_core::replay::replay;
 use migrate_runtime::{
     AnyConnection, ConnectOptions, Dialect, Driver, Migration, Script, introspect,
 };
-use migrate_tests::{pg_database, sqlite_database};
+use migrate_tests::{constraint_names, pg_database, sqlite_database};
 
 /// xorshift64*: small, seedable, good enough to pick statements.
 struct Rng(u64);
@@ -661,25 +661,6 @@ async fn run(conn: &mut AnyConnection, dialect: Dialect, statements: &[String]) 
     } else {
         Outcome::Differ(differences)
     }
-}
-
-/// `table.constraint` for every unique, foreign key and check, sorted.
-fn constraint_names(schema: &migrate_core::schema::Schema) -> Vec<String> {
-    let mut names: Vec<String> = schema
-        .tables
-        .iter()
-        .flat_map(|t| {
-            let named = t
-                .uniques
-                .iter()
-                .map(|u| u.name.clone())
-                .chain(t.foreign_keys.iter().map(|f| f.name.clone()))
-                .chain(t.checks.iter().map(|c| c.name.clone()));
-            named.map(move |n| format!("{}.{}", t.name, n.unwrap_or_default()))
-        })
-        .collect();
-    names.sort();
-    names
 }
 
 async fn sqlx_tables(conn: &mut AnyConnection) -> Vec<String> {

@@ -2,26 +2,10 @@
 
 use super::*;
 use crate::replay::replay;
-use crate::{Migration, Script};
 
 fn schema(dialect: Dialect, files: &[&str]) -> Schema {
-    let migrations: Vec<Migration> = files
-        .iter()
-        .enumerate()
-        .map(|(i, sql)| Migration {
-            version: i as i64 + 1,
-            name: "m".into(),
-            up: Script::parse(
-                format!("m/{}_m.sql", i + 1),
-                (*sql).to_owned(),
-                dialect,
-                false,
-            )
-            .unwrap(),
-            down: None,
-        })
-        .collect();
-    replay(&migrations, dialect).unwrap_or_else(|e| panic!("{e}"))
+    replay(&crate::replay::tests::scripts(dialect, files), dialect)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 const USERS: &str = "CREATE TYPE mood AS ENUM ('sad', 'happy');\n\

@@ -92,25 +92,9 @@ fn store(dir: &Path, file: &Path, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Script;
 
     fn migrations(files: &[&str]) -> Vec<Migration> {
-        files
-            .iter()
-            .enumerate()
-            .map(|(i, sql)| Migration {
-                version: i as i64 + 1,
-                name: "m".into(),
-                up: Script::parse(
-                    format!("m/{}_m.sql", i + 1),
-                    (*sql).to_owned(),
-                    Dialect::Postgres,
-                    false,
-                )
-                .unwrap(),
-                down: None,
-            })
-            .collect()
+        crate::replay::tests::scripts(Dialect::Postgres, files)
     }
 
     const RICH: &[&str] = &[

@@ -188,4 +188,4 @@ fn origin(script: &Script, offset: usize) -> Origin {
 #[cfg(test)]
 mod constraint_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

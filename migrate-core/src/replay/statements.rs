@@ -729,14 +729,7 @@ impl<'a> Run<'a> {
                     }
                 }
                 // Foreign keys that refer to the column follow it (this table's included).
-                for fk in self
-                    .schema
-                    .tables
-                    .iter_mut()
-                    .flat_map(|t| t.foreign_keys.iter_mut())
-                    .chain(table.foreign_keys.iter_mut())
-                    .filter(|f| same_name(dialect, &f.foreign_table, name))
-                {
+                for fk in foreign_keys_to(dialect, &mut self.schema.tables, &mut table, name) {
                     fk.referred_columns.iter_mut().for_each(rename);
                 }
                 for index in self
@@ -773,14 +766,7 @@ impl<'a> Run<'a> {
                 {
                     index.table = new.clone();
                 }
-                for fk in self
-                    .schema
-                    .tables
-                    .iter_mut()
-                    .flat_map(|t| t.foreign_keys.iter_mut())
-                    .chain(table.foreign_keys.iter_mut())
-                    .filter(|f| same_name(dialect, &f.foreign_table, name))
-                {
+                for fk in foreign_keys_to(dialect, &mut self.schema.tables, &mut table, name) {
                     fk.foreign_table = new.clone();
                 }
                 table.name = new;
@@ -1340,6 +1326,21 @@ fn same(dialect: Dialect, a: &str, b: &str) -> bool {
         Dialect::Postgres => a == b,
         _ => a.eq_ignore_ascii_case(b),
     }
+}
+
+/// The foreign keys that refer to table `target`: those of every table, and of `altered` (the
+/// table being changed, out of the schema meanwhile).
+fn foreign_keys_to<'a>(
+    dialect: Dialect,
+    tables: &'a mut [Table],
+    altered: &'a mut Table,
+    target: &'a Name,
+) -> impl Iterator<Item = &'a mut crate::schema::ForeignKey> {
+    tables
+        .iter_mut()
+        .flat_map(|t| t.foreign_keys.iter_mut())
+        .chain(altered.foreign_keys.iter_mut())
+        .filter(move |f| same_name(dialect, &f.foreign_table, target))
 }
 
 /// `temp.x` / `temporary.x` (SQLite's temporary schema).

@@ -1,7 +1,8 @@
 use super::*;
 use crate::schema::Name;
 
-fn scripts(dialect: Dialect, files: &[&str]) -> Vec<Migration> {
+/// Each text a migration `m/<n>_m.sql` of `dialect` (no-transaction when it says so).
+pub(crate) fn scripts(dialect: Dialect, files: &[&str]) -> Vec<Migration> {
     files
         .iter()
         .enumerate()
