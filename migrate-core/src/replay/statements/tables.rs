@@ -1,0 +1,145 @@
+//! `CREATE TABLE` and its columns.
+
+use sqlparser::ast::{ColumnDef, ColumnOption, CreateTable, GeneratedAs};
+
+use super::{Run, same, temp_schema};
+use crate::Dialect;
+use crate::replay::types::normalize;
+use crate::schema::{Column, Name, Table};
+
+impl Run<'_> {
+    pub(super) fn create_table(&mut self, create: CreateTable) {
+        let name = self.name(&create.name);
+        if create.temporary || temp_schema(&create.name) {
+            self.temporary.push(name.name);
+            return;
+        }
+        if let Some(existing) = self.schema.table(&name) {
+            if !create.if_not_exists {
+                let at = existing.origin.clone();
+                self.error(format!("table {name} already exists (created at {at})"));
+            }
+            return;
+        }
+        let mut table = Table {
+            name: name.clone(),
+            columns: Vec::new(),
+            primary_key: Vec::new(),
+            primary_key_name: None,
+            uniques: Vec::new(),
+            foreign_keys: Vec::new(),
+            checks: Vec::new(),
+            strict: create.strict,
+            without_rowid: create.without_rowid,
+            origin: self.origin(),
+        };
+        if let Some(query) = &create.query {
+            match self.select_columns(&query.to_string()) {
+                Some(columns) => table.columns = columns,
+                None => {
+                    return self.error(format!(
+                        "cannot derive the columns of `CREATE TABLE {name} AS …` from its query: write the table with explicit columns, or add `-- migrate:replay CREATE TABLE {name} (…)`"
+                    ));
+                }
+            }
+        }
+        for def in &create.columns {
+            if table
+                .columns
+                .iter()
+                .any(|c| self.schema.same(&c.name, &self.ident(&def.name)))
+            {
+                self.error(format!(
+                    "column {} is defined twice in table {name}",
+                    def.name
+                ));
+                continue;
+            }
+            self.add_column(&mut table, def);
+        }
+        for constraint in create.constraints {
+            self.add_constraint(&mut table, constraint);
+        }
+        self.merge_duplicate_keys(&mut table);
+        self.name_constraints(&mut table);
+        if self.dialect == Dialect::Sqlite && table.without_rowid {
+            // SQLite enforces NOT NULL on the key of a WITHOUT ROWID table.
+            for column in table.columns.iter_mut().filter(|c| {
+                table
+                    .primary_key
+                    .iter()
+                    .any(|k| same(self.dialect, k, &c.name))
+            }) {
+                column.not_null = true;
+            }
+        }
+        self.schema.dropped.retain(|d| d.name != name);
+        self.schema.tables.push(table);
+    }
+
+    pub(super) fn add_column(&mut self, table: &mut Table, def: &ColumnDef) {
+        let normalized = normalize(self.dialect, &def.data_type.to_string());
+        let name = self.ident(&def.name);
+        let mut column = Column {
+            name: name.clone(),
+            sql_type: normalized.sql_type,
+            not_null: normalized.serial,
+            default: normalized.serial.then(|| {
+                // Named as PostgreSQL names it: free among the schema's relations.
+                let (relations, _) = self.names_in_schema(table);
+                super::renames::sequence_default(&Name {
+                    schema: table.name.schema.clone(),
+                    name: super::constraints::choose(
+                        &table.name.name,
+                        Some(&name),
+                        "seq",
+                        &relations,
+                    ),
+                })
+            }),
+            identity: false,
+            generated: false,
+            origin: self.origin_at(def.name.span.start.line),
+        };
+        for option in &def.options {
+            match &option.option {
+                ColumnOption::NotNull => column.not_null = true,
+                ColumnOption::Null => column.not_null = false,
+                ColumnOption::Default(expr) => {
+                    column.default = super::constants::stored_default(
+                        self.dialect,
+                        &column.sql_type,
+                        expr.to_string(),
+                    )
+                }
+                ColumnOption::PrimaryKey(pk) => {
+                    table.primary_key = vec![name.clone()];
+                    table.primary_key_name = option
+                        .name
+                        .as_ref()
+                        .or(pk.name.as_ref())
+                        .map(|n| self.ident(n));
+                    if self.dialect == Dialect::Postgres {
+                        column.not_null = true;
+                    }
+                }
+                ColumnOption::Unique(_) | ColumnOption::ForeignKey(_) | ColumnOption::Check(_) => {
+                    self.column_constraint(table, &name, option.name.as_ref(), &option.option);
+                }
+                ColumnOption::Generated {
+                    generated_as,
+                    generation_expr,
+                    ..
+                } => match (generated_as, generation_expr) {
+                    (_, Some(_)) | (GeneratedAs::ExpStored, _) => column.generated = true,
+                    _ => {
+                        column.identity = true;
+                        column.not_null = true;
+                    }
+                },
+                _ => {}
+            }
+        }
+        table.columns.push(column);
+    }
+}
