@@ -142,12 +142,17 @@ fn prisma_now(db: &Db) -> String {
 /// (`record_migration_started`: lower-case hex SHA-256 of migration.sql), the script, one
 /// `applied_steps_count` step, then `finished_at`.
 async fn prisma_deploys(db: &Db) {
+    prisma_deploys_with(db, |sql| hex(&Sha256::digest(sql.as_bytes()))).await;
+}
+
+/// The same, with the checksum Prisma computed elsewhere (another checkout, an older Prisma).
+async fn prisma_deploys_with(db: &Db, checksum_of: impl Fn(&str) -> String) {
     db.exec(prisma_table(db)).await;
     for (i, (name, sql)) in PRISMA_MIGRATIONS.iter().enumerate() {
         db.project
             .write(&format!("migrations/{name}/migration.sql"), sql);
         let id = format!("0c9f1a52-6b3e-4d2a-9f0e-00000000000{i}");
-        let checksum = hex(&Sha256::digest(sql.as_bytes()));
+        let checksum = checksum_of(sql);
         let started = prisma_now(db);
         db.exec(&format!(
             "INSERT INTO _prisma_migrations (id, checksum, started_at, migration_name) VALUES ('{id}', '{checksum}', {started}, '{name}')"
@@ -232,6 +237,38 @@ fn adopt_prisma_refuses_a_changed_migration_sql_and_records_nothing() {
             PRISMA_POSTS,
         );
         db.run(&["adopt", "prisma"]).expect(0);
+    });
+}
+
+#[test]
+fn adopt_prisma_accepts_what_prisma_accepts_crlf_checkouts_and_unpadded_checksums() {
+    // A history applied from a Windows checkout (CRLF) while the files here have LF; and one
+    // written before Prisma zero-padded its hex digits (prisma-engines issue 1887). Prisma's
+    // `script_matches_checksum` accepts both, so adopt must too.
+    let crlf = |sql: &str| hex(&Sha256::digest(sql.replace('\n', "\r\n").as_bytes()));
+    let unpadded = |sql: &str| {
+        let digest = Sha256::digest(sql.as_bytes());
+        assert!(
+            digest.iter().any(|b| *b < 0x10),
+            "the case needs a digit to drop"
+        );
+        digest.iter().map(|b| format!("{b:x}")).collect::<String>()
+    };
+    on_each_database(|db, rt| {
+        rt.block_on(prisma_deploys_with(db, crlf));
+        db.run(&["adopt", "prisma"]).expect(0);
+        assert_eq!(rt.block_on(db.recorded()).len(), 2, "{}", db.dialect);
+    });
+    on_each_database(|db, rt| {
+        rt.block_on(prisma_deploys_with(db, unpadded));
+        db.run(&["adopt", "prisma"]).expect(0);
+        assert_eq!(rt.block_on(db.recorded()).len(), 2, "{}", db.dialect);
+    });
+    // An unpadded checksum of other content is still a changed file.
+    on_each_database(|db, rt| {
+        rt.block_on(prisma_deploys_with(db, |sql| unpadded(&format!("{sql} "))));
+        db.run(&["adopt", "prisma"]).expect(4);
+        assert_eq!(rt.block_on(db.recorded()), Vec::<String>::new());
     });
 }
 

@@ -146,17 +146,10 @@ pub fn check_adoption(
                 stored == Sha384::digest(sql).as_slice()
                     || stored == Sha384::digest(&with_bom).as_slice()
             }),
-            // Prisma: hex SHA-256 of migration.sql.
-            Tool::Prisma => hex.as_deref().is_some_and(|stored| {
-                let stored = stored.trim().to_ascii_lowercase();
-                [
-                    Checksum(Sha256::digest(sql).into()),
-                    Checksum(Sha256::digest(&with_bom).into()),
-                    m.checksum(),
-                ]
-                .iter()
-                .any(|c| c.to_hex() == stored)
-            }),
+            // Prisma: hex SHA-256 of migration.sql, accepted as Prisma accepts it.
+            Tool::Prisma => hex
+                .as_deref()
+                .is_some_and(|stored| prisma_matches(sql, &with_bom, m.checksum(), stored)),
             // diesel records no checksum.
             Tool::Diesel => true,
         };
@@ -176,6 +169,33 @@ pub fn check_adoption(
     } else {
         Err(AdoptProblems { tool, problems })
     }
+}
+
+/// Whether a `_prisma_migrations.checksum` matches the file, by Prisma's own rule
+/// (`script_matches_checksum` in prisma-engines): the SHA-256 of the script as read, with its
+/// CRLFs turned into LFs, or with its LFs turned into CRLFs (a checkout on the other OS), in
+/// lower-case hex; a stored value that is not 64 characters long was written before Prisma
+/// zero-padded its hex digits (prisma-engines issue 1887) and is compared unpadded.
+fn prisma_matches(sql: &str, with_bom: &str, ours: Checksum, stored: &str) -> bool {
+    let stored = stored.trim().to_ascii_lowercase();
+    let unpadded = !stored.is_empty() && stored.len() != 64;
+    let render = |c: Checksum| {
+        if unpadded {
+            c.0.iter().map(|b| format!("{b:x}")).collect()
+        } else {
+            c.to_hex()
+        }
+    };
+    let sha = |text: &str| Checksum(Sha256::digest(text).into());
+    [
+        sha(sql),
+        sha(with_bom),
+        ours,
+        sha(&sql.replace('\n', "\r\n")),
+        sha(&with_bom.replace('\n', "\r\n")),
+    ]
+    .into_iter()
+    .any(|c| render(c) == stored)
 }
 
 #[cfg(test)]
