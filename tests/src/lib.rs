@@ -4,6 +4,9 @@
 //! Each test gets its own database, created here and dropped when the guard drops, so tests
 //! stay isolated and run in parallel. When the server is absent a test prints why and skips,
 //! unless `MIGRATE_TEST_REQUIRE_DB=1` (set by `.ci/run`), which makes absence a failure.
+//! Skips are visible: see [`skip`].
+
+pub mod skip;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -66,11 +69,16 @@ pub async fn pg_database() -> Option<PgTestDb> {
 }
 
 fn absent<T>(why: &str) -> Option<T> {
-    let message = format!("PostgreSQL is not reachable at {} ({why})", pg_admin_url());
+    let url = pg_admin_url();
+    let why = migrate_runtime::url::scrub(why, &url);
+    let message = format!(
+        "PostgreSQL is not reachable at {} ({why})",
+        migrate_runtime::url::redact_url(&url)
+    );
     if require_db() {
         panic!("{message}; MIGRATE_TEST_REQUIRE_DB is set, so this is a failure, not a skip");
     }
-    eprintln!("SKIPPED: {message}; set MIGRATE_TEST_PG_URL or start the server");
+    skip::record(&message);
     None
 }
 
