@@ -243,3 +243,66 @@ async fn regression_corpus_replays_like_sqlite() {
     let db = sqlite_database();
     corpus::check(Dialect::Sqlite, &format!("{}?mode=rwc", db.url)).await;
 }
+
+/// The generator must keep drawing every kind of statement: a kind it stopped making would
+/// leave the property test green and blind.
+#[test]
+fn the_generator_draws_every_kind_of_statement() {
+    for (dialect, kinds) in [
+        (
+            Dialect::Postgres,
+            &[
+                "CREATE TABLE",
+                "ALTER TABLE ",
+                "CREATE TYPE",
+                "CREATE UNIQUE INDEX",
+                "CREATE INDEX ON",
+                "CREATE INDEX i",
+                "DESC",
+                "NULLS FIRST",
+                "lower(",
+                " + 1)",
+                ") WHERE ",
+                "DROP INDEX",
+                "ALTER INDEX",
+                "CREATE VIEW",
+                " AS a",
+                "DROP VIEW",
+                "CREATE DOMAIN",
+                "CHECK (VALUE",
+                "DROP DOMAIN",
+                "CREATE SCHEMA",
+                " SET SCHEMA ",
+                "DROP TABLE",
+            ][..],
+        ),
+        (
+            Dialect::Sqlite,
+            &[
+                "CREATE TABLE",
+                "CREATE UNIQUE INDEX",
+                "CREATE INDEX i",
+                "DESC",
+                "lower(",
+                ") WHERE ",
+                "DROP INDEX",
+                "CREATE VIEW",
+                "DROP VIEW",
+            ][..],
+        ),
+    ] {
+        let statements: Vec<String> = (1..300).flat_map(|s| generate(s, dialect)).collect();
+        for kind in kinds {
+            assert!(
+                statements.iter().any(|s| s.contains(kind)),
+                "{dialect}: no `{kind}` in 300 sequences"
+            );
+        }
+        let multi_column_index = statements.iter().any(|s| {
+            s.contains("INDEX")
+                && s.split_once(" (")
+                    .is_some_and(|(_, cols)| cols.contains(", "))
+        });
+        assert!(multi_column_index, "{dialect}: no multi-column index");
+    }
+}
