@@ -15,17 +15,20 @@ static SKIPPED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 /// Records that the running test skips because PostgreSQL is absent (`why` says how).
 pub(crate) fn record(why: &str) {
     let name = format!("{}::{}", binary(), test_name());
-    // Not `eprintln!`: libtest captures that and shows it only for a failing test.
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "SKIPPED {name}: {why}; it ran nothing and is counted as passed (MIGRATE_TEST_REQUIRE_DB=1 makes this a failure)"
-    );
     let mut skipped = SKIPPED.lock().unwrap_or_else(|e| e.into_inner());
+    if skipped.contains(&name) {
+        return; // one test asking twice is one skipped test
+    }
     if skipped.is_empty() {
         at_exit();
     }
     skipped.push(name.clone());
     drop(skipped);
+    // Not `eprintln!`: libtest captures that and shows it only for a failing test.
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "SKIPPED {name}: {why}; it ran nothing and is counted as passed (MIGRATE_TEST_REQUIRE_DB=1 makes this a failure)"
+    );
     if let Some(path) = run_file() {
         let _ = std::fs::create_dir_all(path.parent().expect("run file has a folder"));
         if let Ok(mut file) = std::fs::OpenOptions::new()

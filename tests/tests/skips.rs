@@ -9,6 +9,8 @@ use migrate_tests::pg_database;
 #[tokio::test]
 async fn probe_needs_postgres() {
     let Some(db) = pg_database().await else {
+        // A test that asks twice (one database per dialect pass) is still one skipped test.
+        assert!(pg_database().await.is_none());
         return;
     };
     assert!(db.url.starts_with("postgres"));
