@@ -5,6 +5,7 @@ use migrate_runtime::{
     MigrationState, Migrator, Tool,
 };
 use migrate_tests::{migrations_dir, pg_database, sqlite_database};
+use sha2::Digest;
 
 const LOCK: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -162,7 +163,11 @@ async fn adopts_diesel_and_prisma_histories() {
             format!("CREATE TABLE _prisma_migrations (id VARCHAR(36) PRIMARY KEY NOT NULL, checksum VARCHAR(64) NOT NULL, finished_at {ts}, migration_name VARCHAR(255) NOT NULL, logs TEXT, rolled_back_at {ts}, started_at {ts} NOT NULL DEFAULT CURRENT_TIMESTAMP, applied_steps_count INTEGER NOT NULL DEFAULT 0)"),
             format!(
                 "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ('a', '{}', CURRENT_TIMESTAMP, '20230101000000_users', 1)",
-                migrate_runtime::Checksum::of(sql).to_hex()
+                // As Prisma writes it: lower-case hex SHA-256 of migration.sql, not our checksum.
+                sha2::Sha256::digest(sql)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
             ),
         ] {
             conn.execute(&statement).await.unwrap();
