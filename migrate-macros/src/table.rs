@@ -537,11 +537,15 @@ impl FieldCheck<'_> {
 
     fn missing_column(&self) -> String {
         let relation = self.relation;
-        let names = relation.columns.iter().map(|c| c.name.as_str());
         let mut message = format!(
             "{} `{}` has no column `{}` (field `{}`)",
             relation.kind, relation.name, self.column_name, self.field_ident
         );
+        if let Some(gone) = self.where_it_went() {
+            message.push_str(&gone);
+            return message;
+        }
+        let names = relation.columns.iter().map(|c| c.name.as_str());
         match suggest::closest(self.column_name, names) {
             Some(close) => message.push_str(&format!(
                 "; did you mean `{close}`? Map the field with #[sqlx(rename = \"{close}\")], or add the column in a new migration (`cargo migrate new`)"
@@ -551,6 +555,50 @@ impl FieldCheck<'_> {
             ),
         }
         message
+    }
+
+    /// "; it was dropped by <file>:<line>…" or "; it was renamed to `x` by <file>:<line>…",
+    /// following renames to where the column is now.
+    fn where_it_went(&self) -> Option<String> {
+        let schema = &self.loaded.schema;
+        let table = &self.relation.name;
+        let mut name = self.column_name.to_owned();
+        let mut steps = Vec::new();
+        let mut after = 0;
+        while let Some((i, gone)) = schema
+            .dropped_columns
+            .iter()
+            .enumerate()
+            .skip(after)
+            .find(|(_, d)| schema.same_name(&d.table, table) && schema.same(&d.column, &name))
+        {
+            after = i + 1;
+            match &gone.renamed_to {
+                Some(new) => {
+                    steps.push(format!("renamed to `{new}` by {}", gone.origin));
+                    name = new.clone();
+                    if self
+                        .relation
+                        .columns
+                        .iter()
+                        .any(|c| schema.same(&c.name, new))
+                    {
+                        return Some(format!(
+                            "; it was {}: map the field with #[sqlx(rename = \"{new}\")] (or rename the field)",
+                            steps.join(", then ")
+                        ));
+                    }
+                }
+                None => {
+                    steps.push(format!("dropped by {}", gone.origin));
+                    return Some(format!(
+                        "; it was {}: remove the field, mark it #[sqlx(skip)] or #[sqlx(default)], or add the column back in a new migration",
+                        steps.join(", then ")
+                    ));
+                }
+            }
+        }
+        None
     }
 
     fn error(&self, message: String) -> syn::Error {

@@ -525,3 +525,30 @@ fn db_enum_check_lists_allow_the_intersection_of_every_check_in_force() {
         "{e}"
     );
 }
+
+#[test]
+fn a_column_dropped_or_renamed_later_says_where_it_went() {
+    given(
+        Dialect::Postgres,
+        &[
+            "CREATE TABLE t (id BIGINT PRIMARY KEY, old_name TEXT NOT NULL, legacy TEXT NOT NULL);",
+            "ALTER TABLE t RENAME COLUMN old_name TO new_name;\nALTER TABLE t DROP COLUMN legacy;",
+        ],
+    );
+    let e = one_error(table(
+        "#[migrate(table = \"t\")] struct T { old_name: String }",
+    ));
+    assert!(
+        e.contains("it was renamed to `new_name` by migrations/2_m.sql:1")
+            && e.contains("#[sqlx(rename = \"new_name\")]"),
+        "{e}"
+    );
+    let e = one_error(table(
+        "#[migrate(table = \"t\")] struct T { legacy: String }",
+    ));
+    assert!(
+        e.contains("it was dropped by migrations/2_m.sql:2")
+            && !e.contains("add it in a new migration"),
+        "{e}"
+    );
+}
