@@ -35,6 +35,18 @@ column_types! {
     #[cfg(feature = "bit-vec")] sqlx::types::BitVec => Bits,
 }
 
+impl<T: ColumnType + ?Sized> ColumnType for &T {
+    const KIND: Kind = T::KIND;
+}
+
+impl<T: ColumnType> ColumnType for Option<T> {
+    const KIND: Kind = T::KIND;
+}
+
+impl<T: ColumnType + ?Sized> ColumnType for Box<T> {
+    const KIND: Kind = T::KIND;
+}
+
 #[cfg(feature = "chrono")]
 impl<Tz: sqlx::types::chrono::TimeZone> ColumnType for sqlx::types::chrono::DateTime<Tz> {
     const KIND: Kind = Kind::DateTimeTz;

@@ -74,6 +74,13 @@ macro_rules! postgres_types {
         $m!(sqlx::postgres::types::PgRange<sqlx::types::time::PrimitiveDateTime>);
         $m!(sqlx::postgres::types::PgRange<sqlx::types::time::OffsetDateTime>);
         $m!(sqlx::postgres::types::PgRange<sqlx::types::BigDecimal>);
+    };
+}
+
+/// `postgres_types!`, and the arrays.
+macro_rules! postgres_types_and_arrays {
+    ($m:ident) => {
+        postgres_types!($m);
         $m!(Vec<String>);
         $m!(Vec<i32>);
         $m!(Vec<i64>);
@@ -280,7 +287,7 @@ async fn postgres_verdicts_match_sqlx_for_every_type_and_rule() {
                 probes.record(Dialect::Postgres, stringify!($t), sql, false, &errors);
             }};
         }
-        postgres_types!(probe);
+        postgres_types_and_arrays!(probe);
     }
     pool.close().await;
     probes.assert_agree();
@@ -404,4 +411,46 @@ async fn sqlite_null_decodes_silently_as_empty_and_zero() {
         "a date fails to decode from NULL"
     );
     pool.close().await;
+}
+
+/// The trait route agrees with the token route: for every type sqlx decodes, the
+/// `ColumnType::KIND` migrate-runtime gives it is the kind the rules (proven above) name it by.
+#[test]
+fn column_type_kinds_match_the_rules_for_every_type() {
+    use migrate_runtime::ColumnType;
+    let mut wrong = Vec::new();
+    let mut seen = BTreeSet::new();
+    macro_rules! kind {
+        ($t:ty) => {{
+            let rule = format!("{:?}", RustType::parse(stringify!($t)));
+            let rule = rule
+                .strip_prefix("Pg(")
+                .and_then(|r| r.strip_suffix(')'))
+                .unwrap_or(&rule)
+                .to_owned();
+            let kind = format!("{:?}", <$t as ColumnType>::KIND);
+            if kind != rule {
+                wrong.push(format!("{}: KIND {kind}, rules {rule}", stringify!($t)));
+            }
+            seen.insert(rule);
+        }};
+    }
+    postgres_types!(kind);
+    sqlite_types!(kind);
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    let unseen: Vec<String> = RustType::all()
+        .iter()
+        .map(|r| format!("{r:?}"))
+        .map(|r| {
+            r.strip_prefix("Pg(")
+                .and_then(|r| r.strip_suffix(')'))
+                .unwrap_or(&r)
+                .to_owned()
+        })
+        .filter(|r| !seen.contains(r))
+        .collect();
+    assert!(
+        unseen.is_empty(),
+        "kinds with no ColumnType checked: {unseen:?}"
+    );
 }
