@@ -11,22 +11,25 @@
 //! | Rust type | INTEGER | TEXT | REAL | NUMERIC (decimal) | NUMERIC (`DATE`, `TIME…`) | NUMERIC (`BOOL…`) | BLOB |
 //! |---|---|---|---|---|---|---|---|
 //! | `bool`, `i8`–`i64` | yes | no | no | no | no | yes | no |
-//! | `f32`, `f64` | no | no | yes | yes¹ | no | no | no |
+//! | `u8`–`u64` | yes | no | no | no | no | yes | no |
+//! | `f32`, `f64` | no | no | yes | no¹ | no | no | no |
 //! | `String` | no | yes | no | no | yes | no | no |
 //! | `Vec<u8>` | no | yes | no | no | yes | no | yes |
 //! | `chrono::NaiveDate`, `NaiveTime` | no | yes | no | no | yes | no | no |
 //! | `chrono::NaiveDateTime`, `DateTime<Tz>` | yes | yes | yes | yes | yes | yes | no |
+//! | `time::PrimitiveDateTime`, `OffsetDateTime` | yes | yes | no | no | yes | yes | no |
 //! | `uuid::Uuid` | no | yes | no | no | yes | no | yes |
 //! | `serde_json::Value`, `Json<T>` | no | yes | no | no | yes | no | no |
 //!
-//! ¹ A NUMERIC column stores an integral value (`3.0`) as INTEGER, which `f64` cannot read:
-//! declare money and measures `REAL` (or use integers of the smallest unit).
+//! ¹ A NUMERIC column stores an integral value (`3.0`) as INTEGER and `1.5` as REAL, and sqlx
+//! reads INTEGER into integers only and REAL into floats only: declare money and measures
+//! `REAL` (or use integers of the smallest unit).
 //! STRICT tables store exactly their declared type (`INTEGER`/`INT`, `REAL`, `TEXT`, `BLOB`,
 //! `ANY`); `ANY` columns and untyped columns cannot be judged at build time.
 
 use crate::Dialect;
 
-/// A Rust type as a derive sees it, from its tokens.
+/// A Rust type as a derive sees it, from its tokens: one variant per SQL kind sqlx decodes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RustType {
@@ -35,8 +38,14 @@ pub enum RustType {
     I16,
     I32,
     I64,
+    /// `u8`–`u64`: SQLite only (PostgreSQL has no unsigned types).
+    U8,
+    U16,
+    U32,
+    U64,
     F32,
     F64,
+    /// `String`, `&str`, `PgCiText`, `Text<T>`.
     String,
     Bytes,
     Json,
@@ -45,12 +54,35 @@ pub enum RustType {
     Date,
     /// `chrono::NaiveTime`, `time::Time`.
     Time,
-    /// `chrono::NaiveDateTime`, `time::PrimitiveDateTime`.
+    /// `chrono::NaiveDateTime`.
     DateTime,
-    /// `chrono::DateTime<Tz>`, `time::OffsetDateTime`.
+    /// `chrono::DateTime<Tz>`.
     DateTimeTz,
+    /// `time::PrimitiveDateTime`: as `DateTime`, but sqlx reads no REAL into it on SQLite.
+    TimeDateTime,
+    /// `time::OffsetDateTime`: as `DateTimeTz`, but sqlx reads no REAL into it on SQLite.
+    TimeDateTimeTz,
     /// `rust_decimal::Decimal`, `bigdecimal::BigDecimal`.
     Decimal,
+    /// `PgInterval` (sqlx encodes but does not decode the `Duration`s).
+    Interval,
+    /// `PgTimeTz<…>`.
+    TimeTz,
+    /// `PgMoney`.
+    Money,
+    /// `sqlx::postgres::types::Oid`.
+    Oid,
+    /// `ipnetwork::IpNetwork`, `ipnet::IpNet`, `std::net::IpAddr`.
+    Inet,
+    /// `mac_address::MacAddress`.
+    MacAddress,
+    /// `bit_vec::BitVec`.
+    Bits,
+    /// `PgLTree`, `PgLQuery`, `PgHstore`, `PgCube`, and the geometric `PgPoint`…`PgCircle`:
+    /// each reads exactly the PostgreSQL type named here.
+    Pg(PgType),
+    /// `PgRange<T>`.
+    Range(Box<RustType>),
     /// `Vec<T>` (not `Vec<u8>`), `[T; N]`: a PostgreSQL array.
     Array(Box<RustType>),
     /// `Option<T>`.
@@ -58,6 +90,72 @@ pub enum RustType {
     /// Anything else (an enum, a newtype, an alias, another crate's type): judged through
     /// trait bounds, not here.
     Other(String),
+}
+
+/// sqlx's own PostgreSQL types that read exactly one SQL type each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PgType {
+    LTree,
+    LQuery,
+    Hstore,
+    Cube,
+    Point,
+    Line,
+    LSeg,
+    Box,
+    Path,
+    Polygon,
+    Circle,
+}
+
+impl PgType {
+    pub const ALL: [PgType; 11] = [
+        PgType::LTree,
+        PgType::LQuery,
+        PgType::Hstore,
+        PgType::Cube,
+        PgType::Point,
+        PgType::Line,
+        PgType::LSeg,
+        PgType::Box,
+        PgType::Path,
+        PgType::Polygon,
+        PgType::Circle,
+    ];
+
+    /// The PostgreSQL type it reads.
+    pub fn sql(self) -> &'static str {
+        match self {
+            PgType::LTree => "ltree",
+            PgType::LQuery => "lquery",
+            PgType::Hstore => "hstore",
+            PgType::Cube => "cube",
+            PgType::Point => "point",
+            PgType::Line => "line",
+            PgType::LSeg => "lseg",
+            PgType::Box => "box",
+            PgType::Path => "path",
+            PgType::Polygon => "polygon",
+            PgType::Circle => "circle",
+        }
+    }
+
+    /// sqlx's name for it (`PgLTree`).
+    pub fn rust(self) -> &'static str {
+        match self {
+            PgType::LTree => "PgLTree",
+            PgType::LQuery => "PgLQuery",
+            PgType::Hstore => "PgHstore",
+            PgType::Cube => "PgCube",
+            PgType::Point => "PgPoint",
+            PgType::Line => "PgLine",
+            PgType::LSeg => "PgLSeg",
+            PgType::Box => "PgBox",
+            PgType::Path => "PgPath",
+            PgType::Polygon => "PgPolygon",
+            PgType::Circle => "PgCircle",
+        }
+    }
 }
 
 impl RustType {
@@ -87,26 +185,92 @@ impl RustType {
         if generic(t, "DateTime").is_some() {
             return RustType::DateTimeTz;
         }
+        if let Some(inner) = generic(t, "PgRange") {
+            return RustType::Range(Box::new(RustType::parse(inner)));
+        }
+        if generic(t, "PgTimeTz").is_some() {
+            return RustType::TimeTz;
+        }
+        if generic(t, "Text").is_some() {
+            return RustType::String;
+        }
         let last = t.rsplit("::").next().unwrap_or(t);
+        if let Some(pg) = PgType::ALL.into_iter().find(|p| p.rust() == last) {
+            return RustType::Pg(pg);
+        }
         match last {
             "bool" => RustType::Bool,
             "i8" => RustType::I8,
             "i16" => RustType::I16,
             "i32" => RustType::I32,
             "i64" => RustType::I64,
+            "u8" => RustType::U8,
+            "u16" => RustType::U16,
+            "u32" => RustType::U32,
+            "u64" => RustType::U64,
             "f32" => RustType::F32,
             "f64" => RustType::F64,
-            "String" | "&str" | "str" | "Box<str>" => RustType::String,
+            "String" | "&str" | "str" | "Box<str>" | "PgCiText" => RustType::String,
             "&[u8]" => RustType::Bytes,
             "Value" | "JsonValue" if t.contains("json") || last == "JsonValue" => RustType::Json,
             "Uuid" => RustType::Uuid,
             "NaiveDate" | "Date" => RustType::Date,
             "NaiveTime" | "Time" => RustType::Time,
-            "NaiveDateTime" | "PrimitiveDateTime" => RustType::DateTime,
-            "OffsetDateTime" => RustType::DateTimeTz,
+            "NaiveDateTime" => RustType::DateTime,
+            "PrimitiveDateTime" => RustType::TimeDateTime,
+            "OffsetDateTime" => RustType::TimeDateTimeTz,
             "Decimal" | "BigDecimal" => RustType::Decimal,
+            "PgInterval" => RustType::Interval,
+            "PgMoney" => RustType::Money,
+            "Oid" if t.contains("postgres") => RustType::Oid,
+            "IpNetwork" | "IpNet" | "IpAddr" => RustType::Inet,
+            "MacAddress" => RustType::MacAddress,
+            "BitVec" => RustType::Bits,
             _ => RustType::Other(t.to_owned()),
         }
+    }
+
+    /// Every scalar type the rules know (no `Option`, `Array` or `Other`), one per kind,
+    /// with sqlx's ranges: what a test walks to prove every rule against sqlx.
+    pub fn all() -> Vec<RustType> {
+        let mut all = vec![
+            RustType::Bool,
+            RustType::I8,
+            RustType::I16,
+            RustType::I32,
+            RustType::I64,
+            RustType::U8,
+            RustType::U16,
+            RustType::U32,
+            RustType::U64,
+            RustType::F32,
+            RustType::F64,
+            RustType::String,
+            RustType::Bytes,
+            RustType::Json,
+            RustType::Uuid,
+            RustType::Date,
+            RustType::Time,
+            RustType::DateTime,
+            RustType::DateTimeTz,
+            RustType::TimeDateTime,
+            RustType::TimeDateTimeTz,
+            RustType::Decimal,
+            RustType::Interval,
+            RustType::TimeTz,
+            RustType::Money,
+            RustType::Oid,
+            RustType::Inet,
+            RustType::MacAddress,
+            RustType::Bits,
+        ];
+        all.extend(PgType::ALL.map(RustType::Pg));
+        all.extend(
+            RANGES
+                .iter()
+                .map(|(element, _)| RustType::Range(Box::new(element.clone()))),
+        );
+        all
     }
 
     /// The type inside `Option`, and whether there was one.
@@ -148,8 +312,21 @@ pub fn check(dialect: Dialect, rust: &RustType, sql_type: &str, strict: bool) ->
     }
 }
 
-/// The PostgreSQL types a Rust type reads (base names, no modifiers).
-fn postgres_reads(rust: &RustType) -> &'static [&'static str] {
+/// sqlx's ranges: the element type and the PostgreSQL range type.
+const RANGES: &[(RustType, &str)] = &[
+    (RustType::I32, "int4range"),
+    (RustType::I64, "int8range"),
+    (RustType::Decimal, "numrange"),
+    (RustType::Date, "daterange"),
+    (RustType::DateTime, "tsrange"),
+    (RustType::DateTimeTz, "tstzrange"),
+    (RustType::TimeDateTime, "tsrange"),
+    (RustType::TimeDateTimeTz, "tstzrange"),
+];
+
+/// The PostgreSQL types a Rust type reads (base names, no modifiers), exactly as sqlx's
+/// `Type::compatible` accepts them.
+pub fn postgres_reads(rust: &RustType) -> &'static [&'static str] {
     match rust {
         RustType::Bool => &["boolean"],
         RustType::I8 => &["\"char\""],
@@ -158,15 +335,46 @@ fn postgres_reads(rust: &RustType) -> &'static [&'static str] {
         RustType::I64 => &["bigint"],
         RustType::F32 => &["real"],
         RustType::F64 => &["double precision"],
-        RustType::String => &["text", "character varying", "character", "name", "citext"],
+        RustType::String => &[
+            "text",
+            "character varying",
+            "character",
+            "bpchar",
+            "name",
+            "citext",
+        ],
         RustType::Bytes => &["bytea"],
         RustType::Json => &["json", "jsonb"],
         RustType::Uuid => &["uuid"],
         RustType::Date => &["date"],
         RustType::Time => &["time without time zone"],
-        RustType::DateTime => &["timestamp without time zone"],
-        RustType::DateTimeTz => &["timestamp with time zone"],
+        RustType::DateTime | RustType::TimeDateTime => &["timestamp without time zone"],
+        RustType::DateTimeTz | RustType::TimeDateTimeTz => &["timestamp with time zone"],
         RustType::Decimal => &["numeric"],
+        RustType::Interval => &["interval"],
+        RustType::TimeTz => &["time with time zone"],
+        RustType::Money => &["money"],
+        RustType::Oid => &["oid"],
+        RustType::Inet => &["inet", "cidr"],
+        RustType::MacAddress => &["macaddr"],
+        RustType::Bits => &["bit", "bit varying"],
+        RustType::Pg(pg) => match pg {
+            PgType::LTree => &["ltree"],
+            PgType::LQuery => &["lquery"],
+            PgType::Hstore => &["hstore"],
+            PgType::Cube => &["cube"],
+            PgType::Point => &["point"],
+            PgType::Line => &["line"],
+            PgType::LSeg => &["lseg"],
+            PgType::Box => &["box"],
+            PgType::Path => &["path"],
+            PgType::Polygon => &["polygon"],
+            PgType::Circle => &["circle"],
+        },
+        RustType::Range(element) => match RANGES.iter().find(|(e, _)| **element == *e) {
+            Some((_, range)) => std::slice::from_ref(range),
+            None => &[],
+        },
         _ => &[],
     }
 }
@@ -198,6 +406,11 @@ fn postgres(rust: &RustType, sql_type: &str) -> Verdict {
     if let RustType::Other(_) = rust {
         return Verdict::Unknown;
     }
+    if let RustType::Range(element) = rust
+        && let RustType::Other(_) = **element
+    {
+        return Verdict::Unknown;
+    }
     let reads = postgres_reads(rust);
     if reads.contains(&base.as_str()) {
         return Verdict::Compatible;
@@ -206,6 +419,9 @@ fn postgres(rust: &RustType, sql_type: &str) -> Verdict {
     let hint = match (reads.is_empty(), fitting) {
         (_, Some(fit)) => format!("a `{sql_type}` column reads into `{fit}`"),
         (false, None) => format!("this Rust type reads {}", quoted(reads)),
+        (true, None) if is_unsigned(rust) => {
+            "PostgreSQL has no unsigned types and sqlx decodes none: use the signed type of the column".to_owned()
+        }
         (true, None) => format!(
             "no built-in Rust type is known for `{sql_type}`: use `#[migrate(unchecked)]` if yours decodes it"
         ),
@@ -213,16 +429,27 @@ fn postgres(rust: &RustType, sql_type: &str) -> Verdict {
     Verdict::Incompatible { hint }
 }
 
+fn is_unsigned(rust: &RustType) -> bool {
+    matches!(
+        rust,
+        RustType::U8 | RustType::U16 | RustType::U32 | RustType::U64
+    )
+}
+
 /// The usual Rust type of a PostgreSQL type, for hints.
 fn postgres_rust_for(base: &str) -> Option<&'static str> {
+    if let Some(pg) = PgType::ALL.into_iter().find(|p| p.sql() == base) {
+        return Some(pg.rust());
+    }
     Some(match base {
         "boolean" => "bool",
+        "\"char\"" => "i8",
         "smallint" => "i16",
         "integer" => "i32",
         "bigint" => "i64",
         "real" => "f32",
         "double precision" => "f64",
-        "text" | "character varying" | "character" | "name" | "citext" => "String",
+        "text" | "character varying" | "character" | "bpchar" | "name" | "citext" => "String",
         "bytea" => "Vec<u8>",
         "json" | "jsonb" => "serde_json::Value (or sqlx::types::Json<T>)",
         "uuid" => "uuid::Uuid",
@@ -231,6 +458,19 @@ fn postgres_rust_for(base: &str) -> Option<&'static str> {
         "timestamp without time zone" => "chrono::NaiveDateTime (or time::PrimitiveDateTime)",
         "timestamp with time zone" => "chrono::DateTime<Utc> (or time::OffsetDateTime)",
         "numeric" => "rust_decimal::Decimal (or bigdecimal::BigDecimal)",
+        "interval" => "sqlx::postgres::types::PgInterval",
+        "time with time zone" => "sqlx::postgres::types::PgTimeTz",
+        "money" => "sqlx::postgres::types::PgMoney",
+        "oid" => "sqlx::postgres::types::Oid",
+        "inet" | "cidr" => "ipnetwork::IpNetwork (or ipnet::IpNet, std::net::IpAddr)",
+        "macaddr" => "mac_address::MacAddress",
+        "bit" | "bit varying" => "bit_vec::BitVec",
+        "int4range" => "PgRange<i32>",
+        "int8range" => "PgRange<i64>",
+        "numrange" => "PgRange<rust_decimal::Decimal>",
+        "daterange" => "PgRange<chrono::NaiveDate>",
+        "tsrange" => "PgRange<chrono::NaiveDateTime>",
+        "tstzrange" => "PgRange<chrono::DateTime<Utc>>",
         _ => return None,
     })
 }
@@ -243,211 +483,10 @@ fn quoted(names: &[&str]) -> String {
         .join(", ")
 }
 
-/// SQLite's column affinity, by its five rules (section 3.1 of "Datatypes In SQLite").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Affinity {
-    Integer,
-    Text,
-    Blob,
-    Real,
-    Numeric,
-}
+mod sqlite;
 
-impl Affinity {
-    pub fn of(declared: &str) -> Affinity {
-        let t = declared.to_ascii_uppercase();
-        if t.contains("INT") {
-            Affinity::Integer
-        } else if t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT") {
-            Affinity::Text
-        } else if t.contains("BLOB") || t.trim().is_empty() {
-            Affinity::Blob
-        } else if t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB") {
-            Affinity::Real
-        } else {
-            Affinity::Numeric
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Affinity::Integer => "INTEGER",
-            Affinity::Text => "TEXT",
-            Affinity::Blob => "BLOB",
-            Affinity::Real => "REAL",
-            Affinity::Numeric => "NUMERIC",
-        }
-    }
-}
-
-/// The storage classes a column's values have, when the application writes values of its
-/// declared type.
-fn sqlite_storage(declared: &str, strict: bool) -> Option<&'static [&'static str]> {
-    let upper = declared.trim().to_ascii_uppercase();
-    if strict || upper == "ANY" {
-        return match upper.as_str() {
-            "INT" | "INTEGER" => Some(&["INTEGER"]),
-            "REAL" => Some(&["REAL"]),
-            "TEXT" => Some(&["TEXT"]),
-            "BLOB" => Some(&["BLOB"]),
-            _ => None,
-        };
-    }
-    Some(match Affinity::of(declared) {
-        Affinity::Integer => &["INTEGER"],
-        Affinity::Text => &["TEXT"],
-        Affinity::Real => &["REAL"],
-        Affinity::Blob if upper.is_empty() => return None,
-        Affinity::Blob => &["BLOB"],
-        Affinity::Numeric if upper.contains("BOOL") => &["INTEGER"],
-        Affinity::Numeric if upper.contains("DATE") || upper.contains("TIME") => &["TEXT"],
-        // Decimal values: REAL, or INTEGER when integral.
-        Affinity::Numeric => &["REAL"],
-    })
-}
-
-/// The storage classes sqlx lets a Rust type read on SQLite.
-fn sqlite_reads(rust: &RustType) -> &'static [&'static str] {
-    match rust {
-        RustType::Bool | RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 => {
-            &["INTEGER"]
-        }
-        RustType::F32 | RustType::F64 => &["REAL"],
-        RustType::String | RustType::Json | RustType::Date | RustType::Time => &["TEXT"],
-        RustType::Bytes | RustType::Uuid => &["BLOB", "TEXT"],
-        RustType::DateTime | RustType::DateTimeTz => &["TEXT", "INTEGER", "REAL"],
-        _ => &[],
-    }
-}
-
-fn sqlite(rust: &RustType, declared: &str, strict: bool) -> Verdict {
-    if let RustType::Other(_) = rust {
-        return Verdict::Unknown;
-    }
-    let Some(stored) = sqlite_storage(declared, strict) else {
-        return Verdict::Unknown;
-    };
-    let reads = sqlite_reads(rust);
-    if stored.iter().all(|s| reads.contains(s)) {
-        return Verdict::Compatible;
-    }
-    let affinity = Affinity::of(declared).as_str();
-    let fit = match stored.first().copied().unwrap_or("BLOB") {
-        "INTEGER" => "i64 (or i32, bool)",
-        "REAL" => "f64",
-        "TEXT" => "String",
-        _ => "Vec<u8>",
-    };
-    let hint = if reads.is_empty() {
-        format!(
-            "sqlx cannot read this Rust type from SQLite; a `{declared}` column ({affinity} affinity) reads into `{fit}`"
-        )
-    } else {
-        format!(
-            "a `{declared}` column ({affinity} affinity) holds {} values, which read into `{fit}`",
-            stored.join("/")
-        )
-    };
-    Verdict::Incompatible { hint }
-}
+use sqlite::sqlite;
+pub use sqlite::{Affinity, SQLITE_RULES, SqliteRule, sqlite_reads, sqlite_rule};
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rust_types_from_tokens() {
-        assert_eq!(
-            RustType::parse("Option<chrono::NaiveDate>"),
-            RustType::Option(Box::new(RustType::Date))
-        );
-        assert_eq!(RustType::parse("Vec<u8>"), RustType::Bytes);
-        assert_eq!(
-            RustType::parse("Vec<String>"),
-            RustType::Array(Box::new(RustType::String))
-        );
-        assert_eq!(RustType::parse("sqlx::types::Json<Prefs>"), RustType::Json);
-        assert_eq!(RustType::parse("serde_json::Value"), RustType::Json);
-        assert_eq!(
-            RustType::parse("chrono::DateTime<chrono::Utc>"),
-            RustType::DateTimeTz
-        );
-        assert_eq!(RustType::parse("::std::string::String"), RustType::String);
-        assert_eq!(
-            RustType::parse("TaskStatus"),
-            RustType::Other("TaskStatus".into())
-        );
-        assert_eq!(
-            RustType::parse("Value"),
-            RustType::Other("Value".into()),
-            "a bare `Value` is not assumed JSON"
-        );
-    }
-
-    #[test]
-    fn postgres_is_strict_both_ways() {
-        let pg = |r: &str, s: &str| check(Dialect::Postgres, &RustType::parse(r), s, false);
-        assert_eq!(pg("i64", "bigint"), Verdict::Compatible);
-        assert!(
-            matches!(pg("i32", "bigint"), Verdict::Incompatible { hint } if hint.contains("`i64`"))
-        );
-        assert!(
-            matches!(pg("i64", "integer"), Verdict::Incompatible { hint } if hint.contains("`i32`"))
-        );
-        assert!(
-            matches!(pg("bool", "jsonb"), Verdict::Incompatible { hint } if hint.contains("serde_json::Value"))
-        );
-        assert_eq!(pg("String", "character varying(320)"), Verdict::Compatible);
-        assert_eq!(pg("Vec<String>", "text[]"), Verdict::Compatible);
-        assert_eq!(pg("Vec<i32>", "integer[]"), Verdict::Compatible);
-        assert!(matches!(
-            pg("Vec<i64>", "integer[]"),
-            Verdict::Incompatible { .. }
-        ));
-        assert_eq!(
-            pg("rust_decimal::Decimal", "numeric(10,2)"),
-            Verdict::Compatible
-        );
-        assert_eq!(pg("TaskStatus", "task_status"), Verdict::Unknown);
-    }
-
-    #[test]
-    fn sqlite_by_affinity() {
-        let lite = |r: &str, s: &str| check(Dialect::Sqlite, &RustType::parse(r), s, false);
-        assert_eq!(Affinity::of("VARCHAR(20)"), Affinity::Text);
-        assert_eq!(
-            Affinity::of("FLOATING POINT"),
-            Affinity::Integer,
-            "\"POINT\" contains INT: SQLite's own rule"
-        );
-        assert_eq!(Affinity::of("DATETIME"), Affinity::Numeric);
-        assert_eq!(lite("i64", "INTEGER"), Verdict::Compatible);
-        assert_eq!(lite("bool", "BOOLEAN"), Verdict::Compatible);
-        assert!(
-            matches!(lite("String", "INTEGER"), Verdict::Incompatible { hint } if hint.contains("INTEGER affinity"))
-        );
-        assert!(matches!(
-            lite("f64", "INTEGER"),
-            Verdict::Incompatible { .. }
-        ));
-        assert_eq!(
-            lite("chrono::NaiveDateTime", "DATETIME"),
-            Verdict::Compatible
-        );
-        assert_eq!(lite("String", "DATETIME"), Verdict::Compatible);
-        assert_eq!(lite("uuid::Uuid", "BLOB"), Verdict::Compatible);
-        assert_eq!(
-            lite("i64", ""),
-            Verdict::Unknown,
-            "an untyped column cannot be judged"
-        );
-        assert_eq!(
-            check(Dialect::Sqlite, &RustType::I64, "ANY", true),
-            Verdict::Unknown
-        );
-        assert_eq!(
-            check(Dialect::Sqlite, &RustType::String, "TEXT", true),
-            Verdict::Compatible
-        );
-    }
-}
+mod tests;

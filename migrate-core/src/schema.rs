@@ -66,6 +66,19 @@ pub struct Schema {
     pub extensions: Vec<String>,
     /// Tables dropped or renamed, newest last: messages say where a missing table went.
     pub dropped: Vec<Dropped>,
+    /// Columns dropped or renamed, newest last (`name` is the table; the derives say where a
+    /// missing column went).
+    pub dropped_columns: Vec<DroppedColumn>,
+}
+
+/// A column that an earlier migration dropped or renamed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DroppedColumn {
+    pub table: Name,
+    pub column: String,
+    /// `None` when dropped; the new name when renamed.
+    pub renamed_to: Option<String>,
+    pub origin: Origin,
 }
 
 /// A table that an earlier migration dropped or renamed.
@@ -221,6 +234,7 @@ impl Schema {
             indexes: Vec::new(),
             extensions: Vec::new(),
             dropped: Vec::new(),
+            dropped_columns: Vec::new(),
         }
     }
 

@@ -9,7 +9,7 @@ use quote::quote;
 use syn::{Data, DeriveInput, Fields, Ident, LitStr};
 
 use crate::attrs::{self, On};
-use crate::errors::Errors;
+use crate::errors::{self, Errors, Failed};
 use crate::schema_cache::{self, Loaded, Loader};
 use crate::sql_types;
 use crate::suggest;
@@ -24,22 +24,37 @@ struct Variant<'a> {
 struct Target {
     /// `enum type `task_status``, or `CHECK (status IN (…)) on `tasks.status``.
     what: String,
+    /// The allowed labels and where each was defined.
     labels: Vec<(String, Origin)>,
+    /// Where the type or the checks were defined, as messages show it.
+    origin: String,
+    /// The IN-lists of a CHECK target (empty for an enum type).
+    lists: Vec<CheckList>,
+}
+
+/// One `CHECK (col IN (…))` constraint.
+struct CheckList {
+    /// `CHECK `q_status_check``, or `CHECK` when it has no name.
+    name: String,
+    values: Vec<String>,
     origin: Origin,
 }
 
-pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
+pub fn expand(input: DeriveInput) -> Result<TokenStream, Failed> {
     expand_with(input, schema_cache::load)
 }
 
-pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream> {
+/// The impls; on errors, every error with the impls beside them (as the variants spell their
+/// labels), so that no "`DbEnum` is not implemented" follows from them.
+pub fn expand_with(input: DeriveInput, load: Loader) -> Result<TokenStream, Failed> {
     let ident = &input.ident;
     let container = attrs::Container::parse(&input.attrs, On::Enum)?;
     let Data::Enum(data) = &input.data else {
         return Err(syn::Error::new(
             ident.span(),
             "#[derive(DbEnum)] is for enums (a struct maps to a table: #[derive(Table)])",
-        ));
+        )
+        .into());
     };
     let mut errors = Errors::default();
     let mut variants = Vec::new();
@@ -65,17 +80,26 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream>
 
     if let Some(repr) = &container.repr {
         // `#[repr(i32)]`: sqlx stores the discriminant as an integer; there are no labels.
-        errors.finish()?;
         let kind = match repr.to_string().as_str() {
             "i8" => quote!(I8),
             "i16" | "u8" => quote!(I16),
             "i32" | "u16" => quote!(I32),
             _ => quote!(I64),
         };
-        return Ok(impls(ident, &quote!(::migrate_runtime::Kind::#kind), &[]));
+        return errors::with_fallback(
+            errors,
+            impls(ident, &quote!(::migrate_runtime::Kind::#kind), &[]),
+        );
     }
 
-    let loaded = load(ident.span())?;
+    let loaded = match load(ident.span()) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            errors.push(e);
+            let kind = quote!(::migrate_runtime::Kind::String);
+            return errors::with_fallback(errors, impls(ident, &kind, &labels));
+        }
+    };
     let schema = &loaded.schema;
     let (kind, target) = if let Some(check) = &container.check {
         let target = errors.ok(check_target(&loaded, check));
@@ -117,8 +141,7 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream>
             ));
         }
     }
-    errors.finish()?;
-    Ok(impls(ident, &kind, &labels))
+    errors::with_fallback(errors, impls(ident, &kind, &labels))
 }
 
 fn impls(ident: &Ident, kind: &TokenStream, labels: &[&str]) -> TokenStream {
@@ -146,7 +169,8 @@ fn enum_target(
                 .iter()
                 .map(|l| (l.name.clone(), l.origin.clone()))
                 .collect(),
-            origin: found.origin.clone(),
+            origin: found.origin.to_string(),
+            lists: Vec::new(),
         });
     }
     let names: Vec<String> = schema.enums.iter().map(|e| e.name.to_string()).collect();
@@ -190,11 +214,23 @@ fn check_target(loaded: &Loaded, check: &LitStr) -> syn::Result<Target> {
             format!("table `{table_name}` has no column `{column}`"),
         ));
     };
-    let list = table.checks.iter().find_map(|c| match &c.in_list {
-        Some((col_name, values)) if schema.same(col_name, column) => Some(values.clone()),
-        _ => None,
-    });
-    let Some(values) = list else {
+    // Every IN-list check on the column still in force: a value must pass all of them.
+    let lists: Vec<CheckList> = table
+        .checks
+        .iter()
+        .filter_map(|c| match &c.in_list {
+            Some((col_name, values)) if schema.same(col_name, column) => Some(CheckList {
+                name: match &c.name {
+                    Some(name) => format!("CHECK `{name}`"),
+                    None => "CHECK".to_owned(),
+                },
+                values: values.clone(),
+                origin: c.origin.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let Some(first) = lists.first() else {
         return Err(syn::Error::new(
             check.span(),
             format!(
@@ -203,13 +239,29 @@ fn check_target(loaded: &Loaded, check: &LitStr) -> syn::Result<Target> {
             ),
         ));
     };
+    let labels = first
+        .values
+        .iter()
+        .filter(|v| lists.iter().all(|l| l.values.contains(v)))
+        .map(|v| (v.clone(), first.origin.clone()))
+        .collect();
+    let what = match lists.as_slice() {
+        [_] => format!("`CHECK ({column} IN (…))` on `{table_name}.{column}`"),
+        _ => format!(
+            "the {} `CHECK ({column} IN (…))` lists on `{table_name}.{column}` together",
+            lists.len()
+        ),
+    };
+    let origin = lists
+        .iter()
+        .map(|l| format!("{} at {}", l.name, l.origin))
+        .collect::<Vec<_>>()
+        .join("; ");
     Ok(Target {
-        what: format!("`CHECK ({column} IN (…))` on `{table_name}.{column}`"),
-        labels: values
-            .into_iter()
-            .map(|v| (v, col.origin.clone()))
-            .collect(),
-        origin: col.origin.clone(),
+        what,
+        labels,
+        origin,
+        lists,
     })
 }
 
@@ -220,11 +272,39 @@ fn unknown_label(v: &Variant<'_>, target: &Target) -> syn::Error {
         .map(|l| format!("'{l}'"))
         .collect::<Vec<_>>()
         .join(", ");
-    let hint = match suggest::nearest(&v.label, labels.iter().copied()) {
+    let allowed_by: Vec<&CheckList> = target
+        .lists
+        .iter()
+        .filter(|l| l.values.contains(&v.label))
+        .collect();
+    if !allowed_by.is_empty() {
+        // Some lists allow it, another refuses it: the database rejects it.
+        let refused: Vec<String> = target
+            .lists
+            .iter()
+            .filter(|l| !l.values.contains(&v.label))
+            .map(|l| format!("{} ({})", l.name, l.origin))
+            .collect();
+        return syn::Error::new(
+            v.ident.span(),
+            format!(
+                "variant `{}` is written as '{}', which {} refuses though {} allows it: a row must pass every check, so the database rejects it. The labels all checks allow are {shown}; drop the variant, or drop or widen the refusing check in a migration",
+                v.ident,
+                v.label,
+                refused.join(" and "),
+                allowed_by
+                    .iter()
+                    .map(|l| format!("{} ({})", l.name, l.origin))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+            ),
+        );
+    }
+    let hint = match suggest::spelling_of(&v.label, labels.iter().copied()) {
         Some(close) => format!(
-            "; the closest is '{close}': rename the variant with #[sqlx(rename = \"{close}\")], or add the label in a migration"
+            "; '{close}' looks like the same word: rename the variant with #[sqlx(rename = \"{close}\")], or add the label in a migration"
         ),
-        None => "; add the label in a migration".to_owned(),
+        None => "; add the label in a migration (or remove the variant)".to_owned(),
     };
     syn::Error::new(
         v.ident.span(),

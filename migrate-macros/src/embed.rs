@@ -47,6 +47,17 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     }})
 }
 
+/// The errors, in statement position inside a block that is still a `Migrator`: the compiler
+/// shows each message once and nothing else (several `compile_error!`s in expression position
+/// would not parse, and bury the messages under syntax errors).
+pub fn failed(error: syn::Error) -> TokenStream {
+    let errors = error.into_iter().map(|e| e.into_compile_error());
+    quote! {{
+        #(#errors)*
+        ::migrate_runtime::Migrator::from_static(&[], "")
+    }}
+}
+
 fn migration_tokens(m: &Migration) -> TokenStream {
     let version = m.version;
     let name = m.name.as_ref();

@@ -34,7 +34,7 @@ use syn::DeriveInput;
 pub fn embed_migrations(input: TokenStream) -> TokenStream {
     match embed::expand(input.into()) {
         Ok(tokens) => tokens.into(),
-        Err(error) => error.to_compile_error().into(),
+        Err(error) => embed::failed(error).into(),
     }
 }
 
@@ -55,7 +55,7 @@ pub fn embed_migrations(input: TokenStream) -> TokenStream {
 pub fn derive_table(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);
     table::expand(input)
-        .unwrap_or_else(syn::Error::into_compile_error)
+        .unwrap_or_else(errors::Failed::into_tokens)
         .into()
 }
 
@@ -67,6 +67,6 @@ pub fn derive_table(input: TokenStream) -> TokenStream {
 pub fn derive_db_enum(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);
     db_enum::expand(input)
-        .unwrap_or_else(syn::Error::into_compile_error)
+        .unwrap_or_else(errors::Failed::into_tokens)
         .into()
 }

@@ -4,7 +4,7 @@ use migrate_core::Dialect;
 use migrate_core::compat::{self, RustType, Verdict};
 use migrate_core::schema::{Column, Name, Origin, Schema, Table};
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::ToTokens;
 use syn::{GenericArgument, PathArguments, Type};
 
 /// A column as a read sees it: its type with domains resolved, and whether it can be NULL.
@@ -159,6 +159,26 @@ pub fn verdict(dialect: Dialect, tokens: &str, column: &ColumnView) -> Verdict {
     )
 }
 
+/// What sqlx 0.9 on SQLite reads a NULL into this type as, without an error (checked at run
+/// time by `tests/tests/compat.rs`); `None` when the read fails instead.
+pub fn null_reads_silently(tokens: &str) -> Option<&'static str> {
+    match RustType::parse(tokens) {
+        RustType::String => Some("\"\""),
+        RustType::Bytes => Some("an empty `Vec`"),
+        RustType::Bool => Some("`false`"),
+        RustType::I8
+        | RustType::I16
+        | RustType::I32
+        | RustType::I64
+        | RustType::U8
+        | RustType::U16
+        | RustType::U32
+        | RustType::U64 => Some("0"),
+        RustType::F32 | RustType::F64 => Some("0.0"),
+        _ => None,
+    }
+}
+
 /// Why a column's type cannot be judged, and how to say the field is right.
 pub fn unjudged(sql_type: &str) -> String {
     let confirm = if sql_type.trim().is_empty() {
@@ -184,19 +204,26 @@ pub fn kinds_reading(dialect: Dialect, column: &ColumnView) -> Vec<(&'static str
             ) == Verdict::Compatible
         })
         .map(|(kind, rust)| {
-            let ident = syn::Ident::new(kind, proc_macro2::Span::call_site());
-            (*rust, quote!(::migrate_runtime::Kind::#ident))
+            let kind: TokenStream = format!("::migrate_runtime::Kind::{kind}")
+                .parse()
+                .unwrap_or_default();
+            (*rust, kind)
         })
         .collect()
 }
 
-/// Each `Kind` variant and a Rust type of that kind.
+/// Each `Kind` variant and a Rust type of that kind (`RustType::all()` in the same order, a
+/// unit test checks).
 const KINDS: &[(&str, &str)] = &[
     ("Bool", "bool"),
     ("I8", "i8"),
     ("I16", "i16"),
     ("I32", "i32"),
     ("I64", "i64"),
+    ("U8", "u8"),
+    ("U16", "u16"),
+    ("U32", "u32"),
+    ("U64", "u64"),
     ("F32", "f32"),
     ("F64", "f64"),
     ("String", "String"),
@@ -207,5 +234,63 @@ const KINDS: &[(&str, &str)] = &[
     ("Time", "chrono::NaiveTime"),
     ("DateTime", "chrono::NaiveDateTime"),
     ("DateTimeTz", "chrono::DateTime<Utc>"),
+    ("TimeDateTime", "time::PrimitiveDateTime"),
+    ("TimeDateTimeTz", "time::OffsetDateTime"),
     ("Decimal", "rust_decimal::Decimal"),
+    ("Interval", "PgInterval"),
+    ("TimeTz", "PgTimeTz<NaiveTime,FixedOffset>"),
+    ("Money", "PgMoney"),
+    ("Oid", "sqlx::postgres::types::Oid"),
+    ("Inet", "ipnetwork::IpNetwork"),
+    ("MacAddress", "MacAddress"),
+    ("Bits", "BitVec"),
+    ("LTree", "PgLTree"),
+    ("LQuery", "PgLQuery"),
+    ("Hstore", "PgHstore"),
+    ("Cube", "PgCube"),
+    ("Point", "PgPoint"),
+    ("Line", "PgLine"),
+    ("LSeg", "PgLSeg"),
+    ("Box", "PgBox"),
+    ("Path", "PgPath"),
+    ("Polygon", "PgPolygon"),
+    ("Circle", "PgCircle"),
+    ("Range(&::migrate_runtime::Kind::I32)", "PgRange<i32>"),
+    ("Range(&::migrate_runtime::Kind::I64)", "PgRange<i64>"),
+    (
+        "Range(&::migrate_runtime::Kind::Decimal)",
+        "PgRange<Decimal>",
+    ),
+    (
+        "Range(&::migrate_runtime::Kind::Date)",
+        "PgRange<NaiveDate>",
+    ),
+    (
+        "Range(&::migrate_runtime::Kind::DateTime)",
+        "PgRange<NaiveDateTime>",
+    ),
+    (
+        "Range(&::migrate_runtime::Kind::DateTimeTz)",
+        "PgRange<DateTime<Utc>>",
+    ),
+    (
+        "Range(&::migrate_runtime::Kind::TimeDateTime)",
+        "PgRange<time::PrimitiveDateTime>",
+    ),
+    (
+        "Range(&::migrate_runtime::Kind::TimeDateTimeTz)",
+        "PgRange<time::OffsetDateTime>",
+    ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::KINDS;
+    use migrate_core::compat::RustType;
+
+    #[test]
+    fn every_rust_type_of_the_rules_has_a_kind() {
+        let parsed: Vec<RustType> = KINDS.iter().map(|(_, r)| RustType::parse(r)).collect();
+        assert_eq!(parsed, RustType::all());
+    }
+}

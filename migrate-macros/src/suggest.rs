@@ -17,12 +17,29 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
-/// The candidate closest to `name`, however far.
-pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let name = name.to_lowercase();
+/// The candidate that is a spelling or case variant of `name` (the same word but for case,
+/// `_`/`-`/spaces, or a typo of at most two letters in a word of six or more), if any: a
+/// different word is another state, never a rename.
+pub fn spelling_of<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| !matches!(c, '_' | '-' | ' '))
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let name = squash(name);
     candidates
         .into_iter()
-        .min_by_key(|c| distance(&name, &c.to_lowercase()))
+        .map(|c| (distance(&name, &squash(c)), c))
+        .filter(|(d, c)| {
+            let len = name.chars().count().min(squash(c).chars().count());
+            *d == 0 || (*d == 1 && len >= 4) || (*d == 2 && len >= 6)
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }
 
 /// Levenshtein distance over chars.
@@ -43,7 +60,7 @@ fn distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{closest, nearest};
+    use super::{closest, spelling_of};
 
     #[test]
     fn finds_typos_and_ignores_strangers() {
@@ -52,6 +69,24 @@ mod tests {
         assert_eq!(closest("displayName", columns), Some("display_name"));
         assert_eq!(closest("zzzzzzzz", columns), None);
         assert_eq!(closest("pending", ["todo", "done", "in_progress"]), None);
-        assert!(nearest("pending", ["todo", "done", "in_progress"]).is_some());
+        assert_eq!(
+            spelling_of("pending", ["todo", "done", "in_progress"]),
+            None
+        );
+        assert_eq!(
+            spelling_of("retrying", ["pending", "done"]),
+            None,
+            "another state"
+        );
+        assert_eq!(
+            spelling_of("InProgress", ["todo", "in_progress"]),
+            Some("in_progress")
+        );
+        assert_eq!(spelling_of("cancelled", ["canceled"]), Some("canceled"));
+        assert_eq!(
+            spelling_of("don", ["done", "todo"]),
+            None,
+            "too short to guess"
+        );
     }
 }

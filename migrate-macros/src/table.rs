@@ -10,29 +10,36 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident, Type};
 
 use crate::attrs::{self, On};
-use crate::errors::Errors;
+use crate::errors::{self, Errors, Failed};
 use crate::schema_cache::{self, Loaded, Loader};
 use crate::sql_types::{self, ColumnView};
 use crate::suggest;
 
-pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
+mod messages;
+
+pub fn expand(input: DeriveInput) -> Result<TokenStream, Failed> {
     expand_with(input, schema_cache::load)
 }
 
-pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream> {
+/// The impl and the generated checks; on errors, every error of every field, with the impl
+/// beside them (its columns as the fields name them) so that nothing else fails because of
+/// them.
+pub fn expand_with(input: DeriveInput, load: Loader) -> Result<TokenStream, Failed> {
     let ident = &input.ident;
     let container = attrs::Container::parse(&input.attrs, On::Struct)?;
     let Data::Struct(data) = &input.data else {
         return Err(syn::Error::new(
             ident.span(),
             "#[derive(Table)] needs a struct with named fields: sqlx::FromRow reads columns by name",
-        ));
+        )
+        .into());
     };
     let Fields::Named(named) = &data.fields else {
         return Err(syn::Error::new(
             ident.span(),
             "#[derive(Table)] needs a struct with named fields: sqlx::FromRow reads columns by name",
-        ));
+        )
+        .into());
     };
     let mut errors = Errors::default();
     let mut fields = Vec::new();
@@ -44,19 +51,27 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream>
     let table_lit = container.table.as_ref();
     let table_span = table_lit.map_or_else(|| ident.span(), syn::LitStr::span);
     let table_text = table_lit.map_or_else(|| default_table(ident), syn::LitStr::value);
-    let loaded = load(table_span)?;
-    let relation = match find_relation(&loaded, &table_text) {
-        Ok(relation) => relation,
-        Err(message) => {
-            errors.push(syn::Error::new(table_span, message));
-            return Err(errors.finish().unwrap_err());
-        }
-    };
     let generics: Vec<String> = input
         .generics
         .type_params()
         .map(|p| p.ident.to_string())
         .collect();
+    let loaded = match load(table_span) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            errors.push(e);
+            let fallback = fallback_impl(&input, &table_text, &container, &fields);
+            return errors::with_fallback(errors, fallback);
+        }
+    };
+    let relation = match find_relation(&loaded, &table_text) {
+        Ok(relation) => relation,
+        Err(message) => {
+            errors.push(syn::Error::new(table_span, message));
+            let fallback = fallback_impl(&input, &table_text, &container, &fields);
+            return errors::with_fallback(errors, fallback);
+        }
+    };
 
     let mut columns = Vec::new();
     let mut required = Vec::new();
@@ -93,10 +108,8 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream>
             generics: &generics,
         };
         let may_be_missing = container.default || attrs.default;
-        match field_check.run(may_be_missing) {
-            Ok(Some(tokens)) => checks.push(tokens),
-            Ok(None) => {}
-            Err(e) => errors.push(e),
+        if let Some(tokens) = field_check.run(may_be_missing, &mut errors) {
+            checks.push(tokens);
         }
         if !may_be_missing {
             required.push(column_name.clone());
@@ -105,18 +118,50 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> syn::Result<TokenStream>
             columns.push(column_name);
         }
     }
-    errors.finish()?;
-
     let table = relation.name.to_string();
+    let table_impl = table_impl(&input, &table, &columns, &required);
+    errors::with_fallback(
+        errors,
+        quote! {
+            #table_impl
+            #(#checks)*
+        },
+    )
+}
+
+fn table_impl(
+    input: &DeriveInput,
+    table: &str,
+    columns: &[String],
+    required: &[String],
+) -> TokenStream {
+    let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    Ok(quote! {
+    quote! {
         impl #impl_generics ::migrate_runtime::Table for #ident #ty_generics #where_clause {
             const TABLE: &'static str = #table;
             const COLUMNS: &'static [&'static str] = &[#(#columns),*];
             const REQUIRED: &'static [&'static str] = &[#(#required),*];
         }
-        #(#checks)*
-    })
+    }
+}
+
+/// The impl of a struct whose table could not be found: its columns as its fields name them.
+fn fallback_impl(
+    input: &DeriveInput,
+    table: &str,
+    container: &attrs::Container,
+    fields: &[(&syn::Field, attrs::Field)],
+) -> TokenStream {
+    let columns: Vec<String> = fields
+        .iter()
+        .filter(|(_, a)| !a.skip && !a.flatten)
+        .filter_map(|(f, a)| {
+            let ident = f.ident.as_ref()?;
+            Some(a.rename.clone().unwrap_or_else(|| container.mapped(ident)))
+        })
+        .collect();
+    table_impl(input, table, &columns, &columns)
 }
 
 /// A constant that fails to compile unless every column the flattened type reads
@@ -234,7 +279,7 @@ fn list(names: &[String]) -> String {
     shown.join(", ")
 }
 
-struct FieldCheck<'a> {
+pub(crate) struct FieldCheck<'a> {
     loaded: &'a Loaded,
     relation: &'a Relation<'a>,
     field_ident: &'a Ident,
@@ -245,8 +290,19 @@ struct FieldCheck<'a> {
 }
 
 impl FieldCheck<'_> {
-    /// Checks the field; returns the generated constant for a type judged by trait.
-    fn run(&self, may_be_missing: bool) -> syn::Result<Option<TokenStream>> {
+    /// Checks the field, recording every error of it (nullability and type both); returns the
+    /// generated constant for a type judged by trait.
+    fn run(&self, may_be_missing: bool, errors: &mut Errors) -> Option<TokenStream> {
+        match self.check(may_be_missing, errors) {
+            Ok(tokens) => tokens,
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        }
+    }
+
+    fn check(&self, may_be_missing: bool, errors: &mut Errors) -> syn::Result<Option<TokenStream>> {
         let dialect = self.loaded.schema.dialect;
         let relation = self.relation;
         let Some(column) = relation.columns.iter().find(|c| c.name == self.column_name) else {
@@ -270,11 +326,7 @@ impl FieldCheck<'_> {
         };
         let origin = &column.origin;
         if view.nullable && !optional && !self.attrs.not_null {
-            return Err(self.error(format!(
-                "{where_} can be NULL ({origin}), but field `{}` is not an Option: a NULL fails to decode at run time. Use `Option<{}>`, add NOT NULL in a migration, or mark the field #[migrate(not_null)] if your queries never return NULL here",
-                self.field_ident,
-                decoded.to_token_stream().to_string().replace(' ', ""),
-            )));
+            errors.push(self.error(self.nullable_message(&where_, column, decoded)));
         }
         if self.attrs.unchecked {
             return Ok(None);
@@ -435,24 +487,6 @@ impl FieldCheck<'_> {
                 }
             };
         }))
-    }
-
-    fn missing_column(&self) -> String {
-        let relation = self.relation;
-        let names = relation.columns.iter().map(|c| c.name.as_str());
-        let mut message = format!(
-            "{} `{}` has no column `{}` (field `{}`)",
-            relation.kind, relation.name, self.column_name, self.field_ident
-        );
-        match suggest::closest(self.column_name, names) {
-            Some(close) => message.push_str(&format!(
-                "; did you mean `{close}`? Map the field with #[sqlx(rename = \"{close}\")], or add the column in a new migration (`cargo migrate new`)"
-            )),
-            None => message.push_str(
-                "; add it in a new migration (`cargo migrate new`), or mark the field #[sqlx(skip)] or #[sqlx(default)] if it is not read from the database",
-            ),
-        }
-        message
     }
 
     fn error(&self, message: String) -> syn::Error {

@@ -50,12 +50,12 @@ fn from_thread(_: Span) -> syn::Result<Arc<Loaded>> {
 
 fn table(item: &str) -> Result<TokenStream, Vec<String>> {
     let input = syn::parse_str(item).unwrap();
-    crate::table::expand_with(input, from_thread).map_err(messages)
+    crate::table::expand_with(input, from_thread).map_err(|f| messages(f.error))
 }
 
 fn db_enum(item: &str) -> Result<TokenStream, Vec<String>> {
     let input = syn::parse_str(item).unwrap();
-    crate::db_enum::expand_with(input, from_thread).map_err(messages)
+    crate::db_enum::expand_with(input, from_thread).map_err(|f| messages(f.error))
 }
 
 fn messages(e: syn::Error) -> Vec<String> {
@@ -275,11 +275,59 @@ fn sqlite_checks_by_affinity_and_knows_the_rowid() {
     let e = one_error(table(
         "#[migrate(table = \"codes\")] struct C { code: String }",
     ));
-    assert!(e.contains("`codes.code` can be NULL"), "{e}");
+    assert!(
+        e.contains("`codes.code` is a PRIMARY KEY without NOT NULL")
+            && e.contains("SQLite's legacy rule lets such a column hold NULL")
+            && e.contains("INTEGER PRIMARY KEY, or make the table STRICT or WITHOUT ROWID"),
+        "{e}"
+    );
     let e = one_error(table(
         "#[migrate(table = \"notes\")] struct N { body: i64 }",
     ));
     assert!(e.contains("`TEXT`"), "{e}");
+    let e = one_error(table("#[migrate(table = \"codes\")] struct C { n: i64 }"));
+    assert!(
+        e.contains("`codes.n` can be NULL")
+            && e.contains(
+                "sqlx reads a NULL into `i64` as 0 without an error, a silently wrong value"
+            ),
+        "{e}"
+    );
+}
+
+#[test]
+fn every_error_of_every_field_at_once() {
+    given(Dialect::Postgres, PG);
+    let errors = table(
+        "#[migrate(table = \"users\")] struct U { #[sqlx(rename = \"displayName\")] display_name: Vec<String>, mfa_enabled: bool, nope: i64 }",
+    )
+    .expect_err("three fields, four errors");
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+    assert!(
+        errors[0].contains("`users.displayName` can be NULL"),
+        "{errors:#?}"
+    );
+    assert!(
+        errors[1].contains("field `display_name: Vec<String>` cannot read"),
+        "{errors:#?}"
+    );
+    assert!(
+        errors[2].contains("field `mfa_enabled: bool` cannot read"),
+        "{errors:#?}"
+    );
+    assert!(errors[3].contains("no column `nope`"), "{errors:#?}");
+}
+
+#[test]
+fn a_try_from_field_gets_advice_that_fits_it() {
+    given(Dialect::Postgres, PG);
+    let e = one_error(table(
+        "#[migrate(table = \"users\")] struct U { #[sqlx(try_from = \"String\", rename = \"displayName\")] display_name: Name }",
+    ));
+    assert!(
+        e.contains("sqlx's try_from cannot convert a NULL") && !e.contains("use `Option<String>`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -310,7 +358,25 @@ fn db_enum_a_label_that_no_longer_exists_shows_the_labels() {
         e.contains("'todo', 'in_progress', 'done', 'archived'"),
         "{e}"
     );
-    assert!(e.contains("the closest is"), "{e}");
+    assert!(
+        !e.contains("rename"),
+        "'pending' is another state, not a spelling of a label: {e}"
+    );
+}
+
+#[test]
+fn db_enum_suggests_a_rename_only_for_a_spelling_variant() {
+    given(Dialect::Postgres, PG);
+    let e = one_error(db_enum(
+        "#[sqlx(type_name = \"task_status\", rename_all = \"lowercase\")]
+         #[migrate(non_exhaustive)]
+         enum TaskStatus { Todo, InProgress }",
+    ));
+    assert!(
+        e.contains("'in_progress' looks like the same word")
+            && e.contains("#[sqlx(rename = \"in_progress\")]"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -398,21 +464,91 @@ fn columns_the_build_cannot_judge_need_the_field_marked() {
 
     given(
         Dialect::Postgres,
-        &["CREATE TABLE hosts (id BIGINT PRIMARY KEY, addr INET NOT NULL);"],
+        &["CREATE TABLE hosts (id BIGINT PRIMARY KEY, addr INET NOT NULL, doc TSVECTOR NOT NULL);"],
     );
     let e = one_error(table(
-        "#[migrate(table = \"hosts\")] struct H { addr: ipnetwork::IpNetwork }",
+        "#[migrate(table = \"hosts\")] struct H { doc: search::Tsv }",
     ));
     assert!(
         e.contains("[package.metadata.migrate.types]")
-            && e.contains("\"inet\" = \"ipnetwork::IpNetwork\""),
+            && e.contains("\"tsvector\" = \"search::Tsv\""),
         "{e}"
     );
+    table("#[migrate(table = \"hosts\")] struct H { addr: ipnetwork::IpNetwork }")
+        .expect("sqlx decodes inet into IpNetwork");
     let e = one_error(table(
         "#[migrate(table = \"hosts\")] struct H { addr: String }",
     ));
     assert!(
         e.contains("cannot read"),
         "a known Rust type is judged: {e}"
+    );
+}
+
+const TWO_CHECKS: &[&str] = &[
+    "CREATE TABLE q (id BIGINT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'cancelled')));",
+    "ALTER TABLE q ADD CONSTRAINT c2 CHECK (status IN ('pending', 'done'));",
+];
+
+#[test]
+fn db_enum_check_lists_allow_the_intersection_of_every_check_in_force() {
+    given(Dialect::Postgres, TWO_CHECKS);
+    db_enum(
+        "#[migrate(check = \"q.status\")] #[sqlx(rename_all = \"lowercase\")]
+         enum S { Pending, Done }",
+    )
+    .expect("exactly the labels both checks allow");
+    let e = one_error(db_enum(
+        "#[migrate(check = \"q.status\")] #[sqlx(rename_all = \"lowercase\")]
+         enum S { Pending, Done, Cancelled }",
+    ));
+    assert!(
+        e.contains("variant `Cancelled` is written as 'cancelled', which CHECK `c2` (migrations/2_m.sql:1) refuses though CHECK `q_status_check` (migrations/1_m.sql:1) allows it"),
+        "{e}"
+    );
+
+    let mut dropped = TWO_CHECKS.to_vec();
+    dropped.push("ALTER TABLE q DROP CONSTRAINT c2;");
+    given(Dialect::Postgres, &dropped);
+    db_enum(
+        "#[migrate(check = \"q.status\")] #[sqlx(rename_all = \"lowercase\")]
+         enum S { Pending, Done, Cancelled }",
+    )
+    .expect("a dropped check stops counting");
+    let e = one_error(db_enum(
+        "#[migrate(check = \"q.status\")] #[sqlx(rename_all = \"lowercase\")]
+         enum S { Pending, Done }",
+    ));
+    assert!(
+        e.contains("'cancelled' (migrations/1_m.sql:1) with no variant"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_column_dropped_or_renamed_later_says_where_it_went() {
+    given(
+        Dialect::Postgres,
+        &[
+            "CREATE TABLE t (id BIGINT PRIMARY KEY, old_name TEXT NOT NULL, legacy TEXT NOT NULL);",
+            "ALTER TABLE t RENAME COLUMN old_name TO new_name;\nALTER TABLE t DROP COLUMN legacy;",
+        ],
+    );
+    let e = one_error(table(
+        "#[migrate(table = \"t\")] struct T { old_name: String }",
+    ));
+    assert!(
+        e.contains("it was renamed to `new_name` by migrations/2_m.sql:1")
+            && e.contains("#[sqlx(rename = \"new_name\")]"),
+        "{e}"
+    );
+    let e = one_error(table(
+        "#[migrate(table = \"t\")] struct T { legacy: String }",
+    ));
+    assert!(
+        e.contains("it was dropped by migrations/2_m.sql:2")
+            && !e.contains("add it in a new migration"),
+        "{e}"
     );
 }

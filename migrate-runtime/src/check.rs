@@ -28,10 +28,38 @@ pub enum Kind {
     Decimal,
     /// A PostgreSQL enum type, by name (schema-qualified unless in `public`).
     Enum(&'static str),
+    U8,
+    U16,
+    U32,
+    U64,
+    Interval,
+    TimeTz,
+    Money,
+    Oid,
+    Inet,
+    MacAddress,
+    Bits,
+    LTree,
+    LQuery,
+    Hstore,
+    Cube,
+    Point,
+    Line,
+    LSeg,
+    Box,
+    Path,
+    Polygon,
+    Circle,
+    TimeDateTime,
+    TimeDateTimeTz,
+    /// `PgRange<T>`, by the element's kind.
+    Range(&'static Kind),
 }
 
-/// The SQL kind a Rust type decodes. Implemented for the standard types; `#[derive(DbEnum)]`
-/// implements it for enums. Implement it for a newtype by delegating to the inner type:
+/// The SQL kind a Rust type decodes. Implemented for every type sqlx decodes, behind the cargo
+/// features sqlx has for them (`uuid`, `chrono`, `time`, `json`, `rust_decimal`, `bigdecimal`,
+/// `ipnetwork`, `ipnet`, `mac_address`, `bit-vec`; sqlx's own PostgreSQL types with
+/// `postgres`); `#[derive(DbEnum)]` implements it for enums. Implement it for a newtype by delegating to the inner type:
 ///
 /// ```
 /// struct UserId(i64);
@@ -42,35 +70,10 @@ pub enum Kind {
 #[diagnostic::on_unimplemented(
     message = "the build cannot tell which SQL type `{Self}` decodes",
     label = "no `migrate_runtime::ColumnType` for this type",
-    note = "derive `DbEnum` for a database enum; implement `ColumnType` for a newtype (`const KIND: Kind = <i64 as ColumnType>::KIND;`); or mark the field `#[migrate(sql_type = \"…\")]` or `#[migrate(unchecked)]`"
+    note = "a type of another crate that sqlx decodes (uuid, chrono, time, serde_json, rust_decimal, …) needs migrate-runtime's cargo feature of the same name as sqlx's; derive `DbEnum` for a database enum; implement `ColumnType` for a newtype (`const KIND: Kind = <i64 as ColumnType>::KIND;`); or mark the field `#[migrate(sql_type = \"…\")]` or `#[migrate(unchecked)]`"
 )]
 pub trait ColumnType {
     const KIND: Kind;
-}
-
-macro_rules! column_types {
-    ($($ty:ty => $kind:ident),* $(,)?) => {
-        $(impl ColumnType for $ty {
-            const KIND: Kind = Kind::$kind;
-        })*
-    };
-}
-
-column_types! {
-    bool => Bool, i8 => I8, i16 => I16, i32 => I32, i64 => I64, f32 => F32, f64 => F64,
-    String => String, str => String, Vec<u8> => Bytes, [u8] => Bytes,
-}
-
-impl<T: ColumnType + ?Sized> ColumnType for &T {
-    const KIND: Kind = T::KIND;
-}
-
-impl<T: ColumnType> ColumnType for Option<T> {
-    const KIND: Kind = T::KIND;
-}
-
-impl<T: ColumnType + ?Sized> ColumnType for Box<T> {
-    const KIND: Kind = T::KIND;
 }
 
 /// A Rust enum checked against a database enum type (PostgreSQL) or a `CHECK (col IN (…))`
@@ -113,7 +116,8 @@ pub const fn kind_in(kind: Kind, allowed: &[Kind]) -> bool {
 const fn same_kind(a: Kind, b: Kind) -> bool {
     match (a, b) {
         (Kind::Enum(x), Kind::Enum(y)) => same_str(x, y),
-        (Kind::Enum(_), _) | (_, Kind::Enum(_)) => false,
+        (Kind::Range(x), Kind::Range(y)) => same_kind(*x, *y),
+        (Kind::Enum(_) | Kind::Range(_), _) | (_, Kind::Enum(_) | Kind::Range(_)) => false,
         _ => discriminant(a) == discriminant(b),
     }
 }
@@ -137,6 +141,31 @@ const fn discriminant(k: Kind) -> u8 {
         Kind::DateTimeTz => 14,
         Kind::Decimal => 15,
         Kind::Enum(_) => 16,
+        Kind::U8 => 17,
+        Kind::U16 => 18,
+        Kind::U32 => 19,
+        Kind::U64 => 20,
+        Kind::Interval => 21,
+        Kind::TimeTz => 22,
+        Kind::Money => 23,
+        Kind::Oid => 24,
+        Kind::Inet => 25,
+        Kind::MacAddress => 26,
+        Kind::Bits => 27,
+        Kind::LTree => 28,
+        Kind::LQuery => 29,
+        Kind::Hstore => 30,
+        Kind::Cube => 31,
+        Kind::Point => 32,
+        Kind::Line => 33,
+        Kind::LSeg => 34,
+        Kind::Box => 35,
+        Kind::Path => 36,
+        Kind::Polygon => 37,
+        Kind::Circle => 38,
+        Kind::Range(_) => 39,
+        Kind::TimeDateTime => 40,
+        Kind::TimeDateTimeTz => 41,
     }
 }
 
@@ -191,6 +220,16 @@ mod tests {
         assert!(!kind_in(Kind::Enum("text"), &[Kind::String]));
         assert!(kind_in(Kind::I64, &[Kind::I32, Kind::I64]));
         assert!(!kind_in(Kind::I64, &[Kind::I32]));
+    }
+
+    #[test]
+    fn range_kinds_compare_by_element() {
+        assert!(kind_in(Kind::Range(&Kind::I32), &[Kind::Range(&Kind::I32)]));
+        assert!(!kind_in(
+            Kind::Range(&Kind::I64),
+            &[Kind::Range(&Kind::I32)]
+        ));
+        assert!(!kind_in(Kind::Range(&Kind::I32), &[Kind::I32]));
     }
 
     #[test]

@@ -15,6 +15,7 @@
 compile_error!("enable at least one of the `sqlite` and `postgres` features of migrate-runtime");
 
 mod check;
+mod column_types;
 pub mod driver;
 mod error;
 mod event;

@@ -7,8 +7,8 @@
 //! directions from one field list, so they cannot drift apart.
 
 use super::{
-    Check, Column, Domain, Dropped, EnumType, ForeignKey, Index, Label, Name, Origin, Schema,
-    Table, Unique, View,
+    Check, Column, Domain, Dropped, DroppedColumn, EnumType, ForeignKey, Index, Label, Name,
+    Origin, Schema, Table, Unique, View,
 };
 use crate::Dialect;
 
@@ -235,6 +235,12 @@ record!(Index {
     origin
 });
 record!(Dropped { name, how, origin });
+record!(DroppedColumn {
+    table,
+    column,
+    renamed_to,
+    origin
+});
 record!(Schema {
     dialect,
     schemas,
@@ -245,6 +251,7 @@ record!(Schema {
     indexes,
     extensions,
     dropped,
+    dropped_columns,
 });
 
 #[cfg(test)]

@@ -50,6 +50,7 @@ impl Run<'_> {
                         continue;
                     }
                     let before = table.clone();
+                    self.column_gone(name, &column, None);
                     // A key that includes the column goes whole.
                     if table.primary_key.iter().any(|c| same(dialect, c, &column)) {
                         table.primary_key.clear();
@@ -103,6 +104,7 @@ impl Run<'_> {
                 if table.column(dialect, &new).is_some() && !same(dialect, &old, &new) {
                     return self.error(format!("column {new} of table {name} already exists"));
                 }
+                self.column_gone(name, &old, Some(&new));
                 let rename = |c: &mut String| {
                     if same(dialect, c, &old) {
                         *c = new.clone();
@@ -285,6 +287,19 @@ impl Run<'_> {
 
     /// Removes the foreign keys that refer to table `target` and match `refers` — in every
     /// table, and in `altered` (the table being changed, out of the schema meanwhile).
+    /// Records where a column went, for the derives' messages.
+    fn column_gone(&mut self, table: &Name, column: &str, renamed_to: Option<&str>) {
+        let origin = self.origin();
+        self.schema
+            .dropped_columns
+            .push(crate::schema::DroppedColumn {
+                table: table.clone(),
+                column: column.to_owned(),
+                renamed_to: renamed_to.map(str::to_owned),
+                origin,
+            });
+    }
+
     pub(super) fn drop_foreign_keys(
         &mut self,
         altered: &mut Table,

@@ -1,0 +1,5 @@
+CREATE TABLE flags (
+    id INTEGER PRIMARY KEY,
+    private BOOLEAN,
+    level INTEGER NOT NULL
+);
