@@ -5,6 +5,8 @@
 //! stay isolated and run in parallel. When the server is absent a test prints why and skips,
 //! unless `MIGRATE_TEST_REQUIRE_DB=1` (set by `.ci/run`), which makes absence a failure.
 
+pub mod tls_cluster;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

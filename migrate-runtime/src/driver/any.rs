@@ -80,6 +80,7 @@ impl AnyConnection {
                         "check the URL, the credentials and that the database exists",
                     ));
                 }
+                Ok(Err(Attempt::Tls { message, hint })) => return Err(fail(message, &hint)),
                 Ok(Err(Attempt::Unsupported(reason))) => {
                     return Err(MigrateError::Unsupported {
                         url: redact_url(url),
@@ -111,6 +112,11 @@ impl AnyConnection {
 enum Attempt {
     Retry(String),
     Fatal(String),
+    /// A TLS check failed: the message says which, the hint what to do.
+    Tls {
+        message: String,
+        hint: String,
+    },
     Unsupported(String),
 }
 
@@ -143,7 +149,12 @@ async fn connect_once(
             let opts: sqlx::postgres::PgConnectOptions = url
                 .parse()
                 .map_err(|e: sqlx::Error| Attempt::Fatal(e.to_string()))?;
-            let mut conn = opts.connect().await.map_err(classify)?;
+            let mut conn = opts.connect().await.map_err(|e| {
+                match super::tls::explain(&e, opts.get_host()) {
+                    Some((message, hint)) => Attempt::Tls { message, hint },
+                    None => classify(e),
+                }
+            })?;
             // End the session promptly when the deployer dies mid-statement (PostgreSQL 14+);
             // older servers reject the setting, which is harmless.
             let _ = Driver::execute(&mut conn, "SET client_connection_check_interval = 1000").await;

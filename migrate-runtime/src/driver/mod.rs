@@ -8,6 +8,8 @@ mod any;
 mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "postgres")]
+mod tls;
 
 use std::time::Duration;
 
