@@ -103,6 +103,10 @@ pub enum MigrateError {
         url_dialect: String,
     },
 
+    /// The string is not a database URL (empty, libpq key/value form, unknown scheme, …).
+    #[error(transparent)]
+    Url(#[from] crate::url::UrlError),
+
     /// The URL names a database kind this build does not support.
     #[error("unsupported database URL {url}: {reason}")]
     Unsupported { url: String, reason: String },
@@ -116,10 +120,12 @@ fn list_versions(v: &[(i64, String)]) -> String {
 }
 
 impl MigrateError {
-    /// The documented exit code of the CLI for this error: 4 for history problems, 1 otherwise.
+    /// The documented exit code of the CLI for this error: 4 for history problems, 2 for a
+    /// string that is not a database URL, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
             MigrateError::History(_) | MigrateError::Adopt(_) => 4,
+            MigrateError::Url(_) => 2,
             _ => 1,
         }
     }

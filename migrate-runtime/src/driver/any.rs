@@ -60,10 +60,21 @@ impl AnyConnection {
             message: scrub(&message, url),
             hint: hint.to_owned(),
         };
-        let dialect = Dialect::from_url(url).ok_or_else(|| MigrateError::Unsupported {
-            url: redact_url(url),
-            reason: "expected a `postgres://…` or `sqlite:…` URL".into(),
-        })?;
+        let dialect = crate::url::dialect_of(url)?;
+        if let Some(path) = crate::url::sqlite_path(url) {
+            let folder = std::path::Path::new(path)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty());
+            if let Some(folder) = folder.filter(|f| !f.is_dir()) {
+                return Err(fail(
+                    format!(
+                        "the folder {} of the SQLite database does not exist",
+                        folder.display()
+                    ),
+                    "create the folder, or fix the path in the URL",
+                ));
+            }
+        }
         let started = Instant::now();
         let mut delay = Duration::from_millis(100);
         loop {
