@@ -142,6 +142,19 @@ impl Context<'_> {
         Ok(())
     }
 
+    /// One line on stderr when the dialect is a guess: none configured and no URL to tell.
+    pub fn note_assumed_dialect(&self, url: Option<&str>, dialect: Dialect) {
+        if self.config.dialect.is_none() && url.is_none() {
+            self.shell.warn_status(
+                "Assuming",
+                &format!(
+                    "{dialect} migrations: no `dialect` in [package.metadata.migrate] and no \
+                     database URL (set `dialect = \"postgres\"` or `\"mysql\"` if they are not)"
+                ),
+            );
+        }
+    }
+
     /// The URL for messages (never with its password).
     pub fn shown(&self, url: &str) -> String {
         shown_url(url)

@@ -50,8 +50,8 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
 
     let header = format!(
         "-- {name}\n-- Write this migration's SQL below. It runs in its own transaction;\n\
-         -- put `-- migrate:no-transaction` on the first line for statements that cannot\n\
-         -- (CREATE INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE on old PostgreSQL).\n\n",
+         -- for statements that cannot (CREATE INDEX CONCURRENTLY, VACUUM, …), add the line\n\
+         -- `-- migrate:no-transaction` to these comments, before the first statement.\n\n",
         name = args.name
     );
     let files = if args.reversible {

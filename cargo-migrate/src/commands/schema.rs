@@ -35,6 +35,7 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         None
     };
     let dialect = cx.config.dialect_for(url.as_deref())?;
+    cx.note_assumed_dialect(url.as_deref(), dialect);
     let migrator = cx.config.migrator(dialect)?;
     let schema = replay(migrator.migrations(), dialect).map_err(|e| {
         anyhow::anyhow!(
