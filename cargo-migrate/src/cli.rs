@@ -84,6 +84,27 @@ pub enum Command {
     Diff(commands::diff::Args),
 }
 
+impl Command {
+    /// The verb's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::New(_) => "new",
+            Command::Deploy(_) => "deploy",
+            Command::Status(_) => "status",
+            Command::Revert(_) => "revert",
+            Command::Resolve(_) => "resolve",
+            Command::Baseline(_) => "baseline",
+            Command::Adopt(_) => "adopt",
+            Command::Reset(_) => "reset",
+            Command::Check(_) => "check",
+            Command::Hash(_) => "hash",
+            Command::Schema(_) => "schema",
+            Command::Verify(_) => "verify",
+            Command::Diff(_) => "diff",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

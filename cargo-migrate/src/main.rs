@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod config;
 mod exit;
+mod report;
 mod shell;
 mod time;
 
@@ -13,10 +14,11 @@ use clap::Parser;
 fn main() {
     let cli::Cli::Migrate(args) = cli::Cli::parse();
     let shell = shell::Shell::new();
+    let verb = args.command.name();
     let code = match commands::run(args, &shell) {
         Ok(code) => code,
         Err(error) => {
-            shell.error(&format!("{error:#}"));
+            shell.error(&report::render(&error, verb));
             exit::code_of(&error)
         }
     };

@@ -132,17 +132,18 @@ enum Attempt {
 }
 
 fn classify(e: sqlx::Error) -> Attempt {
+    let text = super::describe_cause(&e).unwrap_or_else(|| e.to_string());
     match e {
         sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Protocol(_) => {
-            Attempt::Retry(e.to_string())
+            Attempt::Retry(text)
         }
         // The server is starting up or out of connections: worth another try.
         sqlx::Error::Database(ref db)
             if matches!(db.code().as_deref(), Some("57P03" | "53300")) =>
         {
-            Attempt::Retry(e.to_string())
+            Attempt::Retry(text)
         }
-        _ => Attempt::Fatal(e.to_string()),
+        _ => Attempt::Fatal(text),
     }
 }
 
