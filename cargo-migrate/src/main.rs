@@ -17,6 +17,7 @@ fn main() {
     let verb = args.command.name();
     let code = match commands::run(args, &shell) {
         Ok(code) => code,
+        Err(error) if error.downcast_ref::<exit::ClosedPipe>().is_some() => exit::CLOSED_PIPE,
         Err(error) => {
             shell.error(&report::render(&error, verb));
             exit::code_of(&error)

@@ -1,5 +1,6 @@
 //! `cargo migrate deploy [--to VERSION] [--dry-run] [--allow-out-of-order]`
 
+use crate::shell::outln;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -208,9 +209,9 @@ async fn dry_run(cx: &Context<'_>, args: &Args) -> anyhow::Result<i32> {
         } else {
             "in a transaction"
         };
-        println!("-- {} {} ({}, {mode})", m.version, m.name, m.up.path);
-        println!("{}", m.up.sql.trim_end());
-        println!();
+        outln!("-- {} {} ({}, {mode})", m.version, m.name, m.up.path);
+        outln!("{}", m.up.sql.trim_end());
+        outln!();
     }
     cx.shell.status(
         "Dry run",

@@ -1,5 +1,6 @@
 //! `cargo migrate new <name> [--reversible]`
 
+use crate::shell::outln;
 use std::fs;
 
 use anyhow::Context as _;
@@ -76,7 +77,7 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
             .open(&path)
             .and_then(|mut f| std::io::Write::write_all(&mut f, contents.as_bytes()))
             .with_context(|| format!("cannot create {}", path.display()))?;
-        println!(
+        outln!(
             "{}",
             cx.config
                 .dir
