@@ -84,14 +84,12 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
 }
 
 /// `deploy --env prod`, where prod `requires = "staging"`: every migration about to reach prod
-/// must already be applied in staging.
+/// must already be applied in staging (also when `--database-url` names prod's database).
 async fn promotion_check(cx: &Context<'_>, args: &Args) -> anyhow::Result<()> {
+    // With --database-url too, the URL is the target and `env`'s gate still applies to it.
     let Some(env) = &cx.common.env else {
         return Ok(());
     };
-    if cx.common.database_url.is_some() {
-        return Ok(());
-    }
     let Some(required) = cx
         .config
         .environments
