@@ -9,10 +9,8 @@ mod report;
 mod shell;
 mod time;
 
-use clap::Parser;
-
 fn main() {
-    let cli::Cli::Migrate(args) = cli::Cli::parse();
+    let cli::Cli::Migrate(args) = cli::Cli::parse_args();
     let shell = shell::Shell::new();
     let verb = args.command.name();
     let code = match commands::run(args, &shell) {
