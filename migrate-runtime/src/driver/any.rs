@@ -124,6 +124,7 @@ enum Attempt {
     Retry(String),
     Fatal(String),
     /// A TLS check failed: the message says which, the hint what to do.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     Tls {
         message: String,
         hint: String,
