@@ -20,20 +20,42 @@ pub async fn backup(
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the backup folder {}", dir.display()))?;
     let stem = format!("{}-{}", database_name(url), time::version_now());
-    match dialect {
+    let path = match dialect {
+        Dialect::Sqlite => unique(dir, &stem, "sqlite"),
+        Dialect::Postgres => unique(dir, &stem, "dump"),
+        other => bail!("--backup is not supported for {other} yet"),
+    };
+    // Created empty with mode 0600 before anything is written into it: a backup holds every
+    // row of the database, so only its owner may read it.
+    private_file(&path)?;
+    let written = match dialect {
         Dialect::Sqlite => {
-            let path = unique(dir, &stem, "sqlite");
             let quoted = path.display().to_string().replace('\'', "''");
             conn.execute(&format!("VACUUM INTO '{quoted}'"))
                 .await
+                .map(|()| path.clone())
                 .map_err(|e| {
                     anyhow::anyhow!("the SQLite backup (VACUUM INTO) failed: {}", e.message)
-                })?;
-            Ok(path)
+                })
         }
-        Dialect::Postgres => pg_dump(url, &unique(dir, &stem, "dump")),
-        other => bail!("--backup is not supported for {other} yet"),
+        _ => pg_dump(url, &path),
+    };
+    if written.is_err() {
+        let _ = std::fs::remove_file(&path);
     }
+    written
+}
+
+/// Creates `path` empty, readable and writable by its owner only.
+fn private_file(path: &Path) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .map(drop)
+        .with_context(|| format!("cannot create the backup file {}", path.display()))
 }
 
 fn pg_dump(url: &str, path: &Path) -> anyhow::Result<PathBuf> {

@@ -84,6 +84,70 @@ pub enum Command {
     Diff(commands::diff::Args),
 }
 
+/// The global options a verb ignores, left out of its `--help`: `new` and `hash` touch no
+/// database; `schema` reads only a URL's scheme (to pick the dialect) and connects nowhere.
+const IGNORED: &[(&str, &[&str])] = &[
+    (
+        "new",
+        &["database_url", "env", "lock_timeout", "connect_timeout"],
+    ),
+    (
+        "hash",
+        &["database_url", "env", "lock_timeout", "connect_timeout"],
+    ),
+    ("schema", &["lock_timeout", "connect_timeout"]),
+];
+
+impl Cli {
+    /// Parses the command line, with each verb's help listing only the options it uses.
+    pub fn parse_args() -> Cli {
+        use clap::FromArgMatches;
+        let matches = Cli::command_with_help().get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+
+    /// The clap command, built (global options propagated), then trimmed per verb.
+    pub fn command_with_help() -> clap::Command {
+        use clap::CommandFactory;
+        let mut cmd = Cli::command();
+        cmd.build();
+        cmd.mut_subcommand("migrate", |mut migrate| {
+            for (verb, args) in IGNORED {
+                // In place: after `build`, removing and re-adding an argument (`mut_arg`)
+                // would break the parser's index of them.
+                migrate = migrate.mut_subcommand(*verb, |sub| {
+                    sub.mut_args(|a| {
+                        let hide = a.is_hide_set() || args.contains(&a.get_id().as_str());
+                        a.hide(hide)
+                    })
+                });
+            }
+            migrate
+        })
+    }
+}
+
+impl Command {
+    /// The verb's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::New(_) => "new",
+            Command::Deploy(_) => "deploy",
+            Command::Status(_) => "status",
+            Command::Revert(_) => "revert",
+            Command::Resolve(_) => "resolve",
+            Command::Baseline(_) => "baseline",
+            Command::Adopt(_) => "adopt",
+            Command::Reset(_) => "reset",
+            Command::Check(_) => "check",
+            Command::Hash(_) => "hash",
+            Command::Schema(_) => "schema",
+            Command::Verify(_) => "verify",
+            Command::Diff(_) => "diff",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +156,6 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+        Cli::command_with_help().debug_assert();
     }
 }

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use migrate_core::PackageConfig;
-use migrate_runtime::{Dialect, LoadOptions, MigrateError, Migrator, url::redact_url};
+use migrate_runtime::url::{redact_url, sqlite_relative_to};
+use migrate_runtime::{Dialect, LoadOptions, MigrateError, Migrator};
 
 use crate::cli::Common;
 use crate::exit::UsageError;
@@ -57,7 +58,10 @@ impl Config {
 
     /// The dialect the files are written for: configured, else the URL's, else SQLite.
     pub fn dialect_for(&self, url: Option<&str>) -> anyhow::Result<Dialect> {
-        let from_url = url.and_then(Dialect::from_url);
+        let from_url = url
+            .map(migrate_runtime::url::dialect_of)
+            .transpose()
+            .map_err(MigrateError::Url)?;
         match (self.dialect, from_url) {
             (Some(configured), Some(of_url)) if configured != of_url => {
                 Err(MigrateError::DialectMismatch {
@@ -102,7 +106,7 @@ impl Config {
             return self.env_url(name);
         }
         let dotenv = self.dotenv();
-        if let Some(url) = lookup("DATABASE_URL", &dotenv) {
+        if let Some(url) = self.lookup("DATABASE_URL", &dotenv) {
             return Ok(url);
         }
         bail!(
@@ -126,12 +130,12 @@ impl Config {
             .into());
         };
         match env.url.strip_prefix("env:") {
-            Some(var) => lookup(var, &self.dotenv()).with_context(|| {
+            Some(var) => self.lookup(var, &self.dotenv()).with_context(|| {
                 format!(
                     "environment `{name}` reads its URL from ${var}, which is not set (nor in .env)"
                 )
             }),
-            None => Ok(env.url.clone()),
+            None => Ok(sqlite_relative_to(&env.url, &self.manifest_dir)),
         }
     }
 
@@ -158,6 +162,18 @@ impl Config {
         names
     }
 
+    /// `$var`, else its value in `.env`. A relative SQLite path from `.env` is relative to the
+    /// manifest's folder, like `dir`; one from the process environment, to the current one.
+    fn lookup(&self, var: &str, dotenv: &BTreeMap<String, String>) -> Option<String> {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or_else(|| {
+                let url = dotenv.get(var)?;
+                Some(sqlite_relative_to(url, &self.manifest_dir))
+            })
+    }
+
     fn dotenv(&self) -> BTreeMap<String, String> {
         let path = self.manifest_dir.join(".env");
         match dotenvy::from_path_iter(&path) {
@@ -165,13 +181,6 @@ impl Config {
             Err(_) => BTreeMap::new(),
         }
     }
-}
-
-fn lookup(var: &str, dotenv: &BTreeMap<String, String>) -> Option<String> {
-    std::env::var(var)
-        .ok()
-        .filter(|v| !v.is_empty())
-        .or_else(|| dotenv.get(var).cloned())
 }
 
 /// The URL as it may be shown.

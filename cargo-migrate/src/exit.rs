@@ -13,6 +13,15 @@ pub const PENDING: i32 = 3;
 /// A history problem: a migration changed, missing, failed or out of order.
 pub const HISTORY: i32 = 4;
 
+/// Exit code when stdout is a pipe that the reader closed (`status | head -1`): 128 + SIGPIPE,
+/// what a tool killed by SIGPIPE reports; nothing is printed.
+pub const CLOSED_PIPE: i32 = 141;
+
+/// Stdout was closed by its reader: end quietly.
+#[derive(Debug, thiserror::Error)]
+#[error("stdout was closed")]
+pub struct ClosedPipe;
+
 /// An error of how the command was called (exit code 2).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

@@ -5,18 +5,19 @@ mod cli;
 mod commands;
 mod config;
 mod exit;
+mod report;
 mod shell;
 mod time;
 
-use clap::Parser;
-
 fn main() {
-    let cli::Cli::Migrate(args) = cli::Cli::parse();
+    let cli::Cli::Migrate(args) = cli::Cli::parse_args();
     let shell = shell::Shell::new();
+    let verb = args.command.name();
     let code = match commands::run(args, &shell) {
         Ok(code) => code,
+        Err(error) if error.downcast_ref::<exit::ClosedPipe>().is_some() => exit::CLOSED_PIPE,
         Err(error) => {
-            shell.error(&format!("{error:#}"));
+            shell.error(&report::render(&error, verb));
             exit::code_of(&error)
         }
     };

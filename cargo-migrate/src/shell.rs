@@ -3,6 +3,50 @@
 
 use std::io::{IsTerminal, Write};
 
+use crate::exit::ClosedPipe;
+
+/// `print!` that returns an error instead of panicking: a closed pipe ends the command
+/// quietly ([`ClosedPipe`]), any other write error (a full disk) is reported.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::shell::write_stdout(format_args!($($arg)*), false)?
+    };
+}
+
+/// `println!` that returns an error instead of panicking (see [`out!`]).
+macro_rules! outln {
+    () => {
+        $crate::shell::write_stdout(format_args!(""), true)?
+    };
+    ($($arg:tt)*) => {
+        $crate::shell::write_stdout(format_args!($($arg)*), true)?
+    };
+}
+
+pub(crate) use {out, outln};
+
+/// Writes data to stdout and flushes it.
+pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_fmt(args)
+        .and_then(|()| {
+            if newline {
+                stdout.write_all(b"\n")
+            } else {
+                Ok(())
+            }
+        })
+        .and_then(|()| stdout.flush());
+    written.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            anyhow::Error::new(ClosedPipe)
+        } else {
+            anyhow::Error::new(e).context("cannot write to stdout")
+        }
+    })
+}
+
 pub struct Shell {
     color: bool,
 }

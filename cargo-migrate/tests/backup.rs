@@ -158,3 +158,19 @@ fn without_pg_dump_nothing_is_applied() {
     );
     p.run(&["status", "--database-url", &db.url]).expect(3);
 }
+
+#[test]
+fn backups_are_written_with_mode_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = project("sqlite");
+    let url = p.sqlite_url();
+    p.run(&["deploy", "--backup", "--database-url", &url])
+        .expect(0);
+    let files: Vec<_> = std::fs::read_dir(p.path().join("backups"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let mode = files[0].metadata().unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{:o}", mode);
+}

@@ -186,3 +186,111 @@ fn check_round_trips_on_a_scratch_postgres_database_and_drops_it() {
         broken.stderr
     );
 }
+
+#[test]
+fn check_errors_on_statements_postgres_refuses_in_a_transaction() {
+    let p = Project::new("dialect = \"postgres\"");
+    p.write(
+        "migrations/1_users.sql",
+        "CREATE TABLE users (id BIGINT PRIMARY KEY, email TEXT);\n",
+    );
+    p.write(
+        "migrations/2_index.sql",
+        "-- index the emails\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n",
+    );
+    let out = p.run(&["check"]).expect(1);
+    assert!(
+        out.stderr.contains(
+            "migrations/2_index.sql:2:1: PostgreSQL refuses `CREATE INDEX CONCURRENTLY` inside a transaction"
+        ) && out.stderr.contains("put `-- migrate:no-transaction` in the comments before its first statement"),
+        "{}",
+        out.stderr
+    );
+    p.write(
+        "migrations/2_index.sql",
+        "-- index the emails\n-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n",
+    );
+    p.run(&["check"]).expect(0);
+}
+
+#[test]
+fn check_errors_on_a_directive_after_the_first_statement() {
+    let p = Project::new("dialect = \"postgres\"");
+    p.write(
+        "migrations/1_users.sql",
+        "CREATE TABLE users (id BIGINT PRIMARY KEY);\n-- migrate:no-transaction\nCREATE TABLE posts (id BIGINT);\n",
+    );
+    let out = p.run(&["check"]).expect(1);
+    assert!(
+        out.stderr.contains(
+            "migrations/1_users.sql:2: `-- migrate:no-transaction` after the first statement has no effect"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn new_writes_directives_where_they_take_effect() {
+    let p = Project::new("dialect = \"postgres\"");
+    p.run(&["new", "add_index"]).expect(0);
+    let file = std::fs::read_dir(p.path().join("migrations"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().ends_with("_add_index.sql"))
+        .unwrap();
+    let template = std::fs::read_to_string(file.path()).unwrap();
+    assert!(
+        template.contains("before the first statement"),
+        "{template}"
+    );
+    // Following the template's advice: the directive appended to its comments takes effect.
+    std::fs::write(
+        file.path(),
+        format!("{template}-- migrate:no-transaction\nCREATE TABLE t (x INT);\nCREATE INDEX CONCURRENTLY i ON t (x);\n"),
+    )
+    .unwrap();
+    p.run(&["check"]).expect(0);
+}
+
+#[test]
+fn check_and_schema_say_which_dialect_they_assumed() {
+    let p = Project::new("");
+    p.write(
+        "migrations/1_users.sql",
+        "CREATE TABLE users (id INTEGER);\n",
+    );
+    for verb in ["check", "schema"] {
+        let out = p.run(&[verb]).expect(0);
+        let said: Vec<&str> = out
+            .stderr
+            .lines()
+            .filter(|l| l.contains("Assuming"))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "    Assuming sqlite migrations: no `dialect` in [package.metadata.migrate] and no database URL (set `dialect = \"postgres\"` or `\"mysql\"` if they are not)"
+            ],
+            "{verb}: {}",
+            out.stderr
+        );
+        // A URL or a configured dialect says it: nothing is assumed.
+        let out = p
+            .run(&[verb, "--database-url", "sqlite::memory:"])
+            .expect(0);
+        assert!(!out.stderr.contains("Assuming"), "{verb}: {}", out.stderr);
+    }
+    let configured = Project::new("dialect = \"sqlite\"");
+    configured.write(
+        "migrations/1_users.sql",
+        "CREATE TABLE users (id INTEGER);\n",
+    );
+    assert!(
+        !configured
+            .run(&["check"])
+            .expect(0)
+            .stderr
+            .contains("Assuming")
+    );
+}

@@ -125,3 +125,57 @@ fn all_envs_without_environments_says_how_to_add_them() {
         out.stderr
     );
 }
+
+#[test]
+fn env_with_a_database_url_still_applies_the_promotion_check() {
+    let p = project();
+    run(&p, &["deploy", "--env", "staging", "--to", "1"], true).expect(0);
+    let prod = format!("sqlite:{}", p.path().join("prod.db").display());
+    let refused = run(
+        &p,
+        &["deploy", "--env", "prod", "--database-url", &prod],
+        true,
+    )
+    .expect(1);
+    assert!(
+        refused
+            .stderr
+            .contains("migration 2 (posts) is not applied in `staging`, which `prod` requires"),
+        "{}",
+        refused.stderr
+    );
+    run(
+        &p,
+        &[
+            "deploy",
+            "--env",
+            "prod",
+            "--database-url",
+            &prod,
+            "--to",
+            "1",
+        ],
+        true,
+    )
+    .expect(0);
+}
+
+#[test]
+fn requires_naming_a_missing_environment_is_refused_at_load() {
+    let p = Project::new(
+        "dialect = \"sqlite\"\n[package.metadata.migrate.environments.prod]\nurl = \"sqlite:prod.db\"\nrequires = \"stagin\"\n",
+    );
+    p.write(
+        "migrations/1_users.sql",
+        "CREATE TABLE users (id INTEGER);\n",
+    );
+    let out = p
+        .run(&["status", "--database-url", "sqlite:x.db"])
+        .expect(1);
+    assert!(
+        out.stderr
+            .contains("environments.prod.requires names `stagin`, which is not an environment"),
+        "{}",
+        out.stderr
+    );
+}

@@ -85,6 +85,10 @@ impl PackageConfig {
         };
         let mut environments = w.environments;
         environments.extend(p.environments);
+        check_requires(&environments).map_err(|message| ConfigError {
+            path: manifest.display().to_string(),
+            message,
+        })?;
         let mut types = w.types;
         types.extend(p.types);
         Ok(PackageConfig {
@@ -100,6 +104,39 @@ impl PackageConfig {
             types,
         })
     }
+}
+
+/// Every `requires` names a known environment, and following them never comes back.
+fn check_requires(environments: &BTreeMap<String, Environment>) -> Result<(), String> {
+    for (name, env) in environments {
+        let Some(required) = &env.requires else {
+            continue;
+        };
+        if !environments.contains_key(required) {
+            let known: Vec<&str> = environments.keys().map(String::as_str).collect();
+            return Err(format!(
+                "environments.{name}.requires names `{required}`, which is not an environment (known: {})",
+                known.join(", ")
+            ));
+        }
+        // Follow `requires` from `name`: coming back to it is a cycle.
+        let mut chain = vec![name.as_str(), required.as_str()];
+        let mut at = required.as_str();
+        while at != name && chain.len() <= environments.len() + 1 {
+            let Some(next) = environments.get(at).and_then(|e| e.requires.as_deref()) else {
+                break;
+            };
+            chain.push(next);
+            at = next;
+        }
+        if at == name {
+            return Err(format!(
+                "environments.{name}.requires makes a cycle ({}): one environment of it must require none",
+                chain.join(" -> ")
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn read_toml(path: &Path) -> Result<toml::Table, ConfigError> {
@@ -284,5 +321,44 @@ mod tests {
                 .contains("needs a `url`")
         );
         assert!(bad("dir = ").contains("not valid TOML"));
+    }
+
+    fn bad(body: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "Cargo.toml",
+            &format!("[package]\nname = \"x\"\n[package.metadata.migrate]\n{body}\n"),
+        );
+        PackageConfig::from_manifest(&dir.path().join("Cargo.toml"))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn requires_naming_a_missing_environment_or_a_cycle_is_a_config_error() {
+        let env = |name: &str, requires: &str| {
+            format!(
+                "[package.metadata.migrate.environments.{name}]\nurl = \"sqlite:x.db\"\nrequires = \"{requires}\"\n"
+            )
+        };
+        assert!(
+            bad(&env("prod", "stagin")).contains(
+                "environments.prod.requires names `stagin`, which is not an environment (known: prod)"
+            ),
+            "{}",
+            bad(&env("prod", "stagin"))
+        );
+        let cycle = format!("{}{}", env("a", "b"), env("b", "a"));
+        assert!(
+            bad(&cycle).contains("environments.a.requires makes a cycle (a -> b -> a)"),
+            "{}",
+            bad(&cycle)
+        );
+        assert!(
+            bad(&env("a", "a")).contains("makes a cycle (a -> a)"),
+            "{}",
+            bad(&env("a", "a"))
+        );
     }
 }

@@ -57,6 +57,23 @@ pub enum SourceError {
         at: LineCol,
         keyword: String,
     },
+    #[error(
+        "{path}:{at}: {database} refuses `{what}` inside a transaction, and this migration runs in one: \
+         put `-- migrate:no-transaction` in the comments before its first statement (its statements \
+         then run one by one, each committed on its own)"
+    )]
+    NeedsNoTransaction {
+        path: String,
+        at: LineCol,
+        what: &'static str,
+        /// `PostgreSQL` or `SQLite`.
+        database: &'static str,
+    },
+    #[error(
+        "{path}:{line}: `-- migrate:no-transaction` after the first statement has no effect: \
+         move it into the comments before the first statement"
+    )]
+    DirectiveAfterFirstStatement { path: String, line: usize },
     #[error("{path}:{line}: unknown directive `migrate:{directive}`: known directives are {}", crate::migration::DIRECTIVES.join(", "))]
     UnknownDirective {
         path: String,

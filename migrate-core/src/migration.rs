@@ -94,7 +94,48 @@ impl Script {
                 }
             }
         }
+        // Directives after the first statement: `no-transaction` there has no effect (so it is an
+        // error, not silently ignored), and unknown ones are typos as in the header.
+        for statement in &statements[1..] {
+            let start = statement.leading.as_ptr() as usize - text.as_ptr() as usize;
+            for (i, line) in statement.leading.lines().enumerate() {
+                let Some(comment) = line.trim().strip_prefix("--") else {
+                    continue;
+                };
+                let comment = comment.trim();
+                let word = comment
+                    .strip_prefix("migrate:")
+                    .map(|d| d.split_whitespace().next().unwrap_or(""));
+                let line = LineCol::of(&text, start).line + i;
+                if comment == "no-transaction" || word == Some("no-transaction") {
+                    errors.push(SourceError::DirectiveAfterFirstStatement {
+                        path: path.to_string(),
+                        line,
+                    });
+                } else if let Some(word) = word.filter(|w| !DIRECTIVES.contains(w)) {
+                    errors.push(SourceError::UnknownDirective {
+                        path: path.to_string(),
+                        line,
+                        directive: word.to_owned(),
+                    });
+                }
+            }
+        }
         if !no_transaction {
+            for statement in &statements {
+                if let Some(what) = refused_in_transaction(statement, dialect) {
+                    errors.push(SourceError::NeedsNoTransaction {
+                        path: path.to_string(),
+                        at: LineCol::of(&text, statement.offset),
+                        what,
+                        database: if dialect == Dialect::Sqlite {
+                            "SQLite"
+                        } else {
+                            "PostgreSQL"
+                        },
+                    });
+                }
+            }
             for statement in statements.iter().filter(|s| s.is_transaction_control()) {
                 errors.push(SourceError::TransactionControl {
                     path: path.to_string(),
@@ -113,6 +154,39 @@ impl Script {
             checksum,
             no_transaction,
         })
+    }
+}
+
+/// The statements the database refuses inside a transaction block, by name; PostgreSQL's
+/// (`CREATE INDEX CONCURRENTLY`, `VACUUM`, …) and SQLite's `VACUUM`. `ALTER TYPE … ADD VALUE` is
+/// allowed in a transaction since PostgreSQL 12 and is not listed.
+fn refused_in_transaction(
+    statement: &split::Statement<'_>,
+    dialect: Dialect,
+) -> Option<&'static str> {
+    let words: Vec<String> = statement.words().take(8).collect();
+    let word = |i: usize| words.get(i).map_or("", String::as_str);
+    let has = |w: &str| words.iter().any(|x| x == w);
+    match dialect {
+        Dialect::Postgres => match (word(0), word(1)) {
+            ("VACUUM", _) => Some("VACUUM"),
+            ("CREATE", "INDEX") if word(2) == "CONCURRENTLY" => Some("CREATE INDEX CONCURRENTLY"),
+            ("CREATE", "UNIQUE") if word(3) == "CONCURRENTLY" => {
+                Some("CREATE UNIQUE INDEX CONCURRENTLY")
+            }
+            ("DROP", "INDEX") if word(2) == "CONCURRENTLY" => Some("DROP INDEX CONCURRENTLY"),
+            ("REINDEX", _) if has("CONCURRENTLY") => Some("REINDEX … CONCURRENTLY"),
+            ("REINDEX", _) if has("DATABASE") || has("SYSTEM") => Some("REINDEX DATABASE/SYSTEM"),
+            ("CREATE" | "DROP", "DATABASE") => Some("CREATE/DROP DATABASE"),
+            ("CREATE" | "DROP", "TABLESPACE") => Some("CREATE/DROP TABLESPACE"),
+            ("ALTER", "SYSTEM") => Some("ALTER SYSTEM"),
+            ("ALTER", "TABLE") if has("DETACH") && has("CONCURRENTLY") => {
+                Some("ALTER TABLE … DETACH PARTITION … CONCURRENTLY")
+            }
+            _ => None,
+        },
+        Dialect::Sqlite => (word(0) == "VACUUM").then_some("VACUUM"),
+        _ => None,
     }
 }
 
@@ -137,12 +211,72 @@ mod tests {
                 .unwrap()
                 .no_transaction
         );
-        // A directive after the first statement is not a header directive.
+        let errors = parse("-- note\n-- migrate:no-transacton\nSELECT 1;").unwrap_err();
         assert!(
-            !parse("SELECT 1;\n-- migrate:no-transaction\nSELECT 2;")
-                .unwrap()
-                .no_transaction
+            matches!(&errors[0], SourceError::UnknownDirective { line: 2, directive, .. } if directive == "no-transacton")
         );
+    }
+
+    #[test]
+    fn a_directive_after_the_first_statement_is_an_error() {
+        for text in [
+            "SELECT 1;\n-- migrate:no-transaction\nSELECT 2;",
+            "SELECT 1;\n\n-- no-transaction\nSELECT 2;",
+        ] {
+            let errors = parse(text).unwrap_err();
+            assert!(
+                matches!(&errors[..], [SourceError::DirectiveAfterFirstStatement { line, .. }] if *line == 2 || *line == 3),
+                "{errors:?}"
+            );
+        }
+        let errors = parse("SELECT 1;\n-- migrate:replay-skp\nSELECT 2;").unwrap_err();
+        assert!(
+            matches!(&errors[0], SourceError::UnknownDirective { line: 2, .. }),
+            "{errors:?}"
+        );
+        // Per-statement directives belong there.
+        assert!(parse("SELECT 1;\n-- migrate:replay-skip\nSELECT 2;").is_ok());
+    }
+
+    #[test]
+    fn statements_refused_in_a_transaction_need_no_transaction() {
+        for (sql, what) in [
+            (
+                "CREATE INDEX CONCURRENTLY i ON t (x)",
+                "CREATE INDEX CONCURRENTLY",
+            ),
+            (
+                "create unique index concurrently i on t (x)",
+                "CREATE UNIQUE INDEX CONCURRENTLY",
+            ),
+            ("DROP INDEX CONCURRENTLY i", "DROP INDEX CONCURRENTLY"),
+            (
+                "REINDEX (VERBOSE) INDEX CONCURRENTLY i",
+                "REINDEX … CONCURRENTLY",
+            ),
+            ("REINDEX DATABASE app", "REINDEX DATABASE/SYSTEM"),
+            ("VACUUM ANALYZE t", "VACUUM"),
+            ("CREATE DATABASE other", "CREATE/DROP DATABASE"),
+            ("ALTER SYSTEM SET work_mem = '64MB'", "ALTER SYSTEM"),
+        ] {
+            let text = format!("CREATE TABLE t (x int);\n{sql};\n");
+            let errors = parse(&text).unwrap_err();
+            assert!(
+                matches!(&errors[..], [SourceError::NeedsNoTransaction { what: w, at, .. }] if *w == what && at.line == 2),
+                "{sql}: {errors:?}"
+            );
+            assert!(
+                parse(&format!("-- migrate:no-transaction\n{text}")).is_ok(),
+                "{sql}"
+            );
+        }
+        // Fine in a transaction: a plain index, ALTER TYPE … ADD VALUE (PostgreSQL 12+).
+        assert!(parse("CREATE INDEX i ON t (x);\nALTER TYPE s ADD VALUE 'b';").is_ok());
+        let sqlite = Script::parse("m/1_x.sql", "VACUUM;", Dialect::Sqlite, false).unwrap_err();
+        assert!(matches!(
+            &sqlite[0],
+            SourceError::NeedsNoTransaction { what: "VACUUM", .. }
+        ));
         let errors = parse("-- note\n-- migrate:no-transacton\nSELECT 1;").unwrap_err();
         assert!(
             matches!(&errors[0], SourceError::UnknownDirective { line: 2, directive, .. } if directive == "no-transacton")

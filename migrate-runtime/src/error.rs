@@ -25,14 +25,19 @@ pub enum MigrateError {
         hint: String,
     },
 
-    /// A query of cargo-migrate's own failed (history table, lock).
-    #[error("{context}: {message}")]
-    Database { context: String, message: String },
+    /// A query of cargo-migrate's own failed (history table, lock); `source` is the driver's
+    /// error.
+    #[error("{context}")]
+    Database {
+        context: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 
     /// Another deployer held the lock for longer than the lock timeout.
     #[error(
         "timed out after {}s waiting for the migration lock: another deploy is running or stuck.\n  \
-         Wait for it, raise --lock-timeout, or find the holder: {holder_hint}",
+         Wait for it, or find the holder: {holder_hint}",
         waited.as_secs()
     )]
     LockTimeout {
@@ -48,10 +53,9 @@ pub enum MigrateError {
     #[error(
         "{path}:{at}: migration {version} ({name}) failed: {message}\n  {}",
         if *rolled_back {
-            "Nothing of it was applied (its transaction was rolled back). Fix the SQL and deploy again.".to_owned()
+            "Nothing of it took effect (its transaction was rolled back)."
         } else {
-            format!("It ran without a transaction, so the statements before this one stay applied; it is recorded as failed. \
-                     Finish or undo it by hand, then run `cargo migrate resolve --applied {version}` or `cargo migrate resolve --rolled-back {version}`.")
+            "It ran without a transaction, so the statements before this one stay applied; it is recorded as failed."
         }
     )]
     Failed {
@@ -103,6 +107,10 @@ pub enum MigrateError {
         url_dialect: String,
     },
 
+    /// The string is not a database URL (empty, libpq key/value form, unknown scheme, …).
+    #[error(transparent)]
+    Url(#[from] crate::url::UrlError),
+
     /// The URL names a database kind this build does not support.
     #[error("unsupported database URL {url}: {reason}")]
     Unsupported { url: String, reason: String },
@@ -116,10 +124,12 @@ fn list_versions(v: &[(i64, String)]) -> String {
 }
 
 impl MigrateError {
-    /// The documented exit code of the CLI for this error: 4 for history problems, 1 otherwise.
+    /// The documented exit code of the CLI for this error: 4 for history problems, 2 for a
+    /// string that is not a database URL, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
             MigrateError::History(_) | MigrateError::Adopt(_) => 4,
+            MigrateError::Url(_) => 2,
             _ => 1,
         }
     }

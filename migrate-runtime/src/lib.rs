@@ -26,7 +26,7 @@ mod sqlx_migrator;
 pub mod url;
 
 pub use check::{ColumnType, DbEnum, Kind, Table};
-pub use driver::{AnyConnection, ConnectOptions, Driver};
+pub use driver::{AnyConnection, ConnectOptions, Driver, describe_cause};
 pub use error::MigrateError;
 pub use event::Event;
 pub use introspect::{Introspect, introspect};

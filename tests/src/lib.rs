@@ -8,6 +8,8 @@
 
 pub mod skip;
 
+pub mod tls_cluster;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

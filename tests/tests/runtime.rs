@@ -280,7 +280,8 @@ async fn a_failed_no_transaction_migration_is_recorded_and_blocks_deploys() {
             ),
             "{err}"
         );
-        assert!(err.to_string().contains("resolve --applied 2"), "{err}");
+        // The library names no CLI command: the CLI adds `cargo migrate resolve …` itself.
+        assert!(!err.to_string().contains("cargo migrate"), "{err}");
         assert!(
             table_exists(&mut conn, "first_part").await,
             "no transaction: the first statement stays"

@@ -28,7 +28,13 @@ pub async fn exec(cx: &Context<'_>, _args: Args) -> anyhow::Result<i32> {
     } else {
         None
     };
-    let dialect = cx.config.dialect_for(url.as_deref())?;
+    // Without a configured dialect, DATABASE_URL's scheme picks it (nothing connects to it).
+    let dialect_url = match (&url, cx.config.dialect) {
+        (None, None) => cx.config.database_url(&cx.common).ok(),
+        _ => url.clone(),
+    };
+    let dialect = cx.config.dialect_for(dialect_url.as_deref())?;
+    cx.note_assumed_dialect(dialect_url.as_deref(), dialect);
     // Well-formed, unique versions, ordered: loading checks all of it and reports every problem.
     let migrator = cx.config.migrator(dialect)?;
     cx.shell.status(

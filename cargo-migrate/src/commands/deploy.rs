@@ -1,5 +1,6 @@
 //! `cargo migrate deploy [--to VERSION] [--dry-run] [--allow-out-of-order]`
 
+use crate::shell::outln;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -83,14 +84,12 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
 }
 
 /// `deploy --env prod`, where prod `requires = "staging"`: every migration about to reach prod
-/// must already be applied in staging.
+/// must already be applied in staging (also when `--database-url` names prod's database).
 async fn promotion_check(cx: &Context<'_>, args: &Args) -> anyhow::Result<()> {
+    // With --database-url too, the URL is the target and `env`'s gate still applies to it.
     let Some(env) = &cx.common.env else {
         return Ok(());
     };
-    if cx.common.database_url.is_some() {
-        return Ok(());
-    }
     let Some(required) = cx
         .config
         .environments
@@ -208,9 +207,9 @@ async fn dry_run(cx: &Context<'_>, args: &Args) -> anyhow::Result<i32> {
         } else {
             "in a transaction"
         };
-        println!("-- {} {} ({}, {mode})", m.version, m.name, m.up.path);
-        println!("{}", m.up.sql.trim_end());
-        println!();
+        outln!("-- {} {} ({}, {mode})", m.version, m.name, m.up.path);
+        outln!("{}", m.up.sql.trim_end());
+        outln!();
     }
     cx.shell.status(
         "Dry run",

@@ -1,5 +1,6 @@
 //! `cargo migrate diff [--script] [--out FILE]`
 
+use crate::shell::out;
 use std::io::Write;
 use std::path::Path;
 
@@ -70,7 +71,7 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
             write_new(out, &text)?;
             cx.shell.status("Wrote", &out.display().to_string());
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(crate::exit::OK)
 }

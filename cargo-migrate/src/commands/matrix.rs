@@ -1,5 +1,6 @@
 //! `status --all-envs`: one matrix, migrations as rows and environments as columns.
 
+use crate::shell::{out, outln};
 use std::collections::BTreeMap;
 
 use migrate_core::{MigrationState, StatusEntry};
@@ -59,7 +60,7 @@ pub async fn exec(cx: &Context<'_>, format: Format) -> anyhow::Result<i32> {
                     }).collect::<serde_json::Map<_, _>>(),
                 })).collect::<Vec<_>>(),
             });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?);
         }
         Format::Human => {
             use std::fmt::Write;
@@ -81,7 +82,7 @@ pub async fn exec(cx: &Context<'_>, format: Format) -> anyhow::Result<i32> {
                 }
                 out.push('\n');
             }
-            print!("{out}");
+            out!("{out}");
         }
     }
     let mut codes = Vec::new();

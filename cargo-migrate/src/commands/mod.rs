@@ -16,21 +16,33 @@ pub mod schema;
 pub mod status;
 pub mod verify;
 
+use std::path::Path;
 use std::time::Duration;
 
 use migrate_runtime::{AnyConnection, ConnectOptions, Dialect, Event, Migrator};
 
 use crate::cli::{Command, Common, MigrateArgs};
 use crate::config::{Config, shown_url};
+use crate::exit::UsageError;
 use crate::shell::Shell;
 
 /// Runs the verb; returns the exit code.
 pub fn run(args: MigrateArgs, shell: &Shell) -> anyhow::Result<i32> {
     let config = Config::load(&args.common)?;
+    let writes = match &args.command {
+        Command::Deploy(a) => !a.dry_run,
+        Command::Revert(_)
+        | Command::Resolve(_)
+        | Command::Baseline(_)
+        | Command::Adopt(_)
+        | Command::Reset(_) => true,
+        _ => false,
+    };
     let cx = Context {
         config,
         common: args.common,
         shell,
+        writes,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -59,6 +71,8 @@ pub struct Context<'a> {
     pub config: Config,
     pub common: Common,
     pub shell: &'a Shell,
+    /// Whether the verb writes to the database (then a URL that keeps nothing is refused).
+    pub writes: bool,
 }
 
 /// A verb's database session: the URL, the migrations read for its dialect, a connection.
@@ -77,6 +91,7 @@ impl Context<'_> {
     pub fn target(&self) -> anyhow::Result<(String, Dialect)> {
         let url = self.config.database_url(&self.common)?;
         let dialect = self.config.dialect_for(Some(&url))?;
+        self.check_target(&url)?;
         Ok((url, dialect))
     }
 
@@ -89,6 +104,7 @@ impl Context<'_> {
     /// A session on another database than the invocation's (another environment).
     pub async fn session_at(&self, url: String) -> anyhow::Result<Session> {
         let dialect = self.config.dialect_for(Some(&url))?;
+        self.check_target(&url)?;
         let migrator = self.config.migrator(dialect)?;
         let options = ConnectOptions {
             connect_timeout: Duration::from_secs(self.common.connect_timeout),
@@ -100,6 +116,43 @@ impl Context<'_> {
             migrator,
             conn,
         })
+    }
+
+    /// Refuses a URL that keeps nothing for a verb that writes, and a SQLite file whose
+    /// folder is missing (before anything reports "pending" for a database that cannot exist).
+    fn check_target(&self, url: &str) -> anyhow::Result<()> {
+        if self.writes && migrate_runtime::url::is_ephemeral_sqlite(url) {
+            return Err(UsageError(format!(
+                "`{}` keeps nothing: whatever this command writes there is gone when it exits. \
+                 Name a file, such as `sqlite:app.db`",
+                self.shown(url)
+            ))
+            .into());
+        }
+        if let Some(path) = migrate_runtime::url::sqlite_path(url)
+            && let Some(folder) = Path::new(path).parent()
+            && !folder.as_os_str().is_empty()
+            && !folder.is_dir()
+        {
+            anyhow::bail!(
+                "the folder {} of the SQLite database {path} does not exist: create it, or fix the path in the URL",
+                folder.display()
+            );
+        }
+        Ok(())
+    }
+
+    /// One line on stderr when the dialect is a guess: none configured and no URL to tell.
+    pub fn note_assumed_dialect(&self, url: Option<&str>, dialect: Dialect) {
+        if self.config.dialect.is_none() && url.is_none() {
+            self.shell.warn_status(
+                "Assuming",
+                &format!(
+                    "{dialect} migrations: no `dialect` in [package.metadata.migrate] and no \
+                     database URL (set `dialect = \"postgres\"` or `\"mysql\"` if they are not)"
+                ),
+            );
+        }
     }
 
     /// The URL for messages (never with its password).

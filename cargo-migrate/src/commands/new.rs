@@ -1,5 +1,6 @@
 //! `cargo migrate new <name> [--reversible]`
 
+use crate::shell::outln;
 use std::fs;
 
 use anyhow::Context as _;
@@ -50,8 +51,8 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
 
     let header = format!(
         "-- {name}\n-- Write this migration's SQL below. It runs in its own transaction;\n\
-         -- put `-- migrate:no-transaction` on the first line for statements that cannot\n\
-         -- (CREATE INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE on old PostgreSQL).\n\n",
+         -- for statements that cannot (CREATE INDEX CONCURRENTLY, VACUUM, …), add the line\n\
+         -- `-- migrate:no-transaction` to these comments, before the first statement.\n\n",
         name = args.name
     );
     let files = if args.reversible {
@@ -76,7 +77,7 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
             .open(&path)
             .and_then(|mut f| std::io::Write::write_all(&mut f, contents.as_bytes()))
             .with_context(|| format!("cannot create {}", path.display()))?;
-        println!(
+        outln!(
             "{}",
             cx.config
                 .dir

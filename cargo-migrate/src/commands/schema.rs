@@ -1,5 +1,6 @@
 //! `cargo migrate schema [--format sql|json]`
 
+use crate::shell::{out, outln};
 use migrate_core::replay::replay;
 use migrate_core::schema::{to_json, to_sql};
 
@@ -35,6 +36,7 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         None
     };
     let dialect = cx.config.dialect_for(url.as_deref())?;
+    cx.note_assumed_dialect(url.as_deref(), dialect);
     let migrator = cx.config.migrator(dialect)?;
     let schema = replay(migrator.migrations(), dialect).map_err(|e| {
         anyhow::anyhow!(
@@ -43,8 +45,8 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         )
     })?;
     match args.format {
-        SchemaFormat::Sql => print!("{}", to_sql(&schema)),
-        SchemaFormat::Json => println!("{}", to_json(&schema).pretty()),
+        SchemaFormat::Sql => out!("{}", to_sql(&schema)),
+        SchemaFormat::Json => outln!("{}", to_json(&schema).pretty()),
     }
     cx.shell.status(
         "Replayed",

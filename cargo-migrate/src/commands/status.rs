@@ -1,5 +1,6 @@
 //! `cargo migrate status [--format json]`
 
+use crate::shell::{out, outln};
 use migrate_core::{MigrationState, StatusEntry};
 use migrate_runtime::Dialect;
 use serde_json::json;
@@ -39,8 +40,8 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         entries?
     };
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&to_json(&entries))?),
-        Format::Human => print_table(cx, &url, &entries),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&to_json(&entries))?),
+        Format::Human => print_table(cx, &url, &entries)?,
     }
     Ok(exit_code(&entries))
 }
@@ -86,7 +87,7 @@ fn to_json(entries: &[StatusEntry]) -> serde_json::Value {
     })
 }
 
-fn print_table(cx: &Context<'_>, url: &str, entries: &[StatusEntry]) {
+fn print_table(cx: &Context<'_>, url: &str, entries: &[StatusEntry]) -> anyhow::Result<()> {
     use std::fmt::Write;
     let mut out = String::new();
     let name_width = entries
@@ -114,7 +115,7 @@ fn print_table(cx: &Context<'_>, url: &str, entries: &[StatusEntry]) {
             ms
         );
     }
-    print!("{out}");
+    out!("{out}");
     let problems: Vec<&StatusEntry> = entries
         .iter()
         .filter(|e| e.state != MigrationState::Applied && e.state != MigrationState::Pending)
@@ -136,4 +137,5 @@ fn print_table(cx: &Context<'_>, url: &str, entries: &[StatusEntry]) {
         "Status",
         &format!("{applied} applied, {pending} pending on {}", cx.shown(url)),
     );
+    Ok(())
 }

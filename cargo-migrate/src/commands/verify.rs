@@ -3,6 +3,7 @@
 use super::{Context, drift};
 use crate::cli::Format;
 use crate::exit::{HISTORY, OK};
+use crate::shell::outln;
 
 /// Check that the database is what its applied migrations say it is: the history against the
 /// files, and the live schema against the schema replayed from the applied migrations (in
@@ -20,10 +21,10 @@ pub struct Args {
 pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     let (database, report) = drift::inspect(cx).await?;
     match args.format {
-        Format::Json => println!("{}", drift::to_json(&database, &report).pretty()),
+        Format::Json => outln!("{}", drift::to_json(&database, &report).pretty()),
         Format::Human => {
             for line in drift::review_lines(&report) {
-                println!("{line}");
+                outln!("{line}");
             }
             if let Some(advice) = drift::history_advice(&report) {
                 cx.shell.warn(&advice);

@@ -217,7 +217,7 @@ fn directives_replace_or_skip_statements() {
 #[test]
 fn untracked_statements_are_skipped_and_unknown_ddl_is_an_error() {
     pg(&[
-        "CREATE TABLE t (x INT);\nINSERT INTO t VALUES (1);\nCREATE INDEX CONCURRENTLY t_x ON t (x);\nDROP INDEX CONCURRENTLY t_x;\n\
+        "-- migrate:no-transaction\nCREATE TABLE t (x INT);\nINSERT INTO t VALUES (1);\nCREATE INDEX CONCURRENTLY t_x ON t (x);\nDROP INDEX CONCURRENTLY t_x;\n\
          GRANT SELECT ON t TO public;\nCOMMENT ON TABLE t IS 'x';\nCREATE OR REPLACE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql COST 5;\n\
          CREATE SEQUENCE s;\nALTER SEQUENCE s RENAME TO s2;\nREINDEX TABLE t;\nCREATE STATISTICS st ON x FROM t;\nVACUUM;",
     ]);

@@ -60,10 +60,21 @@ impl AnyConnection {
             message: scrub(&message, url),
             hint: hint.to_owned(),
         };
-        let dialect = Dialect::from_url(url).ok_or_else(|| MigrateError::Unsupported {
-            url: redact_url(url),
-            reason: "expected a `postgres://…` or `sqlite:…` URL".into(),
-        })?;
+        let dialect = crate::url::dialect_of(url)?;
+        if let Some(path) = crate::url::sqlite_path(url) {
+            let folder = std::path::Path::new(path)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty());
+            if let Some(folder) = folder.filter(|f| !f.is_dir()) {
+                return Err(fail(
+                    format!(
+                        "the folder {} of the SQLite database does not exist",
+                        folder.display()
+                    ),
+                    "create the folder, or fix the path in the URL",
+                ));
+            }
+        }
         let started = Instant::now();
         let mut delay = Duration::from_millis(100);
         loop {
@@ -80,6 +91,7 @@ impl AnyConnection {
                         "check the URL, the credentials and that the database exists",
                     ));
                 }
+                Ok(Err(Attempt::Tls { message, hint })) => return Err(fail(message, &hint)),
                 Ok(Err(Attempt::Unsupported(reason))) => {
                     return Err(MigrateError::Unsupported {
                         url: redact_url(url),
@@ -111,21 +123,28 @@ impl AnyConnection {
 enum Attempt {
     Retry(String),
     Fatal(String),
+    /// A TLS check failed: the message says which, the hint what to do.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    Tls {
+        message: String,
+        hint: String,
+    },
     Unsupported(String),
 }
 
 fn classify(e: sqlx::Error) -> Attempt {
+    let text = super::describe_cause(&e).unwrap_or_else(|| e.to_string());
     match e {
         sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Protocol(_) => {
-            Attempt::Retry(e.to_string())
+            Attempt::Retry(text)
         }
         // The server is starting up or out of connections: worth another try.
         sqlx::Error::Database(ref db)
             if matches!(db.code().as_deref(), Some("57P03" | "53300")) =>
         {
-            Attempt::Retry(e.to_string())
+            Attempt::Retry(text)
         }
-        _ => Attempt::Fatal(e.to_string()),
+        _ => Attempt::Fatal(text),
     }
 }
 
@@ -143,7 +162,12 @@ async fn connect_once(
             let opts: sqlx::postgres::PgConnectOptions = url
                 .parse()
                 .map_err(|e: sqlx::Error| Attempt::Fatal(e.to_string()))?;
-            let mut conn = opts.connect().await.map_err(classify)?;
+            let mut conn = opts.connect().await.map_err(|e| {
+                match super::tls::explain(&e, opts.get_host()) {
+                    Some((message, hint)) => Attempt::Tls { message, hint },
+                    None => classify(e),
+                }
+            })?;
             // End the session promptly when the deployer dies mid-statement (PostgreSQL 14+);
             // older servers reject the setting, which is harmless.
             let _ = Driver::execute(&mut conn, "SET client_connection_check_interval = 1000").await;

@@ -8,6 +8,8 @@ mod any;
 mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "postgres")]
+mod tls;
 
 use std::time::Duration;
 
@@ -25,6 +27,14 @@ pub struct DbError {
     pub message: String,
     pub position: Option<usize>,
 }
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DbError {}
 
 /// A held deploy lock, handed back to [`Driver::unlock`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,9 +152,24 @@ pub trait Driver: Send {
     async fn drop_everything(&mut self) -> Result<(), sqlx::Error>;
 }
 
+/// A driver error as a user reads it: the server's message, its detail and SQLSTATE for
+/// PostgreSQL — without the server's C source line that sqlx appends ("at line 948") —, and
+/// sqlx's own text otherwise. `None` when `cause` is not a sqlx error.
+pub fn describe_cause(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let e = cause.downcast_ref::<sqlx::Error>()?;
+    Some(match e {
+        sqlx::Error::Database(_) => db_error_ref(e).message,
+        other => other.to_string(),
+    })
+}
+
 /// Maps a sqlx error of a statement into a [`DbError`].
 pub(crate) fn db_error(e: sqlx::Error) -> DbError {
-    match &e {
+    db_error_ref(&e)
+}
+
+fn db_error_ref(e: &sqlx::Error) -> DbError {
+    match e {
         sqlx::Error::Database(db) => {
             #[cfg(feature = "postgres")]
             if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {

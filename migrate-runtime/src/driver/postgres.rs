@@ -146,7 +146,7 @@ impl Driver for PgConnection {
     ) -> Result<LockKey, MigrateError> {
         let database = raw_scalar::<String>(self, "SELECT current_database()".to_owned())
             .await
-            .map_err(|e| lock_error(&e))?;
+            .map_err(lock_error)?;
         let key = lock_key(&database, &table.display());
         let started = Instant::now();
         let mut delay = Duration::from_millis(20);
@@ -154,7 +154,7 @@ impl Driver for PgConnection {
         loop {
             let got = raw_scalar::<bool>(self, format!("SELECT pg_try_advisory_lock({key})"))
                 .await
-                .map_err(|e| lock_error(&e))?;
+                .map_err(lock_error)?;
             if got {
                 return Ok(LockKey(key));
             }
@@ -215,10 +215,10 @@ where
     row.try_get(0)
 }
 
-fn lock_error(e: &sqlx::Error) -> MigrateError {
+fn lock_error(e: sqlx::Error) -> MigrateError {
     MigrateError::Database {
         context: "taking the migration lock".into(),
-        message: e.to_string(),
+        source: Box::new(e),
     }
 }
 

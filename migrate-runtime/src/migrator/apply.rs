@@ -36,11 +36,11 @@ impl Migrator {
     ) -> Result<DeployReport, MigrateError> {
         conn.create_history(table)
             .await
-            .map_err(|e| database("creating the history table", &e))?;
+            .map_err(|e| database("creating the history table", e))?;
         let rows = conn
             .read_history(table)
             .await
-            .map_err(|e| database("reading the history table", &e))?;
+            .map_err(|e| database("reading the history table", e))?;
         let entries = status(&self.migrations, &rows);
         let plan = plan_deploy(&entries, options.to, options.allow_out_of_order)?;
         let mut report = DeployReport::default();
@@ -91,7 +91,7 @@ impl Migrator {
                 && conn
                     .is_recorded(table, migration.version)
                     .await
-                    .map_err(|e| database("reading the history table", &e))?
+                    .map_err(|e| database("reading the history table", e))?
             {
                 return Ok(Outcome::AlreadyApplied);
             }
@@ -100,13 +100,13 @@ impl Migrator {
                 let ms = elapsed_ms(started);
                 conn.insert_row(table, &row(ms, Some(error)))
                     .await
-                    .map_err(|e| database("recording the failed migration", &e))?;
+                    .map_err(|e| database("recording the failed migration", e))?;
                 return Err(failure);
             }
             let ms = elapsed_ms(started);
             conn.insert_row(table, &row(ms, None))
                 .await
-                .map_err(|e| database("recording the migration", &e))?;
+                .map_err(|e| database("recording the migration", e))?;
             return Ok(Outcome::Done(ms));
         }
 
@@ -118,14 +118,14 @@ impl Migrator {
                     "starting the transaction of migration {}",
                     migration.version
                 ),
-                message: e.message,
+                source: Box::new(e),
             })?;
         let body = async {
             if conn.recheck_in_transaction()
                 && conn
                     .is_recorded(table, migration.version)
                     .await
-                    .map_err(|e| database("reading the history table", &e))?
+                    .map_err(|e| database("reading the history table", e))?
             {
                 return Ok(Outcome::AlreadyApplied);
             }
@@ -133,7 +133,7 @@ impl Migrator {
             let ms = elapsed_ms(started);
             conn.insert_row(table, &row(ms, None))
                 .await
-                .map_err(|e| database("recording the migration", &e))?;
+                .map_err(|e| database("recording the migration", e))?;
             Ok(Outcome::Done(ms))
         }
         .await;

@@ -19,11 +19,11 @@ impl Migrator {
         let table = self.table_name();
         conn.create_history(&table)
             .await
-            .map_err(|e| database("creating the history table", &e))?;
+            .map_err(|e| database("creating the history table", e))?;
         let rows = conn
             .read_history(&table)
             .await
-            .map_err(|e| database("reading the history table", &e))?;
+            .map_err(|e| database("reading the history table", e))?;
         let version = match resolution {
             Resolution::Applied(v) | Resolution::RolledBack(v) | Resolution::Checksum(v) => v,
         };
@@ -38,7 +38,7 @@ impl Migrator {
                 if row.is_some() {
                     conn.delete_row(&table, version)
                         .await
-                        .map_err(|e| database("updating the history table", &e))?;
+                        .map_err(|e| database("updating the history table", e))?;
                 }
                 self.record(conn, &table, file, "resolve").await
             }
@@ -48,7 +48,7 @@ impl Migrator {
                 }
                 conn.delete_row(&table, version)
                     .await
-                    .map_err(|e| database("updating the history table", &e))
+                    .map_err(|e| database("updating the history table", e))
             }
             Resolution::Checksum(_) => {
                 let file = file.ok_or(MigrateError::UnknownVersion { version })?;
@@ -57,7 +57,7 @@ impl Migrator {
                 }
                 conn.set_checksum(&table, version, &file.checksum().to_hex())
                     .await
-                    .map_err(|e| database("updating the history table", &e))
+                    .map_err(|e| database("updating the history table", e))
             }
         }
     }
@@ -75,11 +75,11 @@ impl Migrator {
         let table = self.table_name();
         conn.create_history(&table)
             .await
-            .map_err(|e| database("creating the history table", &e))?;
+            .map_err(|e| database("creating the history table", e))?;
         let rows = conn
             .read_history(&table)
             .await
-            .map_err(|e| database("reading the history table", &e))?;
+            .map_err(|e| database("reading the history table", e))?;
         let mut recorded = Vec::new();
         for migration in self.migrations.iter().filter(|m| m.version <= version) {
             if rows.iter().any(|r| r.version == migration.version) {
@@ -115,7 +115,7 @@ impl Migrator {
         if !conn
             .history_exists(&theirs)
             .await
-            .map_err(|e| database("looking for the table to adopt", &e))?
+            .map_err(|e| database("looking for the table to adopt", e))?
         {
             return Err(MigrateError::NothingToAdopt {
                 table: tool.table().to_owned(),
@@ -124,15 +124,15 @@ impl Migrator {
         let rows = conn
             .read_foreign(tool)
             .await
-            .map_err(|e| database(&format!("reading {}", tool.table()), &e))?;
+            .map_err(|e| database(&format!("reading {}", tool.table()), e))?;
         let versions = check_adoption(tool, &self.migrations, &rows)?;
         conn.create_history(table)
             .await
-            .map_err(|e| database("creating the history table", &e))?;
+            .map_err(|e| database("creating the history table", e))?;
         let ours = conn
             .read_history(table)
             .await
-            .map_err(|e| database("reading the history table", &e))?;
+            .map_err(|e| database("reading the history table", e))?;
         let mut report = AdoptReport::default();
         for version in versions {
             if ours.iter().any(|r| r.version == version) {
@@ -170,6 +170,6 @@ impl Migrator {
         };
         conn.insert_row(table, &row)
             .await
-            .map_err(|e| database("recording the migration", &e))
+            .map_err(|e| database("recording the migration", e))
     }
 }

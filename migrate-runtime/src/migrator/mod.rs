@@ -149,7 +149,7 @@ impl Migrator {
         let mut conn = conn
             .acquire()
             .await
-            .map_err(|e| database("acquiring a connection", &e))?;
+            .map_err(|e| database("acquiring a connection", e))?;
         self.run_with(&mut *conn, &DeployOptions::default()).await
     }
 
@@ -162,7 +162,7 @@ impl Migrator {
         let mut conn = conn
             .acquire()
             .await
-            .map_err(|e| database("acquiring a connection", &e))?;
+            .map_err(|e| database("acquiring a connection", e))?;
         self.status_with(&mut *conn).await
     }
 
@@ -175,7 +175,7 @@ impl Migrator {
         let mut conn = conn
             .acquire()
             .await
-            .map_err(|e| database("acquiring a connection", &e))?;
+            .map_err(|e| database("acquiring a connection", e))?;
         self.revert_with(&mut *conn, &RevertOptions::default())
             .await
     }
@@ -216,7 +216,7 @@ impl Migrator {
         let result = conn
             .drop_everything()
             .await
-            .map_err(|e| database("dropping the database's objects", &e));
+            .map_err(|e| database("dropping the database's objects", e));
         release(conn, key, result).await
     }
 }
@@ -228,13 +228,13 @@ async fn read_rows<D: Driver>(
     if !conn
         .history_exists(table)
         .await
-        .map_err(|e| database("looking for the history table", &e))?
+        .map_err(|e| database("looking for the history table", e))?
     {
         return Ok(Vec::new());
     }
     conn.read_history(table)
         .await
-        .map_err(|e| database("reading the history table", &e))
+        .map_err(|e| database("reading the history table", e))
 }
 
 /// Releases the lock, keeping the first error.
@@ -245,7 +245,7 @@ async fn release<D: Driver, T>(
 ) -> Result<T, MigrateError> {
     let unlocked = conn.unlock(key).await;
     let value = result?;
-    unlocked.map_err(|e| database("releasing the migration lock", &e))?;
+    unlocked.map_err(|e| database("releasing the migration lock", e))?;
     Ok(value)
 }
 
@@ -253,9 +253,9 @@ fn elapsed_ms(started: Instant) -> u64 {
     started.elapsed().as_millis() as u64
 }
 
-fn database(context: &str, e: &sqlx::Error) -> MigrateError {
+fn database(context: &str, e: sqlx::Error) -> MigrateError {
     MigrateError::Database {
         context: context.to_owned(),
-        message: e.to_string(),
+        source: Box::new(e),
     }
 }

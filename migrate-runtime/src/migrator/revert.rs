@@ -81,7 +81,7 @@ impl Migrator {
                 run_statements(conn, migration, down, false).await?;
                 conn.delete_row(table, migration.version)
                     .await
-                    .map_err(|e| database("updating the history table", &e))?;
+                    .map_err(|e| database("updating the history table", e))?;
             } else {
                 let begin = conn.begin_sql();
                 conn.execute(begin)
@@ -91,13 +91,13 @@ impl Migrator {
                             "starting the transaction of reverting {}",
                             migration.version
                         ),
-                        message: e.message,
+                        source: Box::new(e),
                     })?;
                 let body = async {
                     run_statements(conn, migration, down, true).await?;
                     conn.delete_row(table, migration.version)
                         .await
-                        .map_err(|e| database("updating the history table", &e))
+                        .map_err(|e| database("updating the history table", e))
                 }
                 .await;
                 match body {
@@ -106,7 +106,7 @@ impl Migrator {
                         .await
                         .map_err(|e| MigrateError::Database {
                             context: format!("committing the revert of {}", migration.version),
-                            message: e.message,
+                            source: Box::new(e),
                         })?,
                     Err(e) => {
                         let _ = conn.execute("ROLLBACK").await;

@@ -52,7 +52,7 @@ impl Migrator {
         let mut conn = conn
             .acquire()
             .await
-            .map_err(|e| database("acquiring a connection", &e))?;
+            .map_err(|e| database("acquiring a connection", e))?;
         self.verify_with(&mut *conn).await
     }
 
@@ -65,7 +65,7 @@ impl Migrator {
         let history_exists = conn
             .history_exists(&table)
             .await
-            .map_err(|e| database("looking for the history table", &e))?;
+            .map_err(|e| database("looking for the history table", e))?;
         let rows = read_rows(conn, &table).await?;
         let entries = status(&self.migrations, &rows);
         let mut applied_rows: Vec<_> = rows.iter().filter(|r| r.success).collect();
@@ -79,7 +79,7 @@ impl Migrator {
         let actual = conn
             .introspect(&self.table)
             .await
-            .map_err(|e| database("reading the database's schema", &e))?;
+            .map_err(|e| database("reading the database's schema", e))?;
         let differences = diff(&expected, &actual);
         Ok(VerifyReport {
             history_table: self.table.to_string(),
