@@ -196,6 +196,7 @@ mod tests {
             name: "x".into(),
             up,
             down: None,
+            replay: None,
         }
     }
 

@@ -57,6 +57,10 @@ pub enum SourceError {
         at: LineCol,
         keyword: String,
     },
+    #[error(
+        "{path}: a replay override named after no migration: name it after the migration it overrides (`.replay/<version>_<name>.sql` for `<version>_<name>.sql`, `.up.sql` or the folder `<version>_<name>/`), or delete it"
+    )]
+    OverrideWithoutMigration { path: String },
     #[error("{path}:{line}: unknown directive `migrate:{directive}`: known directives are {}", crate::migration::DIRECTIVES.join(", "))]
     UnknownDirective {
         path: String,

@@ -13,6 +13,10 @@ pub struct Migration {
     pub name: Cow<'static, str>,
     pub up: Script,
     pub down: Option<Script>,
+    /// The replay overrides of this migration (`<dir>/.replay/<version>_<name>.sql`): how the
+    /// schema replay reads statements it cannot interpret, kept outside the applied file.
+    /// See [`crate::replay::overrides`].
+    pub replay: Option<Script>,
 }
 
 impl Migration {

@@ -636,6 +636,7 @@ async fn run(conn: &mut AnyConnection, dialect: Dialect, statements: &[String]) 
             )
             .unwrap(),
             down: None,
+            replay: None,
         })
         .collect();
     let replayed = match replay(&migrations, dialect) {

@@ -77,8 +77,9 @@ pub async fn exec(cx: &Context<'_>, _args: Args) -> anyhow::Result<i32> {
                 cx.shell.error(&e.to_string());
             }
             anyhow::bail!(
-                "{} statement(s) do not replay: fix them, or put `-- migrate:replay <DDL>` (or `-- migrate:replay-skip`) on the line above each",
-                errors.0.len()
+                "the migrations do not replay ({} error(s)): give each statement above a replay override in {}/.replay/ (its way out), or fix it in a file not yet applied",
+                errors.0.len(),
+                cx.config.shown_dir()
             );
         }
     }
@@ -191,7 +192,7 @@ async fn verify_clean(s: &mut Session, when: &str) -> anyhow::Result<()> {
         .collect();
     anyhow::bail!(
         "the scratch database {when} differs from the schema the migrations replay to:\n{}\n\
-         The replay mis-reads a statement: add `-- migrate:replay <DDL>` above it, or report it",
+         The replay mis-reads a statement: give what it does in a replay override (`.replay/<migration>.sql` in the migrations folder, see \"Schema replay\" in the README), or report it",
         lines.join("\n")
     )
 }

@@ -3,10 +3,13 @@
 //! Each script is split with the one splitter of this crate and parsed one statement at a
 //! time with sqlparser (whose types stay inside this module). Statements that cannot change
 //! tracked schema are recognised by their leading keywords and skipped; anything else that is
-//! not understood is an error naming `path:line:col`, with two ways out written as a comment
-//! on the statement: `-- migrate:replay <equivalent DDL>` or `-- migrate:replay-skip`.
+//! not understood is an error naming `path:line:col` and the statement's number, with its way
+//! out: a replay override beside the migrations ([`overrides`]), which never edits an applied
+//! file; in a file not yet applied, a comment on the statement also works:
+//! `-- migrate:replay <equivalent DDL>` or `-- migrate:replay-skip`.
 
 mod cache;
+pub mod overrides;
 mod statements;
 pub use cache::replay_cached;
 pub use statements::check_from_sql;
@@ -23,11 +26,27 @@ pub struct ReplayError {
     pub path: String,
     pub at: LineCol,
     pub message: String,
+    /// The override that would settle it, for an error on a migration's statement.
+    pub way_out: Option<WayOut>,
+}
+
+/// Where a statement's replay override goes: the override file and the statement's number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WayOut {
+    pub file: String,
+    pub statement: usize,
 }
 
 impl fmt::Display for ReplayError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.path, self.at, self.message)
+        write!(f, "{}:{}: {}", self.path, self.at, self.message)?;
+        if let Some(WayOut { file, statement }) = &self.way_out {
+            write!(
+                f,
+                "\n  way out, without editing the migration: in `{file}` write `-- migrate:statement {statement}` and under it the DDL this statement amounts to, or `-- migrate:statement {statement} skip` if it changes no table, column or type (see \"Schema replay\" in cargo-migrate's README); in a file not yet applied, `-- migrate:replay <DDL>` or `-- migrate:replay-skip` on the line above the statement also works"
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -49,7 +68,7 @@ pub fn replay(migrations: &[Migration], dialect: Dialect) -> Result<Schema, Repl
     let mut schema = Schema::new(dialect);
     let mut errors = Vec::new();
     for m in migrations {
-        if let Err(mut e) = replay_script(&mut schema, &m.up) {
+        if let Err(mut e) = replay_migration(&mut schema, m) {
             errors.append(&mut e.0);
         }
     }
@@ -60,8 +79,40 @@ pub fn replay(migrations: &[Migration], dialect: Dialect) -> Result<Schema, Repl
     }
 }
 
-/// Replays one script into `schema`.
+/// Replays one migration's up script into `schema`, reading its statements as its replay
+/// overrides say.
+pub fn replay_migration(schema: &mut Schema, migration: &Migration) -> Result<(), ReplayErrors> {
+    let given = match &migration.replay {
+        Some(file) => match overrides::parse(file) {
+            Ok(given) => Some((file, given)),
+            Err(errors) => return Err(ReplayErrors(errors)),
+        },
+        None => None,
+    };
+    let file = match given {
+        Some((file, _)) => file.path.to_string(),
+        None => overrides::path_for(&migration.up.path),
+    };
+    let given = given.map(|(_, given)| given).unwrap_or_default();
+    replay_with(schema, &migration.up, given, file)
+}
+
+/// Replays one script into `schema` (with no overrides).
 pub fn replay_script(schema: &mut Schema, script: &Script) -> Result<(), ReplayErrors> {
+    replay_with(
+        schema,
+        script,
+        Vec::new(),
+        overrides::path_for(&script.path),
+    )
+}
+
+fn replay_with(
+    schema: &mut Schema,
+    script: &Script,
+    given: Vec<overrides::Override>,
+    override_file: String,
+) -> Result<(), ReplayErrors> {
     let dialect = schema.dialect;
     let statements = match split(&script.sql, dialect) {
         Ok(s) => s,
@@ -70,14 +121,16 @@ pub fn replay_script(schema: &mut Schema, script: &Script) -> Result<(), ReplayE
                 path: script.path.to_string(),
                 at: LineCol::of(&script.sql, e.offset),
                 message: e.to_string(),
+                way_out: None,
             }]));
         }
     };
-    let mut run = statements::Run::new(schema, script);
-    for statement in &statements {
-        run.statement(statement);
+    let count = statements.len();
+    let mut run = statements::Run::new(schema, script, given, override_file);
+    for (i, statement) in statements.iter().enumerate() {
+        run.statement(i + 1, statement);
     }
-    run.finish()
+    run.finish(count)
 }
 
 /// What a statement's leading comments ask of the replay.
@@ -187,5 +240,7 @@ fn origin(script: &Script, offset: usize) -> Origin {
 
 #[cfg(test)]
 mod constraint_tests;
+#[cfg(test)]
+mod override_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -4,8 +4,9 @@ use sqlparser::ast::{ObjectType, SchemaName, Statement as Ast, UserDefinedTypeRe
 use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
 
+use super::overrides::{Action, Override};
 use super::types::normalize;
-use super::{Directive, ReplayError, ReplayErrors, directive, is_untracked, origin};
+use super::{Directive, ReplayError, ReplayErrors, WayOut, directive, is_untracked, origin};
 use crate::schema::{Domain, Name, Origin, Schema, Table};
 use crate::{Dialect, LineCol, Script, Statement};
 
@@ -41,10 +42,22 @@ pub struct Run<'a> {
     replacing: bool,
     /// Temporary tables this script made: gone with the connection, not in the schema.
     temporary: Vec<String>,
+    /// The script's replay overrides, and the file they are (or would be) written in.
+    overrides: Vec<Override>,
+    override_file: String,
+    /// The number of the statement being replayed, from 1.
+    number: usize,
+    /// While replaying an override's DDL: its line in the override file, where errors point.
+    in_override: Option<usize>,
 }
 
 impl<'a> Run<'a> {
-    pub fn new(schema: &'a mut Schema, script: &'a Script) -> Run<'a> {
+    pub fn new(
+        schema: &'a mut Schema,
+        script: &'a Script,
+        overrides: Vec<Override>,
+        override_file: String,
+    ) -> Run<'a> {
         let dialect = schema.dialect;
         Run {
             schema,
@@ -56,10 +69,28 @@ impl<'a> Run<'a> {
             domain_not_null: false,
             replacing: false,
             temporary: Vec::new(),
+            overrides,
+            override_file,
+            number: 0,
+            in_override: None,
         }
     }
 
-    pub fn finish(self) -> Result<(), ReplayErrors> {
+    /// The errors of the script, which had `count` statements.
+    pub fn finish(mut self, count: usize) -> Result<(), ReplayErrors> {
+        for o in std::mem::take(&mut self.overrides) {
+            if o.statement > count {
+                self.errors.push(ReplayError {
+                    path: self.override_file.clone(),
+                    at: LineCol { line: o.line, col: 1 },
+                    message: format!(
+                        "an override of statement {}, but {} has {count} statement(s): correct the number, or remove the section",
+                        o.statement, self.script.path
+                    ),
+                    way_out: None,
+                });
+            }
+        }
         if self.errors.is_empty() {
             Ok(())
         } else {
@@ -72,11 +103,34 @@ impl<'a> Run<'a> {
     }
 
     fn error_at(&mut self, offset: usize, message: impl Into<String>) {
-        self.errors.push(ReplayError {
-            path: self.script.path.to_string(),
-            at: LineCol::of(&self.script.sql, offset),
-            message: message.into(),
-        });
+        let error = self.make_error(offset, message);
+        self.errors.push(error);
+    }
+
+    /// The error `message` at byte `offset` of the statement being replayed.
+    fn make_error(&self, offset: usize, message: impl Into<String>) -> ReplayError {
+        match self.in_override {
+            Some(line) => ReplayError {
+                path: self.override_file.clone(),
+                at: LineCol { line, col: 1 },
+                message: format!(
+                    "the override of statement {} of {}: {}",
+                    self.number,
+                    self.script.path,
+                    message.into()
+                ),
+                way_out: None,
+            },
+            None => ReplayError {
+                path: self.script.path.to_string(),
+                at: LineCol::of(&self.script.sql, offset),
+                message: message.into(),
+                way_out: Some(WayOut {
+                    file: self.override_file.clone(),
+                    statement: self.number,
+                }),
+            },
+        }
     }
 
     fn origin(&self) -> Origin {
@@ -92,26 +146,41 @@ impl<'a> Run<'a> {
         origin
     }
 
-    pub fn statement(&mut self, statement: &Statement<'_>) {
+    /// Replays statement number `number` (from 1) of the script.
+    pub fn statement(&mut self, number: usize, statement: &Statement<'_>) {
         self.offset = statement.offset;
+        self.number = number;
+        if let Some(at) = self.overrides.iter().position(|o| o.statement == number) {
+            match self.overrides[at].action.clone() {
+                Action::Skip => {}
+                Action::Replace { ddl, line } => {
+                    self.in_override = Some(line);
+                    self.replace(&ddl);
+                    self.in_override = None;
+                }
+            }
+            return;
+        }
         match directive(statement.leading) {
             Directive::Skip => return,
-            Directive::Replace(ddl) => {
-                match crate::split(&ddl, self.dialect) {
-                    Ok(parts) => {
-                        self.replacing = true;
-                        for part in parts {
-                            self.sql(part.sql);
-                        }
-                        self.replacing = false;
-                    }
-                    Err(e) => self.error(format!("the `-- migrate:replay` DDL: {e}")),
-                }
-                return;
-            }
+            Directive::Replace(ddl) => return self.replace(&ddl),
             Directive::None => {}
         }
         self.sql(statement.sql);
+    }
+
+    /// Replays `ddl` (an override's or a `-- migrate:replay` directive's) for the statement.
+    fn replace(&mut self, ddl: &str) {
+        match crate::split(ddl, self.dialect) {
+            Ok(parts) => {
+                self.replacing = true;
+                for part in parts {
+                    self.sql(part.sql);
+                }
+                self.replacing = false;
+            }
+            Err(e) => self.error(format!("the replacement DDL: {e}")),
+        }
     }
 
     fn sql(&mut self, sql: &str) {
@@ -179,9 +248,7 @@ impl<'a> Run<'a> {
                 let what = words.iter().take(3).cloned().collect::<Vec<_>>().join(" ");
                 self.error_at(
                     self.offset + offset,
-                    format!(
-                        "cannot interpret `{what} …` ({e}); if it changes no table, column or type, put `-- migrate:replay-skip` on the line above it; otherwise give the equivalent DDL there as `-- migrate:replay <DDL>`"
-                    ),
+                    format!("cannot interpret `{what} …` ({e})"),
                 );
             }
         }
@@ -294,7 +361,7 @@ impl<'a> Run<'a> {
                 if tracked {
                     let what = words.iter().take(3).cloned().collect::<Vec<_>>().join(" ");
                     self.error(format!(
-                        "`{what} …` is not understood by the schema replay ({}); give its effect as `-- migrate:replay <DDL>` or `-- migrate:replay-skip` on the line above",
+                        "`{what} …` is not understood by the schema replay ({})",
                         statement_kind(&other)
                     ));
                 }

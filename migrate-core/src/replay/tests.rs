@@ -20,6 +20,7 @@ pub(crate) fn scripts(dialect: Dialect, files: &[&str]) -> Vec<Migration> {
                 name: "m".into(),
                 up,
                 down: None,
+                replay: None,
             }
         })
         .collect()

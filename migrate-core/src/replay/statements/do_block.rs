@@ -39,8 +39,6 @@ impl Run<'_> {
                 }
             }
         }
-        self.error(
-            "a DO block may change the schema, and the replay cannot see inside this one: put `-- migrate:replay <the DDL it runs>` (or `-- migrate:replay-skip` when it changes no table, column or type) on the line above it",
-        );
+        self.error("a DO block may change the schema, and the replay cannot see inside this one");
     }
 }
