@@ -482,13 +482,13 @@ mod tests {
             replay,
             vec![
                 Some("migrations/.replay/1_a.sql".into()),
+                None,
                 Some("migrations/.replay/2024-01-02-000000_b.sql".into()),
-                None
             ]
         );
-        let second = loaded[1].replay.as_ref().unwrap();
+        let diesel = loaded[2].replay.as_ref().unwrap();
         assert_eq!(
-            second.checksum,
+            diesel.checksum,
             Checksum::of("-- migrate:statement 1 skip\n")
         );
     }

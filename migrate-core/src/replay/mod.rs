@@ -10,6 +10,7 @@
 
 mod cache;
 pub mod overrides;
+mod plpgsql;
 mod statements;
 pub use cache::replay_cached;
 pub use statements::check_from_sql;
@@ -67,8 +68,9 @@ impl std::error::Error for ReplayErrors {}
 pub fn replay(migrations: &[Migration], dialect: Dialect) -> Result<Schema, ReplayErrors> {
     let mut schema = Schema::new(dialect);
     let mut errors = Vec::new();
+    let mut routines = plpgsql::Routines::default();
     for m in migrations {
-        if let Err(mut e) = replay_migration(&mut schema, m) {
+        if let Err(mut e) = migration(&mut schema, m, &mut routines) {
             errors.append(&mut e.0);
         }
     }
@@ -80,8 +82,17 @@ pub fn replay(migrations: &[Migration], dialect: Dialect) -> Result<Schema, Repl
 }
 
 /// Replays one migration's up script into `schema`, reading its statements as its replay
-/// overrides say.
-pub fn replay_migration(schema: &mut Schema, migration: &Migration) -> Result<(), ReplayErrors> {
+/// overrides say. Functions created by earlier migrations are not known to it: [`replay`]
+/// replays a folder.
+pub fn replay_migration(schema: &mut Schema, m: &Migration) -> Result<(), ReplayErrors> {
+    migration(schema, m, &mut plpgsql::Routines::default())
+}
+
+fn migration(
+    schema: &mut Schema,
+    migration: &Migration,
+    routines: &mut plpgsql::Routines,
+) -> Result<(), ReplayErrors> {
     let given = match &migration.replay {
         Some(file) => match overrides::parse(file) {
             Ok(given) => Some((file, given)),
@@ -94,7 +105,7 @@ pub fn replay_migration(schema: &mut Schema, migration: &Migration) -> Result<()
         None => overrides::path_for(&migration.up.path),
     };
     let given = given.map(|(_, given)| given).unwrap_or_default();
-    replay_with(schema, &migration.up, given, file)
+    replay_with(schema, &migration.up, given, file, routines)
 }
 
 /// Replays one script into `schema` (with no overrides).
@@ -104,6 +115,7 @@ pub fn replay_script(schema: &mut Schema, script: &Script) -> Result<(), ReplayE
         script,
         Vec::new(),
         overrides::path_for(&script.path),
+        &mut plpgsql::Routines::default(),
     )
 }
 
@@ -112,6 +124,7 @@ fn replay_with(
     script: &Script,
     given: Vec<overrides::Override>,
     override_file: String,
+    routines: &mut plpgsql::Routines,
 ) -> Result<(), ReplayErrors> {
     let dialect = schema.dialect;
     let statements = match split(&script.sql, dialect) {
@@ -126,7 +139,7 @@ fn replay_with(
         }
     };
     let count = statements.len();
-    let mut run = statements::Run::new(schema, script, given, override_file);
+    let mut run = statements::Run::new(schema, script, given, override_file, routines);
     for (i, statement) in statements.iter().enumerate() {
         run.statement(i + 1, statement);
     }

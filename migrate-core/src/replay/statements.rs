@@ -5,6 +5,7 @@ use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
 
 use super::overrides::{Action, Override};
+use super::plpgsql::Routines;
 use super::types::normalize;
 use super::{Directive, ReplayError, ReplayErrors, WayOut, directive, is_untracked, origin};
 use crate::schema::{Domain, Name, Origin, Schema, Table};
@@ -16,7 +17,6 @@ mod constraints;
 mod expressions;
 pub use expressions::check_from_sql;
 mod alter_table;
-mod do_block;
 mod drop;
 mod enums;
 mod indexes;
@@ -28,14 +28,14 @@ mod views;
 use names::{fold, same, same_name, temp_schema, truncate_identifier};
 
 pub struct Run<'a> {
-    schema: &'a mut Schema,
-    script: &'a Script,
-    dialect: Dialect,
-    errors: Vec<ReplayError>,
+    pub(super) schema: &'a mut Schema,
+    pub(super) script: &'a Script,
+    pub(super) dialect: Dialect,
+    pub(super) errors: Vec<ReplayError>,
     /// Enum labels added by this script: unusable later in the same transaction.
     added_labels: Vec<String>,
     /// Byte offset of the statement being replayed.
-    offset: usize,
+    pub(super) offset: usize,
     /// `CREATE DOMAIN … NOT NULL`, read before sqlparser sees the statement.
     domain_not_null: bool,
     /// Replaying a `-- migrate:replay` DDL, whose positions are not the file's.
@@ -46,9 +46,11 @@ pub struct Run<'a> {
     overrides: Vec<Override>,
     override_file: String,
     /// The number of the statement being replayed, from 1.
-    number: usize,
+    pub(super) number: usize,
     /// While replaying an override's DDL: its line in the override file, where errors point.
     in_override: Option<usize>,
+    /// The functions and procedures created so far, which `SELECT f()` and `CALL p()` replay.
+    pub(super) routines: &'a mut Routines,
 }
 
 impl<'a> Run<'a> {
@@ -57,6 +59,7 @@ impl<'a> Run<'a> {
         script: &'a Script,
         overrides: Vec<Override>,
         override_file: String,
+        routines: &'a mut Routines,
     ) -> Run<'a> {
         let dialect = schema.dialect;
         Run {
@@ -73,6 +76,7 @@ impl<'a> Run<'a> {
             override_file,
             number: 0,
             in_override: None,
+            routines,
         }
     }
 
@@ -98,11 +102,11 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn error(&mut self, message: impl Into<String>) {
+    pub(super) fn error(&mut self, message: impl Into<String>) {
         self.error_at(self.offset, message);
     }
 
-    fn error_at(&mut self, offset: usize, message: impl Into<String>) {
+    pub(super) fn error_at(&mut self, offset: usize, message: impl Into<String>) {
         let error = self.make_error(offset, message);
         self.errors.push(error);
     }
@@ -183,7 +187,7 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn sql(&mut self, sql: &str) {
+    pub(super) fn sql(&mut self, sql: &str) {
         let words: Vec<String> = sql
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .filter(|w| !w.is_empty())
@@ -194,8 +198,16 @@ impl<'a> Run<'a> {
         if !self.script.no_transaction && matches!(w(0), "INSERT" | "UPDATE") {
             self.check_new_labels_unused(sql);
         }
-        if w(0) == "DO" {
-            return self.do_block(sql);
+        if self.dialect == Dialect::Postgres {
+            if w(0) == "DO" {
+                return self.do_block(sql);
+            }
+            if self.create_routine(&words, sql) {
+                return;
+            }
+            if matches!(w(0), "SELECT" | "CALL" | "WITH" | "VALUES") {
+                return self.call_routines(sql);
+            }
         }
         if self.dialect == Dialect::Postgres && self.rename_by_words(sql) {
             return;
