@@ -39,6 +39,20 @@ pub struct Script {
     pub no_transaction: bool,
 }
 
+/// The line `cargo migrate new` writes into a new migration, by which an untouched one is
+/// recognised: a file holding only comments is a valid migration that does nothing (as psql,
+/// sqlx and diesel run it), but not the untouched template.
+pub const TEMPLATE_LINE: &str = "-- Write this migration's SQL below.";
+
+/// The text `cargo migrate new` writes into a new up migration named `name`.
+pub fn template(name: &str) -> String {
+    format!(
+        "-- {name}\n{TEMPLATE_LINE} It runs in its own transaction;\n\
+         -- put `-- migrate:no-transaction` on the first line for statements that cannot\n\
+         -- (CREATE INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE on old PostgreSQL).\n\n"
+    )
+}
+
 /// The directives cargo-migrate understands in `-- migrate:<directive>` comments.
 pub const DIRECTIVES: &[&str] = &["no-transaction", "replay", "replay-skip"];
 
@@ -69,9 +83,21 @@ impl Script {
             }
         };
         if statements.is_empty() {
-            return Err(vec![SourceError::Empty {
-                path: path.to_string(),
-            }]);
+            if text
+                .lines()
+                .any(|l| l.trim_start().starts_with(TEMPLATE_LINE))
+            {
+                return Err(vec![SourceError::Empty {
+                    path: path.to_string(),
+                }]);
+            }
+            let checksum = Checksum::of(&text);
+            return Ok(Script {
+                path,
+                sql: text,
+                checksum,
+                no_transaction: force_no_transaction,
+            });
         }
         let header = statements[0].leading;
         let mut no_transaction = force_no_transaction;
@@ -165,11 +191,26 @@ mod tests {
     }
 
     #[test]
-    fn empty_and_unterminated() {
+    fn a_comment_only_file_is_a_no_op_but_the_untouched_template_is_refused() {
+        for text in [
+            "-- nothing to do here\n",
+            "/* moved to 5_x */\n-- done\n",
+            "",
+        ] {
+            let script = parse(text).unwrap();
+            assert_eq!(script.sql, text);
+            assert!(split(&script.sql, Dialect::Postgres).unwrap().is_empty());
+        }
         assert!(matches!(
-            &parse("-- nothing here\n").unwrap_err()[0],
+            &parse(&template("add_users")).unwrap_err()[0],
             SourceError::Empty { .. }
         ));
+        let written = format!("{}CREATE TABLE users (id int);\n", template("add_users"));
+        assert!(parse(&written).is_ok());
+    }
+
+    #[test]
+    fn empty_and_unterminated() {
         let errors = parse("SELECT 1;\nSELECT 'x").unwrap_err();
         assert!(
             matches!(&errors[0], SourceError::Unterminated { at, .. } if at.line == 2 && at.col == 8)

@@ -178,9 +178,10 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
             continue;
         }
         match read_script(&found, options.dialect) {
-            Ok(down) => migration.down = Some(down),
             // diesel writes an empty down.sql for a migration nothing can undo: load it as a
             // migration without a down file, which `revert` refuses to revert.
+            Ok(down) if crate::split(&down.sql, options.dialect).is_ok_and(|s| s.is_empty()) => {}
+            Ok(down) => migration.down = Some(down),
             Err(e) if matches!(e.as_slice(), [SourceError::Empty { .. }]) => {}
             Err(mut e) => errors.append(&mut e),
         }
@@ -422,10 +423,14 @@ mod tests {
         assert_eq!(migrations.len(), 2);
         assert!(migrations.iter().all(|m| m.down.is_none()));
         let dir = folder(&[("1_a.sql", b"-- only a comment\n")]);
+        let loaded = load(dir.path(), &options()).unwrap();
+        assert_eq!(loaded[0].up.sql, "-- only a comment\n", "a no-op migration");
+        let template = crate::template("a");
+        let dir = folder(&[("1_a.sql", template.as_bytes())]);
         let err = load(dir.path(), &options()).unwrap_err();
         assert!(
             matches!(&err.0[0], SourceError::Empty { .. }),
-            "an empty up file stays an error"
+            "the untouched template stays an error"
         );
     }
 

@@ -48,12 +48,7 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         version = time::next_version(version);
     }
 
-    let header = format!(
-        "-- {name}\n-- Write this migration's SQL below. It runs in its own transaction;\n\
-         -- put `-- migrate:no-transaction` on the first line for statements that cannot\n\
-         -- (CREATE INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE on old PostgreSQL).\n\n",
-        name = args.name
-    );
+    let header = migrate_core::template(&args.name);
     let files = if args.reversible {
         vec![
             (format!("{version}_{}.up.sql", args.name), header),
