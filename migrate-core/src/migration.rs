@@ -57,6 +57,21 @@ pub fn template(name: &str) -> String {
 pub const DIRECTIVES: &[&str] = &["no-transaction", "replay", "replay-skip"];
 
 impl Script {
+    /// Checks a down script again: the loader keeps a down file whose text does not parse
+    /// (an unclosed dollar quote), since `schema`, the build and `deploy` never run it, and
+    /// `check` and `revert` report it with this.
+    pub fn problems(&self, dialect: Dialect) -> Vec<SourceError> {
+        match Script::parse(
+            self.path.clone(),
+            self.sql.clone(),
+            dialect,
+            self.no_transaction,
+        ) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors,
+        }
+    }
+
     /// Checks a script's text and builds it. `force_no_transaction` comes from a diesel
     /// `metadata.toml` with `run_in_transaction = false`.
     pub fn parse(

@@ -183,6 +183,29 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
             Ok(down) if crate::split(&down.sql, options.dialect).is_ok_and(|s| s.is_empty()) => {}
             Ok(down) => migration.down = Some(down),
             Err(e) if matches!(e.as_slice(), [SourceError::Empty { .. }]) => {}
+            // A down file that does not parse blocks neither the build nor `deploy`, which
+            // never run it: it is kept as written, and `check` and `revert` report it
+            // (`Script::problems`).
+            Err(e)
+                if e.iter().all(|e| {
+                    matches!(
+                        e,
+                        SourceError::Unterminated { .. }
+                            | SourceError::TransactionControl { .. }
+                            | SourceError::UnknownDirective { .. }
+                    )
+                }) =>
+            {
+                if let Ok(text) = read_text(&found) {
+                    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned();
+                    migration.down = Some(Script {
+                        path: found.shown.clone().into(),
+                        checksum: Checksum::of(&text),
+                        sql: text.into(),
+                        no_transaction: found.no_transaction,
+                    });
+                }
+            }
             Err(mut e) => errors.append(&mut e),
         }
     }
@@ -432,6 +455,26 @@ mod tests {
             matches!(&err.0[0], SourceError::Empty { .. }),
             "the untouched template stays an error"
         );
+    }
+
+    #[test]
+    fn a_down_file_that_does_not_parse_is_loaded_and_its_problems_kept_for_check_and_revert() {
+        let dir = folder(&[
+            ("1_a.up.sql", b"CREATE TABLE a (id int);"),
+            ("1_a.down.sql", b"DROP TABLE a;\nDO $$ BEGIN\n"),
+        ]);
+        let loaded = load(dir.path(), &options()).unwrap();
+        let down = loaded[0].down.as_ref().unwrap();
+        assert_eq!(down.sql, "DROP TABLE a;\nDO $$ BEGIN\n");
+        let problems = down.problems(Dialect::Postgres);
+        assert!(
+            matches!(&problems[..], [SourceError::Unterminated { at, .. }] if at.line == 2),
+            "{problems:?}"
+        );
+        assert!(loaded[0].up.problems(Dialect::Postgres).is_empty());
+        // An up file that does not parse still stops everything.
+        let dir = folder(&[("1_a.sql", b"DO $$ BEGIN\n")]);
+        assert!(load(dir.path(), &options()).is_err());
     }
 
     #[test]

@@ -62,6 +62,23 @@ pub async fn exec(cx: &Context<'_>, _args: Args) -> anyhow::Result<i32> {
             cx.config.shown_dir()
         )),
     }
+    // Down files are loaded even when they do not parse (deploy never runs them): here
+    // they must, before a `revert` needs them.
+    let down_problems: Vec<_> = migrator
+        .migrations()
+        .iter()
+        .filter_map(|m| m.down.as_ref())
+        .flat_map(|down| down.problems(dialect))
+        .collect();
+    if !down_problems.is_empty() {
+        for e in &down_problems {
+            cx.shell.error(&e.to_string());
+        }
+        anyhow::bail!(
+            "{} problem(s) in down files: `revert` would refuse them; fix them, then run `cargo migrate hash`",
+            down_problems.len()
+        );
+    }
     // The whole folder replays (what the compile-time checks and `verify` stand on).
     match migrate_core::replay::replay(migrator.migrations(), dialect) {
         Ok(schema) => cx.shell.status(
