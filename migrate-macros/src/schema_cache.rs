@@ -220,6 +220,9 @@ mod tests {
         .unwrap();
         let edited = messages(load_from(dir.path().to_path_buf(), span));
         assert!(edited[0].contains("elsewhere"), "{edited:#?}");
-        assert_eq!(messages(load_from(dir.path().to_path_buf(), span)), [pointer(1)]);
+        assert_eq!(
+            messages(load_from(dir.path().to_path_buf(), span)),
+            [pointer(1)]
+        );
     }
 }
