@@ -25,7 +25,8 @@ fn check_names_the_override_file_and_statement_as_the_way_out() {
     let p = project();
     let out = p.run(&["check"]).expect(1);
     assert!(
-        out.stderr.contains("migrations/1_tenants.sql:3:1:")
+        out.stderr
+            .contains("migrations/1_tenants.sql:4:3: a FOR loop")
             && out
                 .stderr
                 .contains("in `migrations/.replay/1_tenants.sql` write `-- migrate:statement 3`"),
