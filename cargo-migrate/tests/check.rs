@@ -292,5 +292,51 @@ fn check_and_schema_say_which_dialect_they_assumed() {
             .expect(0)
             .stderr
             .contains("Assuming")
+fn a_down_file_that_does_not_parse_blocks_neither_schema_nor_deploy_but_check_and_revert() {
+    let Some(db) = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(pg_database())
+    else {
+        return;
+    };
+    let p = Project::new("dialect = \"postgres\"");
+    p.write(
+        "migrations/1_users.up.sql",
+        "CREATE TABLE users (id int);\n",
+    );
+    p.write(
+        "migrations/1_users.down.sql",
+        "DROP TABLE users;\nDO $$ BEGIN\n  RAISE NOTICE 'never closed';\n",
+    );
+    p.write(
+        "migrations/2_posts.up.sql",
+        "CREATE TABLE posts (id int);\n",
+    );
+    p.write("migrations/2_posts.down.sql", "DROP TABLE posts;\n");
+    p.run(&["schema"]).expect(0);
+    p.run(&["deploy", "--database-url", &db.url]).expect(0);
+    let check = p.run(&["check"]).expect(1);
+    assert!(
+        check.stderr.contains("migrations/1_users.down.sql:2:4:"),
+        "{}",
+        check.stderr
+    );
+    // Reverting both stops before reverting anything, 2 included.
+    let revert = p
+        .run(&["revert", "--to", "0", "--database-url", &db.url])
+        .expect(1);
+    assert!(
+        revert.stderr.contains("migrations/1_users.down.sql:2:4:"),
+        "{}",
+        revert.stderr
+    );
+    let status = p
+        .run(&["status", "--format", "json", "--database-url", &db.url])
+        .expect(0);
+    assert_eq!(
+        status.stdout.matches("\"state\": \"applied\"").count(),
+        2,
+        "nothing reverted: {}",
+        status.stdout
     );
 }

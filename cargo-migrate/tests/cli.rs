@@ -172,6 +172,43 @@ fn a_failing_migration_reports_file_line_and_column() {
 }
 
 #[test]
+fn a_comment_only_migration_deploys_as_a_no_op_but_an_untouched_new_is_refused() {
+    let p = Project::new("dialect = \"sqlite\"");
+    p.write(
+        "migrations/1_users.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+    );
+    p.write(
+        "migrations/2_nothing.sql",
+        "-- nothing to do here\n/* kept for history */\n",
+    );
+    p.run(&["new", "later"]).expect(0);
+    let out = p
+        .run(&["deploy", "--database-url", &p.sqlite_url()])
+        .expect(1);
+    assert!(
+        out.stderr
+            .contains("_later.sql: the migration is still the template"),
+        "{}",
+        out.stderr
+    );
+    for entry in std::fs::read_dir(p.path().join("migrations")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.to_string_lossy().ends_with("_later.sql") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    p.run(&["deploy", "--database-url", &p.sqlite_url()])
+        .expect(0);
+    let status = p
+        .run(&["status", "--database-url", &p.sqlite_url()])
+        .expect(0);
+    assert!(status.stdout.contains("nothing"), "{}", status.stdout);
+    let schema = p.run(&["schema"]).expect(0);
+    assert!(schema.stdout.contains("users"), "{}", schema.stdout);
+}
+
+#[test]
 fn bad_folders_report_every_problem_at_once() {
     let p = Project::new("ignore = [\"*.md\"]");
     p.write("migrations/README.md", "notes are ignored");
@@ -180,7 +217,10 @@ fn bad_folders_report_every_problem_at_once() {
     p.write("migrations/2_orphan.down.sql", "SELECT 3;");
     p.write("migrations/notes.txt", "x");
     p.write("migrations/3_latin1.sql", b"SELECT '\xe9';".as_slice());
-    p.write("migrations/4_empty.sql", "-- nothing yet\n");
+    p.write(
+        "migrations/4_empty.sql",
+        "-- empty\n-- Write this migration's SQL below. It runs in its own transaction;\n",
+    );
     p.write("migrations/5_tx.sql", "BEGIN;\nSELECT 1;\nCOMMIT;\n");
     p.write("migrations/migrate.sum", "reserved");
     let out = p
@@ -193,7 +233,7 @@ fn bad_folders_report_every_problem_at_once() {
         "migrations/notes.txt: not a migration",
         "list it under `ignore`",
         "migrations/3_latin1.sql: not valid UTF-8",
-        "migrations/4_empty.sql: the migration is empty",
+        "migrations/4_empty.sql: the migration is still the template",
         "migrations/5_tx.sql:1:1: `BEGIN` controls the transaction",
         "migrations/5_tx.sql:3:1: `COMMIT`",
     ] {

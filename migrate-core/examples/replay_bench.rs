@@ -32,6 +32,7 @@ fn corpus(count: usize) -> (Vec<Migration>, usize) {
                 up: Script::parse(format!("migrations/{i}_m{i}.sql"), sql, Dialect::Postgres, false)
                     .expect("valid migration"),
                 down: None,
+                replay: None,
             }
         })
         .collect();

@@ -216,6 +216,7 @@ mod tests {
             name: "x".into(),
             up,
             down: None,
+            replay: None,
         }
     }
 

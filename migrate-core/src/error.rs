@@ -17,7 +17,9 @@ pub enum SourceError {
     Io { path: String, message: String },
     #[error("{path}: not valid UTF-8 text: save the file as UTF-8")]
     NotUtf8 { path: String },
-    #[error("{path}: the migration is empty (no SQL statement): write its SQL, or delete the file")]
+    #[error(
+        "{path}: the migration is still the template `cargo migrate new` wrote (no SQL statement): write its SQL, or delete the file (a file that should do nothing can say so in a comment of its own)"
+    )]
     Empty { path: String },
     #[error(
         "{first} and {second} both have version {version}: give one of them a new version (`cargo migrate new` writes a fresh timestamp)"
@@ -74,6 +76,9 @@ pub enum SourceError {
          move it into the comments before the first statement"
     )]
     DirectiveAfterFirstStatement { path: String, line: usize },
+        "{path}: a replay override named after no migration: name it after the migration it overrides (`.replay/<version>_<name>.sql` for `<version>_<name>.sql`, `.up.sql` or the folder `<version>_<name>/`), or delete it"
+    )]
+    OverrideWithoutMigration { path: String },
     #[error("{path}:{line}: unknown directive `migrate:{directive}`: known directives are {}", crate::migration::DIRECTIVES.join(", "))]
     UnknownDirective {
         path: String,

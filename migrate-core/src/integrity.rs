@@ -14,13 +14,13 @@ pub const SUM_FILE: &str = "migrate.sum";
 const HEADER: &str = "# Checksums of this folder's migrations, written by `cargo migrate hash`.\n\
                       # Two branches that add migrations conflict here, in git, instead of in production.\n";
 
-/// Every file of the migrations as `(name relative to the folder, checksum)`, in order.
-/// `prefix` is the folder as it appears in the scripts' paths.
+/// Every file of the migrations (up, down, replay overrides) as `(name relative to the
+/// folder, checksum)`, in order. `prefix` is the folder as it appears in the scripts' paths.
 pub fn entries(migrations: &[Migration], prefix: &str) -> Vec<(String, Checksum)> {
     let prefix = format!("{}/", prefix.trim_end_matches('/'));
     migrations
         .iter()
-        .flat_map(|m| std::iter::once(&m.up).chain(&m.down))
+        .flat_map(|m| std::iter::once(&m.up).chain(&m.down).chain(&m.replay))
         .map(|s| {
             (
                 s.path

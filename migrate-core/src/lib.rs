@@ -24,7 +24,7 @@ pub use checksum::{BadChecksum, Checksum};
 pub use config::{DEFAULT_TABLE, PackageConfig};
 pub use dialect::{Dialect, UnknownDialect};
 pub use error::{SourceError, SourceErrors};
-pub use migration::{DIRECTIVES, Migration, Script};
+pub use migration::{DIRECTIVES, Migration, Script, TEMPLATE_LINE, template};
 pub use position::LineCol;
 pub use source::{LoadOptions, load};
 pub use split::{SplitError, Statement, split};

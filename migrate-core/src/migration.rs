@@ -13,6 +13,10 @@ pub struct Migration {
     pub name: Cow<'static, str>,
     pub up: Script,
     pub down: Option<Script>,
+    /// The replay overrides of this migration (`<dir>/.replay/<version>_<name>.sql`): how the
+    /// schema replay reads statements it cannot interpret, kept outside the applied file.
+    /// See [`crate::replay::overrides`].
+    pub replay: Option<Script>,
 }
 
 impl Migration {
@@ -35,10 +39,39 @@ pub struct Script {
     pub no_transaction: bool,
 }
 
+/// The line `cargo migrate new` writes into a new migration, by which an untouched one is
+/// recognised: a file holding only comments is a valid migration that does nothing (as psql,
+/// sqlx and diesel run it), but not the untouched template.
+pub const TEMPLATE_LINE: &str = "-- Write this migration's SQL below.";
+
+/// The text `cargo migrate new` writes into a new up migration named `name`.
+pub fn template(name: &str) -> String {
+    format!(
+        "-- {name}\n{TEMPLATE_LINE} It runs in its own transaction;\n\
+         -- for statements that cannot (CREATE INDEX CONCURRENTLY, VACUUM, …), add the line\n\
+         -- `-- migrate:no-transaction` to these comments, before the first statement.\n\n"
+    )
+}
+
 /// The directives cargo-migrate understands in `-- migrate:<directive>` comments.
 pub const DIRECTIVES: &[&str] = &["no-transaction", "replay", "replay-skip"];
 
 impl Script {
+    /// Checks a down script again: the loader keeps a down file whose text does not parse
+    /// (an unclosed dollar quote), since `schema`, the build and `deploy` never run it, and
+    /// `check` and `revert` report it with this.
+    pub fn problems(&self, dialect: Dialect) -> Vec<SourceError> {
+        match Script::parse(
+            self.path.clone(),
+            self.sql.clone(),
+            dialect,
+            self.no_transaction,
+        ) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors,
+        }
+    }
+
     /// Checks a script's text and builds it. `force_no_transaction` comes from a diesel
     /// `metadata.toml` with `run_in_transaction = false`.
     pub fn parse(
@@ -65,9 +98,21 @@ impl Script {
             }
         };
         if statements.is_empty() {
-            return Err(vec![SourceError::Empty {
-                path: path.to_string(),
-            }]);
+            if text
+                .lines()
+                .any(|l| l.trim_start().starts_with(TEMPLATE_LINE))
+            {
+                return Err(vec![SourceError::Empty {
+                    path: path.to_string(),
+                }]);
+            }
+            let checksum = Checksum::of(&text);
+            return Ok(Script {
+                path,
+                sql: text,
+                checksum,
+                no_transaction: force_no_transaction,
+            });
         }
         let header = statements[0].leading;
         let mut no_transaction = force_no_transaction;
@@ -295,11 +340,26 @@ mod tests {
     }
 
     #[test]
-    fn empty_and_unterminated() {
+    fn a_comment_only_file_is_a_no_op_but_the_untouched_template_is_refused() {
+        for text in [
+            "-- nothing to do here\n",
+            "/* moved to 5_x */\n-- done\n",
+            "",
+        ] {
+            let script = parse(text).unwrap();
+            assert_eq!(script.sql, text);
+            assert!(split(&script.sql, Dialect::Postgres).unwrap().is_empty());
+        }
         assert!(matches!(
-            &parse("-- nothing here\n").unwrap_err()[0],
+            &parse(&template("add_users")).unwrap_err()[0],
             SourceError::Empty { .. }
         ));
+        let written = format!("{}CREATE TABLE users (id int);\n", template("add_users"));
+        assert!(parse(&written).is_ok());
+    }
+
+    #[test]
+    fn empty_and_unterminated() {
         let errors = parse("SELECT 1;\nSELECT 'x").unwrap_err();
         assert!(
             matches!(&errors[0], SourceError::Unterminated { at, .. } if at.line == 2 && at.col == 8)

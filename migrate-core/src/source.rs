@@ -5,7 +5,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::layout::{self, FileKind, RESERVED};
-use crate::{Dialect, Migration, Script, SourceError, SourceErrors};
+use crate::replay::overrides;
+use crate::{Checksum, Dialect, Migration, Script, SourceError, SourceErrors};
 
 /// How to read a migrations folder.
 #[derive(Debug, Clone)]
@@ -145,6 +146,7 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
                         name: found.name.into(),
                         up,
                         down: None,
+                        replay: None,
                     },
                 );
             }
@@ -176,17 +178,91 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
             continue;
         }
         match read_script(&found, options.dialect) {
-            Ok(down) => migration.down = Some(down),
             // diesel writes an empty down.sql for a migration nothing can undo: load it as a
             // migration without a down file, which `revert` refuses to revert.
+            Ok(down) if crate::split(&down.sql, options.dialect).is_ok_and(|s| s.is_empty()) => {}
+            Ok(down) => migration.down = Some(down),
             Err(e) if matches!(e.as_slice(), [SourceError::Empty { .. }]) => {}
+            // A down file that does not parse blocks neither the build nor `deploy`, which
+            // never run it: it is kept as written, and `check` and `revert` report it
+            // (`Script::problems`).
+            Err(e)
+                if e.iter().all(|e| {
+                    matches!(
+                        e,
+                        SourceError::Unterminated { .. }
+                            | SourceError::TransactionControl { .. }
+                            | SourceError::UnknownDirective { .. }
+                    )
+                }) =>
+            {
+                if let Ok(text) = read_text(&found) {
+                    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned();
+                    migration.down = Some(Script {
+                        path: found.shown.clone().into(),
+                        checksum: Checksum::of(&text),
+                        sql: text.into(),
+                        no_transaction: found.no_transaction,
+                    });
+                }
+            }
             Err(mut e) => errors.append(&mut e),
         }
     }
+    attach_overrides(dir, &shown_dir, &mut by_version, &mut errors);
     if errors.is_empty() {
         Ok(by_version.into_values().collect())
     } else {
         Err(SourceErrors(errors))
+    }
+}
+
+/// Reads the replay overrides in `<dir>/.replay/` into their migrations. An `.sql` file there
+/// that is named after no migration is an error; other files (a README) are left alone.
+fn attach_overrides(
+    dir: &Path,
+    shown_dir: &str,
+    by_version: &mut BTreeMap<i64, Migration>,
+    errors: &mut Vec<SourceError>,
+) {
+    let Ok(entries) = fs::read_dir(dir.join(overrides::FOLDER)) else {
+        return;
+    };
+    let shown_dir = shown_dir.trim_end_matches('/');
+    let mut files: Vec<(String, PathBuf)> = entries
+        .flatten()
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .filter(|(name, path)| name.ends_with(".sql") && !name.starts_with('.') && path.is_file())
+        .collect();
+    files.sort();
+    for (name, path) in files {
+        let shown = format!("{shown_dir}/{}/{name}", overrides::FOLDER);
+        let Some(migration) = by_version
+            .values_mut()
+            .find(|m| overrides::path_for(&m.up.path) == shown)
+        else {
+            errors.push(SourceError::OverrideWithoutMigration { path: shown });
+            continue;
+        };
+        let found = Found {
+            version: migration.version,
+            name: name.clone(),
+            path,
+            shown: shown.clone(),
+            no_transaction: false,
+        };
+        match read_text(&found) {
+            Ok(text) => {
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned();
+                migration.replay = Some(Script {
+                    path: shown.into(),
+                    checksum: Checksum::of(&text),
+                    sql: text.into(),
+                    no_transaction: false,
+                });
+            }
+            Err(e) => errors.push(e),
+        }
     }
 }
 
@@ -252,18 +328,18 @@ fn classify_dir(
 }
 
 fn read_script(found: &Found, dialect: Dialect) -> Result<Script, Vec<SourceError>> {
-    let bytes = fs::read(&found.path).map_err(|e| {
-        vec![SourceError::Io {
-            path: found.shown.clone(),
-            message: e.to_string(),
-        }]
-    })?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        vec![SourceError::NotUtf8 {
-            path: found.shown.clone(),
-        }]
-    })?;
+    let text = read_text(found).map_err(|e| vec![e])?;
     Script::parse(found.shown.clone(), text, dialect, found.no_transaction)
+}
+
+fn read_text(found: &Found) -> Result<String, SourceError> {
+    let bytes = fs::read(&found.path).map_err(|e| SourceError::Io {
+        path: found.shown.clone(),
+        message: e.to_string(),
+    })?;
+    String::from_utf8(bytes).map_err(|_| SourceError::NotUtf8 {
+        path: found.shown.clone(),
+    })
 }
 
 #[cfg(test)]
@@ -370,11 +446,35 @@ mod tests {
         assert_eq!(migrations.len(), 2);
         assert!(migrations.iter().all(|m| m.down.is_none()));
         let dir = folder(&[("1_a.sql", b"-- only a comment\n")]);
+        let loaded = load(dir.path(), &options()).unwrap();
+        assert_eq!(loaded[0].up.sql, "-- only a comment\n", "a no-op migration");
+        let template = crate::template("a");
+        let dir = folder(&[("1_a.sql", template.as_bytes())]);
         let err = load(dir.path(), &options()).unwrap_err();
         assert!(
             matches!(&err.0[0], SourceError::Empty { .. }),
-            "an empty up file stays an error"
+            "the untouched template stays an error"
         );
+    }
+
+    #[test]
+    fn a_down_file_that_does_not_parse_is_loaded_and_its_problems_kept_for_check_and_revert() {
+        let dir = folder(&[
+            ("1_a.up.sql", b"CREATE TABLE a (id int);"),
+            ("1_a.down.sql", b"DROP TABLE a;\nDO $$ BEGIN\n"),
+        ]);
+        let loaded = load(dir.path(), &options()).unwrap();
+        let down = loaded[0].down.as_ref().unwrap();
+        assert_eq!(down.sql, "DROP TABLE a;\nDO $$ BEGIN\n");
+        let problems = down.problems(Dialect::Postgres);
+        assert!(
+            matches!(&problems[..], [SourceError::Unterminated { at, .. }] if at.line == 2),
+            "{problems:?}"
+        );
+        assert!(loaded[0].up.problems(Dialect::Postgres).is_empty());
+        // An up file that does not parse still stops everything.
+        let dir = folder(&[("1_a.sql", b"DO $$ BEGIN\n")]);
+        assert!(load(dir.path(), &options()).is_err());
     }
 
     #[test]
@@ -406,6 +506,60 @@ mod tests {
         has("migrations/six.sql: the name does not start with a version");
         has("does not fit a 64-bit integer");
         assert_eq!(errors.len(), 7, "{text:#?}");
+    }
+
+    #[test]
+    fn replay_overrides_load_with_their_migrations() {
+        let dir = folder(&[
+            ("1_a.sql", b"SELECT 1;"),
+            ("2024-01-02-000000_b/up.sql", b"SELECT 2;"),
+            ("3_c.up.sql", b"SELECT 3;"),
+            (".replay/1_a.sql", b"-- migrate:statement 1 skip\n"),
+            (
+                ".replay/2024-01-02-000000_b.sql",
+                b"-- migrate:statement 1 skip\r\n",
+            ),
+            (".replay/README.md", b"why these overrides exist"),
+        ]);
+        let loaded = load(dir.path(), &options()).unwrap();
+        let replay: Vec<Option<String>> = loaded
+            .iter()
+            .map(|m| m.replay.as_ref().map(|s| s.path.to_string()))
+            .collect();
+        assert_eq!(
+            replay,
+            vec![
+                Some("migrations/.replay/1_a.sql".into()),
+                None,
+                Some("migrations/.replay/2024-01-02-000000_b.sql".into()),
+            ]
+        );
+        let diesel = loaded[2].replay.as_ref().unwrap();
+        assert_eq!(
+            diesel.checksum,
+            Checksum::of("-- migrate:statement 1 skip\n")
+        );
+    }
+
+    #[test]
+    fn an_override_named_after_no_migration_is_an_error() {
+        let dir = folder(&[
+            ("1_a.sql", b"SELECT 1;"),
+            (".replay/1_b.sql", b"-- migrate:statement 1 skip\n"),
+            (".replay/2_a.sql", b"-- migrate:statement 1 skip\n"),
+        ]);
+        let errors = load(dir.path(), &options()).unwrap_err().0;
+        assert_eq!(
+            errors,
+            vec![
+                SourceError::OverrideWithoutMigration {
+                    path: "migrations/.replay/1_b.sql".into()
+                },
+                SourceError::OverrideWithoutMigration {
+                    path: "migrations/.replay/2_a.sql".into()
+                },
+            ]
+        );
     }
 
     #[test]

@@ -228,6 +228,7 @@ mod tests {
             name: "m".into(),
             up,
             down: None,
+            replay: None,
         }
     }
 

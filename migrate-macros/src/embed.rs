@@ -30,7 +30,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
 
     let tracked = migrations
         .iter()
-        .flat_map(|m| std::iter::once(&m.up).chain(&m.down))
+        .flat_map(|m| std::iter::once(&m.up).chain(&m.down).chain(&m.replay))
         .map(|script| {
             let absolute = manifest_dir.join(script.path.as_ref());
             let absolute = absolute.to_string_lossy();
@@ -69,12 +69,20 @@ fn migration_tokens(m: &Migration) -> TokenStream {
         }
         None => quote! { ::core::option::Option::None },
     };
+    let replay = match &m.replay {
+        Some(replay) => {
+            let replay = script_tokens(replay);
+            quote! { ::core::option::Option::Some(#replay) }
+        }
+        None => quote! { ::core::option::Option::None },
+    };
     quote! {
         ::migrate_runtime::__private::migrate_core::Migration {
             version: #version,
             name: ::migrate_runtime::__private::Cow::Borrowed(#name),
             up: #up,
             down: #down,
+            replay: #replay,
         }
     }
 }

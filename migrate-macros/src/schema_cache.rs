@@ -6,6 +6,10 @@
 //! more than the replay itself, so a key checked less than [`RECHECK_AFTER`] ago is trusted:
 //! one compilation checks it once, and an edit is seen by the next expansion after that.
 //!
+//! The errors that prevent the schema (a migration that does not load or replay) are reported
+//! once per compilation and per state of the migrations: on the first macro that needs the
+//! schema. Every other one gets a one-line pointer instead of the same errors again.
+//!
 //! Across compilations (each `cargo build` is a new process), the replayed schema is kept on
 //! disk, keyed by the migrations' texts ([`migrate_core::replay::replay_cached`]): a build
 //! that changed no migration reads it instead of replaying.
@@ -41,44 +45,69 @@ struct Entry {
     key: Key,
     checked: Instant,
     loaded: Result<Arc<Loaded>, Vec<String>>,
+    /// Whether the errors in `loaded` were reported already.
+    reported: bool,
+}
+
+impl Entry {
+    /// The schema, or the errors the first time and a pointer to them afterwards.
+    fn outcome(&mut self, span: Span) -> syn::Result<Arc<Loaded>> {
+        match &self.loaded {
+            Ok(loaded) => Ok(loaded.clone()),
+            Err(messages) if !self.reported => {
+                self.reported = true;
+                Err(package::combined(span, messages.clone()))
+            }
+            Err(messages) => Err(syn::Error::new(span, pointer(messages.len()))),
+        }
+    }
+}
+
+/// What the macros after the first say when the schema cannot be had.
+fn pointer(count: usize) -> String {
+    format!(
+        "no schema to check against: the migrations have {count} error(s), reported once, on the first macro of this crate that needs the schema"
+    )
 }
 
 static CACHE: Mutex<BTreeMap<PathBuf, Entry>> = Mutex::new(BTreeMap::new());
 
 /// The package's replayed schema, or every error that prevents it, on `span`.
 pub fn load(span: Span) -> syn::Result<Arc<Loaded>> {
-    let manifest_dir = package::manifest_dir(span)?;
+    load_from(package::manifest_dir(span)?, span)
+}
+
+fn load_from(manifest_dir: PathBuf, span: Span) -> syn::Result<Arc<Loaded>> {
     let manifest = manifest_dir.join("Cargo.toml");
     let mut cache = CACHE
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(entry) = cache.get(&manifest_dir)
+    if let Some(entry) = cache.get_mut(&manifest_dir)
         && entry.checked.elapsed() < RECHECK_AFTER
     {
-        return entry.loaded.clone().map_err(|m| package::combined(span, m));
+        return entry.outcome(span);
     }
     let config = package::config(&manifest_dir, span)?;
     let mut key = fingerprint(&config.dir);
     key.push(stat(&manifest));
-    let loaded = match cache.get_mut(&manifest_dir) {
+    match cache.get_mut(&manifest_dir) {
         Some(entry) if entry.key == key => {
             entry.checked = Instant::now();
-            entry.loaded.clone()
+            entry.outcome(span)
         }
         _ => {
             let dir = package::relative(&config.dir, &manifest_dir);
-            let loaded = replay(&config, dir).map(Arc::new);
-            let entry = Entry {
+            let mut entry = Entry {
                 key,
                 checked: Instant::now(),
-                loaded: loaded.clone(),
+                loaded: replay(&config, dir).map(Arc::new),
+                reported: false,
             };
+            let outcome = entry.outcome(span);
             cache.insert(manifest_dir, entry);
-            loaded
+            outcome
         }
-    };
-    drop(cache);
-    loaded.map_err(|messages| package::combined(span, messages))
+    }
 }
 
 fn replay(config: &migrate_core::PackageConfig, dir: String) -> Result<Loaded, Vec<String>> {
@@ -147,4 +176,53 @@ fn stat(path: &Path) -> (PathBuf, u64, Option<SystemTime>) {
         meta.as_ref().map_or(0, std::fs::Metadata::len),
         meta.and_then(|m| m.modified().ok()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(result: syn::Result<Arc<Loaded>>) -> Vec<String> {
+        match result {
+            Ok(_) => panic!("the migrations replayed"),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn replay_errors_are_reported_once_then_pointed_to() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[package]\nname = \"x\"\n[package.metadata.migrate]\ndialect = \"postgres\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("migrations")).unwrap();
+        std::fs::write(
+            dir.path().join("migrations/1_a.sql"),
+            "ALTER TABLE nowhere ADD COLUMN x int;\nALTER TABLE nothing ADD COLUMN y int;\n",
+        )
+        .unwrap();
+        let span = Span::call_site();
+        let first = messages(load_from(dir.path().to_path_buf(), span));
+        assert_eq!(first.len(), 2, "{first:#?}");
+        assert!(first[0].contains("migrations/1_a.sql:1:1"), "{first:#?}");
+        for _ in 0..3 {
+            let later = messages(load_from(dir.path().to_path_buf(), span));
+            assert_eq!(later, [pointer(2)]);
+        }
+        // An edit is a new state of the migrations: its errors are reported again, once.
+        std::thread::sleep(RECHECK_AFTER);
+        std::fs::write(
+            dir.path().join("migrations/1_a.sql"),
+            "ALTER TABLE elsewhere ADD COLUMN x int;\n",
+        )
+        .unwrap();
+        let edited = messages(load_from(dir.path().to_path_buf(), span));
+        assert!(edited[0].contains("elsewhere"), "{edited:#?}");
+        assert_eq!(
+            messages(load_from(dir.path().to_path_buf(), span)),
+            [pointer(1)]
+        );
+    }
 }

@@ -29,6 +29,7 @@ fn given(dialect: Dialect, files: &[&str]) {
             )
             .unwrap_or_else(|e| panic!("{e:?}")),
             down: None,
+            replay: None,
         })
         .collect();
     let schema =

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::collections::BTreeSet;
 
 use migrate_core::diff::{Difference, diff};
-use migrate_core::replay::replay_script;
+use migrate_core::replay::replay_despite_errors;
 use migrate_core::schema::Schema;
 use migrate_runtime::{
     AnyConnection, ConnectOptions, DeployOptions, Dialect, LoadOptions, Migrator, introspect,
@@ -44,13 +44,9 @@ async fn main() {
         migrator = Migrator::new(kept);
     }
 
-    let mut schema = Schema::new(dialect);
-    let mut replay_errors = Vec::new();
-    for m in migrator.migrations() {
-        if let Err(e) = replay_script(&mut schema, &m.up) {
-            replay_errors.extend(e.0.into_iter().map(|e| e.to_string()));
-        }
-    }
+    // The one replay path: replay overrides, and routines created by earlier files.
+    let (schema, errors) = replay_despite_errors(migrator.migrations(), dialect);
+    let replay_errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
 
     let (_pg, _lite, url) = match dialect {
         Dialect::Postgres => {

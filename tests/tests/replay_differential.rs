@@ -77,6 +77,37 @@ async fn postgres_fixtures_replay_exactly() {
     assert_eq!(labels, ["todo", "doing", "blocked", "done", "archived"]);
 }
 
+/// DO blocks, exception handlers, EXECUTE and called routines (issue 10, item 6): the
+/// interpreter's answers are PostgreSQL's.
+#[tokio::test]
+async fn plpgsql_fixtures_replay_exactly() {
+    let Some(db) = pg_database().await else {
+        return;
+    };
+    let schema = agree(
+        &fixtures("fixtures/replay/plpgsql"),
+        Dialect::Postgres,
+        &db.url,
+    )
+    .await;
+    let mut tables: Vec<String> = schema.tables.iter().map(|t| t.name.to_string()).collect();
+    tables.sort();
+    assert_eq!(
+        tables,
+        [
+            "Formatted",
+            "after_inner",
+            "app.audit",
+            "app.items",
+            "by_perform",
+            "executed",
+            "inner_handled",
+            "keep",
+            "replacement"
+        ]
+    );
+}
+
 #[tokio::test]
 async fn sqlite_fixtures_replay_exactly() {
     let db = sqlite_database();

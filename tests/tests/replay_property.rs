@@ -85,6 +85,7 @@ pub(crate) async fn run(
             )
             .unwrap(),
             down: None,
+            replay: None,
         })
         .collect();
     let replayed = match replay(&migrations, dialect) {

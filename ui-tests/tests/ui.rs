@@ -12,4 +12,13 @@ fn ui() {
     let cases = trybuild::TestCases::new();
     cases.pass("tests/pass/*.rs");
     cases.compile_fail("tests/fail/*.rs");
+    // Builds the cases above (trybuild runs on drop) before the manifest changes below.
+    drop(cases);
+
+    // Migrations that do not replay: their errors come once, then a pointer per derive.
+    let broken = concat!(env!("CARGO_MANIFEST_DIR"), "/replay-errors");
+    // SAFETY: as above; the cases above are built and done.
+    unsafe { std::env::set_var("MIGRATE_MANIFEST_DIR", broken) };
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("tests/replay_errors/*.rs");
 }

@@ -68,6 +68,23 @@ pub async fn exec(cx: &Context<'_>, _args: Args) -> anyhow::Result<i32> {
             cx.config.shown_dir()
         )),
     }
+    // Down files are loaded even when they do not parse (deploy never runs them): here
+    // they must, before a `revert` needs them.
+    let down_problems: Vec<_> = migrator
+        .migrations()
+        .iter()
+        .filter_map(|m| m.down.as_ref())
+        .flat_map(|down| down.problems(dialect))
+        .collect();
+    if !down_problems.is_empty() {
+        for e in &down_problems {
+            cx.shell.error(&e.to_string());
+        }
+        anyhow::bail!(
+            "{} problem(s) in down files: `revert` would refuse them; fix them, then run `cargo migrate hash`",
+            down_problems.len()
+        );
+    }
     // The whole folder replays (what the compile-time checks and `verify` stand on).
     match migrate_core::replay::replay(migrator.migrations(), dialect) {
         Ok(schema) => cx.shell.status(
@@ -83,8 +100,9 @@ pub async fn exec(cx: &Context<'_>, _args: Args) -> anyhow::Result<i32> {
                 cx.shell.error(&e.to_string());
             }
             anyhow::bail!(
-                "{} statement(s) do not replay: fix them, or put `-- migrate:replay <DDL>` (or `-- migrate:replay-skip`) on the line above each",
-                errors.0.len()
+                "the migrations do not replay ({} error(s)): give each statement above a replay override in {}/.replay/ (its way out), or fix it in a file not yet applied",
+                errors.0.len(),
+                cx.config.shown_dir()
             );
         }
     }
@@ -197,7 +215,7 @@ async fn verify_clean(s: &mut Session, when: &str) -> anyhow::Result<()> {
         .collect();
     anyhow::bail!(
         "the scratch database {when} differs from the schema the migrations replay to:\n{}\n\
-         The replay mis-reads a statement: add `-- migrate:replay <DDL>` above it, or report it",
+         The replay mis-reads a statement: give what it does in a replay override (`.replay/<migration>.sql` in the migrations folder, see \"Schema replay\" in the README), or report it",
         lines.join("\n")
     )
 }

@@ -49,12 +49,7 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         version = time::next_version(version);
     }
 
-    let header = format!(
-        "-- {name}\n-- Write this migration's SQL below. It runs in its own transaction;\n\
-         -- for statements that cannot (CREATE INDEX CONCURRENTLY, VACUUM, …), add the line\n\
-         -- `-- migrate:no-transaction` to these comments, before the first statement.\n\n",
-        name = args.name
-    );
+    let header = migrate_core::template(&args.name);
     let files = if args.reversible {
         vec![
             (format!("{version}_{}.up.sql", args.name), header),

@@ -13,7 +13,7 @@ use crate::{Dialect, Migration};
 const KEEP: usize = 16;
 
 /// [`replay`], reusing what an earlier replay of exactly these migrations stored in `dir`
-/// (keyed by their paths, texts and flags, the dialect, and migrate-core's version and source
+/// (keyed by their paths, texts, flags and replay overrides, the dialect, and migrate-core's version and source
 /// fingerprint). Only a
 /// successful replay is stored; errors are found anew, with their positions. The cache is
 /// best-effort: an unreadable, unwritable or damaged file means replaying.
@@ -49,6 +49,14 @@ fn key(migrations: &[Migration], dialect: Dialect) -> String {
         field(m.up.path.as_bytes());
         field(m.up.sql.as_bytes());
         field(&[u8::from(m.up.no_transaction)]);
+        // The overrides change the replay as much as the files do.
+        match &m.replay {
+            Some(o) => {
+                field(o.path.as_bytes());
+                field(o.sql.as_bytes());
+            }
+            None => field(b"no overrides"),
+        }
     }
     hasher
         .finalize()

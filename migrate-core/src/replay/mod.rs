@@ -3,10 +3,14 @@
 //! Each script is split with the one splitter of this crate and parsed one statement at a
 //! time with sqlparser (whose types stay inside this module). Statements that cannot change
 //! tracked schema are recognised by their leading keywords and skipped; anything else that is
-//! not understood is an error naming `path:line:col`, with two ways out written as a comment
-//! on the statement: `-- migrate:replay <equivalent DDL>` or `-- migrate:replay-skip`.
+//! not understood is an error naming `path:line:col` and the statement's number, with its way
+//! out: a replay override beside the migrations ([`overrides`]), which never edits an applied
+//! file; in a file not yet applied, a comment on the statement also works:
+//! `-- migrate:replay <equivalent DDL>` or `-- migrate:replay-skip`.
 
 mod cache;
+pub mod overrides;
+mod plpgsql;
 mod statements;
 pub use cache::replay_cached;
 pub use statements::check_from_sql;
@@ -23,11 +27,27 @@ pub struct ReplayError {
     pub path: String,
     pub at: LineCol,
     pub message: String,
+    /// The override that would settle it, for an error on a migration's statement.
+    pub way_out: Option<WayOut>,
+}
+
+/// Where a statement's replay override goes: the override file and the statement's number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WayOut {
+    pub file: String,
+    pub statement: usize,
 }
 
 impl fmt::Display for ReplayError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.path, self.at, self.message)
+        write!(f, "{}:{}: {}", self.path, self.at, self.message)?;
+        if let Some(WayOut { file, statement }) = &self.way_out {
+            write!(
+                f,
+                "\n  way out, without editing the migration: in `{file}` write `-- migrate:statement {statement}` and under it the DDL this statement amounts to, or `-- migrate:statement {statement} skip` if it changes no table, column or type (see \"Schema replay\" in cargo-migrate's README); in a file not yet applied, `-- migrate:replay <DDL>` or `-- migrate:replay-skip` on the line above the statement also works"
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -46,13 +66,7 @@ impl std::error::Error for ReplayErrors {}
 
 /// Replays every migration, in order, into a fresh schema.
 pub fn replay(migrations: &[Migration], dialect: Dialect) -> Result<Schema, ReplayErrors> {
-    let mut schema = Schema::new(dialect);
-    let mut errors = Vec::new();
-    for m in migrations {
-        if let Err(mut e) = replay_script(&mut schema, &m.up) {
-            errors.append(&mut e.0);
-        }
-    }
+    let (schema, errors) = replay_despite_errors(migrations, dialect);
     if errors.is_empty() {
         Ok(schema)
     } else {
@@ -60,8 +74,68 @@ pub fn replay(migrations: &[Migration], dialect: Dialect) -> Result<Schema, Repl
     }
 }
 
-/// Replays one script into `schema`.
+/// [`replay`], and the schema it reached despite its errors (for measuring the replay on
+/// real folders: a statement it cannot read leaves the rest comparable).
+pub fn replay_despite_errors(
+    migrations: &[Migration],
+    dialect: Dialect,
+) -> (Schema, Vec<ReplayError>) {
+    let mut schema = Schema::new(dialect);
+    let mut errors = Vec::new();
+    let mut routines = plpgsql::Routines::default();
+    for m in migrations {
+        if let Err(mut e) = migration(&mut schema, m, &mut routines) {
+            errors.append(&mut e.0);
+        }
+    }
+    (schema, errors)
+}
+
+/// Replays one migration's up script into `schema`, reading its statements as its replay
+/// overrides say. Functions created by earlier migrations are not known to it: [`replay`]
+/// replays a folder.
+pub fn replay_migration(schema: &mut Schema, m: &Migration) -> Result<(), ReplayErrors> {
+    migration(schema, m, &mut plpgsql::Routines::default())
+}
+
+fn migration(
+    schema: &mut Schema,
+    migration: &Migration,
+    routines: &mut plpgsql::Routines,
+) -> Result<(), ReplayErrors> {
+    let given = match &migration.replay {
+        Some(file) => match overrides::parse(file) {
+            Ok(given) => Some((file, given)),
+            Err(errors) => return Err(ReplayErrors(errors)),
+        },
+        None => None,
+    };
+    let file = match given {
+        Some((file, _)) => file.path.to_string(),
+        None => overrides::path_for(&migration.up.path),
+    };
+    let given = given.map(|(_, given)| given).unwrap_or_default();
+    replay_with(schema, &migration.up, given, file, routines)
+}
+
+/// Replays one script into `schema` (with no overrides).
 pub fn replay_script(schema: &mut Schema, script: &Script) -> Result<(), ReplayErrors> {
+    replay_with(
+        schema,
+        script,
+        Vec::new(),
+        overrides::path_for(&script.path),
+        &mut plpgsql::Routines::default(),
+    )
+}
+
+fn replay_with(
+    schema: &mut Schema,
+    script: &Script,
+    given: Vec<overrides::Override>,
+    override_file: String,
+    routines: &mut plpgsql::Routines,
+) -> Result<(), ReplayErrors> {
     let dialect = schema.dialect;
     let statements = match split(&script.sql, dialect) {
         Ok(s) => s,
@@ -70,14 +144,16 @@ pub fn replay_script(schema: &mut Schema, script: &Script) -> Result<(), ReplayE
                 path: script.path.to_string(),
                 at: LineCol::of(&script.sql, e.offset),
                 message: e.to_string(),
+                way_out: None,
             }]));
         }
     };
-    let mut run = statements::Run::new(schema, script);
-    for statement in &statements {
-        run.statement(statement);
+    let count = statements.len();
+    let mut run = statements::Run::new(schema, script, given, override_file, routines);
+    for (i, statement) in statements.iter().enumerate() {
+        run.statement(i + 1, statement);
     }
-    run.finish()
+    run.finish(count)
 }
 
 /// What a statement's leading comments ask of the replay.
@@ -187,5 +263,7 @@ fn origin(script: &Script, offset: usize) -> Origin {
 
 #[cfg(test)]
 mod constraint_tests;
+#[cfg(test)]
+mod override_tests;
 #[cfg(test)]
 pub(crate) mod tests;

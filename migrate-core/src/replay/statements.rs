@@ -4,8 +4,10 @@ use sqlparser::ast::{ObjectType, SchemaName, Statement as Ast, UserDefinedTypeRe
 use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
 
+use super::overrides::{Action, Override};
+use super::plpgsql::Routines;
 use super::types::normalize;
-use super::{Directive, ReplayError, ReplayErrors, directive, is_untracked, origin};
+use super::{Directive, ReplayError, ReplayErrors, WayOut, directive, is_untracked, origin};
 use crate::schema::{Domain, Name, Origin, Schema, Table};
 use crate::{Dialect, LineCol, Script, Statement};
 
@@ -15,7 +17,6 @@ mod constraints;
 mod expressions;
 pub use expressions::check_from_sql;
 mod alter_table;
-mod do_block;
 mod drop;
 mod enums;
 mod indexes;
@@ -27,24 +28,39 @@ mod views;
 use names::{fold, same, same_name, temp_schema, truncate_identifier};
 
 pub struct Run<'a> {
-    schema: &'a mut Schema,
-    script: &'a Script,
-    dialect: Dialect,
-    errors: Vec<ReplayError>,
+    pub(super) schema: &'a mut Schema,
+    pub(super) script: &'a Script,
+    pub(super) dialect: Dialect,
+    pub(super) errors: Vec<ReplayError>,
     /// Enum labels added by this script: unusable later in the same transaction.
     added_labels: Vec<String>,
     /// Byte offset of the statement being replayed.
-    offset: usize,
+    pub(super) offset: usize,
     /// `CREATE DOMAIN … NOT NULL`, read before sqlparser sees the statement.
     domain_not_null: bool,
     /// Replaying a `-- migrate:replay` DDL, whose positions are not the file's.
     replacing: bool,
     /// Temporary tables this script made: gone with the connection, not in the schema.
     temporary: Vec<String>,
+    /// The script's replay overrides, and the file they are (or would be) written in.
+    overrides: Vec<Override>,
+    override_file: String,
+    /// The number of the statement being replayed, from 1.
+    pub(super) number: usize,
+    /// While replaying an override's DDL: its line in the override file, where errors point.
+    in_override: Option<usize>,
+    /// The functions and procedures created so far, which `SELECT f()` and `CALL p()` replay.
+    pub(super) routines: &'a mut Routines,
 }
 
 impl<'a> Run<'a> {
-    pub fn new(schema: &'a mut Schema, script: &'a Script) -> Run<'a> {
+    pub fn new(
+        schema: &'a mut Schema,
+        script: &'a Script,
+        overrides: Vec<Override>,
+        override_file: String,
+        routines: &'a mut Routines,
+    ) -> Run<'a> {
         let dialect = schema.dialect;
         Run {
             schema,
@@ -56,10 +72,29 @@ impl<'a> Run<'a> {
             domain_not_null: false,
             replacing: false,
             temporary: Vec::new(),
+            overrides,
+            override_file,
+            number: 0,
+            in_override: None,
+            routines,
         }
     }
 
-    pub fn finish(self) -> Result<(), ReplayErrors> {
+    /// The errors of the script, which had `count` statements.
+    pub fn finish(mut self, count: usize) -> Result<(), ReplayErrors> {
+        for o in std::mem::take(&mut self.overrides) {
+            if o.statement > count {
+                self.errors.push(ReplayError {
+                    path: self.override_file.clone(),
+                    at: LineCol { line: o.line, col: 1 },
+                    message: format!(
+                        "an override of statement {}, but {} has {count} statement(s): correct the number, or remove the section",
+                        o.statement, self.script.path
+                    ),
+                    way_out: None,
+                });
+            }
+        }
         if self.errors.is_empty() {
             Ok(())
         } else {
@@ -67,16 +102,39 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn error(&mut self, message: impl Into<String>) {
+    pub(super) fn error(&mut self, message: impl Into<String>) {
         self.error_at(self.offset, message);
     }
 
-    fn error_at(&mut self, offset: usize, message: impl Into<String>) {
-        self.errors.push(ReplayError {
-            path: self.script.path.to_string(),
-            at: LineCol::of(&self.script.sql, offset),
-            message: message.into(),
-        });
+    pub(super) fn error_at(&mut self, offset: usize, message: impl Into<String>) {
+        let error = self.make_error(offset, message);
+        self.errors.push(error);
+    }
+
+    /// The error `message` at byte `offset` of the statement being replayed.
+    fn make_error(&self, offset: usize, message: impl Into<String>) -> ReplayError {
+        match self.in_override {
+            Some(line) => ReplayError {
+                path: self.override_file.clone(),
+                at: LineCol { line, col: 1 },
+                message: format!(
+                    "the override of statement {} of {}: {}",
+                    self.number,
+                    self.script.path,
+                    message.into()
+                ),
+                way_out: None,
+            },
+            None => ReplayError {
+                path: self.script.path.to_string(),
+                at: LineCol::of(&self.script.sql, offset),
+                message: message.into(),
+                way_out: Some(WayOut {
+                    file: self.override_file.clone(),
+                    statement: self.number,
+                }),
+            },
+        }
     }
 
     fn origin(&self) -> Origin {
@@ -92,29 +150,44 @@ impl<'a> Run<'a> {
         origin
     }
 
-    pub fn statement(&mut self, statement: &Statement<'_>) {
+    /// Replays statement number `number` (from 1) of the script.
+    pub fn statement(&mut self, number: usize, statement: &Statement<'_>) {
         self.offset = statement.offset;
+        self.number = number;
+        if let Some(at) = self.overrides.iter().position(|o| o.statement == number) {
+            match self.overrides[at].action.clone() {
+                Action::Skip => {}
+                Action::Replace { ddl, line } => {
+                    self.in_override = Some(line);
+                    self.replace(&ddl);
+                    self.in_override = None;
+                }
+            }
+            return;
+        }
         match directive(statement.leading) {
             Directive::Skip => return,
-            Directive::Replace(ddl) => {
-                match crate::split(&ddl, self.dialect) {
-                    Ok(parts) => {
-                        self.replacing = true;
-                        for part in parts {
-                            self.sql(part.sql);
-                        }
-                        self.replacing = false;
-                    }
-                    Err(e) => self.error(format!("the `-- migrate:replay` DDL: {e}")),
-                }
-                return;
-            }
+            Directive::Replace(ddl) => return self.replace(&ddl),
             Directive::None => {}
         }
         self.sql(statement.sql);
     }
 
-    fn sql(&mut self, sql: &str) {
+    /// Replays `ddl` (an override's or a `-- migrate:replay` directive's) for the statement.
+    fn replace(&mut self, ddl: &str) {
+        match crate::split(ddl, self.dialect) {
+            Ok(parts) => {
+                self.replacing = true;
+                for part in parts {
+                    self.sql(part.sql);
+                }
+                self.replacing = false;
+            }
+            Err(e) => self.error(format!("the replacement DDL: {e}")),
+        }
+    }
+
+    pub(super) fn sql(&mut self, sql: &str) {
         let words: Vec<String> = sql
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .filter(|w| !w.is_empty())
@@ -125,8 +198,16 @@ impl<'a> Run<'a> {
         if !self.script.no_transaction && matches!(w(0), "INSERT" | "UPDATE") {
             self.check_new_labels_unused(sql);
         }
-        if w(0) == "DO" {
-            return self.do_block(sql);
+        if self.dialect == Dialect::Postgres {
+            if w(0) == "DO" {
+                return self.do_block(sql);
+            }
+            if self.create_routine(&words, sql) {
+                return;
+            }
+            if matches!(w(0), "SELECT" | "CALL" | "WITH" | "VALUES") {
+                return self.call_routines(sql);
+            }
         }
         if self.dialect == Dialect::Postgres && self.rename_by_words(sql) {
             return;
@@ -179,9 +260,7 @@ impl<'a> Run<'a> {
                 let what = words.iter().take(3).cloned().collect::<Vec<_>>().join(" ");
                 self.error_at(
                     self.offset + offset,
-                    format!(
-                        "cannot interpret `{what} …` ({e}); if it changes no table, column or type, put `-- migrate:replay-skip` on the line above it; otherwise give the equivalent DDL there as `-- migrate:replay <DDL>`"
-                    ),
+                    format!("cannot interpret `{what} …` ({e})"),
                 );
             }
         }
@@ -294,7 +373,7 @@ impl<'a> Run<'a> {
                 if tracked {
                     let what = words.iter().take(3).cloned().collect::<Vec<_>>().join(" ");
                     self.error(format!(
-                        "`{what} …` is not understood by the schema replay ({}); give its effect as `-- migrate:replay <DDL>` or `-- migrate:replay-skip` on the line above",
+                        "`{what} …` is not understood by the schema replay ({})",
                         statement_kind(&other)
                     ));
                 }

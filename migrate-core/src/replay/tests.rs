@@ -20,6 +20,7 @@ pub(crate) fn scripts(dialect: Dialect, files: &[&str]) -> Vec<Migration> {
                 name: "m".into(),
                 up,
                 down: None,
+                replay: None,
             }
         })
         .collect()
@@ -197,11 +198,6 @@ fn drizzle_style_do_blocks_create_enums_idempotently() {
     assert_eq!(
         s.enum_type(&public("project_status")).unwrap().labels.len(),
         2
-    );
-    let err = pg_err(&["DO $$ BEGIN EXECUTE 'CREATE TABLE x (a int)'; END $$;"]);
-    assert!(
-        err.contains("m/1_m.sql:1:1: a DO block") && err.contains("migrate:replay"),
-        "{err}"
     );
 }
 

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use migrate_core::{HistoryProblems, MigrationState, StatusEntry, status};
+use migrate_core::{HistoryProblems, MigrationState, SourceErrors, StatusEntry, status};
 
 use super::apply::run_statements;
 use super::{Migrator, RevertOptions, database, elapsed_ms, read_rows, release};
@@ -66,6 +66,16 @@ impl Migrator {
             .collect();
         if !missing.is_empty() {
             return Err(MigrateError::NoDownFile { missing });
+        }
+        // A down file that does not parse is loaded (deploy never runs it); reverting stops
+        // here, before anything is reverted.
+        let problems: Vec<_> = targets
+            .iter()
+            .filter_map(|e| self.find(e.version)?.down.as_ref())
+            .flat_map(|down| down.problems(conn.dialect()))
+            .collect();
+        if !problems.is_empty() {
+            return Err(SourceErrors(problems).into());
         }
         let mut reverted = Vec::new();
         for entry in targets {

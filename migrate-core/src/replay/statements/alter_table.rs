@@ -268,7 +268,9 @@ impl Run<'_> {
                     }
                     Some(_) => {}
                     None if if_exists || has_constraints => {}
-                    None => self.error(format!("constraint {constraint} of table {name} is not known to the replay; if it exists, add `-- migrate:replay-skip` above this statement")),
+                    None => self.error(format!(
+                        "constraint {constraint} of table {name} is not known to the replay"
+                    )),
                 }
             }
             AlterTableOperation::RenameConstraint { old_name, new_name } => {

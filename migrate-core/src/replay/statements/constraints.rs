@@ -9,7 +9,7 @@
 use sqlparser::ast::{ColumnOption, Expr, ForeignKeyConstraint, Ident, TableConstraint};
 
 use super::expressions::{list_values, referenced_columns};
-use super::{LineCol, ReplayError, Run, same};
+use super::{Run, same};
 use crate::Dialect;
 use crate::schema::{Check, ForeignKey, Table, Unique, referential_action};
 
@@ -67,14 +67,16 @@ impl Run<'_> {
                     {
                         Some(c) if self.dialect == Dialect::Postgres => c.not_null = true,
                         Some(_) => {}
-                        None => self.errors.push(ReplayError {
-                            path: self.script.path.to_string(),
-                            at: LineCol::of(&self.script.sql, self.offset),
-                            message: format!(
-                                "primary key column {name} does not exist in table {}",
-                                table.name
-                            ),
-                        }),
+                        None => {
+                            let error = self.make_error(
+                                self.offset,
+                                format!(
+                                    "primary key column {name} does not exist in table {}",
+                                    table.name
+                                ),
+                            );
+                            self.errors.push(error);
+                        }
                     }
                 }
                 table.primary_key = columns;

@@ -38,7 +38,7 @@ impl Run<'_> {
                 Some(columns) => table.columns = columns,
                 None => {
                     return self.error(format!(
-                        "cannot derive the columns of `CREATE TABLE {name} AS …` from its query: write the table with explicit columns, or add `-- migrate:replay CREATE TABLE {name} (…)`"
+                        "cannot derive the columns of `CREATE TABLE {name} AS …` from its query: give the table's columns in a replay override (`CREATE TABLE {name} (…)`)"
                     ));
                 }
             }
