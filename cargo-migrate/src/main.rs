@@ -6,6 +6,7 @@ mod commands;
 mod config;
 mod exit;
 mod shell;
+mod signals;
 mod time;
 
 use clap::Parser;

@@ -63,6 +63,23 @@ pub enum MigrateError {
         rolled_back: bool,
     },
 
+    /// The run was asked to stop (the CLI: SIGINT or SIGTERM) and stopped; `summary` says
+    /// which migration was running and exactly which of its statements are done.
+    #[error("{summary}")]
+    Interrupted {
+        /// Why it stopped (`SIGINT`).
+        reason: String,
+        /// The migration that was running, if one was.
+        version: Option<i64>,
+        /// Whether its history row records it as failed part-way (a no-transaction migration).
+        recorded: bool,
+        summary: String,
+    },
+
+    /// A resume of a migration that cannot be resumed.
+    #[error("cannot resume migration {version}: {why}")]
+    CannotResume { version: i64, why: String },
+
     /// Reverting needs down files that do not exist.
     #[error(
         "cannot revert: no down file for {}.\n  Nothing was reverted. Write the missing `<version>_<name>.down.sql` file(s) first",
@@ -119,7 +136,9 @@ impl MigrateError {
     /// The documented exit code of the CLI for this error: 4 for history problems, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            MigrateError::History(_) | MigrateError::Adopt(_) => 4,
+            MigrateError::History(_)
+            | MigrateError::Adopt(_)
+            | MigrateError::CannotResume { .. } => 4,
             _ => 1,
         }
     }

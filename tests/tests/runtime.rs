@@ -289,7 +289,10 @@ async fn a_failed_no_transaction_migration_is_recorded_and_blocks_deploys() {
         let entries = m.status_with(&mut conn).await.unwrap();
         assert_eq!(entries[1].state, MigrationState::Failed);
         let recorded = entries[1].row.as_ref().unwrap().error.clone().unwrap();
-        assert!(recorded.contains("line 2 succeeded"), "{recorded}");
+        assert!(
+            recorded.contains("statement 1 (line 2) is done, statement 2 (line 3) is not"),
+            "{recorded}"
+        );
 
         let refused = m
             .run_with(&mut conn, &DeployOptions::default())

@@ -6,11 +6,12 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use migrate_core::{Migration, MigrationState, plan_deploy, status};
-use migrate_runtime::{DeployOptions, Dialect, Driver};
+use migrate_runtime::{DeployOptions, Dialect, Driver, MigrateError, Stop};
 
 use super::{Context, Session};
 use crate::backup;
 use crate::exit::OK;
+use crate::signals;
 
 /// Apply pending migrations in version order, each in its own transaction with its history
 /// row. Refuses before running anything when an applied migration changed or went missing.
@@ -28,6 +29,10 @@ pub struct Args {
     /// Apply pending migrations older than the newest applied one too
     #[arg(long)]
     pub allow_out_of_order: bool,
+    /// Continue the failed no-transaction migration VERSION at its first statement not
+    /// done (refused when the text of its done statements changed), then apply the rest
+    #[arg(long, value_name = "VERSION", conflicts_with = "dry_run")]
+    pub resume: Option<i64>,
     /// Deploy to `--env NAME` even when its `requires` environment lacks a migration
     #[arg(long)]
     pub skip_promotion_check: bool,
@@ -45,6 +50,8 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     if args.dry_run {
         return dry_run(cx, &args).await;
     }
+    let stop = Stop::new();
+    signals::forward_to(&stop)?;
     let mut session = cx.session().await?;
     let started = Instant::now();
     let backup = match &args.backup {
@@ -58,10 +65,43 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         lock_timeout: cx.lock_timeout(),
         backup: backup.as_deref(),
         observer: &observer,
+        stop: Some(&stop),
+        resume: args.resume,
     };
-    let result = session.migrator.run_with(&mut session.conn, &options).await;
+    // PostgreSQL: a second connection cancels the running statement on SIGINT/SIGTERM and
+    // reports who holds a lock a statement waits for.
+    let mut sidecar = match session.conn.dialect() {
+        Dialect::Postgres => cx.connect(&session.url).await.ok(),
+        _ => None,
+    };
+    let result = session
+        .migrator
+        .run_watched(&mut session.conn, sidecar.as_mut(), &options)
+        .await;
     session.conn.close().await;
-    let report = result?;
+    if let Some(sidecar) = sidecar {
+        sidecar.close().await;
+    }
+    let report = match result {
+        Err(MigrateError::Interrupted {
+            reason,
+            version,
+            recorded,
+            summary,
+        }) => {
+            let next = match version {
+                Some(v) if recorded => format!(
+                    "\n  Continue it with `cargo migrate deploy --resume {v}`, or finish its remaining statements by hand \
+                     and run `cargo migrate resolve --applied {v}`, or undo its done statements by hand and run \
+                     `cargo migrate resolve --rolled-back {v}`"
+                ),
+                _ => "\n  Deploy again to apply what is pending".to_owned(),
+            };
+            cx.shell.error(&format!("{summary}{next}"));
+            return Ok(signals::exit_code(&reason));
+        }
+        other => other?,
+    };
     let ms = started.elapsed().as_millis();
     if report.applied.is_empty() {
         cx.shell.status(

@@ -90,16 +90,21 @@ impl Context<'_> {
     pub async fn session_at(&self, url: String) -> anyhow::Result<Session> {
         let dialect = self.config.dialect_for(Some(&url))?;
         let migrator = self.config.migrator(dialect)?;
-        let options = ConnectOptions {
-            connect_timeout: Duration::from_secs(self.common.connect_timeout),
-            lock_timeout: self.lock_timeout(),
-        };
-        let conn = AnyConnection::connect(&url, &options).await?;
+        let conn = self.connect(&url).await?;
         Ok(Session {
             url,
             migrator,
             conn,
         })
+    }
+
+    /// One more connection to `url`, with the invocation's timeouts.
+    pub async fn connect(&self, url: &str) -> anyhow::Result<AnyConnection> {
+        let options = ConnectOptions {
+            connect_timeout: Duration::from_secs(self.common.connect_timeout),
+            lock_timeout: self.lock_timeout(),
+        };
+        Ok(AnyConnection::connect(url, &options).await?)
     }
 
     /// The URL for messages (never with its password).
@@ -137,6 +142,44 @@ impl Context<'_> {
             Event::Reverted(m, ms) => self
                 .shell
                 .status("Reverted", &format!("{} {} in {ms} ms", m.version, m.name)),
+            Event::Stopping { reason } => self.shell.warn_status(
+                "Stopping",
+                &format!(
+                    "on {reason}: cancelling the running statement (send it again to quit at once)"
+                ),
+            ),
+            Event::StatementBlocked {
+                migration,
+                waited,
+                blockers,
+            } => {
+                let who: Vec<String> = blockers
+                    .iter()
+                    .map(|b| {
+                        format!(
+                            "pid {} ({}), {}, since {}: {}",
+                            b.pid,
+                            if b.application_name.is_empty() {
+                                "no application_name"
+                            } else {
+                                &b.application_name
+                            },
+                            b.state,
+                            b.since,
+                            b.query.replace('\n', " ")
+                        )
+                    })
+                    .collect();
+                self.shell.warn_status(
+                    "Blocked",
+                    &format!(
+                        "migration {} has waited {}s for a lock held by {}",
+                        migration.version,
+                        waited.as_secs(),
+                        who.join("; ")
+                    ),
+                );
+            }
             _ => {}
         }
     }

@@ -2,8 +2,10 @@
 
 mod apply;
 mod history;
+pub(crate) mod progress;
 mod revert;
 mod verify;
+mod watch;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -12,7 +14,7 @@ use std::time::{Duration, Instant};
 use migrate_core::{LoadOptions, Migration, StatusEntry, plan_deploy, status};
 
 use crate::driver::{Driver, LockKey, TableName};
-use crate::{Event, MigrateError, event};
+use crate::{Event, MigrateError, Stop, event};
 
 pub use migrate_core::DEFAULT_TABLE;
 pub use verify::VerifyReport;
@@ -37,6 +39,13 @@ pub struct DeployOptions<'a> {
     pub backup: Option<&'a str>,
     /// Told about progress as it happens.
     pub observer: &'a (dyn Fn(&Event<'_>) + Sync),
+    /// Stops the run when triggered: the running statement is cancelled (PostgreSQL: from
+    /// the second connection of [`Migrator::run_watched`]; SQLite: in-process), a
+    /// transactional migration rolls back, a no-transaction one records its statements done.
+    pub stop: Option<&'a Stop>,
+    /// Continue this failed no-transaction migration at its first statement not done (its
+    /// done statements' text must be unchanged), then apply the pending ones.
+    pub resume: Option<i64>,
 }
 
 impl Default for DeployOptions<'_> {
@@ -47,6 +56,8 @@ impl Default for DeployOptions<'_> {
             lock_timeout: Duration::from_secs(60),
             backup: None,
             observer: &event::ignore,
+            stop: None,
+            resume: None,
         }
     }
 }
@@ -187,6 +198,17 @@ impl Migrator {
     ) -> Result<Vec<StatusEntry>, MigrateError> {
         let rows = read_rows(conn, &self.table_name()).await?;
         Ok(status(&self.migrations, &rows))
+    }
+
+    /// Whether a deployer holds the deploy lock now (PostgreSQL; always `false` on SQLite,
+    /// which has no session lock): a `running` history row without one was interrupted.
+    pub async fn deploy_in_progress_with<D: Driver>(
+        &self,
+        conn: &mut D,
+    ) -> Result<bool, MigrateError> {
+        conn.lock_is_held(&self.table_name())
+            .await
+            .map_err(|e| database("looking for a deployer holding the lock", &e))
     }
 
     /// The migrations a deploy would apply, in order (for `--dry-run`); reads only.

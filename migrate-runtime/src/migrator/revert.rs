@@ -5,6 +5,7 @@ use std::time::Instant;
 use migrate_core::{HistoryProblems, MigrationState, StatusEntry, status};
 
 use super::apply::run_statements;
+use super::watch::Watch;
 use super::{Migrator, RevertOptions, database, elapsed_ms, read_rows, release};
 use crate::driver::{Driver, TableName};
 use crate::{Event, MigrateError};
@@ -78,7 +79,14 @@ impl Migrator {
             (options.observer)(&Event::Reverting(migration));
             let started = Instant::now();
             if down.no_transaction {
-                run_statements(conn, migration, down, false).await?;
+                run_statements(
+                    conn,
+                    migration,
+                    down,
+                    false,
+                    &mut Watch::quiet(options.observer),
+                )
+                .await?;
                 conn.delete_row(table, migration.version)
                     .await
                     .map_err(|e| database("updating the history table", &e))?;
@@ -94,7 +102,14 @@ impl Migrator {
                         message: e.message,
                     })?;
                 let body = async {
-                    run_statements(conn, migration, down, true).await?;
+                    run_statements(
+                        conn,
+                        migration,
+                        down,
+                        true,
+                        &mut Watch::quiet(options.observer),
+                    )
+                    .await?;
                     conn.delete_row(table, migration.version)
                         .await
                         .map_err(|e| database("updating the history table", &e))
