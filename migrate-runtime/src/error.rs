@@ -76,6 +76,17 @@ pub enum MigrateError {
         summary: String,
     },
 
+    /// `baseline` found a live schema that differs from the schema of the migrations it
+    /// would mark applied.
+    #[error(
+        "refusing to baseline at {version}: the database's schema differs from the schema the migrations up to {version} produce:\n{}\n  Nothing was recorded. Baseline at the version the database really has, or apply the missing changes first",
+        differences.iter().map(|d| format!("  - {d}")).collect::<Vec<_>>().join("\n")
+    )]
+    BaselineDrift {
+        version: i64,
+        differences: Vec<String>,
+    },
+
     /// A resume of a migration that cannot be resumed.
     #[error("cannot resume migration {version}: {why}")]
     CannotResume { version: i64, why: String },
@@ -138,7 +149,8 @@ impl MigrateError {
         match self {
             MigrateError::History(_)
             | MigrateError::Adopt(_)
-            | MigrateError::CannotResume { .. } => 4,
+            | MigrateError::CannotResume { .. }
+            | MigrateError::BaselineDrift { .. } => 4,
             _ => 1,
         }
     }

@@ -37,8 +37,8 @@ pub use migrate_core::{
 };
 pub use migrate_macros::{DbEnum, Table, embed_migrations};
 pub use migrator::{
-    AdoptReport, DEFAULT_TABLE, DeployOptions, DeployReport, Migrator, Resolution, RevertOptions,
-    VerifyReport,
+    AdoptReport, BaselineOptions, DEFAULT_TABLE, DeployOptions, DeployReport, LockOptions,
+    Migrator, Resolution, Resolved, RevertOptions, VerifyReport,
 };
 pub use stop::Stop;
 

@@ -73,6 +73,17 @@ impl Context<'_> {
         Duration::from_secs(self.common.lock_timeout)
     }
 
+    /// The deploy lock as every verb that writes history waits for it.
+    pub fn lock_options<'a>(
+        &self,
+        observer: &'a (dyn Fn(&Event<'_>) + Sync),
+    ) -> migrate_runtime::LockOptions<'a> {
+        migrate_runtime::LockOptions {
+            timeout: self.lock_timeout(),
+            observer,
+        }
+    }
+
     /// The URL and the dialect of the files.
     pub fn target(&self) -> anyhow::Result<(String, Dialect)> {
         let url = self.config.database_url(&self.common)?;

@@ -82,6 +82,41 @@ impl Default for RevertOptions<'_> {
     }
 }
 
+/// How a verb that writes history waits for the deploy lock (as deploy does).
+#[derive(Clone, Copy)]
+pub struct LockOptions<'a> {
+    /// How long to wait for another deployer's lock (PostgreSQL).
+    pub timeout: Duration,
+    /// Told when the verb starts waiting ([`Event::WaitingForLock`]).
+    pub observer: &'a (dyn Fn(&Event<'_>) + Sync),
+}
+
+impl Default for LockOptions<'_> {
+    fn default() -> Self {
+        LockOptions {
+            timeout: Duration::from_secs(60),
+            observer: &event::ignore,
+        }
+    }
+}
+
+/// Options of [`Migrator::baseline_with`].
+#[derive(Clone, Copy, Default)]
+pub struct BaselineOptions<'a> {
+    /// Record even when the live schema differs from the schema of the migrations.
+    pub force: bool,
+    pub lock: LockOptions<'a>,
+}
+
+/// What [`Migrator::resolve_with`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    /// The history table was changed.
+    Recorded,
+    /// The history already said so: nothing was changed.
+    NothingToChange,
+}
+
 /// A manual fix recorded without running SQL (`cargo migrate resolve`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resolution {
@@ -231,10 +266,10 @@ impl Migrator {
     pub async fn reset_with<D: Driver>(
         &self,
         conn: &mut D,
-        lock_timeout: Duration,
+        lock: &LockOptions<'_>,
     ) -> Result<(), MigrateError> {
         let table = self.table_name();
-        let key = conn.lock(&table, lock_timeout, &event::ignore).await?;
+        let key = conn.lock(&table, lock.timeout, lock.observer).await?;
         let result = conn
             .drop_everything()
             .await
