@@ -29,6 +29,14 @@ pub enum Event<'a> {
         waited: Duration,
         blockers: &'a [Blocker],
     },
+    /// A transactional migration gave up waiting for a lock and was rolled back; it runs
+    /// again (retry `attempt` of `of`) after `delay`.
+    Retrying {
+        migration: &'a Migration,
+        attempt: u32,
+        of: u32,
+        delay: Duration,
+    },
     /// A stop was requested (`reason`, e.g. `SIGINT`): the running statement is being
     /// cancelled and the run will record how far it got.
     Stopping { reason: &'a str },

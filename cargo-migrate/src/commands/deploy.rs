@@ -1,7 +1,7 @@
 //! `cargo migrate deploy [--to VERSION] [--dry-run] [--allow-out-of-order]`
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
@@ -33,6 +33,15 @@ pub struct Args {
     /// done (refused when the text of its done statements changed), then apply the rest
     #[arg(long, value_name = "VERSION", conflicts_with = "dry_run")]
     pub resume: Option<i64>,
+    /// Seconds each migration statement may wait for a lock before it fails (PostgreSQL
+    /// lock_timeout, SQLite busy timeout); 0: no limit. Default: `statement-lock-timeout`
+    /// of [package.metadata.migrate], else 10
+    #[arg(long, value_name = "SECS")]
+    pub statement_lock_timeout: Option<u64>,
+    /// Times a transactional migration that hit the statement lock timeout is retried, with
+    /// backoff (1 s, 2 s, 4 s, …). Default: `lock-retries` of [package.metadata.migrate], else 3
+    #[arg(long, value_name = "N")]
+    pub lock_retries: Option<u32>,
     /// Deploy to `--env NAME` even when its `requires` environment lacks a migration
     #[arg(long)]
     pub skip_promotion_check: bool,
@@ -67,6 +76,11 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         observer: &observer,
         stop: Some(&stop),
         resume: args.resume,
+        statement_lock_timeout: statement_lock_timeout(cx, &args),
+        lock_retries: args
+            .lock_retries
+            .or(cx.config.lock_retries)
+            .unwrap_or(DEFAULT_LOCK_RETRIES),
     };
     // PostgreSQL: a second connection cancels the running statement on SIGINT/SIGTERM and
     // reports who holds a lock a statement waits for.
@@ -120,6 +134,22 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         );
     }
     Ok(OK)
+}
+
+/// A migration statement waits at most this long for a lock by default: long enough for
+/// ordinary transactions to finish, short enough that the queue behind a waiting
+/// `ACCESS EXCLUSIVE` request (every query on the table) is not an outage.
+pub const DEFAULT_STATEMENT_LOCK_TIMEOUT: u64 = 10;
+/// Retries of a transactional migration that hit that timeout, by default.
+pub const DEFAULT_LOCK_RETRIES: u32 = 3;
+
+/// The flag, else the config key, else the default; 0 means no limit.
+pub fn statement_lock_timeout(cx: &Context<'_>, args: &Args) -> Option<Duration> {
+    let secs = args
+        .statement_lock_timeout
+        .or(cx.config.statement_lock_timeout)
+        .unwrap_or(DEFAULT_STATEMENT_LOCK_TIMEOUT);
+    (secs > 0).then(|| Duration::from_secs(secs))
 }
 
 /// `deploy --env prod`, where prod `requires = "staging"`: every migration about to reach prod

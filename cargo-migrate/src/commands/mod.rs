@@ -125,7 +125,8 @@ impl Context<'_> {
 
     /// Prints run events as cargo-style status lines.
     pub fn observer(&self) -> impl Fn(&Event<'_>) + Sync + '_ {
-        move |event: &Event<'_>| match event {
+        move |event: &Event<'_>| {
+            match event {
             Event::WaitingForLock => self.shell.warn_status(
                 "Waiting",
                 "for the migration lock: another deploy is running on this database",
@@ -153,6 +154,19 @@ impl Context<'_> {
             Event::Reverted(m, ms) => self
                 .shell
                 .status("Reverted", &format!("{} {} in {ms} ms", m.version, m.name)),
+            Event::Retrying {
+                migration,
+                attempt,
+                of,
+                delay,
+            } => self.shell.warn_status(
+                "Retrying",
+                &format!(
+                    "migration {} gave up waiting for a lock and was rolled back; retry {attempt} of {of} in {}s",
+                    migration.version,
+                    delay.as_secs()
+                ),
+            ),
             Event::Stopping { reason } => self.shell.warn_status(
                 "Stopping",
                 &format!(
@@ -192,6 +206,7 @@ impl Context<'_> {
                 );
             }
             _ => {}
+        }
         }
     }
 }

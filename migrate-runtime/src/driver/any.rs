@@ -228,6 +228,12 @@ impl Driver for AnyConnection {
     ) -> Result<(), sqlx::Error> {
         dispatch!(self, c => c.update_progress(table, update).await)
     }
+    async fn set_lock_wait(&mut self, timeout: Option<Duration>) -> Result<(), sqlx::Error> {
+        dispatch!(self, c => c.set_lock_wait(timeout).await)
+    }
+    fn lock_wait_is_deploy_lock(&self) -> bool {
+        dispatch!(self, c => c.lock_wait_is_deploy_lock())
+    }
     async fn session_id(&mut self) -> Option<i64> {
         dispatch!(self, c => c.session_id().await)
     }

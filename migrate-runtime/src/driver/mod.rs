@@ -24,6 +24,8 @@ pub use any::{AnyConnection, ConnectOptions};
 pub struct DbError {
     pub message: String,
     pub position: Option<usize>,
+    /// The statement gave up waiting for a lock (PostgreSQL `lock_timeout`, SQLite busy).
+    pub lock_timeout: bool,
 }
 
 /// A held deploy lock, handed back to [`Driver::unlock`].
@@ -208,6 +210,18 @@ pub trait Driver: Send {
     ) -> Result<LockKey, MigrateError>;
     async fn unlock(&mut self, key: LockKey) -> Result<(), sqlx::Error>;
 
+    /// How long a migration statement may wait for a lock (`None`: no limit). PostgreSQL:
+    /// the session's `lock_timeout`; SQLite: its busy timeout.
+    async fn set_lock_wait(&mut self, _timeout: Option<Duration>) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
+    /// Whether the statement lock wait is also how the deploy lock is waited for (SQLite,
+    /// whose `BEGIN IMMEDIATE` is the lock): then it is raised back around each begin.
+    fn lock_wait_is_deploy_lock(&self) -> bool {
+        false
+    }
+
     /// Records per-statement progress (see [`ProgressUpdate`]).
     async fn update_progress(
         &mut self,
@@ -282,16 +296,20 @@ pub(crate) fn db_error(e: sqlx::Error) -> DbError {
                 return DbError {
                     message: format!("{message} [SQLSTATE {}]", pg.code()),
                     position,
+                    lock_timeout: pg.code() == "55P03",
                 };
             }
             DbError {
                 message: db.message().to_owned(),
                 position: None,
+                // SQLITE_BUSY, SQLITE_LOCKED
+                lock_timeout: matches!(db.code().as_deref(), Some("5" | "6")),
             }
         }
         _ => DbError {
             message: e.to_string(),
             position: None,
+            lock_timeout: false,
         },
     }
 }

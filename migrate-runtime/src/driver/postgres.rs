@@ -219,6 +219,16 @@ impl Driver for PgConnection {
         query.execute(self).await.map(drop)
     }
 
+    async fn set_lock_wait(&mut self, timeout: Option<Duration>) -> Result<(), sqlx::Error> {
+        let ms = timeout.map_or(0, |t| t.as_millis().max(1));
+        Executor::execute(
+            self,
+            sqlx::raw_sql(AssertSqlSafe(format!("SET lock_timeout = {ms}"))),
+        )
+        .await
+        .map(drop)
+    }
+
     async fn session_id(&mut self) -> Option<i64> {
         raw_scalar::<i32>(self, "SELECT pg_backend_pid()".to_owned())
             .await

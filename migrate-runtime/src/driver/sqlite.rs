@@ -205,6 +205,21 @@ impl Driver for SqliteConnection {
         query.execute(self).await.map(drop)
     }
 
+    async fn set_lock_wait(&mut self, timeout: Option<Duration>) -> Result<(), sqlx::Error> {
+        // No limit: a day, as SQLite has no "forever".
+        let ms = timeout.map_or(86_400_000, |t| t.as_millis().max(1));
+        Executor::execute(
+            self,
+            sqlx::raw_sql(AssertSqlSafe(format!("PRAGMA busy_timeout = {ms}"))),
+        )
+        .await
+        .map(drop)
+    }
+
+    fn lock_wait_is_deploy_lock(&self) -> bool {
+        true
+    }
+
     async fn interrupt_on(&mut self, stop: Option<&Stop>) -> Result<(), sqlx::Error> {
         let mut handle = self.lock_handle().await?;
         match stop {

@@ -1,7 +1,7 @@
 //! The apply loop: one migration at a time, each in its own transaction with its row, or,
 //! when it cannot be one transaction, statement by statement with its progress recorded.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use migrate_core::{
     LineCol, Migration, Script, Statement, StatusEntry, plan_deploy, split, status,
@@ -62,6 +62,7 @@ impl Migrator {
             session,
             stop: options.stop,
             observer: options.observer,
+            lock_timed_out: false,
         };
         let armed = match options.stop {
             Some(_) => conn.interrupt_on(options.stop).await.is_ok(),
@@ -70,6 +71,12 @@ impl Migrator {
         let result = self.run_locked(conn, &table, options, &mut watch).await;
         if armed {
             let _ = conn.interrupt_on(None).await;
+        }
+        if options.statement_lock_timeout.is_some() {
+            let restore = conn
+                .lock_wait_is_deploy_lock()
+                .then_some(options.lock_timeout);
+            let _ = conn.set_lock_wait(restore).await;
         }
         release(conn, key, result).await
     }
@@ -84,6 +91,11 @@ impl Migrator {
         conn.create_history(table)
             .await
             .map_err(|e| database("creating the history table", &e))?;
+        if !conn.lock_wait_is_deploy_lock() {
+            conn.set_lock_wait(options.statement_lock_timeout)
+                .await
+                .map_err(|e| database("setting lock_timeout", &e))?;
+        }
         let rows = conn
             .read_history(table)
             .await
@@ -116,10 +128,39 @@ impl Migrator {
             }
             (options.observer)(&Event::Applying(migration));
             let resume_at = resume.filter(|(v, _)| *v == version).map(|(_, done)| done);
-            match self
-                .apply_one(conn, table, migration, options, watch, resume_at)
-                .await?
-            {
+            let transactional =
+                !migration.up.no_transaction && conn.transactional_ddl() && resume_at.is_none();
+            let mut attempt = 0;
+            let outcome = loop {
+                watch.lock_timed_out = false;
+                match self
+                    .apply_one(conn, table, migration, options, watch, resume_at)
+                    .await
+                {
+                    Err(_)
+                        if transactional
+                            && watch.lock_timed_out
+                            && attempt < options.lock_retries
+                            && watch.stopped().is_none() =>
+                    {
+                        attempt += 1;
+                        let delay = Duration::from_secs(1 << (attempt - 1).min(5))
+                            .min(Duration::from_secs(30));
+                        (options.observer)(&Event::Retrying {
+                            migration,
+                            attempt,
+                            of: options.lock_retries,
+                            delay,
+                        });
+                        tokio::select! {
+                            _ = tokio::time::sleep(delay) => {}
+                            _ = stopped(options.stop) => {}
+                        }
+                    }
+                    other => break other?,
+                }
+            };
+            match outcome {
                 Outcome::Done(ms) => {
                     (options.observer)(&Event::Applied(migration, ms));
                     report
@@ -206,6 +247,13 @@ impl Migrator {
                 ),
                 message: e.message,
             })?;
+        let sqlite_like =
+            conn.lock_wait_is_deploy_lock() && options.statement_lock_timeout.is_some();
+        if sqlite_like {
+            conn.set_lock_wait(options.statement_lock_timeout)
+                .await
+                .map_err(|e| database("setting the busy timeout", &e))?;
+        }
         let body = async {
             if conn.recheck_in_transaction()
                 && conn
@@ -233,6 +281,9 @@ impl Migrator {
             Ok(Outcome::Done(ms))
         }
         .await;
+        if sqlite_like {
+            let _ = conn.set_lock_wait(Some(options.lock_timeout)).await;
+        }
         match body {
             Ok(outcome) => {
                 let end = if matches!(outcome, Outcome::AlreadyApplied) {

@@ -46,6 +46,12 @@ pub struct DeployOptions<'a> {
     /// Continue this failed no-transaction migration at its first statement not done (its
     /// done statements' text must be unchanged), then apply the pending ones.
     pub resume: Option<i64>,
+    /// How long each migration statement may wait for a lock (PostgreSQL `lock_timeout`,
+    /// SQLite busy timeout); `None`: no limit.
+    pub statement_lock_timeout: Option<Duration>,
+    /// How often a transactional migration that failed on that timeout is retried (after
+    /// 1 s, 2 s, 4 s, … up to 30 s).
+    pub lock_retries: u32,
 }
 
 impl Default for DeployOptions<'_> {
@@ -58,6 +64,8 @@ impl Default for DeployOptions<'_> {
             observer: &event::ignore,
             stop: None,
             resume: None,
+            statement_lock_timeout: None,
+            lock_retries: 0,
         }
     }
 }

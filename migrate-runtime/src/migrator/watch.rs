@@ -24,6 +24,8 @@ pub(crate) struct Watch<'a, D> {
     pub session: Option<i64>,
     pub stop: Option<&'a Stop>,
     pub observer: &'a (dyn Fn(&Event<'_>) + Sync),
+    /// The last statement failed because it gave up waiting for a lock.
+    pub lock_timed_out: bool,
 }
 
 impl<D: Driver> Watch<'_, D> {
@@ -34,6 +36,7 @@ impl<D: Driver> Watch<'_, D> {
             session: None,
             stop: None,
             observer,
+            lock_timed_out: false,
         }
     }
 
@@ -58,7 +61,10 @@ impl<D: Driver> Watch<'_, D> {
         loop {
             tokio::select! {
                 biased;
-                result = &mut exec => return result,
+                result = &mut exec => {
+                    self.lock_timed_out = result.as_ref().is_err_and(|e| e.lock_timeout);
+                    return result;
+                }
                 reason = stopped(self.stop), if !cancelled => {
                     cancelled = true;
                     (self.observer)(&Event::Stopping { reason: &reason });
