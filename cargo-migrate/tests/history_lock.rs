@@ -212,3 +212,45 @@ fn resolve_applied_and_checksum_on_a_matching_row_say_nothing_to_change() {
     }
     p.run(&["status", "--database-url", &url]).expect(0);
 }
+
+#[test]
+fn deploy_to_a_version_no_migration_has_is_a_usage_error() {
+    let p = Project::new("dialect = \"sqlite\"");
+    let url = p.sqlite_url();
+    p.write("migrations/1_accounts.sql", ACCOUNTS);
+    let out = p
+        .run(&["deploy", "--to", "7", "--database-url", &url])
+        .expect(2);
+    assert!(
+        out.stderr.contains("no migration has version 7"),
+        "{}",
+        out.stderr
+    );
+    p.run(&["deploy", "--to", "7", "--dry-run", "--database-url", &url])
+        .expect(2);
+    p.run(&["status", "--database-url", &url]).expect(3);
+}
+
+#[test]
+fn the_status_summary_counts_every_state() {
+    let p = Project::new("dialect = \"sqlite\"");
+    let url = p.sqlite_url();
+    p.write("migrations/1_a.sql", "CREATE TABLE a (x INTEGER);\n");
+    p.write("migrations/2_b.sql", "CREATE TABLE b (x INTEGER);\n");
+    p.write("migrations/3_c.sql", "CREATE TABLE c (x INTEGER);\n");
+    p.write(
+        "migrations/4_d.sql",
+        "-- migrate:no-transaction\nCREATE TABLE d (x INTEGER);\nINSERT INTO nope VALUES (1);\n",
+    );
+    p.run(&["deploy", "--database-url", &url]).expect(1);
+    p.write("migrations/2_b.sql", "CREATE TABLE b (y INTEGER);\n");
+    std::fs::remove_file(p.path().join("migrations/3_c.sql")).unwrap();
+    p.write("migrations/5_e.sql", "CREATE TABLE e (x INTEGER);\n");
+    let out = p.run(&["status", "--database-url", &url]).expect(4);
+    assert!(
+        out.stderr
+            .contains("1 applied, 1 pending, 1 failed, 1 changed, 1 missing"),
+        "{}",
+        out.stderr
+    );
+}

@@ -10,7 +10,7 @@ use migrate_runtime::{DeployOptions, Dialect, Driver, MigrateError, Stop};
 
 use super::{Context, Session};
 use crate::backup;
-use crate::exit::OK;
+use crate::exit::{OK, UsageError};
 use crate::signals;
 
 /// Apply pending migrations in version order, each in its own transaction with its history
@@ -53,6 +53,21 @@ pub struct Args {
 }
 
 pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
+    if let Some(to) = args.to {
+        let (_, dialect) = cx.target()?;
+        if !cx
+            .config
+            .migrator(dialect)?
+            .migrations()
+            .iter()
+            .any(|m| m.version == to)
+        {
+            return Err(UsageError(format!(
+                "--to {to}: no migration has version {to} (`cargo migrate status` lists them)"
+            ))
+            .into());
+        }
+    }
     if !args.skip_promotion_check {
         promotion_check(cx, &args).await?;
     }
