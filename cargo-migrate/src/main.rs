@@ -7,6 +7,7 @@ mod config;
 mod exit;
 mod report;
 mod shell;
+mod signals;
 mod time;
 
 fn main() {

@@ -292,6 +292,10 @@ fn check_and_schema_say_which_dialect_they_assumed() {
             .expect(0)
             .stderr
             .contains("Assuming")
+    );
+}
+
+#[test]
 fn a_down_file_that_does_not_parse_blocks_neither_schema_nor_deploy_but_check_and_revert() {
     let Some(db) = tokio::runtime::Runtime::new()
         .unwrap()

@@ -31,6 +31,10 @@ pub struct PackageConfig {
     pub environments: BTreeMap<String, Environment>,
     /// `[…migrate.types]`: SQL type name -> Rust type, for extension types.
     pub types: BTreeMap<String, String>,
+    /// `statement-lock-timeout`: seconds a migration statement may wait for a lock.
+    pub statement_lock_timeout: Option<u64>,
+    /// `lock-retries`: how often a transactional migration that hit that timeout is retried.
+    pub lock_retries: Option<u32>,
 }
 
 /// A manifest that cannot be read or whose `migrate` table is wrong.
@@ -50,6 +54,8 @@ struct Raw {
     ignore: Option<Vec<String>>,
     environments: BTreeMap<String, Environment>,
     types: BTreeMap<String, String>,
+    statement_lock_timeout: Option<u64>,
+    lock_retries: Option<u32>,
 }
 
 impl PackageConfig {
@@ -102,6 +108,8 @@ impl PackageConfig {
             ignore: p.ignore.or(w.ignore).unwrap_or_default(),
             environments,
             types,
+            statement_lock_timeout: p.statement_lock_timeout.or(w.statement_lock_timeout),
+            lock_retries: p.lock_retries.or(w.lock_retries),
         })
     }
 }
@@ -177,6 +185,17 @@ fn section(doc: &toml::Table, root: &str, manifest: &Path) -> Result<Option<Raw>
         match key.as_str() {
             "dir" => raw.dir = Some(string(key, value)?),
             "table" => raw.table = Some(string(key, value)?),
+            "statement-lock-timeout" | "lock-retries" => {
+                let n = value
+                    .as_integer()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or_else(|| error(format!("`{key}` must be a whole number ≥ 0")))?;
+                if key == "lock-retries" {
+                    raw.lock_retries = Some(n);
+                } else {
+                    raw.statement_lock_timeout = Some(u64::from(n));
+                }
+            }
             "dialect" => {
                 let name = string(key, value)?;
                 raw.dialect = Some(name.parse().map_err(|e| error(format!("{e}")))?);
@@ -211,7 +230,7 @@ fn section(doc: &toml::Table, root: &str, manifest: &Path) -> Result<Option<Raw>
             }
             other => {
                 return Err(error(format!(
-                    "unknown key `{other}` (known: dir, dialect, table, ignore, environments, types)"
+                    "unknown key `{other}` (known: dir, dialect, table, ignore, statement-lock-timeout, lock-retries, environments, types)"
                 )));
             }
         }
@@ -291,6 +310,31 @@ mod tests {
         assert_eq!(c.table, "app_history");
         assert_eq!(c.environments["prod"].url, "env:PROD");
         assert_eq!(c.types["citext"], "String");
+    }
+
+    #[test]
+    fn statement_lock_timeout_and_lock_retries_are_read_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "Cargo.toml",
+            "[package]\nname = \"x\"\n[package.metadata.migrate]\nstatement-lock-timeout = 5\nlock-retries = 0\n",
+        );
+        let c = PackageConfig::from_manifest(&dir.path().join("Cargo.toml")).unwrap();
+        assert_eq!(
+            (c.statement_lock_timeout, c.lock_retries),
+            (Some(5), Some(0))
+        );
+        write(
+            dir.path(),
+            "Cargo.toml",
+            "[package]\nname = \"x\"\n[package.metadata.migrate]\nlock-retries = \"3\"\n",
+        );
+        let e = PackageConfig::from_manifest(&dir.path().join("Cargo.toml")).unwrap_err();
+        assert!(
+            e.message.contains("`lock-retries` must be a whole number"),
+            "{e}"
+        );
     }
 
     #[test]

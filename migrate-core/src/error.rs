@@ -76,6 +76,7 @@ pub enum SourceError {
          move it into the comments before the first statement"
     )]
     DirectiveAfterFirstStatement { path: String, line: usize },
+    #[error(
         "{path}: a replay override named after no migration: name it after the migration it overrides (`.replay/<version>_<name>.sql` for `<version>_<name>.sql`, `.up.sql` or the folder `<version>_<name>/`), or delete it"
     )]
     OverrideWithoutMigration { path: String },

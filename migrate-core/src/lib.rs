@@ -28,4 +28,6 @@ pub use migration::{DIRECTIVES, Migration, Script, TEMPLATE_LINE, template};
 pub use position::LineCol;
 pub use source::{LoadOptions, load};
 pub use split::{SplitError, Statement, split};
-pub use status::{AppliedRow, HistoryProblems, MigrationState, StatusEntry, plan_deploy, status};
+pub use status::{
+    AppliedRow, HistoryProblems, MigrationState, Progress, StatusEntry, plan_deploy, status,
+};

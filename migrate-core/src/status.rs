@@ -20,6 +20,59 @@ pub struct AppliedRow {
     pub error: Option<String>,
     pub applied_by: String,
     pub backup: Option<String>,
+    /// Per-statement progress of a migration run statement by statement (no-transaction
+    /// migrations); `None` for rows written in one transaction or by earlier versions.
+    pub progress: Option<Progress>,
+}
+
+/// How far a migration run statement by statement got, as its history row records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    /// The row was committed as `running` and never finished: the deployer is still at work,
+    /// or was killed or lost its connection.
+    pub running: bool,
+    /// Statements done, counted from the first.
+    pub done: u32,
+    /// Statements in the script.
+    pub total: u32,
+    /// [`crate::Checksum`] of the done statements' text (see `prefix_checksum` of
+    /// migrate-runtime), so a resume can refuse when they were edited.
+    pub done_checksum: String,
+}
+
+impl Progress {
+    /// `2 of 3 statements done`.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} of {} statement{} done",
+            self.done,
+            self.total,
+            if self.total == 1 { "" } else { "s" }
+        )
+    }
+
+    /// `statements 1-2 are done, statement 3 is not`.
+    pub fn detail(&self) -> String {
+        let range = |from: u32, to: u32| {
+            if from == to {
+                format!("statement {from}")
+            } else {
+                format!("statements {from}-{to}")
+            }
+        };
+        let verb = |from: u32, to: u32| if from == to { "is" } else { "are" };
+        match (self.done, self.total) {
+            (0, t) => format!("no statement is done ({} {} not)", range(1, t), verb(1, t)),
+            (d, t) if d >= t => format!("all {t} statements are done"),
+            (d, t) => format!(
+                "{} {} done, {} {} not",
+                range(1, d),
+                verb(1, d),
+                range(d + 1, t),
+                verb(d + 1, t)
+            ),
+        }
+    }
 }
 
 /// The state of one migration: exactly one of these.
@@ -152,17 +205,40 @@ impl fmt::Display for HistoryProblems {
                      Restore the file from version control, or, if it was removed on purpose, forget it with `cargo migrate resolve --rolled-back {v}` (this runs no SQL)",
                     name = e.name,
                 )?,
-                MigrationState::Failed => write!(
-                    f,
-                    "migration {v} ({name}) failed part-way and needs a manual fix: {error}.\n  \
-                     Finish or undo its statements by hand, then record the outcome with `cargo migrate resolve --applied {v}` or `cargo migrate resolve --rolled-back {v}`",
-                    name = e.name,
-                    error = e
-                        .row
-                        .as_ref()
-                        .and_then(|r| r.error.as_deref())
-                        .unwrap_or("no error recorded"),
-                )?,
+                MigrationState::Failed => match e.row.as_ref().and_then(|r| r.progress.as_ref()) {
+                    Some(p) => write!(
+                        f,
+                        "migration {v} ({name}, {path}) {how} with {summary}: {detail}{error}.\n  \
+                         Either finish the remaining statements by hand and record it with `cargo migrate resolve --applied {v}`, \
+                         or undo the done ones by hand and record that with `cargo migrate resolve --rolled-back {v}`; \
+                         `cargo migrate deploy --resume {v}` runs the remaining statements",
+                        name = e.name,
+                        how = if p.running {
+                            "was interrupted (its deployer was killed or lost its connection)"
+                        } else {
+                            "stopped part-way"
+                        },
+                        summary = p.summary(),
+                        detail = p.detail(),
+                        error = e
+                            .row
+                            .as_ref()
+                            .and_then(|r| r.error.as_deref())
+                            .map(|m| format!(" ({m})"))
+                            .unwrap_or_default(),
+                    )?,
+                    None => write!(
+                        f,
+                        "migration {v} ({name}) failed part-way and needs a manual fix: {error}.\n  \
+                         Finish or undo its statements by hand, then record the outcome with `cargo migrate resolve --applied {v}` or `cargo migrate resolve --rolled-back {v}`",
+                        name = e.name,
+                        error = e
+                            .row
+                            .as_ref()
+                            .and_then(|r| r.error.as_deref())
+                            .unwrap_or("no error recorded"),
+                    )?,
+                },
                 MigrationState::OutOfOrder => write!(
                     f,
                     "migration {v} ({name}, {path}) is older than migrations already applied.\n  \
@@ -243,6 +319,7 @@ mod tests {
             error: (!success).then(|| "boom".into()),
             applied_by: "test".into(),
             backup: None,
+            progress: None,
         }
     }
 
@@ -314,5 +391,46 @@ mod tests {
         let msg = plan_deploy(&changed, None, true).unwrap_err().to_string();
         assert!(msg.contains("resolve --checksum 1"), "{msg}");
         assert!(msg.contains(&Checksum::of("SELECT 1;").to_hex()), "{msg}");
+    }
+
+    #[test]
+    fn an_interrupted_row_is_failed_and_names_the_statements_done_and_the_ways_out() {
+        let files = [file(1, "SELECT 1; SELECT 2; SELECT 3;")];
+        let mut interrupted = row(1, "SELECT 1; SELECT 2; SELECT 3;", false);
+        interrupted.error = None;
+        interrupted.progress = Some(Progress {
+            running: true,
+            done: 2,
+            total: 3,
+            done_checksum: String::new(),
+        });
+        let entries = status(&files, &[interrupted]);
+        assert_eq!(entries[0].state, MigrationState::Failed);
+        let msg = plan_deploy(&entries, None, false).unwrap_err().to_string();
+        assert!(msg.contains("was interrupted"), "{msg}");
+        assert!(msg.contains("2 of 3 statements done"), "{msg}");
+        assert!(
+            msg.contains("statements 1-2 are done, statement 3 is not"),
+            "{msg}"
+        );
+        assert!(msg.contains("resolve --applied 1"), "{msg}");
+        assert!(msg.contains("resolve --rolled-back 1"), "{msg}");
+    }
+
+    #[test]
+    fn progress_details() {
+        let p = |done, total| Progress {
+            running: false,
+            done,
+            total,
+            done_checksum: String::new(),
+        };
+        assert_eq!(p(0, 1).summary(), "0 of 1 statement done");
+        assert_eq!(
+            p(0, 3).detail(),
+            "no statement is done (statements 1-3 are not)"
+        );
+        assert_eq!(p(1, 2).detail(), "statement 1 is done, statement 2 is not");
+        assert_eq!(p(3, 3).detail(), "all 3 statements are done");
     }
 }

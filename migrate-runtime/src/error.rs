@@ -67,6 +67,34 @@ pub enum MigrateError {
         rolled_back: bool,
     },
 
+    /// The run was asked to stop (the CLI: SIGINT or SIGTERM) and stopped; `summary` says
+    /// which migration was running and exactly which of its statements are done.
+    #[error("{summary}")]
+    Interrupted {
+        /// Why it stopped (`SIGINT`).
+        reason: String,
+        /// The migration that was running, if one was.
+        version: Option<i64>,
+        /// Whether its history row records it as failed part-way (a no-transaction migration).
+        recorded: bool,
+        summary: String,
+    },
+
+    /// `baseline` found a live schema that differs from the schema of the migrations it
+    /// would mark applied.
+    #[error(
+        "refusing to baseline at {version}: the database's schema differs from the schema the migrations up to {version} produce:\n{}\n  Nothing was recorded. Baseline at the version the database really has, or apply the missing changes first",
+        differences.iter().map(|d| format!("  - {d}")).collect::<Vec<_>>().join("\n")
+    )]
+    BaselineDrift {
+        version: i64,
+        differences: Vec<String>,
+    },
+
+    /// A resume of a migration that cannot be resumed.
+    #[error("cannot resume migration {version}: {why}")]
+    CannotResume { version: i64, why: String },
+
     /// Reverting needs down files that do not exist.
     #[error(
         "cannot revert: no down file for {}.\n  Nothing was reverted. Write the missing `<version>_<name>.down.sql` file(s) first",
@@ -128,7 +156,10 @@ impl MigrateError {
     /// string that is not a database URL, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            MigrateError::History(_) | MigrateError::Adopt(_) => 4,
+            MigrateError::History(_)
+            | MigrateError::Adopt(_)
+            | MigrateError::CannotResume { .. }
+            | MigrateError::BaselineDrift { .. } => 4,
             MigrateError::Url(_) => 2,
             _ => 1,
         }

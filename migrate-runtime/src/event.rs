@@ -1,6 +1,10 @@
 //! Progress of a run, for output: the CLI prints these as they happen.
 
+use std::time::Duration;
+
 use migrate_core::Migration;
+
+use crate::driver::Blocker;
 
 /// Something a run did or is doing.
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +22,24 @@ pub enum Event<'a> {
     Reverting(&'a Migration),
     /// Reverted, in this many milliseconds.
     Reverted(&'a Migration, u64),
+    /// A statement of the migration has waited this long for locks these sessions hold
+    /// (told after 2 s, then every 10 s while it waits).
+    StatementBlocked {
+        migration: &'a Migration,
+        waited: Duration,
+        blockers: &'a [Blocker],
+    },
+    /// A transactional migration gave up waiting for a lock and was rolled back; it runs
+    /// again (retry `attempt` of `of`) after `delay`.
+    Retrying {
+        migration: &'a Migration,
+        attempt: u32,
+        of: u32,
+        delay: Duration,
+    },
+    /// A stop was requested (`reason`, e.g. `SIGINT`): the running statement is being
+    /// cancelled and the run will record how far it got.
+    Stopping { reason: &'a str },
 }
 
 /// An observer that ignores everything.

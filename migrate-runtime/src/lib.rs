@@ -23,6 +23,7 @@ pub mod introspect;
 mod migrator;
 #[cfg(feature = "sqlx-migrate")]
 mod sqlx_migrator;
+mod stop;
 pub mod url;
 
 pub use check::{ColumnType, DbEnum, Kind, Table};
@@ -32,14 +33,15 @@ pub use event::Event;
 pub use introspect::{Introspect, introspect};
 pub use migrate_core::adopt::Tool;
 pub use migrate_core::{
-    AppliedRow, Checksum, Dialect, LoadOptions, Migration, MigrationState, Script, SourceError,
-    SourceErrors, StatusEntry,
+    AppliedRow, Checksum, Dialect, LoadOptions, Migration, MigrationState, Progress, Script,
+    SourceError, SourceErrors, StatusEntry,
 };
 pub use migrate_macros::{DbEnum, Table, embed_migrations};
 pub use migrator::{
-    AdoptReport, DEFAULT_TABLE, DeployOptions, DeployReport, Migrator, Resolution, RevertOptions,
-    VerifyReport,
+    AdoptReport, BaselineOptions, DEFAULT_TABLE, DeployOptions, DeployReport, LockOptions,
+    Migrator, Resolution, Resolved, RevertOptions, VerifyReport,
 };
+pub use stop::Stop;
 
 /// Not public API: used by the code `embed_migrations!` generates.
 #[doc(hidden)]

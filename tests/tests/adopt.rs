@@ -1,13 +1,18 @@
 //! `adopt`: taking over the history of sqlx (made by sqlx's own migrator), diesel and Prisma.
 
 use migrate_runtime::{
-    AnyConnection, ConnectOptions, DeployOptions, Dialect, Driver, LoadOptions, MigrateError,
-    MigrationState, Migrator, Tool,
+    AnyConnection, ConnectOptions, DeployOptions, Dialect, Driver, LoadOptions, LockOptions,
+    MigrateError, MigrationState, Migrator, Tool,
 };
 use migrate_tests::{migrations_dir, pg_database, sqlite_database};
 use sha2::Digest;
 
-const LOCK: std::time::Duration = std::time::Duration::from_secs(10);
+fn lock() -> LockOptions<'static> {
+    LockOptions {
+        timeout: std::time::Duration::from_secs(10),
+        ..LockOptions::default()
+    }
+}
 
 async fn sqlx_applies(url: &str, dir: &std::path::Path) {
     let migrator = sqlx::migrate::Migrator::new(dir).await.unwrap();
@@ -67,7 +72,7 @@ async fn adopts_a_history_written_by_sqlx_itself() {
         let mut conn = AnyConnection::connect(&url, &ConnectOptions::default())
             .await
             .unwrap();
-        let report = m.adopt_with(&mut conn, Tool::Sqlx, LOCK).await.unwrap();
+        let report = m.adopt_with(&mut conn, Tool::Sqlx, &lock()).await.unwrap();
         assert_eq!(report.recorded, [1, 2], "{dialect}");
         assert_eq!(
             states(&m.status_with(&mut conn).await.unwrap()),
@@ -79,7 +84,7 @@ async fn adopts_a_history_written_by_sqlx_itself() {
         );
         // Adopting again records nothing new.
         assert_eq!(
-            m.adopt_with(&mut conn, Tool::Sqlx, LOCK)
+            m.adopt_with(&mut conn, Tool::Sqlx, &lock())
                 .await
                 .unwrap()
                 .already_recorded,
@@ -114,7 +119,10 @@ async fn refuses_to_adopt_when_a_file_differs_from_what_sqlx_applied() {
         let mut conn = AnyConnection::connect(&url, &ConnectOptions::default())
             .await
             .unwrap();
-        let err = m.adopt_with(&mut conn, Tool::Sqlx, LOCK).await.unwrap_err();
+        let err = m
+            .adopt_with(&mut conn, Tool::Sqlx, &lock())
+            .await
+            .unwrap_err();
         assert_eq!(err.exit_code(), 4);
         assert!(
             err.to_string().contains("differs from what sqlx applied"),
@@ -129,7 +137,7 @@ async fn refuses_to_adopt_when_a_file_differs_from_what_sqlx_applied() {
             "nothing recorded"
         );
         let none = m
-            .adopt_with(&mut conn, Tool::Diesel, LOCK)
+            .adopt_with(&mut conn, Tool::Diesel, &lock())
             .await
             .unwrap_err();
         assert!(
@@ -173,7 +181,7 @@ async fn adopts_diesel_and_prisma_histories() {
             conn.execute(&statement).await.unwrap();
         }
         assert_eq!(
-            m.adopt_with(&mut conn, Tool::Diesel, LOCK)
+            m.adopt_with(&mut conn, Tool::Diesel, &lock())
                 .await
                 .unwrap()
                 .recorded,
@@ -184,7 +192,10 @@ async fn adopts_diesel_and_prisma_histories() {
             states(&m.status_with(&mut conn).await.unwrap()),
             [MigrationState::Applied]
         );
-        let again = m.adopt_with(&mut conn, Tool::Prisma, LOCK).await.unwrap();
+        let again = m
+            .adopt_with(&mut conn, Tool::Prisma, &lock())
+            .await
+            .unwrap();
         assert_eq!((again.recorded.len(), again.already_recorded), (0, 1));
     }
 }

@@ -3,8 +3,9 @@
 use std::sync::Mutex;
 
 use migrate_runtime::{
-    AnyConnection, ConnectOptions, DeployOptions, Dialect, Driver, Event, LoadOptions,
-    MigrateError, MigrationState, Migrator, Resolution, RevertOptions,
+    AnyConnection, BaselineOptions, ConnectOptions, DeployOptions, Dialect, Driver, Event,
+    LoadOptions, LockOptions, MigrateError, MigrationState, Migrator, Resolution, Resolved,
+    RevertOptions,
 };
 use migrate_tests::{migrations_dir, pg_database, sqlite_database};
 use sqlx::AssertSqlSafe;
@@ -193,7 +194,7 @@ async fn an_edited_applied_migration_is_refused_before_anything_runs() {
         );
 
         // Accepting the reviewed edit clears it.
-        m.resolve_with(&mut conn, Resolution::Checksum(1))
+        m.resolve_with(&mut conn, Resolution::Checksum(1), &LockOptions::default())
             .await
             .unwrap();
         m.run_with(&mut conn, &DeployOptions::default())
@@ -290,7 +291,10 @@ async fn a_failed_no_transaction_migration_is_recorded_and_blocks_deploys() {
         let entries = m.status_with(&mut conn).await.unwrap();
         assert_eq!(entries[1].state, MigrationState::Failed);
         let recorded = entries[1].row.as_ref().unwrap().error.clone().unwrap();
-        assert!(recorded.contains("line 2 succeeded"), "{recorded}");
+        assert!(
+            recorded.contains("statement 1 (line 2) is done, statement 2 (line 3) is not"),
+            "{recorded}"
+        );
 
         let refused = m
             .run_with(&mut conn, &DeployOptions::default())
@@ -305,7 +309,7 @@ async fn a_failed_no_transaction_migration_is_recorded_and_blocks_deploys() {
 
         // Finish it by hand, record it, and the deploy goes on.
         conn.execute("CREATE TABLE missing (x INT)").await.unwrap();
-        m.resolve_with(&mut conn, Resolution::Applied(2))
+        m.resolve_with(&mut conn, Resolution::Applied(2), &LockOptions::default())
             .await
             .unwrap();
         m.run_with(&mut conn, &DeployOptions::default())
@@ -407,7 +411,15 @@ async fn baseline_and_resolve_record_without_running() {
             .await
             .unwrap();
         let m = migrator(&dir, db.dialect);
-        assert_eq!(m.baseline_with(&mut conn, 2).await.unwrap(), [1, 2]);
+        // Forced: the schema lacks `posts`, which baseline would otherwise refuse.
+        let forced = BaselineOptions {
+            force: true,
+            ..BaselineOptions::default()
+        };
+        assert_eq!(
+            m.baseline_with(&mut conn, 2, &forced).await.unwrap(),
+            [1, 2]
+        );
         assert!(
             !table_exists(&mut conn, "posts").await,
             "baseline runs no SQL"
@@ -418,28 +430,47 @@ async fn baseline_and_resolve_record_without_running() {
             .unwrap();
         assert_eq!(report.applied.iter().map(|a| a.0).collect::<Vec<_>>(), [3]);
         assert!(matches!(
-            m.baseline_with(&mut conn, 9).await,
+            m.baseline_with(&mut conn, 9, &BaselineOptions::default())
+                .await,
             Err(MigrateError::UnknownVersion { version: 9 })
         ));
 
-        m.resolve_with(&mut conn, Resolution::RolledBack(3))
-            .await
-            .unwrap();
+        m.resolve_with(
+            &mut conn,
+            Resolution::RolledBack(3),
+            &LockOptions::default(),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             m.status_with(&mut conn).await.unwrap()[2].state,
             MigrationState::Pending
         );
         assert!(matches!(
-            m.resolve_with(&mut conn, Resolution::RolledBack(3)).await,
+            m.resolve_with(
+                &mut conn,
+                Resolution::RolledBack(3),
+                &LockOptions::default()
+            )
+            .await,
             Err(MigrateError::NotRecorded { .. })
         ));
-        m.resolve_with(&mut conn, Resolution::Applied(3))
+        m.resolve_with(&mut conn, Resolution::Applied(3), &LockOptions::default())
             .await
             .unwrap();
-        assert!(matches!(
-            m.resolve_with(&mut conn, Resolution::Applied(3)).await,
-            Err(MigrateError::AlreadyApplied { .. })
-        ));
+        // Idempotent: the history already says so.
+        assert_eq!(
+            m.resolve_with(&mut conn, Resolution::Applied(3), &LockOptions::default())
+                .await
+                .unwrap(),
+            Resolved::NothingToChange
+        );
+        assert_eq!(
+            m.resolve_with(&mut conn, Resolution::Checksum(3), &LockOptions::default())
+                .await
+                .unwrap(),
+            Resolved::NothingToChange
+        );
     }
 }
 
@@ -452,7 +483,7 @@ async fn reset_drops_everything() {
         m.run_with(&mut conn, &DeployOptions::default())
             .await
             .unwrap();
-        m.reset_with(&mut conn, std::time::Duration::from_secs(5))
+        m.reset_with(&mut conn, &LockOptions::default())
             .await
             .unwrap();
         assert!(!table_exists(&mut conn, "users").await);

@@ -30,9 +30,10 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         ToolArg::Prisma => Tool::Prisma,
     };
     let mut session = cx.session().await?;
+    let observer = cx.observer();
     let result = session
         .migrator
-        .adopt_with(&mut session.conn, tool, cx.lock_timeout())
+        .adopt_with(&mut session.conn, tool, &cx.lock_options(&observer))
         .await;
     session.conn.close().await;
     let report = result?;

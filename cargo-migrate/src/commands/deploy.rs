@@ -2,16 +2,17 @@
 
 use crate::shell::outln;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
 use migrate_core::{Migration, MigrationState, plan_deploy, status};
-use migrate_runtime::{DeployOptions, Dialect, Driver};
+use migrate_runtime::{DeployOptions, Dialect, Driver, MigrateError, Stop};
 
 use super::{Context, Session};
 use crate::backup;
-use crate::exit::OK;
+use crate::exit::{OK, UsageError};
+use crate::signals;
 
 /// Apply pending migrations in version order, each in its own transaction with its history
 /// row. Refuses before running anything when an applied migration changed or went missing.
@@ -29,6 +30,19 @@ pub struct Args {
     /// Apply pending migrations older than the newest applied one too
     #[arg(long)]
     pub allow_out_of_order: bool,
+    /// Continue the failed no-transaction migration VERSION at its first statement not
+    /// done (refused when the text of its done statements changed), then apply the rest
+    #[arg(long, value_name = "VERSION", conflicts_with = "dry_run")]
+    pub resume: Option<i64>,
+    /// Seconds each migration statement may wait for a lock before it fails (PostgreSQL
+    /// lock_timeout, SQLite busy timeout); 0: no limit. Default: `statement-lock-timeout`
+    /// of [package.metadata.migrate], else 10
+    #[arg(long, value_name = "SECS")]
+    pub statement_lock_timeout: Option<u64>,
+    /// Times a transactional migration that hit the statement lock timeout is retried, with
+    /// backoff (1 s, 2 s, 4 s, …). Default: `lock-retries` of [package.metadata.migrate], else 3
+    #[arg(long, value_name = "N")]
+    pub lock_retries: Option<u32>,
     /// Deploy to `--env NAME` even when its `requires` environment lacks a migration
     #[arg(long)]
     pub skip_promotion_check: bool,
@@ -40,12 +54,29 @@ pub struct Args {
 }
 
 pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
+    if let Some(to) = args.to {
+        let (_, dialect) = cx.target()?;
+        if !cx
+            .config
+            .migrator(dialect)?
+            .migrations()
+            .iter()
+            .any(|m| m.version == to)
+        {
+            return Err(UsageError(format!(
+                "--to {to}: no migration has version {to} (`cargo migrate status` lists them)"
+            ))
+            .into());
+        }
+    }
     if !args.skip_promotion_check {
         promotion_check(cx, &args).await?;
     }
     if args.dry_run {
         return dry_run(cx, &args).await;
     }
+    let stop = Stop::new();
+    signals::forward_to(&stop)?;
     let mut session = cx.session().await?;
     let started = Instant::now();
     let backup = match &args.backup {
@@ -59,10 +90,48 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         lock_timeout: cx.lock_timeout(),
         backup: backup.as_deref(),
         observer: &observer,
+        stop: Some(&stop),
+        resume: args.resume,
+        statement_lock_timeout: statement_lock_timeout(cx, &args),
+        lock_retries: args
+            .lock_retries
+            .or(cx.config.lock_retries)
+            .unwrap_or(DEFAULT_LOCK_RETRIES),
     };
-    let result = session.migrator.run_with(&mut session.conn, &options).await;
+    // PostgreSQL: a second connection cancels the running statement on SIGINT/SIGTERM and
+    // reports who holds a lock a statement waits for.
+    let mut sidecar = match session.conn.dialect() {
+        Dialect::Postgres => cx.connect(&session.url).await.ok(),
+        _ => None,
+    };
+    let result = session
+        .migrator
+        .run_watched(&mut session.conn, sidecar.as_mut(), &options)
+        .await;
     session.conn.close().await;
-    let report = result?;
+    if let Some(sidecar) = sidecar {
+        sidecar.close().await;
+    }
+    let report = match result {
+        Err(MigrateError::Interrupted {
+            reason,
+            version,
+            recorded,
+            summary,
+        }) => {
+            let next = match version {
+                Some(v) if recorded => format!(
+                    "\n  Continue it with `cargo migrate deploy --resume {v}`, or finish its remaining statements by hand \
+                     and run `cargo migrate resolve --applied {v}`, or undo its done statements by hand and run \
+                     `cargo migrate resolve --rolled-back {v}`"
+                ),
+                _ => "\n  Deploy again to apply what is pending".to_owned(),
+            };
+            cx.shell.error(&format!("{summary}{next}"));
+            return Ok(signals::exit_code(&reason));
+        }
+        other => other?,
+    };
     let ms = started.elapsed().as_millis();
     if report.applied.is_empty() {
         cx.shell.status(
@@ -81,6 +150,22 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         );
     }
     Ok(OK)
+}
+
+/// A migration statement waits at most this long for a lock by default: long enough for
+/// ordinary transactions to finish, short enough that the queue behind a waiting
+/// `ACCESS EXCLUSIVE` request (every query on the table) is not an outage.
+pub const DEFAULT_STATEMENT_LOCK_TIMEOUT: u64 = 10;
+/// Retries of a transactional migration that hit that timeout, by default.
+pub const DEFAULT_LOCK_RETRIES: u32 = 3;
+
+/// The flag, else the config key, else the default; 0 means no limit.
+pub fn statement_lock_timeout(cx: &Context<'_>, args: &Args) -> Option<Duration> {
+    let secs = args
+        .statement_lock_timeout
+        .or(cx.config.statement_lock_timeout)
+        .unwrap_or(DEFAULT_STATEMENT_LOCK_TIMEOUT);
+    (secs > 0).then(|| Duration::from_secs(secs))
 }
 
 /// `deploy --env prod`, where prod `requires = "staging"`: every migration about to reach prod

@@ -87,6 +87,17 @@ impl Context<'_> {
         Duration::from_secs(self.common.lock_timeout)
     }
 
+    /// The deploy lock as every verb that writes history waits for it.
+    pub fn lock_options<'a>(
+        &self,
+        observer: &'a (dyn Fn(&Event<'_>) + Sync),
+    ) -> migrate_runtime::LockOptions<'a> {
+        migrate_runtime::LockOptions {
+            timeout: self.lock_timeout(),
+            observer,
+        }
+    }
+
     /// The URL and the dialect of the files.
     pub fn target(&self) -> anyhow::Result<(String, Dialect)> {
         let url = self.config.database_url(&self.common)?;
@@ -106,11 +117,7 @@ impl Context<'_> {
         let dialect = self.config.dialect_for(Some(&url))?;
         self.check_target(&url)?;
         let migrator = self.config.migrator(dialect)?;
-        let options = ConnectOptions {
-            connect_timeout: Duration::from_secs(self.common.connect_timeout),
-            lock_timeout: self.lock_timeout(),
-        };
-        let conn = AnyConnection::connect(&url, &options).await?;
+        let conn = self.connect(&url).await?;
         Ok(Session {
             url,
             migrator,
@@ -155,6 +162,15 @@ impl Context<'_> {
         }
     }
 
+    /// One more connection to `url`, with the invocation's timeouts.
+    pub async fn connect(&self, url: &str) -> anyhow::Result<AnyConnection> {
+        let options = ConnectOptions {
+            connect_timeout: Duration::from_secs(self.common.connect_timeout),
+            lock_timeout: self.lock_timeout(),
+        };
+        Ok(AnyConnection::connect(url, &options).await?)
+    }
+
     /// The URL for messages (never with its password).
     pub fn shown(&self, url: &str) -> String {
         shown_url(url)
@@ -162,7 +178,8 @@ impl Context<'_> {
 
     /// Prints run events as cargo-style status lines.
     pub fn observer(&self) -> impl Fn(&Event<'_>) + Sync + '_ {
-        move |event: &Event<'_>| match event {
+        move |event: &Event<'_>| {
+            match event {
             Event::WaitingForLock => self.shell.warn_status(
                 "Waiting",
                 "for the migration lock: another deploy is running on this database",
@@ -190,7 +207,59 @@ impl Context<'_> {
             Event::Reverted(m, ms) => self
                 .shell
                 .status("Reverted", &format!("{} {} in {ms} ms", m.version, m.name)),
+            Event::Retrying {
+                migration,
+                attempt,
+                of,
+                delay,
+            } => self.shell.warn_status(
+                "Retrying",
+                &format!(
+                    "migration {} gave up waiting for a lock and was rolled back; retry {attempt} of {of} in {}s",
+                    migration.version,
+                    delay.as_secs()
+                ),
+            ),
+            Event::Stopping { reason } => self.shell.warn_status(
+                "Stopping",
+                &format!(
+                    "on {reason}: cancelling the running statement (send it again to quit at once)"
+                ),
+            ),
+            Event::StatementBlocked {
+                migration,
+                waited,
+                blockers,
+            } => {
+                let who: Vec<String> = blockers
+                    .iter()
+                    .map(|b| {
+                        format!(
+                            "pid {} ({}), {}, since {}: {}",
+                            b.pid,
+                            if b.application_name.is_empty() {
+                                "no application_name"
+                            } else {
+                                &b.application_name
+                            },
+                            b.state,
+                            b.since,
+                            b.query.replace('\n', " ")
+                        )
+                    })
+                    .collect();
+                self.shell.warn_status(
+                    "Blocked",
+                    &format!(
+                        "migration {} has waited {}s for a lock held by {}",
+                        migration.version,
+                        waited.as_secs(),
+                        who.join("; ")
+                    ),
+                );
+            }
             _ => {}
+        }
         }
     }
 }

@@ -25,16 +25,16 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         .into());
     }
     let mut session = cx.session().await?;
+    let observer = cx.observer();
     let result = async {
         session
             .migrator
-            .reset_with(&mut session.conn, cx.lock_timeout())
+            .reset_with(&mut session.conn, &cx.lock_options(&observer))
             .await?;
         cx.shell.warn_status(
             "Dropped",
             &format!("every object in {}", cx.shown(&session.url)),
         );
-        let observer = cx.observer();
         let options = DeployOptions {
             lock_timeout: cx.lock_timeout(),
             observer: &observer,

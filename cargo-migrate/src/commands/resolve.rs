@@ -1,6 +1,6 @@
 //! `cargo migrate resolve --applied V | --rolled-back V | --checksum V`
 
-use migrate_runtime::Resolution;
+use migrate_runtime::{Resolution, Resolved};
 
 use super::Context;
 use crate::exit::OK;
@@ -43,12 +43,18 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         _ => unreachable!("clap requires one of the group"),
     };
     let mut session = cx.session().await?;
+    let observer = cx.observer();
     let result = session
         .migrator
-        .resolve_with(&mut session.conn, resolution)
+        .resolve_with(&mut session.conn, resolution, &cx.lock_options(&observer))
         .await;
     session.conn.close().await;
-    result?;
-    cx.shell.status(verb, &format!("{what} (no SQL was run)"));
+    match result? {
+        Resolved::Recorded => cx.shell.status(verb, &format!("{what} (no SQL was run)")),
+        Resolved::NothingToChange => cx.shell.status(
+            verb,
+            &format!("nothing to change: the history already has {what}"),
+        ),
+    }
     Ok(OK)
 }

@@ -1,7 +1,7 @@
 //! `cargo migrate status [--format json]`
 
 use crate::shell::{out, outln};
-use migrate_core::{MigrationState, StatusEntry};
+use migrate_core::{MigrationState, Progress, StatusEntry};
 use migrate_runtime::Dialect;
 use serde_json::json;
 
@@ -31,17 +31,30 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         return super::matrix::exec(cx, args.format).await;
     }
     let (url, dialect) = cx.target()?;
-    let entries = if dialect == Dialect::Sqlite && sqlite_file_missing(&url) {
-        migrate_core::status(cx.config.migrator(dialect)?.migrations(), &[])
+    let (entries, live) = if dialect == Dialect::Sqlite && sqlite_file_missing(&url) {
+        (
+            migrate_core::status(cx.config.migrator(dialect)?.migrations(), &[]),
+            false,
+        )
     } else {
         let mut session = cx.session().await?;
         let entries = session.migrator.status_with(&mut session.conn).await;
+        // A `running` row is still running only while a deployer holds the lock.
+        let live = match &entries {
+            Ok(entries) if entries.iter().any(is_running) => {
+                session
+                    .migrator
+                    .deploy_in_progress_with(&mut session.conn)
+                    .await
+            }
+            _ => Ok(false),
+        };
         session.conn.close().await;
-        entries?
+        (entries?, live?)
     };
     match args.format {
-        Format::Json => outln!("{}", serde_json::to_string_pretty(&to_json(&entries))?),
-        Format::Human => print_table(cx, &url, &entries)?,
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&to_json(&entries, live))?),
+        Format::Human => print_table(cx, &url, &entries, live)?,
     }
     Ok(exit_code(&entries))
 }
@@ -60,13 +73,34 @@ pub fn exit_code<'a>(entries: impl IntoIterator<Item = &'a StatusEntry>) -> i32 
     }
 }
 
-fn to_json(entries: &[StatusEntry]) -> serde_json::Value {
+/// Whether the row was committed as `running` and never finished.
+fn is_running(e: &StatusEntry) -> bool {
+    progress(e).is_some_and(|p| p.running)
+}
+
+fn progress(e: &StatusEntry) -> Option<&Progress> {
+    e.row.as_ref().and_then(|r| r.progress.as_ref())
+}
+
+/// The state shown: `running` for a row a live deployer is working on.
+fn shown_state(e: &StatusEntry, live: bool) -> &'static str {
+    if live && is_running(e) {
+        "running"
+    } else {
+        e.state.as_str()
+    }
+}
+
+fn to_json(entries: &[StatusEntry], live: bool) -> serde_json::Value {
     let count = |s: MigrationState| entries.iter().filter(|e| e.state == s).count();
     json!({
         "migrations": entries.iter().map(|e| json!({
             "version": e.version,
             "name": e.name,
-            "state": e.state.as_str(),
+            "state": shown_state(e, live),
+            "statements_done": progress(e).map(|p| p.done),
+            "statements_total": progress(e).map(|p| p.total),
+            "interrupted": progress(e).map(|p| p.running && !live),
             "path": e.path,
             "checksum": e.file_checksum.map(|c| c.to_hex()),
             "recorded_checksum": e.row.as_ref().map(|r| &r.checksum),
@@ -87,7 +121,12 @@ fn to_json(entries: &[StatusEntry]) -> serde_json::Value {
     })
 }
 
-fn print_table(cx: &Context<'_>, url: &str, entries: &[StatusEntry]) -> anyhow::Result<()> {
+fn print_table(
+    cx: &Context<'_>,
+    url: &str,
+    entries: &[StatusEntry],
+    live: bool,
+) -> anyhow::Result<()> {
     use std::fmt::Write;
     let mut out = String::new();
     let name_width = entries
@@ -105,12 +144,16 @@ fn print_table(cx: &Context<'_>, url: &str, entries: &[StatusEntry]) -> anyhow::
         let (at, ms) = e.row.as_ref().map_or((String::new(), String::new()), |r| {
             (r.applied_at.clone(), format!("{} ms", r.execution_ms))
         });
+        let progress = progress(e)
+            .filter(|_| e.state == MigrationState::Failed)
+            .map(|p| format!("  {}", p.summary()))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "{:<16} {:<name_width$} {:<12} {:<24} {:>9}",
+            "{:<16} {:<name_width$} {:<12} {:<24} {:>9}{progress}",
             e.version,
             e.name,
-            e.state.as_str(),
+            shown_state(e, live),
             at,
             ms
         );
@@ -119,23 +162,41 @@ fn print_table(cx: &Context<'_>, url: &str, entries: &[StatusEntry]) -> anyhow::
     let problems: Vec<&StatusEntry> = entries
         .iter()
         .filter(|e| e.state != MigrationState::Applied && e.state != MigrationState::Pending)
+        .filter(|e| !(live && is_running(e)))
         .collect();
+    for e in entries.iter().filter(|e| live && is_running(e)) {
+        cx.shell.warn_status(
+            "Running",
+            &format!(
+                "migration {} ({}) is being applied by a deploy that holds the lock now: {} so far",
+                e.version,
+                e.name,
+                progress(e).map(Progress::summary).unwrap_or_default()
+            ),
+        );
+    }
     if !problems.is_empty() {
         let owned: Vec<StatusEntry> = problems.into_iter().cloned().collect();
         cx.shell
             .warn(&migrate_core::HistoryProblems(owned).to_string());
     }
-    let pending = entries
-        .iter()
-        .filter(|e| e.state == MigrationState::Pending)
-        .count();
-    let applied = entries
-        .iter()
-        .filter(|e| e.state == MigrationState::Applied)
-        .count();
     cx.shell.status(
         "Status",
-        &format!("{applied} applied, {pending} pending on {}", cx.shown(url)),
+        &format!("{} on {}", summary(entries), cx.shown(url)),
     );
     Ok(())
+}
+
+/// `3 applied, 1 pending, 1 failed, 1 changed, 1 missing`: applied and pending always, every
+/// other state when some migration is in it.
+pub fn summary(entries: &[StatusEntry]) -> String {
+    use MigrationState::*;
+    let mut parts = Vec::new();
+    for state in [Applied, Pending, Failed, Changed, Missing, OutOfOrder] {
+        let n = entries.iter().filter(|e| e.state == state).count();
+        if n > 0 || matches!(state, Applied | Pending) {
+            parts.push(format!("{n} {}", state.as_str()));
+        }
+    }
+    parts.join(", ")
 }

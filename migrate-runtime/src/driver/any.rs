@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 use migrate_core::adopt::{ForeignRow, Tool};
 use migrate_core::{AppliedRow, Dialect};
 
-use super::{DbError, Driver, LockKey, NewRow, TableName};
+use super::{Blocker, DbError, Driver, LockKey, NewRow, ProgressUpdate, TableName};
 use crate::url::{redact_url, scrub};
-use crate::{Event, MigrateError};
+use crate::{Event, MigrateError, Stop};
 
 /// Timeouts of connecting and of waiting for the deploy lock.
 #[derive(Debug, Clone)]
@@ -244,6 +244,34 @@ impl Driver for AnyConnection {
     }
     async fn unlock(&mut self, key: LockKey) -> Result<(), sqlx::Error> {
         dispatch!(self, c => c.unlock(key).await)
+    }
+    async fn update_progress(
+        &mut self,
+        table: &TableName,
+        update: &ProgressUpdate<'_>,
+    ) -> Result<(), sqlx::Error> {
+        dispatch!(self, c => c.update_progress(table, update).await)
+    }
+    async fn set_lock_wait(&mut self, timeout: Option<Duration>) -> Result<(), sqlx::Error> {
+        dispatch!(self, c => c.set_lock_wait(timeout).await)
+    }
+    fn lock_wait_is_deploy_lock(&self) -> bool {
+        dispatch!(self, c => c.lock_wait_is_deploy_lock())
+    }
+    async fn session_id(&mut self) -> Option<i64> {
+        dispatch!(self, c => c.session_id().await)
+    }
+    async fn cancel_session(&mut self, id: i64) -> Result<(), sqlx::Error> {
+        dispatch!(self, c => c.cancel_session(id).await)
+    }
+    async fn blockers(&mut self, id: i64) -> Result<Vec<Blocker>, sqlx::Error> {
+        dispatch!(self, c => c.blockers(id).await)
+    }
+    async fn lock_is_held(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
+        dispatch!(self, c => c.lock_is_held(table).await)
+    }
+    async fn interrupt_on(&mut self, stop: Option<&Stop>) -> Result<(), sqlx::Error> {
+        dispatch!(self, c => c.interrupt_on(stop).await)
     }
     async fn read_foreign(&mut self, tool: Tool) -> Result<Vec<ForeignRow>, sqlx::Error> {
         dispatch!(self, c => c.read_foreign(tool).await)

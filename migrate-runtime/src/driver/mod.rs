@@ -16,7 +16,7 @@ use std::time::Duration;
 use migrate_core::adopt::{ForeignRow, Tool};
 use migrate_core::{AppliedRow, Dialect};
 
-use crate::{Event, MigrateError};
+use crate::{Event, MigrateError, Stop};
 
 pub use any::{AnyConnection, ConnectOptions};
 
@@ -26,6 +26,8 @@ pub use any::{AnyConnection, ConnectOptions};
 pub struct DbError {
     pub message: String,
     pub position: Option<usize>,
+    /// The statement gave up waiting for a lock (PostgreSQL `lock_timeout`, SQLite busy).
+    pub lock_timeout: bool,
 }
 
 impl std::fmt::Display for DbError {
@@ -51,6 +53,79 @@ pub struct NewRow<'a> {
     pub error: Option<String>,
     pub applied_by: &'a str,
     pub backup: Option<&'a str>,
+}
+
+/// A change to the per-statement progress a history row records (see
+/// `migrator::progress`): the same four steps for every dialect.
+#[derive(Debug, Clone)]
+pub enum ProgressUpdate<'a> {
+    /// Insert the row as `running`, no statement done yet, committed before the first one.
+    Start {
+        row: &'a NewRow<'a>,
+        total: u32,
+        done_checksum: &'a str,
+    },
+    /// `deploy --resume`: the row is `running` again.
+    Restart { version: i64 },
+    /// Statement `done` finished: the row counts it.
+    Step {
+        version: i64,
+        done: u32,
+        done_checksum: &'a str,
+    },
+    /// The run ended: applied, or failed (with the error) at the recorded count.
+    Finish {
+        version: i64,
+        success: bool,
+        error: Option<&'a str>,
+        execution_ms: i64,
+        checksum: &'a str,
+    },
+}
+
+impl ProgressUpdate<'_> {
+    /// The statement with `$n` placeholders (SQLite reads them as `?n`).
+    fn sql(&self, table: &TableName, placeholder: char) -> String {
+        let t = table.quoted();
+        let sql = match self {
+            ProgressUpdate::Start { .. } => format!(
+                "INSERT INTO {t} (version, name, checksum, execution_ms, success, error, applied_by, backup, \
+                 state, statements_done, statements_total, done_checksum) \
+                 VALUES ($1, $2, $3, 0, FALSE, NULL, $4, $5, 'running', 0, $6, $7)"
+            ),
+            ProgressUpdate::Restart { .. } => {
+                format!("UPDATE {t} SET state = 'running', error = NULL WHERE version = $1")
+            }
+            ProgressUpdate::Step { .. } => format!(
+                "UPDATE {t} SET statements_done = $2, done_checksum = $3 WHERE version = $1"
+            ),
+            ProgressUpdate::Finish { .. } => format!(
+                "UPDATE {t} SET success = $2, state = CASE WHEN $2 THEN NULL ELSE 'failed' END, \
+                 error = $3, execution_ms = $4, checksum = $5 WHERE version = $1"
+            ),
+        };
+        sql.replace('$', &placeholder.to_string())
+    }
+}
+
+/// Adds the columns of per-statement progress to a history table made by an earlier version.
+const PROGRESS_COLUMNS: [(&str, &str); 4] = [
+    ("state", "TEXT"),
+    ("statements_done", "BIGINT"),
+    ("statements_total", "BIGINT"),
+    ("done_checksum", "TEXT"),
+];
+
+/// A session that holds a lock a migration statement waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocker {
+    pub pid: i64,
+    pub application_name: String,
+    pub state: String,
+    /// When its transaction (or, outside one, its query) started: RFC 3339 UTC.
+    pub since: String,
+    /// The start of its current or last query.
+    pub query: String,
 }
 
 /// A history table's name, optionally schema-qualified (`ops.migrations`).
@@ -145,6 +220,52 @@ pub trait Driver: Send {
     ) -> Result<LockKey, MigrateError>;
     async fn unlock(&mut self, key: LockKey) -> Result<(), sqlx::Error>;
 
+    /// How long a migration statement may wait for a lock (`None`: no limit). PostgreSQL:
+    /// the session's `lock_timeout`; SQLite: its busy timeout.
+    async fn set_lock_wait(&mut self, _timeout: Option<Duration>) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
+    /// Whether the statement lock wait is also how the deploy lock is waited for (SQLite,
+    /// whose `BEGIN IMMEDIATE` is the lock): then it is raised back around each begin.
+    fn lock_wait_is_deploy_lock(&self) -> bool {
+        false
+    }
+
+    /// Records per-statement progress (see [`ProgressUpdate`]).
+    async fn update_progress(
+        &mut self,
+        table: &TableName,
+        update: &ProgressUpdate<'_>,
+    ) -> Result<(), sqlx::Error>;
+
+    /// The server's id of this session (PostgreSQL: its backend pid), for a second
+    /// connection to cancel its statement or see who blocks it.
+    async fn session_id(&mut self) -> Option<i64> {
+        None
+    }
+
+    /// Cancels the statement session `id` runs (from a second connection).
+    async fn cancel_session(&mut self, _id: i64) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
+    /// The sessions holding a lock session `id` waits for (from a second connection).
+    async fn blockers(&mut self, _id: i64) -> Result<Vec<Blocker>, sqlx::Error> {
+        Ok(Vec::new())
+    }
+
+    /// Whether some session holds the deploy lock (a `running` row then has a live deployer).
+    async fn lock_is_held(&mut self, _table: &TableName) -> Result<bool, sqlx::Error> {
+        Ok(false)
+    }
+
+    /// Lets `stop` interrupt this connection's running statement in-process (SQLite's
+    /// progress handler); `None` removes it. PostgreSQL cancels from a second connection.
+    async fn interrupt_on(&mut self, _stop: Option<&Stop>) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     /// Reads another tool's history table ([`Tool::select_sql`]).
     async fn read_foreign(&mut self, tool: Tool) -> Result<Vec<ForeignRow>, sqlx::Error>;
 
@@ -160,6 +281,22 @@ pub fn describe_cause(cause: &(dyn std::error::Error + 'static)) -> Option<Strin
     Some(match e {
         sqlx::Error::Database(_) => db_error_ref(e).message,
         other => other.to_string(),
+    })
+}
+
+/// The progress of a history row from its columns (`None` for rows without it).
+pub(crate) fn progress_of(
+    state: Option<String>,
+    done: Option<i64>,
+    total: Option<i64>,
+    done_checksum: Option<String>,
+) -> Option<migrate_core::Progress> {
+    let total = total?;
+    Some(migrate_core::Progress {
+        running: state.as_deref() == Some("running"),
+        done: u32::try_from(done.unwrap_or(0)).unwrap_or(0),
+        total: u32::try_from(total).unwrap_or(0),
+        done_checksum: done_checksum.unwrap_or_default(),
     })
 }
 
@@ -184,16 +321,20 @@ fn db_error_ref(e: &sqlx::Error) -> DbError {
                 return DbError {
                     message: format!("{message} [SQLSTATE {}]", pg.code()),
                     position,
+                    lock_timeout: pg.code() == "55P03",
                 };
             }
             DbError {
                 message: db.message().to_owned(),
                 position: None,
+                // SQLITE_BUSY, SQLITE_LOCKED
+                lock_timeout: matches!(db.code().as_deref(), Some("5" | "6")),
             }
         }
         _ => DbError {
             message: e.to_string(),
             position: None,
+            lock_timeout: false,
         },
     }
 }

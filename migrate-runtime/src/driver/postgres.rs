@@ -6,12 +6,20 @@ use migrate_core::adopt::{ForeignRow, Tool};
 use migrate_core::{AppliedRow, Dialect};
 use sqlx::{AssertSqlSafe, Executor, PgConnection, Row};
 
-use super::{DbError, Driver, LockKey, NewRow, TableName, db_error};
+use super::{
+    Blocker, DbError, Driver, LockKey, NewRow, PROGRESS_COLUMNS, ProgressUpdate, TableName,
+    db_error,
+};
 use crate::{Event, MigrateError};
 
+// The progress columns are read through `to_jsonb(h)`, so history tables of earlier
+// versions (without them) read as rows without progress.
 const SELECT_ROWS: &str = "version, name, checksum, \
      to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS applied_at, \
-     execution_ms, success, error, applied_by, backup";
+     execution_ms, success, error, applied_by, backup, \
+     to_jsonb(h) ->> 'state' AS state, (to_jsonb(h) ->> 'statements_done')::bigint AS statements_done, \
+     (to_jsonb(h) ->> 'statements_total')::bigint AS statements_total, \
+     to_jsonb(h) ->> 'done_checksum' AS done_checksum";
 
 impl Driver for PgConnection {
     fn dialect(&self) -> Dialect {
@@ -47,18 +55,40 @@ impl Driver for PgConnection {
                 success BOOLEAN NOT NULL,
                 error TEXT,
                 applied_by TEXT NOT NULL,
-                backup TEXT
+                backup TEXT,
+                state TEXT,
+                statements_done BIGINT,
+                statements_total BIGINT,
+                done_checksum TEXT
             )",
             table.quoted()
         );
-        Executor::execute(self, sqlx::raw_sql(AssertSqlSafe(sql)))
-            .await
-            .map(drop)
+        Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
+        // A table of an earlier version: add the progress columns (only when missing, so a
+        // deploy takes no ACCESS EXCLUSIVE lock on the history table otherwise).
+        let names: Vec<&str> = PROGRESS_COLUMNS.iter().map(|(n, _)| *n).collect();
+        let present: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($1) \
+             AND attname = ANY($2) AND NOT attisdropped",
+        )
+        .bind(table.quoted())
+        .bind(&names)
+        .fetch_one(&mut *self)
+        .await?;
+        if present < PROGRESS_COLUMNS.len() as i64 {
+            let adds: Vec<String> = PROGRESS_COLUMNS
+                .iter()
+                .map(|(name, ty)| format!("ADD COLUMN IF NOT EXISTS {name} {ty}"))
+                .collect();
+            let sql = format!("ALTER TABLE {} {}", table.quoted(), adds.join(", "));
+            Executor::execute(self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
+        }
+        Ok(())
     }
 
     async fn read_history(&mut self, table: &TableName) -> Result<Vec<AppliedRow>, sqlx::Error> {
         let sql = format!(
-            "SELECT {SELECT_ROWS} FROM {} ORDER BY version",
+            "SELECT {SELECT_ROWS} FROM {} h ORDER BY version",
             table.quoted()
         );
         // No parameters: the simple protocol saves the round trips of preparing a statement.
@@ -75,6 +105,12 @@ impl Driver for PgConnection {
                     error: r.try_get("error")?,
                     applied_by: r.try_get("applied_by")?,
                     backup: r.try_get("backup")?,
+                    progress: super::progress_of(
+                        r.try_get("state")?,
+                        r.try_get("statements_done")?,
+                        r.try_get("statements_total")?,
+                        r.try_get("done_checksum")?,
+                    ),
                 })
             })
             .collect()
@@ -136,6 +172,114 @@ impl Driver for PgConnection {
             .execute(self)
             .await
             .map(drop)
+    }
+
+    async fn update_progress(
+        &mut self,
+        table: &TableName,
+        update: &ProgressUpdate<'_>,
+    ) -> Result<(), sqlx::Error> {
+        let sql = update.sql(table, '$');
+        let query = sqlx::query(AssertSqlSafe(sql));
+        let query = match update {
+            ProgressUpdate::Start {
+                row,
+                total,
+                done_checksum,
+            } => query
+                .bind(row.version)
+                .bind(row.name)
+                .bind(row.checksum)
+                .bind(row.applied_by)
+                .bind(row.backup)
+                .bind(i64::from(*total))
+                .bind(*done_checksum),
+            ProgressUpdate::Restart { version } => query.bind(version),
+            ProgressUpdate::Step {
+                version,
+                done,
+                done_checksum,
+            } => query
+                .bind(version)
+                .bind(i64::from(*done))
+                .bind(*done_checksum),
+            ProgressUpdate::Finish {
+                version,
+                success,
+                error,
+                execution_ms,
+                checksum,
+            } => query
+                .bind(version)
+                .bind(success)
+                .bind(*error)
+                .bind(execution_ms)
+                .bind(*checksum),
+        };
+        query.execute(self).await.map(drop)
+    }
+
+    async fn set_lock_wait(&mut self, timeout: Option<Duration>) -> Result<(), sqlx::Error> {
+        let ms = timeout.map_or(0, |t| t.as_millis().max(1));
+        Executor::execute(
+            self,
+            sqlx::raw_sql(AssertSqlSafe(format!("SET lock_timeout = {ms}"))),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn session_id(&mut self) -> Option<i64> {
+        raw_scalar::<i32>(self, "SELECT pg_backend_pid()".to_owned())
+            .await
+            .ok()
+            .map(i64::from)
+    }
+
+    async fn cancel_session(&mut self, id: i64) -> Result<(), sqlx::Error> {
+        raw_scalar::<bool>(self, format!("SELECT pg_cancel_backend({id})"))
+            .await
+            .map(drop)
+    }
+
+    async fn blockers(&mut self, id: i64) -> Result<Vec<Blocker>, sqlx::Error> {
+        let rows = sqlx::raw_sql(AssertSqlSafe(format!(
+            "SELECT pid::bigint AS pid, coalesce(application_name, '') AS application_name, \
+             coalesce(state, '') AS state, \
+             coalesce(to_char(coalesce(xact_start, query_start) AT TIME ZONE 'UTC', \
+             'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') AS since, \
+             left(coalesce(query, ''), 80) AS query \
+             FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids({id})) ORDER BY pid"
+        )))
+        .fetch_all(self)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Blocker {
+                    pid: r.try_get("pid")?,
+                    application_name: r.try_get("application_name")?,
+                    state: r.try_get("state")?,
+                    since: r.try_get("since")?,
+                    query: r.try_get("query")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn lock_is_held(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
+        let database = raw_scalar::<String>(self, "SELECT current_database()".to_owned()).await?;
+        let key = lock_key(&database, &table.display()) as u64;
+        raw_scalar::<bool>(
+            self,
+            format!(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted \
+                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+                 AND classid = {} AND objid = {} AND objsubid = 1)",
+                key >> 32,
+                key & 0xffff_ffff
+            ),
+        )
+        .await
     }
 
     async fn lock(

@@ -7,8 +7,10 @@ use migrate_core::adopt::{ForeignRow, Tool};
 use migrate_core::{AppliedRow, Dialect};
 use sqlx::{AssertSqlSafe, Executor, Row, SqliteConnection};
 
-use super::{DbError, Driver, LockKey, NewRow, TableName, db_error};
-use crate::{Event, MigrateError};
+use super::{
+    DbError, Driver, LockKey, NewRow, PROGRESS_COLUMNS, ProgressUpdate, TableName, db_error,
+};
+use crate::{Event, MigrateError, Stop};
 
 impl Driver for SqliteConnection {
     fn dialect(&self) -> Dialect {
@@ -50,21 +52,31 @@ impl Driver for SqliteConnection {
                 success BOOLEAN NOT NULL,
                 error TEXT,
                 applied_by TEXT NOT NULL,
-                backup TEXT
+                backup TEXT,
+                state TEXT,
+                statements_done INTEGER,
+                statements_total INTEGER,
+                done_checksum TEXT
             )",
             table.quoted()
         );
-        Executor::execute(self, sqlx::raw_sql(AssertSqlSafe(sql)))
-            .await
-            .map(drop)
+        Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
+        // A table of an earlier version: add the progress columns it lacks.
+        let present: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?1)")
+            .bind(&table.name)
+            .fetch_all(&mut *self)
+            .await?;
+        for (name, ty) in PROGRESS_COLUMNS {
+            if !present.iter().any(|p| p.eq_ignore_ascii_case(name)) {
+                let sql = format!("ALTER TABLE {} ADD COLUMN {name} {ty}", table.quoted());
+                Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
+            }
+        }
+        Ok(())
     }
 
     async fn read_history(&mut self, table: &TableName) -> Result<Vec<AppliedRow>, sqlx::Error> {
-        let sql = format!(
-            "SELECT version, name, checksum, applied_at, execution_ms, success, error, applied_by, backup \
-             FROM {} ORDER BY version",
-            table.quoted()
-        );
+        let sql = format!("SELECT * FROM {} ORDER BY version", table.quoted());
         let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(self).await?;
         rows.iter()
             .map(|r| {
@@ -78,6 +90,13 @@ impl Driver for SqliteConnection {
                     error: r.try_get("error")?,
                     applied_by: r.try_get("applied_by")?,
                     backup: r.try_get("backup")?,
+                    // Absent from history tables of earlier versions.
+                    progress: super::progress_of(
+                        optional(r, "state")?,
+                        optional(r, "statements_done")?,
+                        optional(r, "statements_total")?,
+                        optional(r, "done_checksum")?,
+                    ),
                 })
             })
             .collect()
@@ -141,6 +160,79 @@ impl Driver for SqliteConnection {
             .map(drop)
     }
 
+    async fn update_progress(
+        &mut self,
+        table: &TableName,
+        update: &ProgressUpdate<'_>,
+    ) -> Result<(), sqlx::Error> {
+        let sql = update.sql(table, '?');
+        let query = sqlx::query(AssertSqlSafe(sql));
+        let query = match update {
+            ProgressUpdate::Start {
+                row,
+                total,
+                done_checksum,
+            } => query
+                .bind(row.version)
+                .bind(row.name)
+                .bind(row.checksum)
+                .bind(row.applied_by)
+                .bind(row.backup)
+                .bind(i64::from(*total))
+                .bind(*done_checksum),
+            ProgressUpdate::Restart { version } => query.bind(*version),
+            ProgressUpdate::Step {
+                version,
+                done,
+                done_checksum,
+            } => query
+                .bind(*version)
+                .bind(i64::from(*done))
+                .bind(*done_checksum),
+            ProgressUpdate::Finish {
+                version,
+                success,
+                error,
+                execution_ms,
+                checksum,
+            } => query
+                .bind(*version)
+                .bind(*success)
+                .bind(*error)
+                .bind(*execution_ms)
+                .bind(*checksum),
+        };
+        query.execute(self).await.map(drop)
+    }
+
+    async fn set_lock_wait(&mut self, timeout: Option<Duration>) -> Result<(), sqlx::Error> {
+        // No limit: a day, as SQLite has no "forever".
+        let ms = timeout.map_or(86_400_000, |t| t.as_millis().max(1));
+        Executor::execute(
+            self,
+            sqlx::raw_sql(AssertSqlSafe(format!("PRAGMA busy_timeout = {ms}"))),
+        )
+        .await
+        .map(drop)
+    }
+
+    fn lock_wait_is_deploy_lock(&self) -> bool {
+        true
+    }
+
+    async fn interrupt_on(&mut self, stop: Option<&Stop>) -> Result<(), sqlx::Error> {
+        let mut handle = self.lock_handle().await?;
+        match stop {
+            // Called every 1000 virtual-machine steps: `false` interrupts the statement.
+            Some(stop) => {
+                let stop = stop.clone();
+                handle.set_progress_handler(1000, move || !stop.is_stopped());
+            }
+            None => handle.remove_progress_handler(),
+        }
+        Ok(())
+    }
+
     /// SQLite's lock is its write lock, taken per migration by `BEGIN IMMEDIATE` and waited
     /// for through the busy timeout set at connect time.
     async fn lock(
@@ -179,5 +271,16 @@ impl Driver for SqliteConnection {
         Executor::execute(self, "PRAGMA foreign_keys = ON")
             .await
             .map(drop)
+    }
+}
+
+/// A column that history tables of earlier versions lack: `None` when absent.
+fn optional<T>(row: &sqlx::sqlite::SqliteRow, name: &str) -> Result<Option<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+{
+    match row.try_get::<Option<T>, _>(name) {
+        Err(sqlx::Error::ColumnNotFound(_)) => Ok(None),
+        other => other,
     }
 }

@@ -1,27 +1,43 @@
-//! Records made without running migration SQL: resolve, baseline, adopt.
-
-use std::time::Duration;
+//! Records made without running migration SQL: resolve, baseline, adopt. Each takes the
+//! deploy lock, so it never writes history while a deploy is applying migrations.
 
 use migrate_core::Migration;
 use migrate_core::adopt::{Tool, check_adoption};
+use migrate_core::diff::diff;
+use migrate_core::replay::replay;
 
-use super::{AdoptReport, Migrator, Resolution, database, release};
+use super::{
+    AdoptReport, BaselineOptions, LockOptions, Migrator, Resolution, Resolved, database, release,
+};
+use crate::MigrateError;
 use crate::driver::{Driver, NewRow, TableName, applied_by};
-use crate::{MigrateError, event};
+use crate::introspect::Introspect;
 
 impl Migrator {
-    /// Records a manual fix without running any migration SQL.
+    /// Records a manual fix without running any migration SQL, under the deploy lock.
     pub async fn resolve_with<D: Driver>(
         &self,
         conn: &mut D,
         resolution: Resolution,
-    ) -> Result<(), MigrateError> {
+        lock: &LockOptions<'_>,
+    ) -> Result<Resolved, MigrateError> {
         let table = self.table_name();
-        conn.create_history(&table)
+        let key = conn.lock(&table, lock.timeout, lock.observer).await?;
+        let result = self.resolve_locked(conn, &table, resolution).await;
+        release(conn, key, result).await
+    }
+
+    async fn resolve_locked<D: Driver>(
+        &self,
+        conn: &mut D,
+        table: &TableName,
+        resolution: Resolution,
+    ) -> Result<Resolved, MigrateError> {
+        conn.create_history(table)
             .await
             .map_err(|e| database("creating the history table", e))?;
         let rows = conn
-            .read_history(&table)
+            .read_history(table)
             .await
             .map_err(|e| database("reading the history table", e))?;
         let version = match resolution {
@@ -32,52 +48,103 @@ impl Migrator {
         match resolution {
             Resolution::Applied(_) => {
                 let file = file.ok_or(MigrateError::UnknownVersion { version })?;
-                if row.is_some_and(|r| r.success) {
+                if let Some(row) = row.filter(|r| r.success) {
+                    if file
+                        .checksum()
+                        .to_hex()
+                        .eq_ignore_ascii_case(row.checksum.trim())
+                    {
+                        return Ok(Resolved::NothingToChange);
+                    }
                     return Err(MigrateError::AlreadyApplied { version });
                 }
                 if row.is_some() {
-                    conn.delete_row(&table, version)
+                    conn.delete_row(table, version)
                         .await
                         .map_err(|e| database("updating the history table", e))?;
                 }
-                self.record(conn, &table, file, "resolve").await
+                self.record(conn, table, file, "resolve").await?;
+                Ok(Resolved::Recorded)
             }
             Resolution::RolledBack(_) => {
                 if row.is_none() {
                     return Err(MigrateError::NotRecorded { version });
                 }
-                conn.delete_row(&table, version)
+                conn.delete_row(table, version)
                     .await
-                    .map_err(|e| database("updating the history table", e))
+                    .map_err(|e| database("updating the history table", e))?;
+                Ok(Resolved::Recorded)
             }
             Resolution::Checksum(_) => {
                 let file = file.ok_or(MigrateError::UnknownVersion { version })?;
-                if row.is_none() {
+                let Some(row) = row else {
                     return Err(MigrateError::NotRecorded { version });
+                };
+                let checksum = file.checksum().to_hex();
+                if checksum.eq_ignore_ascii_case(row.checksum.trim()) {
+                    return Ok(Resolved::NothingToChange);
                 }
-                conn.set_checksum(&table, version, &file.checksum().to_hex())
+                conn.set_checksum(table, version, &checksum)
                     .await
-                    .map_err(|e| database("updating the history table", e))
+                    .map_err(|e| database("updating the history table", e))?;
+                Ok(Resolved::Recorded)
             }
         }
     }
 
     /// Marks every migration up to `version` applied, without running them, on a database
-    /// that already has their schema. Returns the versions recorded.
-    pub async fn baseline_with<D: Driver>(
+    /// that already has their schema, under the deploy lock. Refuses when the live schema
+    /// differs from the schema those migrations produce, unless `options.force`. Returns the
+    /// versions recorded.
+    pub async fn baseline_with<D: Driver + Introspect>(
         &self,
         conn: &mut D,
         version: i64,
+        options: &BaselineOptions<'_>,
     ) -> Result<Vec<i64>, MigrateError> {
         if self.find(version).is_none() {
             return Err(MigrateError::UnknownVersion { version });
         }
         let table = self.table_name();
-        conn.create_history(&table)
+        let key = conn
+            .lock(&table, options.lock.timeout, options.lock.observer)
+            .await?;
+        let result = self.baseline_locked(conn, &table, version, options).await;
+        release(conn, key, result).await
+    }
+
+    async fn baseline_locked<D: Driver + Introspect>(
+        &self,
+        conn: &mut D,
+        table: &TableName,
+        version: i64,
+        options: &BaselineOptions<'_>,
+    ) -> Result<Vec<i64>, MigrateError> {
+        if !options.force {
+            let upto: Vec<Migration> = self
+                .migrations
+                .iter()
+                .filter(|m| m.version <= version)
+                .cloned()
+                .collect();
+            let expected = replay(&upto, conn.dialect())?;
+            let actual = conn
+                .introspect(&self.table)
+                .await
+                .map_err(|e| database("reading the database's schema", e))?;
+            let differences = diff(&expected, &actual);
+            if !differences.is_empty() {
+                return Err(MigrateError::BaselineDrift {
+                    version,
+                    differences: differences.iter().map(ToString::to_string).collect(),
+                });
+            }
+        }
+        conn.create_history(table)
             .await
             .map_err(|e| database("creating the history table", e))?;
         let rows = conn
-            .read_history(&table)
+            .read_history(table)
             .await
             .map_err(|e| database("reading the history table", e))?;
         let mut recorded = Vec::new();
@@ -85,7 +152,7 @@ impl Migrator {
             if rows.iter().any(|r| r.version == migration.version) {
                 continue;
             }
-            self.record(conn, &table, migration, "baseline").await?;
+            self.record(conn, table, migration, "baseline").await?;
             recorded.push(migration.version);
         }
         Ok(recorded)
@@ -97,10 +164,10 @@ impl Migrator {
         &self,
         conn: &mut D,
         tool: Tool,
-        lock_timeout: Duration,
+        lock: &LockOptions<'_>,
     ) -> Result<AdoptReport, MigrateError> {
         let table = self.table_name();
-        let key = conn.lock(&table, lock_timeout, &event::ignore).await?;
+        let key = conn.lock(&table, lock.timeout, lock.observer).await?;
         let result = self.adopt_locked(conn, &table, tool).await;
         release(conn, key, result).await
     }

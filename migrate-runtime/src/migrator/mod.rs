@@ -2,8 +2,10 @@
 
 mod apply;
 mod history;
+pub(crate) mod progress;
 mod revert;
 mod verify;
+mod watch;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -12,7 +14,7 @@ use std::time::{Duration, Instant};
 use migrate_core::{LoadOptions, Migration, StatusEntry, plan_deploy, status};
 
 use crate::driver::{Driver, LockKey, TableName};
-use crate::{Event, MigrateError, event};
+use crate::{Event, MigrateError, Stop, event};
 
 pub use migrate_core::DEFAULT_TABLE;
 pub use verify::VerifyReport;
@@ -37,6 +39,19 @@ pub struct DeployOptions<'a> {
     pub backup: Option<&'a str>,
     /// Told about progress as it happens.
     pub observer: &'a (dyn Fn(&Event<'_>) + Sync),
+    /// Stops the run when triggered: the running statement is cancelled (PostgreSQL: from
+    /// the second connection of [`Migrator::run_watched`]; SQLite: in-process), a
+    /// transactional migration rolls back, a no-transaction one records its statements done.
+    pub stop: Option<&'a Stop>,
+    /// Continue this failed no-transaction migration at its first statement not done (its
+    /// done statements' text must be unchanged), then apply the pending ones.
+    pub resume: Option<i64>,
+    /// How long each migration statement may wait for a lock (PostgreSQL `lock_timeout`,
+    /// SQLite busy timeout); `None`: no limit.
+    pub statement_lock_timeout: Option<Duration>,
+    /// How often a transactional migration that failed on that timeout is retried (after
+    /// 1 s, 2 s, 4 s, … up to 30 s).
+    pub lock_retries: u32,
 }
 
 impl Default for DeployOptions<'_> {
@@ -47,6 +62,10 @@ impl Default for DeployOptions<'_> {
             lock_timeout: Duration::from_secs(60),
             backup: None,
             observer: &event::ignore,
+            stop: None,
+            resume: None,
+            statement_lock_timeout: None,
+            lock_retries: 0,
         }
     }
 }
@@ -69,6 +88,41 @@ impl Default for RevertOptions<'_> {
             observer: &event::ignore,
         }
     }
+}
+
+/// How a verb that writes history waits for the deploy lock (as deploy does).
+#[derive(Clone, Copy)]
+pub struct LockOptions<'a> {
+    /// How long to wait for another deployer's lock (PostgreSQL).
+    pub timeout: Duration,
+    /// Told when the verb starts waiting ([`Event::WaitingForLock`]).
+    pub observer: &'a (dyn Fn(&Event<'_>) + Sync),
+}
+
+impl Default for LockOptions<'_> {
+    fn default() -> Self {
+        LockOptions {
+            timeout: Duration::from_secs(60),
+            observer: &event::ignore,
+        }
+    }
+}
+
+/// Options of [`Migrator::baseline_with`].
+#[derive(Clone, Copy, Default)]
+pub struct BaselineOptions<'a> {
+    /// Record even when the live schema differs from the schema of the migrations.
+    pub force: bool,
+    pub lock: LockOptions<'a>,
+}
+
+/// What [`Migrator::resolve_with`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    /// The history table was changed.
+    Recorded,
+    /// The history already said so: nothing was changed.
+    NothingToChange,
 }
 
 /// A manual fix recorded without running SQL (`cargo migrate resolve`).
@@ -189,6 +243,17 @@ impl Migrator {
         Ok(status(&self.migrations, &rows))
     }
 
+    /// Whether a deployer holds the deploy lock now (PostgreSQL; always `false` on SQLite,
+    /// which has no session lock): a `running` history row without one was interrupted.
+    pub async fn deploy_in_progress_with<D: Driver>(
+        &self,
+        conn: &mut D,
+    ) -> Result<bool, MigrateError> {
+        conn.lock_is_held(&self.table_name())
+            .await
+            .map_err(|e| database("looking for a deployer holding the lock", e))
+    }
+
     /// The migrations a deploy would apply, in order (for `--dry-run`); reads only.
     pub async fn plan_with<D: Driver>(
         &self,
@@ -209,10 +274,10 @@ impl Migrator {
     pub async fn reset_with<D: Driver>(
         &self,
         conn: &mut D,
-        lock_timeout: Duration,
+        lock: &LockOptions<'_>,
     ) -> Result<(), MigrateError> {
         let table = self.table_name();
-        let key = conn.lock(&table, lock_timeout, &event::ignore).await?;
+        let key = conn.lock(&table, lock.timeout, lock.observer).await?;
         let result = conn
             .drop_everything()
             .await

@@ -5,6 +5,7 @@ use std::time::Instant;
 use migrate_core::{HistoryProblems, MigrationState, SourceErrors, StatusEntry, status};
 
 use super::apply::run_statements;
+use super::watch::Watch;
 use super::{Migrator, RevertOptions, database, elapsed_ms, read_rows, release};
 use crate::driver::{Driver, TableName};
 use crate::{Event, MigrateError};
@@ -88,7 +89,14 @@ impl Migrator {
             (options.observer)(&Event::Reverting(migration));
             let started = Instant::now();
             if down.no_transaction {
-                run_statements(conn, migration, down, false).await?;
+                run_statements(
+                    conn,
+                    migration,
+                    down,
+                    false,
+                    &mut Watch::quiet(options.observer),
+                )
+                .await?;
                 conn.delete_row(table, migration.version)
                     .await
                     .map_err(|e| database("updating the history table", e))?;
@@ -104,7 +112,14 @@ impl Migrator {
                         source: Box::new(e),
                     })?;
                 let body = async {
-                    run_statements(conn, migration, down, true).await?;
+                    run_statements(
+                        conn,
+                        migration,
+                        down,
+                        true,
+                        &mut Watch::quiet(options.observer),
+                    )
+                    .await?;
                     conn.delete_row(table, migration.version)
                         .await
                         .map_err(|e| database("updating the history table", e))

@@ -1,0 +1,256 @@
+//! Every verb that writes history takes the deploy lock, and baseline checks the schema.
+
+mod support;
+
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use migrate_tests::pg_database;
+use sqlx::{Connection, PgConnection};
+use support::{Project, Run};
+
+const ACCOUNTS: &str =
+    "CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL);\n";
+
+fn spawn(p: &Project, args: &[&str]) -> Child {
+    p.command(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn cargo-migrate")
+}
+
+#[track_caller]
+fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !ready() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+async fn sleeping(url: &str, query: &str) -> bool {
+    let mut conn = PgConnection::connect(url).await.unwrap();
+    sqlx::query_scalar::<_, i64>(
+        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE $1 || '%' AND pid <> pg_backend_pid()",
+    )
+    .bind(query)
+    .fetch_one(&mut conn)
+    .await
+    .unwrap()
+        > 0
+}
+
+#[test]
+fn a_slow_deploy_and_a_baseline_at_the_same_time_keep_the_history_true() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = rt.block_on(pg_database()) else {
+        return;
+    };
+    let p = Project::new("dialect = \"postgres\"");
+    p.write("migrations/1_accounts.sql", ACCOUNTS);
+    p.write(
+        "migrations/2_slow.sql",
+        "CREATE TABLE slow (x INTEGER);\nSELECT pg_sleep(3);\n",
+    );
+    let url = db.url.as_str();
+    let deploy = spawn(&p, &["deploy", "--database-url", url]);
+    wait_for("the slow migration", || {
+        rt.block_on(sleeping(url, "SELECT pg_sleep(3)"))
+    });
+    let baseline = p
+        .run(&[
+            "baseline",
+            "2",
+            "--database-url",
+            url,
+            "--lock-timeout",
+            "30",
+        ])
+        .expect(0);
+    assert!(
+        baseline.stderr.contains("Waiting for the migration lock"),
+        "{}",
+        baseline.stderr
+    );
+    assert!(
+        baseline.stderr.contains("0 migration(s) up to 2 recorded"),
+        "{}",
+        baseline.stderr
+    );
+    let deployed = Run::from(deploy.wait_with_output().unwrap()).expect(0);
+    assert!(
+        deployed.stderr.contains("2 migrations applied"),
+        "{}",
+        deployed.stderr
+    );
+    let rows: Vec<(i64, bool, String)> = rt.block_on(async {
+        let mut conn = PgConnection::connect(url).await.unwrap();
+        sqlx::query_as("SELECT version, success, applied_by FROM _migrate_history ORDER BY version")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
+    });
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter()
+            .all(|(_, ok, by)| *ok && by.contains("(deploy)")),
+        "{rows:?}"
+    );
+    p.run(&["verify", "--database-url", url]).expect(0);
+}
+
+#[test]
+fn every_verb_that_writes_history_waits_for_the_deploy_lock() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = rt.block_on(pg_database()) else {
+        return;
+    };
+    let p = Project::new("dialect = \"postgres\"");
+    p.write("migrations/1_accounts.up.sql", ACCOUNTS);
+    p.write("migrations/1_accounts.down.sql", "DROP TABLE accounts;\n");
+    p.write(
+        "migrations/2_slow.sql",
+        "CREATE TABLE slow (x INTEGER);\nSELECT pg_sleep(12);\n",
+    );
+    let url = db.url.as_str();
+    p.run(&["deploy", "--database-url", url, "--to", "1"])
+        .expect(0);
+    let mut deploy = spawn(&p, &["deploy", "--database-url", url]);
+    wait_for("the slow migration", || {
+        rt.block_on(sleeping(url, "SELECT pg_sleep(12)"))
+    });
+    for verb in [
+        &["baseline", "1"][..],
+        &["resolve", "--rolled-back", "1"],
+        &["adopt", "sqlx"],
+        &["revert"],
+        &["reset", "--force"],
+    ] {
+        let mut args = verb.to_vec();
+        args.extend(["--database-url", url, "--lock-timeout", "1"]);
+        let out = p.run(&args).expect(1);
+        assert!(
+            out.stderr.contains("Waiting for the migration lock"),
+            "{verb:?}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr
+                .contains("timed out after 1s waiting for the migration lock"),
+            "{verb:?}: {}",
+            out.stderr
+        );
+    }
+    let _ = deploy.kill();
+    let _ = deploy.wait();
+}
+
+#[test]
+fn baseline_refuses_when_the_live_schema_differs_unless_forced() {
+    let p = Project::new("dialect = \"sqlite\"");
+    let url = p.sqlite_url();
+    p.write("migrations/1_accounts.sql", ACCOUNTS);
+    p.write("migrations/2_more.sql", "CREATE TABLE more (x INTEGER);\n");
+    // The database has nothing: baselining at 1 would record a table that is not there.
+    let refused = p.run(&["baseline", "1", "--database-url", &url]).expect(4);
+    assert!(
+        refused.stderr.contains("table accounts is missing"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
+    let status = p.run(&["status", "--database-url", &url]).expect(3);
+    assert!(
+        status.stderr.contains("0 applied, 2 pending"),
+        "{}",
+        status.stderr
+    );
+
+    p.run(&["baseline", "1", "--database-url", &url, "--force"])
+        .expect(0);
+    let status = p.run(&["status", "--database-url", &url]).expect(3);
+    assert!(
+        status.stderr.contains("1 applied, 1 pending"),
+        "{}",
+        status.stderr
+    );
+
+    // A database that has the schema of 1 is baselined without --force.
+    let q = Project::new("dialect = \"sqlite\"");
+    let url = q.sqlite_url();
+    q.write("migrations/1_accounts.sql", ACCOUNTS);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let mut conn = sqlx::SqliteConnection::connect(&format!("{url}?mode=rwc"))
+            .await
+            .unwrap();
+        sqlx::raw_sql(ACCOUNTS).execute(&mut conn).await.unwrap();
+    });
+    q.run(&["baseline", "1", "--database-url", &url]).expect(0);
+    q.run(&["status", "--database-url", &url]).expect(0);
+}
+
+#[test]
+fn resolve_applied_and_checksum_on_a_matching_row_say_nothing_to_change() {
+    let p = Project::new("dialect = \"sqlite\"");
+    let url = p.sqlite_url();
+    p.write("migrations/1_accounts.sql", ACCOUNTS);
+    p.run(&["deploy", "--database-url", &url]).expect(0);
+    for flag in ["--applied", "--checksum"] {
+        let out = p
+            .run(&["resolve", flag, "1", "--database-url", &url])
+            .expect(0);
+        assert!(
+            out.stderr.contains("nothing to change"),
+            "{flag}: {}",
+            out.stderr
+        );
+    }
+    p.run(&["status", "--database-url", &url]).expect(0);
+}
+
+#[test]
+fn deploy_to_a_version_no_migration_has_is_a_usage_error() {
+    let p = Project::new("dialect = \"sqlite\"");
+    let url = p.sqlite_url();
+    p.write("migrations/1_accounts.sql", ACCOUNTS);
+    let out = p
+        .run(&["deploy", "--to", "7", "--database-url", &url])
+        .expect(2);
+    assert!(
+        out.stderr.contains("no migration has version 7"),
+        "{}",
+        out.stderr
+    );
+    p.run(&["deploy", "--to", "7", "--dry-run", "--database-url", &url])
+        .expect(2);
+    p.run(&["status", "--database-url", &url]).expect(3);
+}
+
+#[test]
+fn the_status_summary_counts_every_state() {
+    let p = Project::new("dialect = \"sqlite\"");
+    let url = p.sqlite_url();
+    p.write("migrations/1_a.sql", "CREATE TABLE a (x INTEGER);\n");
+    p.write("migrations/2_b.sql", "CREATE TABLE b (x INTEGER);\n");
+    p.write("migrations/3_c.sql", "CREATE TABLE c (x INTEGER);\n");
+    p.write(
+        "migrations/4_d.sql",
+        "-- migrate:no-transaction\nCREATE TABLE d (x INTEGER);\nINSERT INTO nope VALUES (1);\n",
+    );
+    p.run(&["deploy", "--database-url", &url]).expect(1);
+    p.write("migrations/2_b.sql", "CREATE TABLE b (y INTEGER);\n");
+    std::fs::remove_file(p.path().join("migrations/3_c.sql")).unwrap();
+    p.write("migrations/5_e.sql", "CREATE TABLE e (x INTEGER);\n");
+    let out = p.run(&["status", "--database-url", &url]).expect(4);
+    assert!(
+        out.stderr
+            .contains("1 applied, 1 pending, 1 failed, 1 changed, 1 missing"),
+        "{}",
+        out.stderr
+    );
+}

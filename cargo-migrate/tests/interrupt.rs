@@ -1,0 +1,504 @@
+//! Real signals sent to the real binary at a chosen slow statement, on PostgreSQL and SQLite:
+//! what is applied, what the history row says, and what the next verbs do with it.
+
+mod support;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use migrate_tests::pg_database;
+use sqlx::{Connection, PgConnection, SqliteConnection};
+use support::{Project, Run};
+
+const ACCOUNTS: &str = "CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL);\nINSERT INTO accounts VALUES (1, 100);\n";
+
+/// The migration: an UPDATE, a slow statement, an index built concurrently.
+const BUMP_PG: &str = "-- migrate:no-transaction\nUPDATE accounts SET balance = balance + 50;\nSELECT pg_sleep(20);\nCREATE INDEX CONCURRENTLY accounts_bal ON accounts (balance);\n";
+
+const SLOW_SQLITE: &str = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500000000) SELECT count(*) FROM c";
+
+fn spawn(p: &Project, args: &[&str]) -> Child {
+    p.command(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn cargo-migrate")
+}
+
+/// Polls `ready` for up to 30 s.
+#[track_caller]
+fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !ready() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn kill(child: &Child, signal: &str) {
+    let status = Command::new("kill")
+        .args(["-s", signal, &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -s {signal} failed");
+}
+
+/// Waits (at most 15 s) for the child to exit and returns its output.
+fn finish(mut child: Child) -> Run {
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > Duration::from_secs(15) {
+            let _ = child.kill();
+            panic!("cargo-migrate did not exit within 15 s of the signal");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Run::from(child.wait_with_output().expect("output"))
+}
+
+/// `success, state, statements_done, statements_total` of a history row.
+type RowColumns = (bool, Option<String>, Option<i64>, Option<i64>);
+
+struct HistoryRow {
+    success: bool,
+    state: Option<String>,
+    done: Option<i64>,
+    total: Option<i64>,
+}
+
+async fn pg_row(url: &str, version: i64) -> Option<HistoryRow> {
+    let mut conn = PgConnection::connect(url).await.unwrap();
+    let row: Option<RowColumns> = sqlx::query_as(
+        "SELECT success, state, statements_done, statements_total FROM _migrate_history WHERE version = $1",
+    )
+    .bind(version)
+    .fetch_optional(&mut conn)
+    .await
+    .unwrap();
+    row.map(|(success, state, done, total)| HistoryRow {
+        success,
+        state,
+        done,
+        total,
+    })
+}
+
+async fn sqlite_row(url: &str, version: i64) -> Option<HistoryRow> {
+    // Before the deployer creates the file, there is no row.
+    let mut conn = SqliteConnection::connect(url).await.ok()?;
+    let row: Option<RowColumns> = sqlx::query_as(
+        "SELECT success, state, statements_done, statements_total FROM _migrate_history WHERE version = ?1",
+    )
+    .bind(version)
+    .fetch_optional(&mut conn)
+    .await
+    .ok()
+    .flatten();
+    row.map(|(success, state, done, total)| HistoryRow {
+        success,
+        state,
+        done,
+        total,
+    })
+}
+
+async fn pg_balance(url: &str) -> i64 {
+    let mut conn = PgConnection::connect(url).await.unwrap();
+    sqlx::query_scalar::<_, i32>("SELECT balance FROM accounts WHERE id = 1")
+        .fetch_one(&mut conn)
+        .await
+        .map(i64::from)
+        .unwrap()
+}
+
+async fn sqlite_balance(url: &str) -> i64 {
+    let mut conn = SqliteConnection::connect(url).await.unwrap();
+    sqlx::query_scalar("SELECT balance FROM accounts WHERE id = 1")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap()
+}
+
+async fn pg_running(url: &str, query: &str) -> i64 {
+    let mut conn = PgConnection::connect(url).await.unwrap();
+    sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE $1 || '%' AND pid <> pg_backend_pid()",
+    )
+    .bind(query)
+    .fetch_one(&mut conn)
+    .await
+    .unwrap()
+}
+
+#[test]
+fn sigint_during_a_no_transaction_migration_records_the_statements_done_and_exits_130() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = rt.block_on(pg_database()) else {
+        return;
+    };
+    let p = Project::new("dialect = \"postgres\"");
+    p.write("migrations/1_accounts.sql", ACCOUNTS);
+    p.write("migrations/2_bump.sql", BUMP_PG);
+    let url = db.url.as_str();
+    let child = spawn(&p, &["deploy", "--database-url", url]);
+    wait_for("the pg_sleep statement", || {
+        rt.block_on(pg_running(url, "SELECT pg_sleep(20)")) > 0
+    });
+    let signalled = Instant::now();
+    kill(&child, "INT");
+    let out = finish(child).expect(130);
+    assert!(
+        signalled.elapsed() < Duration::from_secs(10),
+        "the sleep was not cancelled"
+    );
+    assert!(
+        out.stderr
+            .contains("statement 1 (line 2) is done, statements 2-3 (lines 3-4) are not"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("interrupted by SIGINT during statement 2"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("deploy --resume 2"), "{}", out.stderr);
+    // The statement was cancelled on the server, not left running.
+    assert_eq!(rt.block_on(pg_running(url, "SELECT pg_sleep(20)")), 0);
+    assert_eq!(rt.block_on(pg_balance(url)), 150);
+    let row = rt.block_on(pg_row(url, 2)).expect("a history row for 2");
+    assert!(!row.success);
+    assert_eq!(row.state.as_deref(), Some("failed"));
+    assert_eq!((row.done, row.total), (Some(1), Some(3)));
+
+    // The next deploy refuses instead of running the UPDATE again.
+    let again = p.run(&["deploy", "--database-url", url]).expect(4);
+    assert!(
+        again.stderr.contains("1 of 3 statements done"),
+        "{}",
+        again.stderr
+    );
+    assert!(
+        again.stderr.contains("resolve --applied 2"),
+        "{}",
+        again.stderr
+    );
+    assert!(
+        again.stderr.contains("resolve --rolled-back 2"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(rt.block_on(pg_balance(url)), 150, "not 200");
+    let status = p.run(&["status", "--database-url", url]).expect(4);
+    assert!(
+        status.stdout.contains("1 of 3 statements done"),
+        "{}",
+        status.stdout
+    );
+}
+
+#[test]
+fn sigterm_during_a_transactional_migration_rolls_back_records_nothing_and_exits_143() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = rt.block_on(pg_database()) else {
+        return;
+    };
+    let p = Project::new("dialect = \"postgres\"");
+    p.write("migrations/1_accounts.sql", ACCOUNTS);
+    p.write(
+        "migrations/2_bump.sql",
+        "UPDATE accounts SET balance = balance + 50;\nSELECT pg_sleep(21);\n",
+    );
+    let url = db.url.as_str();
+    let child = spawn(&p, &["deploy", "--database-url", url]);
+    wait_for("the pg_sleep statement", || {
+        rt.block_on(pg_running(url, "SELECT pg_sleep(21)")) > 0
+    });
+    kill(&child, "TERM");
+    let out = finish(child).expect(143);
+    assert!(out.stderr.contains("rolled back"), "{}", out.stderr);
+    assert_eq!(rt.block_on(pg_balance(url)), 100);
+    assert!(rt.block_on(pg_row(url, 2)).is_none(), "recorded nowhere");
+    let status = p.run(&["status", "--database-url", url]).expect(3);
+    assert!(
+        status.stderr.contains("1 applied, 1 pending"),
+        "{}",
+        status.stderr
+    );
+}
+
+#[test]
+fn sigkill_leaves_a_running_row_reported_as_interrupted_and_resume_finishes_it() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = rt.block_on(pg_database()) else {
+        return;
+    };
+    let p = Project::new("dialect = \"postgres\"");
+    p.write("migrations/1_accounts.sql", ACCOUNTS);
+    // Statement 2 waits for a lock the test holds: a slow statement the test can end.
+    p.write(
+        "migrations/2_bump.sql",
+        "-- migrate:no-transaction\nUPDATE accounts SET balance = balance + 50;\nSELECT pg_advisory_xact_lock(4242);\nCREATE INDEX CONCURRENTLY accounts_bal ON accounts (balance);\n",
+    );
+    let url = db.url.as_str();
+    let mut gate = rt.block_on(PgConnection::connect(url)).unwrap();
+    rt.block_on(sqlx::query("SELECT pg_advisory_lock(4242)").execute(&mut gate))
+        .unwrap();
+    let child = spawn(&p, &["deploy", "--database-url", url]);
+    wait_for("the statement waiting at the gate", || {
+        rt.block_on(pg_running(url, "SELECT pg_advisory_xact_lock(4242)")) > 0
+    });
+    kill(&child, "KILL");
+    finish(child);
+    // The server notices the dead client (client_connection_check_interval) and ends its session.
+    wait_for("the killed deployer's session to end", || {
+        rt.block_on(pg_running(url, "SELECT pg_advisory_xact_lock(4242)")) == 0
+    });
+    let row = rt.block_on(pg_row(url, 2)).expect("a history row for 2");
+    assert_eq!(row.state.as_deref(), Some("running"));
+    assert_eq!((row.done, row.total), (Some(1), Some(3)));
+
+    let status = p.run(&["status", "--database-url", url]).expect(4);
+    assert!(status.stdout.contains("failed"), "{}", status.stdout);
+    assert!(
+        status.stdout.contains("1 of 3 statements done"),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        status.stderr.contains("was interrupted"),
+        "{}",
+        status.stderr
+    );
+    let json = p
+        .run(&["status", "--database-url", url, "--format", "json"])
+        .expect(4);
+    assert!(
+        json.stdout.contains("\"interrupted\": true"),
+        "{}",
+        json.stdout
+    );
+
+    let refused = p.run(&["deploy", "--database-url", url]).expect(4);
+    assert!(
+        refused.stderr.contains("resolve --applied 2"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("resolve --rolled-back 2"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(rt.block_on(pg_balance(url)), 150);
+
+    rt.block_on(sqlx::query("SELECT pg_advisory_unlock(4242)").execute(&mut gate))
+        .unwrap();
+    let resumed = p
+        .run(&["deploy", "--database-url", url, "--resume", "2"])
+        .expect(0);
+    assert!(
+        resumed.stderr.contains("1 migration applied"),
+        "{}",
+        resumed.stderr
+    );
+    assert_eq!(rt.block_on(pg_balance(url)), 150, "the UPDATE ran once");
+    let row = rt.block_on(pg_row(url, 2)).unwrap();
+    assert!(row.success);
+    assert_eq!(row.done, Some(3));
+    let index: i64 = rt
+        .block_on(
+            sqlx::query_scalar("SELECT count(*) FROM pg_indexes WHERE indexname = 'accounts_bal'")
+                .fetch_one(&mut gate),
+        )
+        .unwrap();
+    assert_eq!(index, 1);
+    p.run(&["status", "--database-url", url]).expect(0);
+}
+
+#[test]
+fn a_running_row_is_reported_running_while_its_deployer_holds_the_lock() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = rt.block_on(pg_database()) else {
+        return;
+    };
+    let p = Project::new("dialect = \"postgres\"");
+    p.write("migrations/1_accounts.sql", ACCOUNTS);
+    p.write(
+        "migrations/2_bump.sql",
+        BUMP_PG.replace("pg_sleep(20)", "pg_sleep(22)"),
+    );
+    let url = db.url.as_str();
+    let child = spawn(&p, &["deploy", "--database-url", url]);
+    wait_for("the pg_sleep statement", || {
+        rt.block_on(pg_running(url, "SELECT pg_sleep(22)")) > 0
+    });
+    let status = p.run(&["status", "--database-url", url]).expect(4);
+    assert!(status.stdout.contains("running"), "{}", status.stdout);
+    assert!(
+        status
+            .stderr
+            .contains("holds the lock now: 1 of 3 statements done"),
+        "{}",
+        status.stderr
+    );
+    assert!(
+        !status.stderr.contains("was interrupted"),
+        "{}",
+        status.stderr
+    );
+    kill(&child, "INT");
+    finish(child).expect(130);
+}
+
+#[test]
+fn resume_continues_at_the_first_statement_not_done_and_refuses_an_edited_done_prefix() {
+    let p = Project::new("dialect = \"sqlite\"");
+    let url = p.sqlite_url();
+    p.write("migrations/1_accounts.sql", ACCOUNTS);
+    let broken = "-- migrate:no-transaction\nCREATE TABLE a (x INTEGER);\nINSERT INTO nope VALUES (1);\nCREATE TABLE b (x INTEGER);\n";
+    p.write("migrations/2_tables.sql", broken);
+    let failed = p.run(&["deploy", "--database-url", &url]).expect(1);
+    assert!(
+        failed
+            .stderr
+            .contains("statement 1 (line 2) is done, statements 2-3 (lines 3-4) are not"),
+        "{}",
+        failed.stderr
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let row = rt.block_on(sqlite_row(&url, 2)).unwrap();
+    assert_eq!((row.done, row.total), (Some(1), Some(3)));
+    assert_eq!(row.state.as_deref(), Some("failed"));
+
+    // The done statement was edited: its text no longer matches what ran.
+    p.write(
+        "migrations/2_tables.sql",
+        broken.replace("a (x", "a (y").replace("nope", "a"),
+    );
+    let refused = p
+        .run(&["deploy", "--database-url", &url, "--resume", "2"])
+        .expect(4);
+    assert!(
+        refused.stderr.contains("changed since they ran"),
+        "{}",
+        refused.stderr
+    );
+
+    // Only the failed statement fixed: the resume skips CREATE TABLE a (which would fail).
+    p.write("migrations/2_tables.sql", broken.replace("nope", "a"));
+    p.run(&["deploy", "--database-url", &url, "--resume", "2"])
+        .expect(0);
+    let row = rt.block_on(sqlite_row(&url, 2)).unwrap();
+    assert!(row.success);
+    assert_eq!(row.done, Some(3));
+    p.run(&["status", "--database-url", &url]).expect(0);
+    // Nothing to resume now.
+    p.run(&["deploy", "--database-url", &url, "--resume", "2"])
+        .expect(4);
+}
+
+#[test]
+fn sigint_during_a_no_transaction_migration_on_sqlite_records_the_statements_done() {
+    let p = Project::new("dialect = \"sqlite\"");
+    let url = p.sqlite_url();
+    p.write("migrations/1_accounts.sql", ACCOUNTS);
+    p.write(
+        "migrations/2_bump.sql",
+        format!("-- migrate:no-transaction\nUPDATE accounts SET balance = balance + 50;\n{SLOW_SQLITE};\nCREATE TABLE after_slow (x INTEGER);\n"),
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let child = spawn(&p, &["deploy", "--database-url", &url]);
+    wait_for("statement 1 recorded done", || {
+        rt.block_on(sqlite_row(&url, 2))
+            .is_some_and(|r| r.done == Some(1))
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let signalled = Instant::now();
+    kill(&child, "INT");
+    let out = finish(child).expect(130);
+    assert!(
+        signalled.elapsed() < Duration::from_secs(5),
+        "the statement was not interrupted"
+    );
+    assert!(
+        out.stderr
+            .contains("statement 1 (line 2) is done, statements 2-3 (lines 3-4) are not"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(rt.block_on(sqlite_balance(&url)), 150);
+    let row = rt.block_on(sqlite_row(&url, 2)).unwrap();
+    assert!(!row.success);
+    assert_eq!(row.state.as_deref(), Some("failed"));
+    assert_eq!((row.done, row.total), (Some(1), Some(3)));
+    let again = p.run(&["deploy", "--database-url", &url]).expect(4);
+    assert!(
+        again.stderr.contains("1 of 3 statements done"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(rt.block_on(sqlite_balance(&url)), 150, "not 200");
+}
+
+#[test]
+fn sigterm_during_a_transactional_migration_on_sqlite_rolls_back_and_exits_143() {
+    let p = Project::new("dialect = \"sqlite\"");
+    let url = p.sqlite_url();
+    p.write("migrations/1_accounts.sql", ACCOUNTS);
+    p.write(
+        "migrations/2_bump.sql",
+        format!("UPDATE accounts SET balance = balance + 50;\n{SLOW_SQLITE};\n"),
+    );
+    let journal = p.path().join("app.db-journal");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let child = spawn(&p, &["deploy", "--database-url", &url]);
+    wait_for("migration 2's transaction", || {
+        journal.exists() && rt.block_on(sqlite_row(&url, 1)).is_some()
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    kill(&child, "TERM");
+    let out = finish(child).expect(143);
+    assert!(out.stderr.contains("rolled back"), "{}", out.stderr);
+    assert_eq!(rt.block_on(sqlite_balance(&url)), 100);
+    assert!(rt.block_on(sqlite_row(&url, 2)).is_none());
+}
+
+#[test]
+fn a_history_table_of_an_earlier_version_keeps_working_and_gains_the_progress_columns() {
+    let p = Project::new("dialect = \"sqlite\"");
+    let url = p.sqlite_url();
+    p.write("migrations/1_accounts.sql", ACCOUNTS);
+    p.run(&["deploy", "--database-url", &url]).expect(0);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // Rebuild the table as version 0.1 made it (no progress columns), keeping the row.
+    rt.block_on(async {
+        let mut conn = SqliteConnection::connect(&url).await.unwrap();
+        for sql in [
+            "CREATE TABLE old AS SELECT version, name, checksum, applied_at, execution_ms, success, error, applied_by, backup FROM _migrate_history",
+            "DROP TABLE _migrate_history",
+            "ALTER TABLE old RENAME TO _migrate_history",
+        ] {
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+        }
+    });
+    p.write(
+        "migrations/2_more.sql",
+        "-- migrate:no-transaction\nCREATE TABLE more (x INTEGER);\n",
+    );
+    let status = p.run(&["status", "--database-url", &url]).expect(3);
+    assert!(
+        status.stderr.contains("1 applied, 1 pending"),
+        "{}",
+        status.stderr
+    );
+    p.run(&["deploy", "--database-url", &url]).expect(0);
+    let row = rt.block_on(sqlite_row(&url, 2)).unwrap();
+    assert!(row.success);
+    assert_eq!((row.done, row.total), (Some(1), Some(1)));
+    p.run(&["status", "--database-url", &url]).expect(0);
+}
