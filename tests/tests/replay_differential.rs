@@ -86,7 +86,7 @@ async fn sqlite_fixtures_replay_exactly() {
         &db.url,
     )
     .await;
-    assert_eq!(schema.tables.len(), 14);
+    assert_eq!(schema.tables.len(), 15);
     let memberships = schema
         .tables
         .iter()

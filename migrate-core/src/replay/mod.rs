@@ -9,7 +9,7 @@
 mod cache;
 mod statements;
 pub use cache::replay_cached;
-pub use statements::check_from_sql;
+pub use statements::{check_from_sql, index_from_sql};
 pub mod types;
 
 use std::fmt;

@@ -14,6 +14,7 @@ mod constants;
 mod constraints;
 mod expressions;
 pub use expressions::check_from_sql;
+pub use indexes::index_from_sql;
 mod alter_table;
 mod do_block;
 mod drop;
@@ -21,6 +22,7 @@ mod enums;
 mod indexes;
 mod names;
 mod renames;
+mod sequences;
 mod tables;
 mod using_index;
 mod views;
@@ -142,6 +144,13 @@ impl<'a> Run<'a> {
                     self.schema.extensions.push(name);
                 }
             }
+            return;
+        }
+        if self.dialect == Dialect::Postgres
+            && matches!(w(0), "CREATE" | "ALTER")
+            && w(1) == "SEQUENCE"
+            && self.sequence_owner(sql)
+        {
             return;
         }
         if is_untracked(&words) || only_alters_constraints(&words, sql) {

@@ -1,11 +1,11 @@
 //! `CREATE TABLE` and its columns.
 
-use sqlparser::ast::{ColumnDef, ColumnOption, CreateTable, GeneratedAs};
+use sqlparser::ast::{ColumnDef, ColumnOption, CreateTable, GeneratedAs, GeneratedExpressionMode};
 
 use super::{Run, same, temp_schema};
 use crate::Dialect;
 use crate::replay::types::normalize;
-use crate::schema::{Column, Name, Table};
+use crate::schema::{Column, Generated, Identity, Name, Table};
 
 impl Run<'_> {
     pub(super) fn create_table(&mut self, create: CreateTable) {
@@ -97,8 +97,9 @@ impl Run<'_> {
                     ),
                 })
             }),
-            identity: false,
-            generated: false,
+            identity: None,
+            generated: None,
+            owns_sequence: normalized.serial,
             origin: self.origin_at(def.name.span.start.line),
         };
         for option in &def.options {
@@ -129,11 +130,18 @@ impl Run<'_> {
                 ColumnOption::Generated {
                     generated_as,
                     generation_expr,
+                    generation_expr_mode,
                     ..
-                } => match (generated_as, generation_expr) {
-                    (_, Some(_)) | (GeneratedAs::ExpStored, _) => column.generated = true,
-                    _ => {
-                        column.identity = true;
+                } => match generation_expr {
+                    Some(expr) => {
+                        column.generated = Some(Generated {
+                            expr: expr.to_string(),
+                            stored: *generated_as == GeneratedAs::ExpStored
+                                || *generation_expr_mode == Some(GeneratedExpressionMode::Stored),
+                        })
+                    }
+                    None => {
+                        column.identity = Some(identity_of(Some(*generated_as)));
                         column.not_null = true;
                     }
                 },
@@ -141,5 +149,13 @@ impl Run<'_> {
             }
         }
         table.columns.push(column);
+    }
+}
+
+/// `GENERATED ALWAYS | BY DEFAULT AS IDENTITY`: `ALWAYS` unless `BY DEFAULT` is written.
+pub(super) fn identity_of(generated_as: Option<GeneratedAs>) -> Identity {
+    match generated_as {
+        Some(GeneratedAs::ByDefault) => Identity::ByDefault,
+        _ => Identity::Always,
     }
 }
