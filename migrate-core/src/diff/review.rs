@@ -155,10 +155,20 @@ pub fn review(d: &Difference, expected: &Schema) -> String {
         Difference::CheckValues { .. }
         | Difference::ViewColumns { .. }
         | Difference::DomainType { .. }
-        | Difference::IndexShape { .. }
-        | Difference::Identity { .. }
-        | Difference::Generated { .. }
-        | Difference::SequenceOwner { .. } => format!("{d}{}", at(origin(d, expected), "")),
+        | Difference::IndexShape { .. } => format!("{d}{}", at(origin(d, expected), "")),
+        Difference::Identity { table, column, .. }
+        | Difference::Generated { table, column, .. }
+        | Difference::SequenceOwner { table, column, .. } => {
+            // `column users.id is …` -> `table users: column id is …`.
+            let text = d.to_string();
+            let rest = text
+                .strip_prefix(&format!("column {table}.{column}"))
+                .unwrap_or(&text);
+            format!(
+                "table {table}: column {column}{rest}{}",
+                at(origin(d, expected), "")
+            )
+        }
         Difference::MissingView { .. } | Difference::MissingDomain { .. } => {
             format!("{d}{}", at(origin(d, expected), "created by "))
         }
