@@ -555,10 +555,15 @@ fn diff_column(
             expected_not_null: expected.not_null,
         });
     }
-    let (e, a) = (
-        expected.default.as_deref().map(normalize_default),
-        actual.default.as_deref().map(normalize_default),
-    );
+    // `DEFAULT NULL` is no default (PostgreSQL keeps `NULL::character varying` where the
+    // NULL needs a cast, and nothing otherwise).
+    let stored = |c: &Column| {
+        c.default
+            .as_deref()
+            .map(normalize_default)
+            .filter(|d| d != "null")
+    };
+    let (e, a) = (stored(expected), stored(actual));
     if e != a && !(expected.identity.is_some() && actual.identity.is_some()) {
         out.push(Difference::Default {
             table: table.to_owned(),

@@ -162,9 +162,10 @@ fn clock(literal: &str) -> Option<String> {
     }
 }
 
-/// `('x')` -> `'x'`: parentheses around a lone literal say nothing.
+/// `('x')` -> `'x'`, `((0))` -> `(0)`: parentheses around a lone literal say nothing
+/// (PostgreSQL prints a cast argument as `(0)::double precision`).
 fn unwrap_literals(s: &str) -> String {
-    let mut out = s.to_owned();
+    let mut out = unwrap_numbers(s);
     let mut from = 0;
     while let Some(at) = out[from..].find("('").map(|i| i + from) {
         let body = &out[at + 2..];
@@ -183,6 +184,37 @@ fn unwrap_literals(s: &str) -> String {
         }
     }
     out
+}
+
+/// `f((0))` -> `f(0)`, `((-1))` -> `-1`: a number alone in parentheses that are not a call's.
+fn unwrap_numbers(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let call = i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
+        if chars[i] == '(' && !call {
+            let mut j = i + 1;
+            if chars.get(j) == Some(&'-') {
+                j += 1;
+            }
+            let digits = j;
+            while chars
+                .get(j)
+                .is_some_and(|c| c.is_ascii_digit() || *c == '.')
+            {
+                j += 1;
+            }
+            if j > digits && chars.get(j) == Some(&')') {
+                out.extend(&chars[i + 1..j]);
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    if out != s { unwrap_numbers(&out) } else { out }
 }
 
 /// Whether the text after a literal is `::interval`.
@@ -367,6 +399,13 @@ mod tests {
             n("nextval('users_id_seq'::regclass)")
         );
         assert_eq!(n("'00:00'"), n("'00:00:00'::time without time zone"));
+        assert_eq!(
+            n("TO_TIMESTAMP(0)"),
+            n("to_timestamp((0)::double precision)")
+        );
+        assert_eq!(n("round(1.5)"), n("round((1.5)::numeric)"));
+        assert_ne!(n("f(1)"), n("f(10)"));
+        assert_eq!(n("NULL::character varying"), "null");
     }
 
     #[test]

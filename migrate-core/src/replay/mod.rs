@@ -188,4 +188,6 @@ fn origin(script: &Script, offset: usize) -> Origin {
 #[cfg(test)]
 mod constraint_tests;
 #[cfg(test)]
+mod shape_tests;
+#[cfg(test)]
 pub(crate) mod tests;

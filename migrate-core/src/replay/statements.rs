@@ -26,6 +26,7 @@ mod sequences;
 mod tables;
 mod using_index;
 mod views;
+mod written;
 use names::{fold, same, same_name, temp_schema, truncate_identifier};
 
 pub struct Run<'a> {
@@ -43,6 +44,8 @@ pub struct Run<'a> {
     replacing: bool,
     /// Temporary tables this script made: gone with the connection, not in the schema.
     temporary: Vec<String>,
+    /// The text of the statement being parsed (sqlparser's spans point into it).
+    text: String,
 }
 
 impl<'a> Run<'a> {
@@ -58,6 +61,7 @@ impl<'a> Run<'a> {
             domain_not_null: false,
             replacing: false,
             temporary: Vec::new(),
+            text: String::new(),
         }
     }
 
@@ -172,6 +176,7 @@ impl<'a> Run<'a> {
         } else {
             sql
         };
+        self.text = sql.to_owned();
         let parsed = match self.dialect {
             Dialect::Postgres => Parser::parse_sql(&PostgreSqlDialect {}, sql),
             _ => Parser::parse_sql(&SQLiteDialect {}, sql),

@@ -78,7 +78,12 @@ impl Run<'_> {
     }
 
     pub(super) fn add_column(&mut self, table: &mut Table, def: &ColumnDef) {
-        let normalized = normalize(self.dialect, &def.data_type.to_string());
+        let mut normalized = normalize(self.dialect, &def.data_type.to_string());
+        if self.dialect == Dialect::Sqlite
+            && let Some(written) = self.written_type(def, &normalized.sql_type)
+        {
+            normalized.sql_type = written;
+        }
         let name = self.ident(&def.name);
         let mut column = Column {
             name: name.clone(),
@@ -107,10 +112,14 @@ impl Run<'_> {
                 ColumnOption::NotNull => column.not_null = true,
                 ColumnOption::Null => column.not_null = false,
                 ColumnOption::Default(expr) => {
+                    let text = match self.dialect {
+                        Dialect::Sqlite => self.written_expr(expr),
+                        _ => None,
+                    };
                     column.default = super::constants::stored_default(
                         self.dialect,
                         &column.sql_type,
-                        expr.to_string(),
+                        text.unwrap_or_else(|| expr.to_string()),
                     )
                 }
                 ColumnOption::PrimaryKey(pk) => {
