@@ -79,3 +79,39 @@ fn sqlite_types_and_defaults_keep_their_spelling() {
     assert_eq!(c[3].sql_type, "VARCHAR(10)");
     assert_eq!(c[4].sql_type, "DECIMAL( 10, 2 )");
 }
+
+#[test]
+fn materialized_views_with_or_without_data_replay_with_their_indexes() {
+    let s = pg(&["CREATE TABLE t (a int, b int);\n\
+         CREATE MATERIALIZED VIEW mv AS SELECT a, b FROM t WITH NO DATA;\n\
+         CREATE MATERIALIZED VIEW mv2 AS SELECT a FROM t WITH DATA;\n\
+         CREATE UNIQUE INDEX mv_a ON mv (a DESC);\n\
+         DROP MATERIALIZED VIEW mv2;\n"]);
+    let views: Vec<&str> = s.views.iter().map(|v| v.name.name.as_str()).collect();
+    assert_eq!(views, ["mv"]);
+    assert_eq!(s.indexes[0].table.name, "mv");
+    assert!(s.indexes[0].keys[0].descending);
+}
+
+#[test]
+fn alter_column_type_with_a_collation_replays() {
+    let s = pg(&["CREATE TABLE t (c text);\n\
+         ALTER TABLE t ALTER c TYPE VARCHAR COLLATE \"C\";\n\
+         ALTER TABLE t ALTER COLUMN c TYPE varchar(20) COLLATE \"C\" USING c::varchar(20);\n"]);
+    assert_eq!(s.tables[0].columns[0].sql_type, "character varying(20)");
+}
+
+#[test]
+fn drop_type_cascade_drops_the_columns_of_that_type() {
+    let s = pg(&["create type rp as (a int);\n\
+         create table t (id int primary key, p rp not null);\n\
+         drop type rp cascade;\n\
+         create type rp as (a int, b int);\n\
+         alter table t add column p rp;\n"]);
+    let columns: Vec<(&str, bool)> = s.tables[0]
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.not_null))
+        .collect();
+    assert_eq!(columns, [("id", true), ("p", false)]);
+}

@@ -22,6 +22,7 @@ mod enums;
 mod indexes;
 mod names;
 mod renames;
+mod rewrites;
 mod sequences;
 mod tables;
 mod using_index;
@@ -172,6 +173,12 @@ impl<'a> Run<'a> {
             // sqlparser reads no NOT NULL on a domain: note it, and parse the rest.
             self.domain_not_null = sql.to_ascii_uppercase().contains("NOT NULL");
             sql_owned = remove_keyword(&remove_keyword(sql, "NOT NULL"), " NULL");
+            &sql_owned
+        } else if let Some(rewritten) = (self.dialect == Dialect::Postgres)
+            .then(|| rewrites::rewrite(sql))
+            .flatten()
+        {
+            sql_owned = rewritten;
             &sql_owned
         } else {
             sql
