@@ -115,3 +115,37 @@ fn drop_type_cascade_drops_the_columns_of_that_type() {
         .collect();
     assert_eq!(columns, [("id", true), ("p", false)]);
 }
+#[test]
+fn create_table_like_copies_what_its_options_include() {
+    let s = pg(&[
+        "CREATE TABLE src (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, \
+         email text NOT NULL DEFAULT 'x' CHECK (email <> ''), n int GENERATED ALWAYS AS (id * 2) STORED);\n\
+         CREATE INDEX src_email ON src (lower(email));\n\
+         CREATE TABLE plain (LIKE src);\n\
+         CREATE TABLE full_copy (LIKE src INCLUDING ALL);\n\
+         CREATE TABLE some (LIKE src INCLUDING DEFAULTS INCLUDING CONSTRAINTS, extra int);\n\
+         CREATE TABLE most (LIKE src INCLUDING ALL EXCLUDING INDEXES);\n",
+    ]);
+    let table = |n: &str| s.tables.iter().find(|t| t.name.name == n).unwrap();
+    let plain = table("plain");
+    assert_eq!(plain.columns.len(), 3);
+    assert!(plain.columns[1].not_null && plain.columns[1].default.is_none());
+    assert!(plain.columns[0].identity.is_none() && plain.columns[2].generated.is_none());
+    assert!(plain.primary_key.is_empty() && plain.checks.is_empty());
+    let full = table("full_copy");
+    assert_eq!(full.primary_key, ["id"]);
+    assert_eq!(full.primary_key_name.as_deref(), Some("full_copy_pkey"));
+    assert_eq!(full.columns[0].identity, Some(Identity::Always));
+    assert!(full.columns[2].generated.is_some());
+    assert_eq!(full.columns[1].default.as_deref(), Some("'x'"));
+    assert_eq!(full.checks.len(), 1);
+    assert!(s.indexes.iter().any(|i| i.table.name == "full_copy"));
+    let some = table("some");
+    assert_eq!(some.columns.len(), 4);
+    assert_eq!(some.columns[1].default.as_deref(), Some("'x'"));
+    assert_eq!(some.checks.len(), 1);
+    assert!(some.primary_key.is_empty());
+    let most = table("most");
+    assert!(most.primary_key.is_empty());
+    assert!(!s.indexes.iter().any(|i| i.table.name == "most"));
+}

@@ -20,6 +20,7 @@ mod do_block;
 mod drop;
 mod enums;
 mod indexes;
+mod like;
 mod names;
 mod renames;
 mod rewrites;
@@ -47,6 +48,8 @@ pub struct Run<'a> {
     temporary: Vec<String>,
     /// The text of the statement being parsed (sqlparser's spans point into it).
     text: String,
+    /// The `LIKE` element of the `CREATE TABLE` being parsed, read before sqlparser.
+    like: Option<like::Like>,
 }
 
 impl<'a> Run<'a> {
@@ -63,6 +66,7 @@ impl<'a> Run<'a> {
             replacing: false,
             temporary: Vec::new(),
             text: String::new(),
+            like: None,
         }
     }
 
@@ -173,6 +177,15 @@ impl<'a> Run<'a> {
             // sqlparser reads no NOT NULL on a domain: note it, and parse the rest.
             self.domain_not_null = sql.to_ascii_uppercase().contains("NOT NULL");
             sql_owned = remove_keyword(&remove_keyword(sql, "NOT NULL"), " NULL");
+            &sql_owned
+        } else if let Some((rewritten, like)) = (self.dialect == Dialect::Postgres
+            && w(0) == "CREATE"
+            && words.iter().any(|w| w == "LIKE"))
+        .then(|| like::take_like(sql))
+        .flatten()
+        {
+            self.like = Some(like);
+            sql_owned = rewritten;
             &sql_owned
         } else if let Some(rewritten) = (self.dialect == Dialect::Postgres)
             .then(|| rewrites::rewrite(sql))

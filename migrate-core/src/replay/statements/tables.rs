@@ -60,6 +60,9 @@ impl Run<'_> {
         for constraint in create.constraints {
             self.add_constraint(&mut table, constraint);
         }
+        if let Some(like) = self.like.take() {
+            self.apply_like(&mut table, &like);
+        }
         self.merge_duplicate_keys(&mut table);
         self.name_constraints(&mut table);
         if self.dialect == Dialect::Sqlite && table.without_rowid {
