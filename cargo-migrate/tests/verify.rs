@@ -325,7 +325,8 @@ fn schema_prints_sql_and_json_without_a_database() {
         doc["tables"][0]["columns"][4],
         serde_json::json!({
             "name": "mood", "type": "mood", "nullable": false, "default": "'sad'",
-            "identity": false, "generated": false, "origin": "migrations/1_init.sql:7",
+            "identity": null, "generated": null, "owns_sequence": false,
+            "origin": "migrations/1_init.sql:7",
         })
     );
     assert_eq!(

@@ -5,10 +5,12 @@ mod constraints;
 mod normalize;
 mod objects;
 mod repair;
+mod repair_columns;
 mod repair_constraints;
 mod review;
 #[cfg(test)]
 mod review_tests;
+mod shape;
 
 use std::fmt;
 
@@ -136,6 +138,34 @@ pub enum Difference {
         name: String,
         expected: String,
         actual: String,
+    },
+    /// The index's definition differs: its keys (expressions, order, operator classes,
+    /// collations), `INCLUDE` columns, uniqueness, method or predicate.
+    IndexShape {
+        name: String,
+        /// `UNIQUE USING btree (email DESC) WHERE (…)`.
+        expected: String,
+        actual: String,
+    },
+    /// `GENERATED ALWAYS | BY DEFAULT AS IDENTITY`, or none (`None`).
+    Identity {
+        table: String,
+        column: String,
+        expected: Option<String>,
+        actual: Option<String>,
+    },
+    /// `GENERATED ALWAYS AS (…) STORED`, or not generated (`None`).
+    Generated {
+        table: String,
+        column: String,
+        expected: Option<String>,
+        actual: Option<String>,
+    },
+    /// Whether a sequence (a serial's) is owned by the column.
+    SequenceOwner {
+        table: String,
+        column: String,
+        expected_owned: bool,
     },
     /// A `CHECK (col IN (…))` allows other values.
     CheckValues {
@@ -310,6 +340,60 @@ impl fmt::Display for Difference {
                 f,
                 "domain {name} is {actual}, the migrations give {expected}"
             ),
+            Difference::IndexShape {
+                name,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "index {name} is {actual}, the migrations give {expected}"
+            ),
+            Difference::Identity {
+                table,
+                column,
+                expected,
+                actual,
+            } => {
+                let show = |x: &Option<String>| {
+                    x.as_ref().map_or("not an identity".to_owned(), |k| {
+                        format!("GENERATED {k} AS IDENTITY")
+                    })
+                };
+                write!(
+                    f,
+                    "column {table}.{column} is {}, the migrations give {}",
+                    show(actual),
+                    show(expected)
+                )
+            }
+            Difference::Generated {
+                table,
+                column,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "column {table}.{column} is {}, the migrations give {}",
+                actual.as_deref().unwrap_or("not generated"),
+                expected.as_deref().unwrap_or("not generated")
+            ),
+            Difference::SequenceOwner {
+                table,
+                column,
+                expected_owned,
+            } => {
+                if *expected_owned {
+                    write!(
+                        f,
+                        "column {table}.{column} owns no sequence, the migrations make it own its serial sequence"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "column {table}.{column} owns a sequence, the migrations give it none"
+                    )
+                }
+            }
             Difference::CheckValues {
                 table,
                 column,
@@ -390,28 +474,7 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Difference> {
         }
     }
     objects::diff_views_and_domains(expected, actual, &mut out);
-    for index in &expected.indexes {
-        if !actual
-            .indexes
-            .iter()
-            .any(|i| expected.same_name(&i.name, &index.name))
-        {
-            out.push(Difference::MissingIndex {
-                name: index.name.to_string(),
-            });
-        }
-    }
-    for index in &actual.indexes {
-        if !expected
-            .indexes
-            .iter()
-            .any(|i| expected.same_name(&i.name, &index.name))
-        {
-            out.push(Difference::ExtraIndex {
-                name: index.name.to_string(),
-            });
-        }
-    }
+    shape::diff_indexes(expected, actual, &mut out);
     out
 }
 
@@ -492,11 +555,16 @@ fn diff_column(
             expected_not_null: expected.not_null,
         });
     }
-    let (e, a) = (
-        expected.default.as_deref().map(normalize_default),
-        actual.default.as_deref().map(normalize_default),
-    );
-    if e != a && !(expected.identity && actual.identity) {
+    // `DEFAULT NULL` is no default (PostgreSQL keeps `NULL::character varying` where the
+    // NULL needs a cast, and nothing otherwise).
+    let stored = |c: &Column| {
+        c.default
+            .as_deref()
+            .map(normalize_default)
+            .filter(|d| d != "null")
+    };
+    let (e, a) = (stored(expected), stored(actual));
+    if e != a && !(expected.identity.is_some() && actual.identity.is_some()) {
         out.push(Difference::Default {
             table: table.to_owned(),
             column,
@@ -504,4 +572,5 @@ fn diff_column(
             actual: actual.default.clone(),
         });
     }
+    shape::diff_column_kind(dialect, table, expected, actual, out);
 }

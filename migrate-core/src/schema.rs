@@ -10,7 +10,7 @@ mod render_sql;
 pub use render_json::to_json;
 pub use render_sql::{
     check_def, column_def, create_domain, create_enum, create_index, create_table, foreign_key_def,
-    quote_ident, quote_literal, quote_name, to_sql, unique_def,
+    generated_def, quote_ident, quote_literal, quote_name, to_sql, unique_def,
 };
 
 /// Where a table, column or enum label was last defined: the migration file and line.
@@ -117,9 +117,39 @@ pub struct Column {
     pub not_null: bool,
     /// The default as SQL text, as written.
     pub default: Option<String>,
-    pub identity: bool,
-    pub generated: bool,
+    /// `GENERATED ALWAYS | BY DEFAULT AS IDENTITY` (PostgreSQL).
+    pub identity: Option<Identity>,
+    /// `GENERATED ALWAYS AS (expr) STORED | VIRTUAL`.
+    pub generated: Option<Generated>,
+    /// A sequence is owned by the column (`serial`, `… OWNED BY t.c`; PostgreSQL): dropping
+    /// the column drops it. An identity's own sequence does not count.
+    pub owns_sequence: bool,
     pub origin: Origin,
+}
+
+/// How an identity column takes its values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    Always,
+    ByDefault,
+}
+
+impl Identity {
+    /// `ALWAYS` or `BY DEFAULT`, as the SQL writes it.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            Identity::Always => "ALWAYS",
+            Identity::ByDefault => "BY DEFAULT",
+        }
+    }
+}
+
+/// A generated column's expression, as written (the replay's) or as the catalog prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    pub expr: String,
+    /// `STORED`; `false` is `VIRTUAL` (SQLite's default, PostgreSQL 18's).
+    pub stored: bool,
 }
 
 /// A `UNIQUE` constraint (a `CREATE UNIQUE INDEX` is an [`Index`]).
@@ -212,14 +242,54 @@ pub struct View {
 pub struct Index {
     pub name: Name,
     pub table: Name,
+    /// The key columns: a column's name, or an expression as written.
     pub columns: Vec<String>,
+    /// How each key column is ordered and compared: one per entry of `columns`, same order.
+    pub keys: Vec<IndexKey>,
+    /// `INCLUDE (…)` columns (PostgreSQL).
+    pub include: Vec<String>,
     pub unique: bool,
-    /// `USING gin`: the access method when one is written (the replay's; introspection
-    /// leaves it `None`, and the comparison does not look at it).
+    /// `USING gin`, lower case; `None` when none is written (PostgreSQL's `btree`).
     pub method: Option<String>,
-    /// A partial index's `WHERE` condition (the replay's, as for `method`).
+    /// A partial index's `WHERE` condition.
     pub predicate: Option<String>,
     pub origin: Origin,
+}
+
+/// One key column's options: `col COLLATE "C" text_pattern_ops DESC NULLS LAST`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexKey {
+    pub collation: Option<String>,
+    /// The operator class, lower case, when one is written.
+    pub opclass: Option<String>,
+    pub descending: bool,
+    /// Where NULLs sort, as written or as the order implies (first for `DESC`).
+    pub nulls_first: bool,
+}
+
+impl IndexKey {
+    /// The options as SQL after the key: ` COLLATE "C" text_pattern_ops DESC NULLS LAST`
+    /// (each only when it is not the default).
+    pub fn suffix(&self) -> String {
+        let mut out = String::new();
+        if let Some(c) = &self.collation {
+            out.push_str(&format!(" COLLATE {c}"));
+        }
+        if let Some(o) = &self.opclass {
+            out.push_str(&format!(" {o}"));
+        }
+        if self.descending {
+            out.push_str(" DESC");
+        }
+        if self.nulls_first != self.descending {
+            out.push_str(if self.nulls_first {
+                " NULLS FIRST"
+            } else {
+                " NULLS LAST"
+            });
+        }
+        out
+    }
 }
 
 impl Schema {

@@ -117,7 +117,7 @@ async fn sqlite_fixtures_replay_exactly() {
         &db.url,
     )
     .await;
-    assert_eq!(schema.tables.len(), 14);
+    assert_eq!(schema.tables.len(), 15);
     let memberships = schema
         .tables
         .iter()
@@ -197,4 +197,33 @@ async fn the_example_application_replays_exactly() {
             .iter()
             .any(|t| t.columns.iter().any(|c| c.name == "avatar_url"))
     );
+}
+
+/// PostgreSQL refuses a trigram index before `CREATE EXTENSION pg_trgm`; so does the replay,
+/// naming the extension (issue 10 item 9).
+#[tokio::test]
+async fn a_trigram_index_without_its_extension_fails_in_postgres_and_in_the_replay() {
+    let Some(db) = pg_database().await else {
+        return;
+    };
+    let dir = migrate_tests::migrations_dir(&[(
+        "1_trgm.sql",
+        "CREATE TABLE people (name text);\n\
+         CREATE INDEX people_name ON people USING gin (name gin_trgm_ops);\n",
+    )]);
+    let migrator = Migrator::from_dir(dir.path(), &LoadOptions::new(Dialect::Postgres)).unwrap();
+    let replayed = replay(migrator.migrations(), Dialect::Postgres)
+        .unwrap_err()
+        .to_string();
+    assert!(replayed.contains("pg_trgm"), "{replayed}");
+    let mut conn = AnyConnection::connect(&db.url, &ConnectOptions::default())
+        .await
+        .unwrap();
+    let deployed = migrator
+        .run_with(&mut conn, &DeployOptions::default())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(deployed.contains("gin_trgm_ops"), "{deployed}");
+    conn.close().await;
 }

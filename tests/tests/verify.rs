@@ -161,3 +161,74 @@ async fn migrations_are_replayed_in_the_order_they_were_applied() {
     // Columns are (id, c, b) in the database, as in the applied order: no ColumnOrder drift.
     assert!(report.is_clean(), "{:?}", report.differences);
 }
+
+/// Spellings PostgreSQL stores differently from how they are written (issue 10 item 9): a
+/// database `deploy` just made is clean.
+const PG_SPELLINGS: &str = "CREATE EXTENSION IF NOT EXISTS pg_stat_statements;\n\
+CREATE TABLE spellings (\n\
+    id integer PRIMARY KEY,\n\
+    nickname varchar(40) DEFAULT NULL,\n\
+    note text DEFAULT NULL,\n\
+    born timestamptz DEFAULT TO_TIMESTAMP(0),\n\
+    expires timestamptz DEFAULT now() + INTERVAL '90 day',\n\
+    rank integer DEFAULT -1,\n\
+    ratio numeric(5, 2) DEFAULT 0.5,\n\
+    label varchar(10) DEFAULT lpad('x', 3),\n\
+    day date DEFAULT CURRENT_DATE,\n\
+    flags boolean DEFAULT FALSE\n\
+);\n";
+
+#[tokio::test]
+async fn postgres_verify_is_clean_right_after_deploy_whatever_the_spelling() {
+    let Some(db) = pg_database().await else {
+        return;
+    };
+    let dir = migrations_dir(&[("1_spellings.sql", PG_SPELLINGS)]);
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let m = migrator(dir.path(), Dialect::Postgres);
+    m.run(&pool).await.unwrap();
+    let report = m.verify(&pool).await.unwrap();
+    assert!(report.is_clean(), "{:#?}", report.differences);
+    // The extension's own views are there, and are not drift.
+    let views: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_views WHERE viewname LIKE 'pg_stat_statements%'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(views > 0);
+    pool.close().await;
+}
+
+/// SQLite keeps declared types and defaults as written.
+const LITE_SPELLINGS: &str = "CREATE TABLE spellings (\n\
+    id INTEGER PRIMARY KEY,\n\
+    price NUMERIC(5, 2),\n\
+    amount DECIMAL(10,2) DEFAULT 0,\n\
+    active BOOLEAN DEFAULT FALSE,\n\
+    blob BLOB DEFAULT x'00ff',\n\
+    note TEXT DEFAULT NULL\n\
+);\n";
+
+#[tokio::test]
+async fn sqlite_verify_is_clean_right_after_deploy_whatever_the_spelling() {
+    let dir = migrations_dir(&[("1_spellings.sql", LITE_SPELLINGS)]);
+    let db = sqlite_database();
+    let pool = sqlx::SqlitePool::connect(&format!("{}?mode=rwc", db.url))
+        .await
+        .unwrap();
+    let m = migrator(dir.path(), Dialect::Sqlite);
+    m.run(&pool).await.unwrap();
+    let report = m.verify(&pool).await.unwrap();
+    assert!(report.is_clean(), "{:#?}", report.differences);
+    let price = report.expected.tables[0].columns[1].sql_type.clone();
+    assert_eq!(
+        price, "NUMERIC(5, 2)",
+        "the declared type keeps its spelling"
+    );
+    let active = report.expected.tables[0].columns[3].default.clone();
+    assert_eq!(active.as_deref(), Some("FALSE"));
+    let blob = report.expected.tables[0].columns[4].default.clone();
+    assert_eq!(blob.as_deref(), Some("x'00ff'"));
+    pool.close().await;
+}

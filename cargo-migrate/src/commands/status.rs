@@ -53,7 +53,10 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         (entries?, live?)
     };
     match args.format {
-        Format::Json => outln!("{}", serde_json::to_string_pretty(&to_json(&entries, live))?),
+        Format::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&to_json(&entries, live))?
+        ),
         Format::Human => print_table(cx, &url, &entries, live)?,
     }
     Ok(exit_code(&entries))

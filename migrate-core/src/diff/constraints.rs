@@ -7,7 +7,8 @@
 //! rewritten (`IN` becomes `= ANY (ARRAY[…])`, `BETWEEN` two comparisons), so on PostgreSQL
 //! other checks matched by name are not compared further.
 
-use super::{Difference, normalize_default};
+use super::Difference;
+use super::normalize::expression_key;
 use crate::Dialect;
 use crate::schema::{Check, ForeignKey, Schema, Table};
 
@@ -222,13 +223,4 @@ pub fn target(fk: &ForeignKey, schema: &Schema) -> String {
         out.push_str(&format!(" ON UPDATE {action}"));
     }
     out
-}
-
-/// A check's expression with spelling removed: casts, case outside quotes, spaces,
-/// parentheses and identifier quotes.
-fn expression_key(expr: &str) -> String {
-    normalize_default(expr)
-        .chars()
-        .filter(|c| !matches!(c, '(' | ')' | '"' | '`'))
-        .collect()
 }

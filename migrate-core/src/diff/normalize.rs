@@ -1,6 +1,10 @@
 //! Spellings that differ between what a migration writes and what a catalog stores: types and
 //! default expressions.
 
+use sqlparser::ast::Expr;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
 use crate::Dialect;
 
 /// PostgreSQL types compare exactly (both are `format_type()` spellings); SQLite declared
@@ -108,6 +112,46 @@ pub fn normalize_default(text: &str) -> String {
     s.replace("nextval('public.", "nextval('")
 }
 
+/// An expression (a check's, an index key's or predicate, a generated column's) with spelling
+/// removed, so that the SQL as written and PostgreSQL's `pg_get_expr` / `pg_get_indexdef`
+/// print compare equal: re-rendered by sqlparser (keyword case, `!=` as `<>`, `x IN (…)` as
+/// PostgreSQL's `x = ANY (ARRAY[…])`), then casts, case outside quotes, spaces, parentheses
+/// and identifier quotes removed. `lower((email)::text)` and `LOWER(email)` are equal.
+pub(super) fn expression_key(expr: &str) -> String {
+    let rendered = Parser::new(&PostgreSqlDialect {})
+        .try_with_sql(expr)
+        .and_then(|mut p| p.parse_expr())
+        .map(|e| canonical(&e))
+        .unwrap_or_else(|_| expr.to_owned());
+    normalize_default(&rendered)
+        .chars()
+        .filter(|c| !matches!(c, '(' | ')' | '"' | '`'))
+        .collect()
+}
+
+/// The expression as sqlparser prints it, with `IN` lists in PostgreSQL's spelling.
+fn canonical(expr: &Expr) -> String {
+    match expr {
+        Expr::Nested(inner) => format!("({})", canonical(inner)),
+        Expr::InList {
+            expr,
+            list,
+            negated,
+        } => {
+            let items: Vec<String> = list.iter().map(canonical).collect();
+            let op = if *negated { "<> ALL" } else { "= ANY" };
+            format!("{} {op} (ARRAY[{}])", canonical(expr), items.join(", "))
+        }
+        Expr::BinaryOp { left, op, right } => {
+            format!("{} {op} {}", canonical(left), canonical(right))
+        }
+        Expr::UnaryOp { op, expr } => format!("{op} {}", canonical(expr)),
+        Expr::IsNull(e) => format!("{} IS NULL", canonical(e)),
+        Expr::IsNotNull(e) => format!("{} IS NOT NULL", canonical(e)),
+        other => other.to_string(),
+    }
+}
+
 /// A time of day as PostgreSQL prints a `time` default: `'00:00'` is `'00:00:00'`.
 fn clock(literal: &str) -> Option<String> {
     let parts: Vec<&str> = literal.split(':').collect();
@@ -118,9 +162,10 @@ fn clock(literal: &str) -> Option<String> {
     }
 }
 
-/// `('x')` -> `'x'`: parentheses around a lone literal say nothing.
+/// `('x')` -> `'x'`, `((0))` -> `(0)`: parentheses around a lone literal say nothing
+/// (PostgreSQL prints a cast argument as `(0)::double precision`).
 fn unwrap_literals(s: &str) -> String {
-    let mut out = s.to_owned();
+    let mut out = unwrap_numbers(s);
     let mut from = 0;
     while let Some(at) = out[from..].find("('").map(|i| i + from) {
         let body = &out[at + 2..];
@@ -139,6 +184,37 @@ fn unwrap_literals(s: &str) -> String {
         }
     }
     out
+}
+
+/// `f((0))` -> `f(0)`, `((-1))` -> `-1`: a number alone in parentheses that are not a call's.
+fn unwrap_numbers(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let call = i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
+        if chars[i] == '(' && !call {
+            let mut j = i + 1;
+            if chars.get(j) == Some(&'-') {
+                j += 1;
+            }
+            let digits = j;
+            while chars
+                .get(j)
+                .is_some_and(|c| c.is_ascii_digit() || *c == '.')
+            {
+                j += 1;
+            }
+            if j > digits && chars.get(j) == Some(&')') {
+                out.extend(&chars[i + 1..j]);
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    if out != s { unwrap_numbers(&out) } else { out }
 }
 
 /// Whether the text after a literal is `::interval`.
@@ -323,6 +399,30 @@ mod tests {
             n("nextval('users_id_seq'::regclass)")
         );
         assert_eq!(n("'00:00'"), n("'00:00:00'::time without time zone"));
+        assert_eq!(
+            n("TO_TIMESTAMP(0)"),
+            n("to_timestamp((0)::double precision)")
+        );
+        assert_eq!(n("round(1.5)"), n("round((1.5)::numeric)"));
+        assert_ne!(n("f(1)"), n("f(10)"));
+        assert_eq!(n("NULL::character varying"), "null");
+    }
+
+    #[test]
+    fn expressions_compare_as_written_and_as_postgresql_prints_them() {
+        let k = expression_key;
+        assert_eq!(k("lower((email)::text)"), k("LOWER(email)"));
+        assert_eq!(k("(deleted_at IS NULL)"), k("deleted_at is null"));
+        assert_eq!(
+            k(
+                "((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))"
+            ),
+            k("status IN ('a', 'b')")
+        );
+        assert_eq!(k("(a <> 0)"), k("a != 0"));
+        assert_ne!(k("lower(email)"), k("upper(email)"));
+        assert_ne!(k("(a > 0)"), k("a >= 0"));
+        assert_ne!(k("status IN ('a')"), k("status IN ('b')"));
     }
 
     #[test]

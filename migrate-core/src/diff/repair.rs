@@ -329,6 +329,25 @@ fn step(d: Dialect, expected: &Schema, actual: &Schema, x: &Difference) -> Step 
                 None => s.todo = Some(format!("create index {name} by hand")),
             }
         }
+        Difference::IndexShape { name, .. } => {
+            s.phase = 8;
+            match (find_index(expected, name), find_index(actual, name)) {
+                (Some(want), Some(have)) => {
+                    s.sql
+                        .push(format!("DROP INDEX {};", quote_name(d, &have.name)));
+                    s.sql.push(create_index(d, want));
+                }
+                _ => s.todo = Some(format!("recreate index {name} by hand")),
+            }
+        }
+        Difference::Identity { .. }
+        | Difference::Generated { .. }
+        | Difference::SequenceOwner { .. } => {
+            super::repair_columns::column_kind_sql(d, expected, actual, x, &mut s.sql, &mut s.todo);
+            if let Some(note) = super::repair_columns::note(d, x) {
+                s.comment.push_str(note);
+            }
+        }
         Difference::MissingView { name } | Difference::ViewColumns { name, .. } => {
             s.phase = 8;
             let at = super::origin(x, expected)

@@ -154,7 +154,21 @@ pub fn review(d: &Difference, expected: &Schema) -> String {
         }
         Difference::CheckValues { .. }
         | Difference::ViewColumns { .. }
-        | Difference::DomainType { .. } => format!("{d}{}", at(origin(d, expected), "")),
+        | Difference::DomainType { .. }
+        | Difference::IndexShape { .. } => format!("{d}{}", at(origin(d, expected), "")),
+        Difference::Identity { table, column, .. }
+        | Difference::Generated { table, column, .. }
+        | Difference::SequenceOwner { table, column, .. } => {
+            // `column users.id is …` -> `table users: column id is …`.
+            let text = d.to_string();
+            let rest = text
+                .strip_prefix(&format!("column {table}.{column}"))
+                .unwrap_or(&text);
+            format!(
+                "table {table}: column {column}{rest}{}",
+                at(origin(d, expected), "")
+            )
+        }
         Difference::MissingView { .. } | Difference::MissingDomain { .. } => {
             format!("{d}{}", at(origin(d, expected), "created by "))
         }
@@ -353,6 +367,48 @@ pub fn to_json(d: &Difference, expected: &Schema) -> Json {
             put("actual", actual.into());
             "domain_type"
         }
+        Difference::IndexShape {
+            name,
+            expected,
+            actual,
+        } => {
+            put("index", name.into());
+            put("expected", expected.into());
+            put("actual", actual.into());
+            "index_shape"
+        }
+        Difference::Identity {
+            table,
+            column,
+            expected,
+            actual,
+        }
+        | Difference::Generated {
+            table,
+            column,
+            expected,
+            actual,
+        } => {
+            put("table", table.into());
+            put("column", column.into());
+            put("expected", expected.clone().into());
+            put("actual", actual.clone().into());
+            if matches!(d, Difference::Identity { .. }) {
+                "identity"
+            } else {
+                "generated"
+            }
+        }
+        Difference::SequenceOwner {
+            table,
+            column,
+            expected_owned,
+        } => {
+            put("table", table.into());
+            put("column", column.into());
+            put("expected_owned", (*expected_owned).into());
+            "sequence_owner"
+        }
         Difference::CheckValues {
             table,
             name,
@@ -387,13 +443,18 @@ pub fn origin<'a>(d: &Difference, expected: &'a Schema) -> Option<&'a Origin> {
         Difference::MissingColumn { table, column }
         | Difference::Type { table, column, .. }
         | Difference::Nullability { table, column, .. }
-        | Difference::Default { table, column, .. } => {
+        | Difference::Default { table, column, .. }
+        | Difference::Identity { table, column, .. }
+        | Difference::Generated { table, column, .. }
+        | Difference::SequenceOwner { table, column, .. } => {
             find_column(expected, table, column).map(|c| &c.origin)
         }
         Difference::MissingEnum { name } | Difference::EnumLabels { name, .. } => {
             find_enum(expected, name).map(|e| &e.origin)
         }
-        Difference::MissingIndex { name } => find_index(expected, name).map(|i| &i.origin),
+        Difference::MissingIndex { name } | Difference::IndexShape { name, .. } => {
+            find_index(expected, name).map(|i| &i.origin)
+        }
         Difference::MissingUnique { table, columns } => find_table(expected, table)
             .and_then(|t| t.uniques.iter().find(|u| u.columns == *columns))
             .map(|u| &u.origin),

@@ -13,7 +13,7 @@ pub mod overrides;
 mod plpgsql;
 mod statements;
 pub use cache::replay_cached;
-pub use statements::check_from_sql;
+pub use statements::{check_from_sql, index_from_sql};
 pub mod types;
 
 use std::fmt;
@@ -265,5 +265,7 @@ fn origin(script: &Script, offset: usize) -> Origin {
 mod constraint_tests;
 #[cfg(test)]
 mod override_tests;
+#[cfg(test)]
+mod shape_tests;
 #[cfg(test)]
 pub(crate) mod tests;

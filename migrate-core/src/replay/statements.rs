@@ -16,15 +16,20 @@ mod constants;
 mod constraints;
 mod expressions;
 pub use expressions::check_from_sql;
+pub use indexes::index_from_sql;
 mod alter_table;
 mod drop;
 mod enums;
 mod indexes;
+mod like;
 mod names;
 mod renames;
+mod rewrites;
+mod sequences;
 mod tables;
 mod using_index;
 mod views;
+mod written;
 use names::{fold, same, same_name, temp_schema, truncate_identifier};
 
 pub struct Run<'a> {
@@ -51,6 +56,10 @@ pub struct Run<'a> {
     in_override: Option<usize>,
     /// The functions and procedures created so far, which `SELECT f()` and `CALL p()` replay.
     pub(super) routines: &'a mut Routines,
+    /// The text of the statement being parsed (sqlparser's spans point into it).
+    text: String,
+    /// The `LIKE` element of the `CREATE TABLE` being parsed, read before sqlparser.
+    like: Option<like::Like>,
 }
 
 impl<'a> Run<'a> {
@@ -77,6 +86,8 @@ impl<'a> Run<'a> {
             number: 0,
             in_override: None,
             routines,
+            text: String::new(),
+            like: None,
         }
     }
 
@@ -225,6 +236,13 @@ impl<'a> Run<'a> {
             }
             return;
         }
+        if self.dialect == Dialect::Postgres
+            && matches!(w(0), "CREATE" | "ALTER")
+            && w(1) == "SEQUENCE"
+            && self.sequence_owner(sql)
+        {
+            return;
+        }
         if is_untracked(&words) || only_alters_constraints(&words, sql) {
             return;
         }
@@ -241,9 +259,25 @@ impl<'a> Run<'a> {
             self.domain_not_null = sql.to_ascii_uppercase().contains("NOT NULL");
             sql_owned = remove_keyword(&remove_keyword(sql, "NOT NULL"), " NULL");
             &sql_owned
+        } else if let Some((rewritten, like)) = (self.dialect == Dialect::Postgres
+            && w(0) == "CREATE"
+            && words.iter().any(|w| w == "LIKE"))
+        .then(|| like::take_like(sql))
+        .flatten()
+        {
+            self.like = Some(like);
+            sql_owned = rewritten;
+            &sql_owned
+        } else if let Some(rewritten) = (self.dialect == Dialect::Postgres)
+            .then(|| rewrites::rewrite(sql))
+            .flatten()
+        {
+            sql_owned = rewritten;
+            &sql_owned
         } else {
             sql
         };
+        self.text = sql.to_owned();
         let parsed = match self.dialect {
             Dialect::Postgres => Parser::parse_sql(&PostgreSqlDialect {}, sql),
             _ => Parser::parse_sql(&SQLiteDialect {}, sql),

@@ -30,7 +30,7 @@ pub(super) fn pg(files: &[&str]) -> Schema {
     replay(&scripts(Dialect::Postgres, files), Dialect::Postgres).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn pg_err(files: &[&str]) -> String {
+pub(super) fn pg_err(files: &[&str]) -> String {
     replay(&scripts(Dialect::Postgres, files), Dialect::Postgres)
         .unwrap_err()
         .to_string()

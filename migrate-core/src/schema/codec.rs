@@ -7,12 +7,14 @@
 //! directions from one field list, so they cannot drift apart.
 
 use super::{
-    Check, Column, Domain, Dropped, DroppedColumn, EnumType, ForeignKey, Index, Label, Name,
-    Origin, Schema, Table, Unique, View,
+    Check, Column, Domain, Dropped, DroppedColumn, EnumType, ForeignKey, Generated, Identity,
+    Index, IndexKey, Label, Name, Origin, Schema, Table, Unique, View,
 };
 use crate::Dialect;
 
-const HEADER: &str = concat!("cargo-migrate schema ", env!("CARGO_PKG_VERSION"), "\n");
+/// The format's own number (bumped whenever a record gains a field, so a cache written by a
+/// build of the same version before the change reads as "not cached"), then the version.
+const HEADER: &str = concat!("cargo-migrate schema 2 ", env!("CARGO_PKG_VERSION"), "\n");
 
 /// The schema as cache text.
 pub fn encode(schema: &Schema) -> String {
@@ -150,6 +152,23 @@ impl<A: Codec, B: Codec> Codec for (A, B) {
     }
 }
 
+impl Codec for Identity {
+    fn put(&self, out: &mut String) {
+        out.push(match self {
+            Identity::Always => 'a',
+            Identity::ByDefault => 'd',
+        });
+    }
+
+    fn get(r: &mut Reader) -> Option<Self> {
+        match r.byte()? {
+            'a' => Some(Identity::Always),
+            'd' => Some(Identity::ByDefault),
+            _ => None,
+        }
+    }
+}
+
 macro_rules! record {
     ($ty:ident { $($field:ident),* $(,)? }) => {
         impl Codec for $ty {
@@ -173,7 +192,15 @@ record!(Column {
     default,
     identity,
     generated,
+    owns_sequence,
     origin
+});
+record!(Generated { expr, stored });
+record!(IndexKey {
+    collation,
+    opclass,
+    descending,
+    nulls_first
 });
 record!(Unique {
     name,
@@ -229,6 +256,8 @@ record!(Index {
     name,
     table,
     columns,
+    keys,
+    include,
     unique,
     method,
     predicate,

@@ -84,6 +84,25 @@ pub fn to_json(schema: &Schema) -> Json {
                             [
                                 ("table", i.table.name.clone().into()),
                                 ("columns", i.columns.clone().into()),
+                                (
+                                    "keys",
+                                    Json::Array(
+                                        i.columns
+                                            .iter()
+                                            .zip(&i.keys)
+                                            .map(|(c, k)| {
+                                                Json::object([
+                                                    ("column", c.clone().into()),
+                                                    ("collation", k.collation.clone().into()),
+                                                    ("opclass", k.opclass.clone().into()),
+                                                    ("descending", k.descending.into()),
+                                                    ("nulls_first", k.nulls_first.into()),
+                                                ])
+                                            })
+                                            .collect(),
+                                    ),
+                                ),
+                                ("include", i.include.clone().into()),
                                 ("unique", i.unique.into()),
                                 ("method", i.method.clone().into()),
                                 ("where", i.predicate.clone().into()),
@@ -167,8 +186,14 @@ fn column(c: &Column, nullable: bool) -> Json {
         ("type", c.sql_type.clone().into()),
         ("nullable", nullable.into()),
         ("default", c.default.clone().into()),
-        ("identity", c.identity.into()),
-        ("generated", c.generated.into()),
+        ("identity", c.identity.map(|i| i.as_sql().to_owned()).into()),
+        (
+            "generated",
+            c.generated.as_ref().map_or(Json::Null, |g| {
+                Json::object([("expr", g.expr.clone().into()), ("stored", g.stored.into())])
+            }),
+        ),
+        ("owns_sequence", c.owns_sequence.into()),
         ("origin", origin(&c.origin)),
     ])
 }
@@ -201,8 +226,9 @@ mod tests {
                 sql_type: "integer".into(),
                 not_null: true,
                 default: None,
-                identity: false,
-                generated: false,
+                identity: None,
+                generated: None,
+                owns_sequence: false,
                 origin: at(2),
             }],
             primary_key: vec!["id".into()],

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::{
-    Check, Column, Domain, EnumType, ForeignKey, Index, Name, Schema, Table, Unique, View,
+    Check, Column, Domain, EnumType, ForeignKey, Index, IndexKey, Name, Schema, Table, Unique, View,
 };
 use crate::Dialect;
 
@@ -306,13 +306,24 @@ pub fn column_def(d: Dialect, c: &Column) -> String {
     if let Some(default) = &c.default {
         let _ = write!(out, " DEFAULT {default}");
     }
-    if c.identity {
-        out.push_str(" /* identity */");
+    if let Some(identity) = c.identity {
+        let _ = write!(out, " GENERATED {} AS IDENTITY", identity.as_sql());
     }
-    if c.generated {
-        out.push_str(" /* generated */");
+    if let Some(generated) = &c.generated {
+        let _ = write!(out, " {}", generated_def(d, generated));
     }
     out
+}
+
+/// `GENERATED ALWAYS AS (a + b) STORED`; SQLite's virtual columns say `VIRTUAL`, PostgreSQL's
+/// (18) leave it implied.
+pub fn generated_def(d: Dialect, g: &super::Generated) -> String {
+    let kind = match (g.stored, d) {
+        (true, _) => " STORED",
+        (false, Dialect::Postgres) => "",
+        (false, _) => " VIRTUAL",
+    };
+    format!("GENERATED ALWAYS AS ({}){kind}", g.expr)
 }
 
 /// `CREATE [UNIQUE] INDEX name ON table (columns);`
@@ -322,14 +333,32 @@ pub fn create_index(d: Dialect, index: &Index) -> String {
     let columns: Vec<String> = index
         .columns
         .iter()
-        .map(|c| {
-            if c.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
+        .zip(index.keys.iter().map(Some).chain(std::iter::repeat(None)))
+        .map(|(c, key)| {
+            let column = if c.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
                 quote_ident(d, c)
+            } else if d == Dialect::Postgres && !is_call(c) {
+                // PostgreSQL takes an expression key other than a call in parentheses.
+                format!("({c})")
             } else {
                 c.clone()
-            }
+            };
+            format!("{column}{}", key.map(IndexKey::suffix).unwrap_or_default())
         })
         .collect();
+    let include = if index.include.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " INCLUDE ({})",
+            index
+                .include
+                .iter()
+                .map(|c| quote_ident(d, c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     let method = index
         .method
         .as_ref()
@@ -342,11 +371,36 @@ pub fn create_index(d: Dialect, index: &Index) -> String {
         .unwrap_or_default();
     // The index lives in its table's schema: only the table is qualified.
     format!(
-        "CREATE {unique}INDEX {} ON {}{method} ({}){predicate};",
+        "CREATE {unique}INDEX {} ON {}{method} ({}){include}{predicate};",
         quote_ident(d, &index.name.name),
         quote_name(d, &index.table),
         columns.join(", ")
     )
+}
+
+/// Whether an expression key is one function call (`lower(email)`), which PostgreSQL takes
+/// without the parentheses other expressions need.
+fn is_call(key: &str) -> bool {
+    let Some(open) = key.find('(') else {
+        return false;
+    };
+    let head = &key[..open];
+    !head.is_empty()
+        && head
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '"')
+        && key.ends_with(')')
+        && {
+            let mut depth = 0i32;
+            key[open..].char_indices().all(|(i, c)| {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                depth > 0 || i == key.len() - open - 1
+            })
+        }
 }
 
 fn view_comment(d: Dialect, view: &View) -> String {
@@ -385,8 +439,9 @@ mod tests {
             sql_type: ty.into(),
             not_null,
             default: default.map(Into::into),
-            identity: false,
-            generated: false,
+            identity: None,
+            generated: None,
+            owns_sequence: false,
             origin: Origin::default(),
         }
     }
@@ -437,6 +492,15 @@ mod tests {
             name: Name::new(Some("app"), "user_org_idx"),
             table: Name::new(Some("app"), "User"),
             columns: vec!["org_id".into(), "lower(\"order\")".into()],
+            keys: vec![
+                IndexKey {
+                    descending: true,
+                    nulls_first: true,
+                    ..IndexKey::default()
+                },
+                IndexKey::default(),
+            ],
+            include: vec!["id".into()],
             unique: true,
             method: Some("btree".into()),
             predicate: Some("org_id IS NOT NULL".into()),
@@ -464,7 +528,7 @@ mod tests {
                  CONSTRAINT user_org_fkey FOREIGN KEY (org_id) REFERENCES orgs (id) ON DELETE CASCADE\n\
              );\n\
              \n\
-             CREATE UNIQUE INDEX user_org_idx ON app.\"User\" USING btree (org_id, lower(\"order\")) WHERE org_id IS NOT NULL;\n"
+             CREATE UNIQUE INDEX user_org_idx ON app.\"User\" USING btree (org_id DESC, lower(\"order\")) INCLUDE (id) WHERE org_id IS NOT NULL;\n"
         );
     }
 

@@ -1,15 +1,25 @@
 //! PostgreSQL: pg_catalog, every user schema.
 
 use migrate_core::Dialect;
-use migrate_core::replay::check_from_sql;
+use migrate_core::replay::{check_from_sql, index_from_sql};
 use migrate_core::schema::{
-    Column, Domain, EnumType, ForeignKey, Index, Label, Name, Origin, Schema, Table, Unique, View,
+    Column, Domain, EnumType, ForeignKey, Generated, Identity, Index, IndexKey, Label, Name,
+    Origin, Schema, Table, Unique, View,
 };
 use sqlx::PgConnection;
 
 use super::Introspect;
 
 const USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
+
+/// Not a member of an extension (`CREATE EXTENSION pg_stat_statements` makes views): `{0}`
+/// is the catalog, `{1}` the object's oid.
+fn not_extension_member(catalog: &str, oid: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM pg_depend ext WHERE ext.classid = '{catalog}'::regclass \
+         AND ext.objid = {oid} AND ext.deptype = 'e')"
+    )
+}
 
 impl Introspect for PgConnection {
     async fn introspect(&mut self, history_table: &str) -> Result<Schema, sqlx::Error> {
@@ -35,20 +45,27 @@ impl Introspect for PgConnection {
             String,
             String,
             String,
+            bool,
         );
         let columns: Vec<ColumnRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT n.nspname::text, c.relname::text, c.relkind::text, a.attname::text, a.attnotnull, \
                     pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text, \
-                    format_type(a.atttypid, a.atttypmod) \
+                    format_type(a.atttypid, a.atttypmod), \
+                    EXISTS (SELECT 1 FROM pg_depend dep JOIN pg_class seq ON seq.oid = dep.objid \
+                            WHERE dep.classid = 'pg_class'::regclass AND seq.relkind = 'S' \
+                              AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a') \
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
              LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum \
-             WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {USER_SCHEMAS} \
-             ORDER BY c.oid, a.attnum"
+             WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {USER_SCHEMAS} AND {} \
+             ORDER BY c.oid, a.attnum",
+            not_extension_member("pg_class", "c.oid")
         )))
         .fetch_all(&mut *self)
         .await?;
-        for (nsp, rel, kind, name, not_null, default, identity, generated, sql_type) in columns {
+        for row in columns {
+            let (nsp, rel, kind, name, not_null, default, identity, generated, sql_type, owns) =
+                row;
             if (nsp.as_str(), rel.as_str()) == (history.0.as_str(), history.1.as_str()) {
                 continue;
             }
@@ -56,9 +73,22 @@ impl Introspect for PgConnection {
                 name,
                 sql_type,
                 not_null,
-                default: if generated == "s" { None } else { default },
-                identity: identity == "a" || identity == "d",
-                generated: generated == "s",
+                default: if generated.is_empty() {
+                    default.clone()
+                } else {
+                    None
+                },
+                identity: match identity.as_str() {
+                    "a" => Some(Identity::Always),
+                    "d" => Some(Identity::ByDefault),
+                    _ => None,
+                },
+                // `s` STORED, `v` VIRTUAL (PostgreSQL 18); the expression is the default's.
+                generated: (!generated.is_empty()).then(|| Generated {
+                    expr: default.unwrap_or_default(),
+                    stored: generated == "s",
+                }),
+                owns_sequence: owns,
                 origin: Origin::default(),
             };
             let table_name = Name {
@@ -99,7 +129,8 @@ impl Introspect for PgConnection {
         let labels: Vec<(String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT n.nspname::text, t.typname::text, e.enumlabel::text FROM pg_type t \
              JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace \
-             WHERE {USER_SCHEMAS} ORDER BY t.oid, e.enumsortorder"
+             WHERE {USER_SCHEMAS} AND {} ORDER BY t.oid, e.enumsortorder",
+            not_extension_member("pg_type", "t.oid")
         )))
         .fetch_all(&mut *self)
         .await?;
@@ -124,7 +155,8 @@ impl Introspect for PgConnection {
 
         let domains: Vec<(String, String, String, bool)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT n.nspname::text, t.typname::text, format_type(t.typbasetype, t.typtypmod), t.typnotnull \
-             FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND {USER_SCHEMAS} ORDER BY t.oid"
+             FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND {USER_SCHEMAS} AND {} ORDER BY t.oid",
+            not_extension_member("pg_type", "t.oid")
         )))
         .fetch_all(&mut *self)
         .await?;
@@ -141,33 +173,43 @@ impl Introspect for PgConnection {
             })
             .collect();
 
-        // Indexes made by CREATE INDEX (not the ones behind a key constraint).
-        let indexes: Vec<(String, String, String, bool, Vec<String>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT n.nspname::text, ic.relname::text, tc.relname::text, i.indisunique, \
-                    ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_subscripts(i.indkey, 1) k ORDER BY k) \
+        // Indexes made by CREATE INDEX (not the ones behind a key constraint), read from their
+        // definition by the replay's own reading of CREATE INDEX.
+        let indexes: Vec<(String, String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT n.nspname::text, ic.relname::text, tc.relname::text, pg_get_indexdef(i.indexrelid) \
              FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid \
              JOIN pg_namespace n ON n.oid = ic.relnamespace \
              WHERE {USER_SCHEMAS} AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid) \
-             ORDER BY ic.oid"
+               AND {} ORDER BY ic.oid",
+            not_extension_member("pg_class", "ic.oid")
         )))
         .fetch_all(&mut *self)
         .await?;
         schema.indexes = indexes
             .into_iter()
-            .map(|(nsp, name, table, unique, columns)| Index {
-                name: Name {
+            .map(|(nsp, name, table, definition)| {
+                let shape = index_from_sql(Dialect::Postgres, &definition);
+                let mut index = shape.unwrap_or_else(|| Index {
+                    name: Name::new(None, ""),
+                    table: Name::new(None, ""),
+                    // What cannot be read compares as its whole definition.
+                    columns: vec![definition],
+                    keys: vec![IndexKey::default()],
+                    include: Vec::new(),
+                    unique: false,
+                    method: None,
+                    predicate: None,
+                    origin: Origin::default(),
+                });
+                index.name = Name {
                     schema: Some(nsp.clone()),
                     name,
-                },
-                table: Name {
+                };
+                index.table = Name {
                     schema: Some(nsp),
                     name: table,
-                },
-                columns,
-                unique,
-                method: None,
-                predicate: None,
-                origin: Origin::default(),
+                };
+                index
             })
             .collect();
 

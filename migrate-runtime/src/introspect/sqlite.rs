@@ -1,8 +1,9 @@
 //! SQLite: sqlite_schema and the table-valued pragmas.
 
-use migrate_core::replay::replay_script;
+use migrate_core::replay::{index_from_sql, replay_script};
 use migrate_core::schema::{
-    Check, Column, ForeignKey, Index, Name, Origin, Schema, Table, Unique, View, referential_action,
+    Check, Column, ForeignKey, Generated, Index, IndexKey, Name, Origin, Schema, Table, Unique,
+    View, referential_action,
 };
 use migrate_core::{Dialect, Script};
 use sqlx::{AssertSqlSafe, SqliteConnection};
@@ -38,7 +39,18 @@ impl Introspect for SqliteConnection {
                         .iter()
                         .find(|(n, _, _, _)| *n == name)
                         .map_or((false, false), |(_, _, s, w)| (*s, *w));
-                    let (columns, primary_key) = self.columns(&name).await?;
+                    let (mut columns, primary_key) = self.columns(&name).await?;
+                    let defined = sql.as_deref().and_then(definition);
+                    // The expression of a generated column is only in the table's SQL.
+                    for c in columns.iter_mut() {
+                        let written = defined
+                            .as_ref()
+                            .and_then(|t| t.column(Dialect::Sqlite, &c.name))
+                            .and_then(|w| w.generated.as_ref());
+                        if let (Some(g), Some(w)) = (c.generated.as_mut(), written) {
+                            g.expr = w.expr.clone();
+                        }
+                    }
                     let uniques = self.uniques(&name).await?;
                     let foreign_keys = self.foreign_keys(&name).await?;
                     schema.tables.push(Table {
@@ -48,7 +60,7 @@ impl Introspect for SqliteConnection {
                         primary_key_name: None,
                         uniques,
                         foreign_keys,
-                        checks: sql.as_deref().map(checks).unwrap_or_default(),
+                        checks: defined.map(checks).unwrap_or_default(),
                         strict,
                         without_rowid,
                         origin: Origin::default(),
@@ -66,31 +78,27 @@ impl Introspect for SqliteConnection {
                     });
                 }
                 // Only indexes made by CREATE INDEX have SQL; the others back keys.
-                "index" if sql.is_some() => {
-                    let columns: Vec<String> = sqlx::query_scalar(
-                        "SELECT name FROM pragma_index_info(?1, 'main') ORDER BY seqno",
-                    )
-                    .bind(&name)
-                    .fetch_all(&mut *self)
-                    .await?;
-                    let unique = sql.as_deref().is_some_and(|s| {
-                        let mut words = s.split_whitespace();
-                        words
-                            .next()
-                            .is_some_and(|w| w.eq_ignore_ascii_case("CREATE"))
-                            && words
-                                .next()
-                                .is_some_and(|w| w.eq_ignore_ascii_case("UNIQUE"))
-                    });
-                    schema.indexes.push(Index {
-                        name: Name::new(None, &name),
-                        table: Name::new(None, &table_name),
-                        columns,
-                        unique,
-                        method: None,
-                        predicate: None,
-                        origin: Origin::default(),
-                    });
+                "index" => {
+                    let Some(sql) = sql else { continue };
+                    // Read by the replay's own reading of CREATE INDEX: keys, order,
+                    // collations, expressions and the WHERE of a partial index.
+                    let mut index = match index_from_sql(Dialect::Sqlite, &sql) {
+                        Some(index) => index,
+                        None => Index {
+                            name: Name::new(None, ""),
+                            table: Name::new(None, ""),
+                            columns: vec![sql],
+                            keys: vec![IndexKey::default()],
+                            include: Vec::new(),
+                            unique: false,
+                            method: None,
+                            predicate: None,
+                            origin: Origin::default(),
+                        },
+                    };
+                    index.name = Name::new(None, &name);
+                    index.table = Name::new(None, &table_name);
+                    schema.indexes.push(index);
                 }
                 _ => {}
             }
@@ -125,8 +133,13 @@ impl Pragmas for SqliteConnection {
                     sql_type: sql_type.to_ascii_uppercase(),
                     not_null,
                     default,
-                    identity: false,
-                    generated: hidden == 2 || hidden == 3,
+                    identity: None,
+                    // 2: VIRTUAL, 3: STORED; the expression comes from the table's SQL.
+                    generated: (hidden == 2 || hidden == 3).then(|| Generated {
+                        expr: String::new(),
+                        stored: hidden == 3,
+                    }),
+                    owns_sequence: false,
                     origin: Origin::default(),
                 }
             })
@@ -198,25 +211,24 @@ impl Pragmas for SqliteConnection {
     }
 }
 
-/// The CHECK constraints of a table, read from its definition by the replay's parser.
-fn checks(create_table: &str) -> Vec<Check> {
+/// A table as its definition in `sqlite_schema` makes it, read by the replay's parser.
+fn definition(create_table: &str) -> Option<Table> {
     let mut schema = Schema::new(Dialect::Sqlite);
-    let Ok(script) = Script::parse(
+    let script = Script::parse(
         "sqlite_schema",
         create_table.to_owned(),
         Dialect::Sqlite,
         true,
-    ) else {
-        return Vec::new();
-    };
-    if replay_script(&mut schema, &script).is_err() {
-        return Vec::new();
-    }
-    schema
-        .tables
-        .pop()
-        .map(|t| t.checks)
-        .unwrap_or_default()
+    )
+    .ok()?;
+    replay_script(&mut schema, &script).ok()?;
+    schema.tables.pop()
+}
+
+/// The CHECK constraints of a table's definition.
+fn checks(table: Table) -> Vec<Check> {
+    table
+        .checks
         .into_iter()
         .map(|c| Check {
             origin: Origin::default(),

@@ -214,8 +214,8 @@ impl Run<'_> {
                         column.sql_type = normalize(dialect, &data_type.to_string()).sql_type;
                         column.origin = origin;
                     }
-                    AlterColumnOperation::AddGenerated { .. } => {
-                        column.identity = true;
+                    AlterColumnOperation::AddGenerated { generated_as, .. } => {
+                        column.identity = Some(super::tables::identity_of(generated_as));
                         column.not_null = true;
                     }
                 }

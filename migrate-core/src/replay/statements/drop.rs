@@ -86,6 +86,9 @@ impl Run<'_> {
                 self.schema
                     .enums
                     .retain(|e| !same_name(self.dialect, &e.name, name));
+                if cascade {
+                    self.drop_columns_of_type(name);
+                }
                 // Composite, range and extension types are not tracked: dropping them is fine.
                 true
             }
@@ -132,5 +135,33 @@ impl Run<'_> {
                 self.gone_hint(name)
             ));
         }
+    }
+
+    /// `DROP TYPE … CASCADE` drops the columns of that type (and of arrays of it), with the
+    /// indexes on them.
+    fn drop_columns_of_type(&mut self, name: &Name) {
+        let dialect = self.dialect;
+        let of_type = |t: &str| {
+            let t = t.strip_suffix("[]").unwrap_or(t);
+            t == name.name || t == name.to_string() || t == format!("\"{}\"", name.name)
+        };
+        let mut gone: Vec<(Name, String)> = Vec::new();
+        for table in &mut self.schema.tables {
+            table.columns.retain(|c| {
+                let drop = of_type(&c.sql_type);
+                if drop {
+                    gone.push((table.name.clone(), c.name.clone()));
+                }
+                !drop
+            });
+        }
+        self.schema.indexes.retain(|i| {
+            !gone.iter().any(|(table, column)| {
+                same_name(dialect, &i.table, table)
+                    && i.columns
+                        .iter()
+                        .any(|k| super::expressions::mentions(dialect, k, column))
+            })
+        });
     }
 }

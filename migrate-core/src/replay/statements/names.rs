@@ -9,11 +9,7 @@ use crate::schema::Name;
 impl Run<'_> {
     /// An identifier as the database stores it: PostgreSQL folds unquoted names to lower case.
     pub(super) fn ident(&self, ident: &sqlparser::ast::Ident) -> String {
-        match (self.dialect, ident.quote_style) {
-            (Dialect::Postgres, None) => truncate_identifier(ident.value.to_lowercase()),
-            (Dialect::Postgres, Some(_)) => truncate_identifier(ident.value.clone()),
-            _ => ident.value.clone(),
-        }
+        ident_in(self.dialect, ident)
     }
 
     pub(super) fn name(&self, name: &ObjectName) -> Name {
@@ -46,15 +42,7 @@ impl Run<'_> {
     }
 
     pub(super) fn expr_name(&self, expr: &Expr) -> String {
-        match expr {
-            Expr::Identifier(i) => self.ident(i),
-            Expr::CompoundIdentifier(parts) => {
-                parts.last().map(|i| self.ident(i)).unwrap_or_default()
-            }
-            // `b COLLATE NOCASE` in a key's column list is the column b.
-            Expr::Collate { expr, .. } => self.expr_name(expr),
-            other => other.to_string(),
-        }
+        expr_name_in(self.dialect, expr)
     }
 
     /// Whether a statement names a temporary table: `temp.x`, or one this script created.
@@ -85,6 +73,31 @@ impl Run<'_> {
             Some(d) => format!(" (it was {} at {})", d.how, d.origin),
             None => String::new(),
         }
+    }
+}
+
+/// An identifier as the database stores it: PostgreSQL folds unquoted names to lower case.
+pub(super) fn ident_in(dialect: Dialect, ident: &sqlparser::ast::Ident) -> String {
+    match (dialect, ident.quote_style) {
+        (Dialect::Postgres, None) => truncate_identifier(ident.value.to_lowercase()),
+        (Dialect::Postgres, Some(_)) => truncate_identifier(ident.value.clone()),
+        _ => ident.value.clone(),
+    }
+}
+
+/// A key column: a column's name as stored, or an expression as written.
+pub(super) fn expr_name_in(dialect: Dialect, expr: &Expr) -> String {
+    match expr {
+        Expr::Identifier(i) => ident_in(dialect, i),
+        Expr::CompoundIdentifier(parts) => parts
+            .last()
+            .map(|i| ident_in(dialect, i))
+            .unwrap_or_default(),
+        // `b COLLATE NOCASE` in a key's column list is the column b.
+        Expr::Collate { expr, .. } => expr_name_in(dialect, expr),
+        // `(lower(email))`: PostgreSQL prints an expression key in parentheses.
+        Expr::Nested(inner) => expr_name_in(dialect, inner),
+        other => other.to_string(),
     }
 }
 

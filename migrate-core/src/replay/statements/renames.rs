@@ -90,7 +90,7 @@ impl Run<'_> {
         true
     }
 
-    fn parse_name(&self, text: &str) -> Option<Name> {
+    pub(super) fn parse_name(&self, text: &str) -> Option<Name> {
         let object = Parser::new(&PostgreSqlDialect {})
             .try_with_sql(text)
             .and_then(|mut p| p.parse_object_name(false))

@@ -1,11 +1,11 @@
 //! `CREATE TABLE` and its columns.
 
-use sqlparser::ast::{ColumnDef, ColumnOption, CreateTable, GeneratedAs};
+use sqlparser::ast::{ColumnDef, ColumnOption, CreateTable, GeneratedAs, GeneratedExpressionMode};
 
 use super::{Run, same, temp_schema};
 use crate::Dialect;
 use crate::replay::types::normalize;
-use crate::schema::{Column, Name, Table};
+use crate::schema::{Column, Generated, Identity, Name, Table};
 
 impl Run<'_> {
     pub(super) fn create_table(&mut self, create: CreateTable) {
@@ -60,6 +60,9 @@ impl Run<'_> {
         for constraint in create.constraints {
             self.add_constraint(&mut table, constraint);
         }
+        if let Some(like) = self.like.take() {
+            self.apply_like(&mut table, &like);
+        }
         self.merge_duplicate_keys(&mut table);
         self.name_constraints(&mut table);
         if self.dialect == Dialect::Sqlite && table.without_rowid {
@@ -78,7 +81,12 @@ impl Run<'_> {
     }
 
     pub(super) fn add_column(&mut self, table: &mut Table, def: &ColumnDef) {
-        let normalized = normalize(self.dialect, &def.data_type.to_string());
+        let mut normalized = normalize(self.dialect, &def.data_type.to_string());
+        if self.dialect == Dialect::Sqlite
+            && let Some(written) = self.written_type(def, &normalized.sql_type)
+        {
+            normalized.sql_type = written;
+        }
         let name = self.ident(&def.name);
         let mut column = Column {
             name: name.clone(),
@@ -97,8 +105,9 @@ impl Run<'_> {
                     ),
                 })
             }),
-            identity: false,
-            generated: false,
+            identity: None,
+            generated: None,
+            owns_sequence: normalized.serial,
             origin: self.origin_at(def.name.span.start.line),
         };
         for option in &def.options {
@@ -106,10 +115,14 @@ impl Run<'_> {
                 ColumnOption::NotNull => column.not_null = true,
                 ColumnOption::Null => column.not_null = false,
                 ColumnOption::Default(expr) => {
+                    let text = match self.dialect {
+                        Dialect::Sqlite => self.written_expr(expr),
+                        _ => None,
+                    };
                     column.default = super::constants::stored_default(
                         self.dialect,
                         &column.sql_type,
-                        expr.to_string(),
+                        text.unwrap_or_else(|| expr.to_string()),
                     )
                 }
                 ColumnOption::PrimaryKey(pk) => {
@@ -129,11 +142,18 @@ impl Run<'_> {
                 ColumnOption::Generated {
                     generated_as,
                     generation_expr,
+                    generation_expr_mode,
                     ..
-                } => match (generated_as, generation_expr) {
-                    (_, Some(_)) | (GeneratedAs::ExpStored, _) => column.generated = true,
-                    _ => {
-                        column.identity = true;
+                } => match generation_expr {
+                    Some(expr) => {
+                        column.generated = Some(Generated {
+                            expr: expr.to_string(),
+                            stored: *generated_as == GeneratedAs::ExpStored
+                                || *generation_expr_mode == Some(GeneratedExpressionMode::Stored),
+                        })
+                    }
+                    None => {
+                        column.identity = Some(identity_of(Some(*generated_as)));
                         column.not_null = true;
                     }
                 },
@@ -141,5 +161,13 @@ impl Run<'_> {
             }
         }
         table.columns.push(column);
+    }
+}
+
+/// `GENERATED ALWAYS | BY DEFAULT AS IDENTITY`: `ALWAYS` unless `BY DEFAULT` is written.
+pub(super) fn identity_of(generated_as: Option<GeneratedAs>) -> Identity {
+    match generated_as {
+        Some(GeneratedAs::ByDefault) => Identity::ByDefault,
+        _ => Identity::Always,
     }
 }

@@ -77,7 +77,9 @@ impl Run<'_> {
                     origin: self.origin(),
                     default: None,
                     not_null: false,
-                    identity: false,
+                    identity: None,
+                    generated: None,
+                    owns_sequence: false,
                     ..c
                 }));
                 continue;
@@ -93,7 +95,9 @@ impl Run<'_> {
                 origin: self.origin(),
                 default: None,
                 not_null: false,
-                identity: false,
+                identity: None,
+                generated: None,
+                owns_sequence: false,
                 ..column.clone()
             });
         }
