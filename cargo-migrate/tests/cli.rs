@@ -729,3 +729,57 @@ fn cargo_runs_it_as_a_subcommand() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("pending"));
 }
+
+#[test]
+fn revert_dry_run_prints_the_down_scripts_and_runs_nothing() {
+    let p = sqlite_project();
+    let url = p.sqlite_url();
+    p.write("migrations/2_posts.down.sql", "DROP TABLE posts;\n");
+    p.run(&["deploy", "--database-url", &url]).expect(0);
+    let dry = p
+        .run(&["revert", "--dry-run", "--database-url", &url])
+        .expect(0);
+    assert!(
+        dry.stdout.contains("-- revert 2 posts") && dry.stdout.contains("DROP TABLE posts;"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stderr.contains("1 migration(s) would be reverted on")
+            && dry.stderr.contains("nothing was run"),
+        "{}",
+        dry.stderr
+    );
+    // Nothing was reverted: both stay applied, the posts table is there.
+    let status = p
+        .run(&["status", "--format", "json", "--database-url", &url])
+        .expect(0);
+    let doc: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!(doc["summary"]["applied"], 2, "{}", status.stdout);
+    // A dry run refuses what the revert would refuse.
+    std::fs::remove_file(p.path().join("migrations/1_users.down.sql")).unwrap();
+    let all = p
+        .run(&["revert", "--dry-run", "--to", "0", "--database-url", &url])
+        .expect(1);
+    assert!(
+        all.stderr.contains("no down file for 1 (users)"),
+        "{}",
+        all.stderr
+    );
+}
+
+#[test]
+fn revert_names_an_empty_down_file_as_empty() {
+    let p = sqlite_project();
+    let url = p.sqlite_url();
+    p.write("migrations/2_posts.down.sql", "-- nothing can undo this\n");
+    p.run(&["deploy", "--database-url", &url]).expect(0);
+    let refused = p.run(&["revert", "--database-url", &url]).expect(1);
+    assert!(
+        refused.stderr.contains("the down file")
+            && refused.stderr.contains("2_posts.down.sql is empty")
+            && !refused.stderr.contains("no down file"),
+        "{}",
+        refused.stderr
+    );
+}

@@ -84,6 +84,7 @@ mod postgres {
         pg::PgCircle => Circle,
     }
 
+    #[cfg(any(feature = "chrono", feature = "time"))]
     impl<T, U> ColumnType for pg::PgTimeTz<T, U> {
         const KIND: Kind = Kind::TimeTz;
     }

@@ -1,9 +1,12 @@
 //! `cargo migrate revert [--to VERSION]`
 
-use migrate_runtime::RevertOptions;
+use std::path::Path;
+
+use migrate_runtime::{MigrateError, Migrator, RevertOptions};
 
 use super::Context;
 use crate::exit::OK;
+use crate::shell::outln;
 
 /// Run down migrations, newest first: by default the newest applied one. Refuses, before
 /// running anything, when a needed down file is missing.
@@ -15,6 +18,9 @@ pub struct Args {
     /// Keep this version applied and revert every newer one (`0` reverts all)
     #[arg(long, value_name = "VERSION")]
     pub to: Option<i64>,
+    /// Print the down scripts a revert would run, newest first, and run nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
@@ -22,6 +28,7 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     let observer = cx.observer();
     let options = RevertOptions {
         to: args.to,
+        dry_run: args.dry_run,
         lock_timeout: cx.lock_timeout(),
         observer: &observer,
     };
@@ -30,7 +37,16 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         .revert_with(&mut session.conn, &options)
         .await;
     session.conn.close().await;
-    let reverted = result?;
+    let reverted = match result {
+        Ok(reverted) => reverted,
+        Err(MigrateError::NoDownFile { missing }) => {
+            return Err(no_down_file(cx, &missing).into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if args.dry_run {
+        return dry_run(cx, &session.url, &session.migrator, &reverted);
+    }
     if reverted.is_empty() {
         cx.shell.status("Finished", "nothing to revert");
     } else {
@@ -44,4 +60,98 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         );
     }
     Ok(OK)
+}
+
+/// Prints the down scripts a revert would run, newest first.
+fn dry_run(
+    cx: &Context<'_>,
+    url: &str,
+    migrator: &Migrator,
+    versions: &[i64],
+) -> anyhow::Result<i32> {
+    if versions.is_empty() {
+        cx.shell.status(
+            "Finished",
+            &format!("dry run: nothing to revert on {}", cx.shown(url)),
+        );
+        return Ok(OK);
+    }
+    for version in versions {
+        let Some(m) = migrator.migrations().iter().find(|m| m.version == *version) else {
+            continue;
+        };
+        let Some(down) = &m.down else { continue };
+        let mode = if down.no_transaction {
+            "without a transaction"
+        } else {
+            "in a transaction"
+        };
+        outln!("-- revert {} {} ({}, {mode})", m.version, m.name, down.path);
+        outln!("{}", down.sql.trim_end());
+        outln!();
+    }
+    cx.shell.status(
+        "Dry run",
+        &format!(
+            "{} migration(s) would be reverted on {}; nothing was run",
+            versions.len(),
+            cx.shown(url)
+        ),
+    );
+    Ok(OK)
+}
+
+/// "No down file", or, where the file is there but holds no statement, says so: diesel writes
+/// an empty `down.sql` for a migration nothing can undo, which the loader reads as none.
+fn no_down_file(cx: &Context<'_>, missing: &[(i64, String)]) -> anyhow::Error {
+    let empty: Vec<String> = missing
+        .iter()
+        .filter_map(|(version, name)| empty_down_file(&cx.config.dir, *version, name))
+        .collect();
+    if empty.is_empty() {
+        return MigrateError::NoDownFile {
+            missing: missing.to_vec(),
+        }
+        .into();
+    }
+    anyhow::anyhow!(
+        "cannot revert: the down file {} is empty (it holds no statement).\n  Nothing was \
+         reverted. Write the SQL that undoes the migration in it first",
+        empty.join(", the down file ")
+    )
+}
+
+/// The path of `version`'s down file when it exists and holds no statement.
+fn empty_down_file(dir: &Path, version: i64, name: &str) -> Option<String> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let candidate = if file_name.ends_with(".down.sql") {
+            entry.path()
+        } else if entry.path().is_dir() {
+            entry.path().join("down.sql")
+        } else {
+            continue;
+        };
+        let stem = file_name.trim_end_matches(".down.sql");
+        let digits: String = stem
+            .split('_')
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        if digits.parse::<i64>().ok() != Some(version) || !stem.ends_with(name) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&candidate).ok()?;
+        let only_comments = text
+            .lines()
+            .map(str::trim)
+            .all(|l| l.is_empty() || l.starts_with("--"));
+        if only_comments {
+            return Some(candidate.display().to_string());
+        }
+    }
+    None
 }

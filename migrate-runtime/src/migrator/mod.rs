@@ -78,12 +78,16 @@ pub struct RevertOptions<'a> {
     pub to: Option<i64>,
     pub lock_timeout: Duration,
     pub observer: &'a (dyn Fn(&Event<'_>) + Sync),
+    /// Check everything a revert checks (history, down files, their text) and return the
+    /// versions it would revert, newest first, without running or recording anything.
+    pub dry_run: bool,
 }
 
 impl Default for RevertOptions<'_> {
     fn default() -> Self {
         RevertOptions {
             to: None,
+            dry_run: false,
             lock_timeout: Duration::from_secs(60),
             observer: &event::ignore,
         }

@@ -78,6 +78,9 @@ impl Migrator {
         if !problems.is_empty() {
             return Err(SourceErrors(problems).into());
         }
+        if options.dry_run {
+            return Ok(targets.iter().map(|e| e.version).collect());
+        }
         let mut reverted = Vec::new();
         for entry in targets {
             let Some(migration) = self.find(entry.version) else {
