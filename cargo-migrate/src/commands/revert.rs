@@ -40,7 +40,7 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     let reverted = match result {
         Ok(reverted) => reverted,
         Err(MigrateError::NoDownFile { missing }) => {
-            return Err(no_down_file(cx, &missing).into());
+            return Err(no_down_file(cx, &missing));
         }
         Err(e) => return Err(e.into()),
     };
