@@ -783,3 +783,36 @@ fn revert_names_an_empty_down_file_as_empty() {
         refused.stderr
     );
 }
+
+#[test]
+fn deploy_over_another_tools_history_suggests_adopt_and_runs_nothing() {
+    let p = sqlite_project();
+    let url = p.sqlite_url();
+    let db = p.path().join("app.db");
+    let status = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg("CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, success BOOLEAN NOT NULL, checksum BLOB NOT NULL, execution_time BIGINT NOT NULL); CREATE TABLE users (id INTEGER PRIMARY KEY);")
+        .status()
+        .expect("sqlite3 runs");
+    assert!(status.success());
+    let refused = p.run(&["deploy", "--database-url", &url]).expect(4);
+    assert!(
+        refused
+            .stderr
+            .contains("`_sqlx_migrations` (sqlx's history)")
+            && refused.stderr.contains("cargo migrate adopt sqlx"),
+        "{}",
+        refused.stderr
+    );
+    // Nothing ran: no history of ours, no posts table.
+    let tables = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg("SELECT group_concat(name, ',') FROM sqlite_master WHERE type = 'table'")
+        .output()
+        .unwrap();
+    let tables = String::from_utf8_lossy(&tables.stdout);
+    assert!(
+        !tables.contains("posts") && !tables.contains("_migrate_history"),
+        "{tables}"
+    );
+}

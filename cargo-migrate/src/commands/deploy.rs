@@ -11,7 +11,7 @@ use migrate_runtime::{DeployOptions, Dialect, Driver, MigrateError, Stop};
 
 use super::{Context, Session};
 use crate::backup;
-use crate::exit::{OK, UsageError};
+use crate::exit::{HistoryError, OK, UsageError};
 use crate::signals;
 
 /// Apply pending migrations in version order, each in its own transaction with its history
@@ -78,6 +78,27 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     let stop = Stop::new();
     signals::forward_to(&stop)?;
     let mut session = cx.session().await?;
+    // `--resume` continues a migration of ours: there is a history of ours already.
+    if args.resume.is_none() {
+        let foreign = session
+            .migrator
+            .foreign_history_with(&mut session.conn)
+            .await;
+        if let Some(tool) = foreign? {
+            session.conn.close().await;
+            return Err(HistoryError(format!(
+                "{} has `{}` ({}'s history) and no history of cargo-migrate: deploying would run \
+                 again what {} applied.\n  Take its history over with `cargo migrate adopt {}` \
+                 (it checks every applied file and runs nothing), then deploy",
+                cx.shown(&session.url),
+                tool.table(),
+                tool.name(),
+                tool.name(),
+                tool.name()
+            ))
+            .into());
+        }
+    }
     let started = Instant::now();
     let backup = match &args.backup {
         Some(dir) => take_backup(cx, &mut session, dir.as_deref(), &args).await?,

@@ -240,3 +240,30 @@ impl Migrator {
             .map_err(|e| database("recording the migration", e))
     }
 }
+
+impl Migrator {
+    /// The tool whose history table the database has while it has none of ours: deploying
+    /// there would run again what that tool applied, where adopting it runs nothing.
+    pub async fn foreign_history_with<D: Driver>(
+        &self,
+        conn: &mut D,
+    ) -> Result<Option<Tool>, MigrateError> {
+        let ours = conn
+            .history_exists(&self.table_name())
+            .await
+            .map_err(|e| database("reading the history table", e))?;
+        if ours {
+            return Ok(None);
+        }
+        for tool in [Tool::Sqlx, Tool::Diesel, Tool::Prisma] {
+            let theirs = conn
+                .history_exists(&TableName::parse(tool.table()))
+                .await
+                .map_err(|e| database("looking for other tools' history tables", e))?;
+            if theirs {
+                return Ok(Some(tool));
+            }
+        }
+        Ok(None)
+    }
+}
