@@ -144,7 +144,15 @@ impl Run<'_> {
                     .iter_mut()
                     .filter(|i| same_name(dialect, &i.table, name))
                 {
-                    index.columns.iter_mut().for_each(rename);
+                    for key in &mut index.columns {
+                        if key.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                            rename(key);
+                        } else {
+                            // An expression key: `(id + 1)` follows the column as the databases
+                            // print it afterwards.
+                            *key = super::expressions::rename_in_expr(dialect, key, &old, &new);
+                        }
+                    }
                     if let Some(predicate) = &mut index.predicate {
                         *predicate =
                             super::expressions::rename_in_expr(dialect, predicate, &old, &new);
