@@ -358,7 +358,21 @@ impl Run<'_> {
             name: name.name.clone(),
         };
         match self.schema.table_mut(&name) {
-            Some(table) => table.name.schema = Some(target.clone()),
+            Some(table) => {
+                table.name.schema = Some(target.clone());
+                // A sequence its column owns moves with the table, and the default then names
+                // it in the new schema (regclass prints it qualified outside `public`).
+                for column in table.columns.iter_mut().filter(|c| c.owns_sequence) {
+                    if let Some(default) = &mut column.default
+                        && let Some(sequence) = super::constraints::serial_sequence(default)
+                    {
+                        *default = super::renames::sequence_default(&Name {
+                            schema: Some(target.clone()),
+                            name: sequence,
+                        });
+                    }
+                }
+            }
             None if upper.contains(" IF EXISTS ") => return,
             None => return self.missing_table(&name),
         }
