@@ -1,33 +1,35 @@
 //! The pure logic of cargo-migrate: migration files and their layouts, the statement
 //! splitter, checksums and migration states. No I/O beyond reading the migrations folder,
 //! no async, no database: this crate runs inside every user's `cargo build`.
+//!
+//! The folders follow what the code is about:
+//! - [`files`]: the migrations folder (layouts, loading, splitting, checksums, `migrate.sum`);
+//! - [`history`]: states and deploy plans from files and history rows, adopting other tools;
+//! - [`schema`], [`replay`], [`diff`], [`compat`]: the schema model, the replay that builds it
+//!   from the migrations, the comparison of two models, and which Rust types read which SQL
+//!   types;
+//! - [`config`], [`dialect`](Dialect), [`json`]: configuration and shared small pieces.
 
-pub mod adopt;
-mod checksum;
 pub mod compat;
 pub mod config;
 mod dialect;
 pub mod diff;
-mod error;
-pub mod integrity;
+pub mod files;
+pub mod history;
 pub mod json;
-pub mod layout;
-mod migration;
-mod position;
 pub mod replay;
 pub mod schema;
-pub mod source;
-pub mod split;
-mod status;
 
-pub use checksum::{BadChecksum, Checksum};
 pub use config::{DEFAULT_TABLE, PackageConfig};
 pub use dialect::{Dialect, UnknownDialect};
-pub use error::{SourceError, SourceErrors};
-pub use migration::{DIRECTIVES, Migration, Script, TEMPLATE_LINE, template};
-pub use position::LineCol;
-pub use source::{LoadOptions, load};
-pub use split::{SplitError, Statement, split};
-pub use status::{
+pub use files::checksum::{BadChecksum, Checksum};
+pub use files::error::{SourceError, SourceErrors};
+pub use files::migration::{DIRECTIVES, Migration, Script, TEMPLATE_LINE, template};
+pub use files::position::LineCol;
+pub use files::source::{LoadOptions, load};
+pub use files::split::{SplitError, Statement, split};
+pub use files::{integrity, layout, source, split};
+pub use history::adopt;
+pub use history::status::{
     AppliedRow, HistoryProblems, MigrationState, Progress, StatusEntry, plan_deploy, status,
 };

@@ -7,12 +7,10 @@
 //! `MIGRATE_SECRET_CASES` sets the number of cases (default 24, three per shape);
 //! `MIGRATE_PROPERTY_SEED` the first seed.
 
-mod support;
-
 use std::path::Path;
 
+use crate::support::{Project, Run};
 use migrate_tests::{pg_admin_url, pg_database, with_database};
-use support::{Project, Run};
 
 struct Rng(u64);
 

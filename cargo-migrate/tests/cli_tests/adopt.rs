@@ -4,14 +4,12 @@
 //! migrator (sqlx), never with cargo-migrate's checksum function, so a check that always
 //! passes, or that hashes the wrong bytes, fails these tests.
 
-mod support;
-
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::support::Project;
 use migrate_tests::{PgTestDb, pg_database};
 use sha2::{Digest, Sha256, Sha384};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection, SqliteConnection};
-use support::Project;
 
 /// One database of one dialect, with a project configured for that dialect.
 struct Db {
@@ -96,7 +94,7 @@ impl Db {
             .await
     }
 
-    fn run(&self, args: &[&str]) -> support::Run {
+    fn run(&self, args: &[&str]) -> crate::support::Run {
         let mut all = args.to_vec();
         all.extend(["--database-url", &self.url]);
         self.project.run(&all)

@@ -1,8 +1,6 @@
 //! A new migration file is noticed by the next `cargo build` of a crate that embeds its
 //! migrations, through the `build.rs` that `cargo migrate new` writes.
 
-mod support;
-
 use std::path::Path;
 use std::process::Command;
 
@@ -27,7 +25,7 @@ fn adding_a_migration_file_is_noticed_by_the_next_build() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     // A target folder of its own (kept between runs), so this build never waits on the outer one.
     let target = workspace.join("target").join("embed-rebuild-test");
-    let p = support::Project::new("dialect = \"sqlite\"");
+    let p = crate::support::Project::new("dialect = \"sqlite\"");
     let runtime = workspace.join("migrate-runtime");
     let manifest = std::fs::read_to_string(p.path().join("Cargo.toml")).unwrap().replace(
         "[package.metadata.migrate]",

@@ -1,10 +1,8 @@
 //! `cargo migrate hash` and `cargo migrate check`: CI catches edited, unhashed and malformed
 //! migrations without a database, and round-trips them on a scratch database with one.
 
-mod support;
-
+use crate::support::Project;
 use migrate_tests::{pg_admin_url, pg_database};
-use support::Project;
 
 fn project() -> Project {
     let p = Project::new("dialect = \"sqlite\"");

@@ -2,10 +2,8 @@
 //! what is true (no "deploy again" for a revert or a read-only database); driver messages come
 //! without PostgreSQL's server source line.
 
-mod support;
-
+use crate::support::Project;
 use migrate_tests::pg_database;
-use support::Project;
 
 fn sqlite_project() -> Project {
     let p = Project::new("dialect = \"sqlite\"");

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::layout::{self, FileKind, RESERVED};
+use crate::files::layout::{self, FileKind, RESERVED};
 use crate::replay::overrides;
 use crate::{Checksum, Dialect, Migration, Script, SourceError, SourceErrors};
 
@@ -571,8 +571,8 @@ mod tests {
 
     #[test]
     fn crlf_and_bom_files_have_the_checksum_of_their_lf_twin() {
-        let lf: &[u8] = include_bytes!("../tests/fixtures/checksum/lf.sql");
-        let bom: &[u8] = include_bytes!("../tests/fixtures/checksum/bom_crlf.sql");
+        let lf: &[u8] = include_bytes!("../../tests/fixtures/checksum/lf.sql");
+        let bom: &[u8] = include_bytes!("../../tests/fixtures/checksum/bom_crlf.sql");
         let dir = folder(&[("1_lf.sql", lf), ("2_bom.sql", bom)]);
         let loaded = load(dir.path(), &options()).unwrap();
         assert_eq!(loaded[0].checksum(), loaded[1].checksum());

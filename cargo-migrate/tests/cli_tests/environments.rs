@@ -1,8 +1,6 @@
 //! Environments: `--env`, `status --all-envs`, and the promotion gate of `requires`.
 
-mod support;
-
-use support::Project;
+use crate::support::Project;
 
 fn project() -> Project {
     let p = Project::new(
@@ -21,7 +19,7 @@ fn project() -> Project {
     p
 }
 
-fn run(p: &Project, args: &[&str], prod: bool) -> support::Run {
+fn run(p: &Project, args: &[&str], prod: bool) -> crate::support::Run {
     let mut cmd = p.command(args);
     cmd.env(
         "STAGING_URL",
@@ -35,7 +33,7 @@ fn run(p: &Project, args: &[&str], prod: bool) -> support::Run {
     } else {
         cmd.env_remove("PROD_URL");
     }
-    support::Run::from(cmd.output().unwrap())
+    crate::support::Run::from(cmd.output().unwrap())
 }
 
 fn states(p: &Project) -> serde_json::Value {

@@ -2,11 +2,9 @@
 //! a database changed by hand is named line by line, the repair script fixes it, and verify is
 //! clean afterwards.
 
-mod support;
-
+use crate::support::{Project, Run};
 use migrate_tests::pg_database;
 use sqlx::{AssertSqlSafe, Connection};
-use support::{Project, Run};
 
 /// Runs SQL (several statements) on the database, as a person with psql or sqlite3 would.
 fn run_sql(url: &str, sql: &str) {

@@ -88,9 +88,9 @@ impl FromStr for Checksum {
 mod tests {
     use super::*;
 
-    const LF: &str = include_str!("../tests/fixtures/checksum/lf.sql");
-    const CRLF: &[u8] = include_bytes!("../tests/fixtures/checksum/crlf.sql");
-    const BOM: &[u8] = include_bytes!("../tests/fixtures/checksum/bom_crlf.sql");
+    const LF: &str = include_str!("../../tests/fixtures/checksum/lf.sql");
+    const CRLF: &[u8] = include_bytes!("../../tests/fixtures/checksum/crlf.sql");
+    const BOM: &[u8] = include_bytes!("../../tests/fixtures/checksum/bom_crlf.sql");
 
     #[test]
     fn known_vector() {

@@ -3,9 +3,7 @@
 //! strings (never echoed); SQLite paths from the config and `.env` resolve against the
 //! manifest's folder.
 
-mod support;
-
-use support::Project;
+use crate::support::Project;
 
 fn project() -> Project {
     let p = Project::new("dialect = \"sqlite\"");
@@ -83,7 +81,8 @@ fn an_empty_url_is_refused_by_every_verb_that_writes() {
 
         let mut args = verb.to_vec();
         args.extend(["--env", "dev"]);
-        let out = support::Run::from(p.command(&args).env("EMPTY_URL", "").output().unwrap());
+        let out =
+            crate::support::Run::from(p.command(&args).env("EMPTY_URL", "").output().unwrap());
         assert_ne!(out.code, 0, "{verb:?}: {}", out.stderr);
         assert!(
             out.stderr.contains("$EMPTY_URL"),
@@ -166,7 +165,7 @@ fn sqlite_paths_in_the_config_and_dotenv_resolve_against_the_manifest_folder() {
     let from_src = |args: &[&str]| {
         let mut cmd = p.command(args);
         cmd.current_dir(p.path().join("src"));
-        support::Run::from(cmd.output().unwrap())
+        crate::support::Run::from(cmd.output().unwrap())
     };
     from_src(&["deploy"]).expect(0);
     assert!(p.path().join("dotenv.db").is_file());

@@ -2,10 +2,8 @@
 //! (`migrate_tests::tls_cluster`): `sslmode`, `sslrootcert`, `PGSSLROOTCERT`, and failures that
 //! say which check failed.
 
-mod support;
-
+use crate::support::{Project, Run};
 use migrate_tests::tls_cluster::TlsCluster;
-use support::{Project, Run};
 
 fn project() -> Project {
     let p = Project::new("dialect = \"postgres\"");

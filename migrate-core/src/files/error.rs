@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::LineCol;
-use crate::layout::NameError;
+use crate::files::layout::NameError;
 
 /// One problem with the migrations folder or one of its files.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -80,7 +80,7 @@ pub enum SourceError {
         "{path}: a replay override named after no migration: name it after the migration it overrides (`.replay/<version>_<name>.sql` for `<version>_<name>.sql`, `.up.sql` or the folder `<version>_<name>/`), or delete it"
     )]
     OverrideWithoutMigration { path: String },
-    #[error("{path}:{line}: unknown directive `migrate:{directive}`: known directives are {}", crate::migration::DIRECTIVES.join(", "))]
+    #[error("{path}:{line}: unknown directive `migrate:{directive}`: known directives are {}", crate::files::migration::DIRECTIVES.join(", "))]
     UnknownDirective {
         path: String,
         line: usize,

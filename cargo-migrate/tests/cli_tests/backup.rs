@@ -1,9 +1,7 @@
 //! `deploy --backup`: a restorable copy taken before anything is applied.
 
-mod support;
-
+use crate::support::Project;
 use migrate_tests::pg_database;
-use support::Project;
 
 fn project(dialect: &str) -> Project {
     let p = Project::new(&format!("dialect = \"{dialect}\""));

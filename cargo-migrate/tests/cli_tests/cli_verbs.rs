@@ -1,11 +1,9 @@
 //! `cargo migrate` as users run it: a real binary, real files, real databases.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::Project;
 use migrate_tests::pg_database;
-use support::Project;
 
 const USERS: &str = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n";
 
@@ -654,7 +652,7 @@ fn workspace_members_are_found_by_package_and_manifest_path() {
     );
     let url = format!("sqlite:{}", ws.path().join("ws.db").display());
     let run = |dir: &std::path::Path, args: &[&str]| {
-        let out = std::process::Command::new(support::bin())
+        let out = std::process::Command::new(crate::support::bin())
             .arg("migrate")
             .args(args)
             .arg("--database-url")
@@ -706,7 +704,7 @@ fn workspace_members_are_found_by_package_and_manifest_path() {
 #[test]
 fn cargo_runs_it_as_a_subcommand() {
     let p = sqlite_project();
-    let bin_dir = std::path::Path::new(support::bin())
+    let bin_dir = std::path::Path::new(crate::support::bin())
         .parent()
         .unwrap()
         .to_path_buf();

@@ -1,14 +1,12 @@
 //! Real signals sent to the real binary at a chosen slow statement, on PostgreSQL and SQLite:
 //! what is applied, what the history row says, and what the next verbs do with it.
 
-mod support;
-
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::{Project, Run};
 use migrate_tests::pg_database;
 use sqlx::{Connection, PgConnection, SqliteConnection};
-use support::{Project, Run};
 
 const ACCOUNTS: &str = "CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL);\nINSERT INTO accounts VALUES (1, 100);\n";
 

@@ -1,11 +1,9 @@
 //! `cargo migrate verify` and `cargo migrate diff` on real databases drifted by hand, and
 //! `cargo migrate schema` without a database.
 
-mod support;
-
+use crate::support::{Project, Run};
 use migrate_tests::pg_database;
 use sqlx::{AssertSqlSafe, Connection};
-use support::{Project, Run};
 
 const PG_INIT: &str = "CREATE TYPE mood AS ENUM ('sad', 'happy');\n\
 CREATE TABLE users (\n    id integer PRIMARY KEY,\n    email text NOT NULL,\n    name text,\n    age integer,\n    mood mood NOT NULL DEFAULT 'sad'\n);\n\

@@ -1,10 +1,8 @@
 //! Replay overrides (`migrations/.replay/<migration>.sql`): `check`, `schema`, `hash` and
 //! `verify` read them, and none of them needs the applied migration edited.
 
-mod support;
-
+use crate::support::Project;
 use migrate_tests::pg_database;
-use support::Project;
 
 /// Statement 3 creates a table per row: no replay can know which without the data.
 const LOOP: &str = "CREATE TABLE tenants (name text PRIMARY KEY);\n\

@@ -1,5 +1,5 @@
 //! A throwaway Cargo project and a way to run `cargo migrate` in it.
-#![allow(dead_code)] // each test binary uses a part of this support module
+#![allow(dead_code)] // not every test module uses every helper
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -1,11 +1,9 @@
 //! Writing the output: a reader that closes the pipe ends the command quietly (as with
 //! `status | head -1`); any other write error is reported as an error, never a panic.
 
-mod support;
-
 use std::process::Stdio;
 
-use support::{Project, Run};
+use crate::support::{Project, Run};
 
 fn project() -> Project {
     let p = Project::new("dialect = \"sqlite\"");

@@ -1,8 +1,6 @@
 //! Each verb's `--help` lists only the options it uses.
 
-mod support;
-
-use support::Project;
+use crate::support::Project;
 
 #[test]
 fn new_hash_and_schema_do_not_list_database_flags_they_ignore() {

@@ -1,16 +1,14 @@
 //! A migration statement that waits for a table lock: who holds it is reported, the wait is
 //! bounded by `--statement-lock-timeout`, and `--lock-retries` retries the migration.
 
-mod support;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
+use crate::support::Project;
 use migrate_tests::pg_database;
 use sqlx::{Connection, PgConnection};
-use support::Project;
 
 const ACCOUNTS: &str = "CREATE TABLE accounts (id INTEGER PRIMARY KEY);\n";
 const ALTER: &str = "ALTER TABLE accounts ADD COLUMN x INTEGER;\n";

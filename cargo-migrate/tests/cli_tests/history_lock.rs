@@ -1,13 +1,11 @@
 //! Every verb that writes history takes the deploy lock, and baseline checks the schema.
 
-mod support;
-
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::{Project, Run};
 use migrate_tests::pg_database;
 use sqlx::{Connection, PgConnection};
-use support::{Project, Run};
 
 const ACCOUNTS: &str =
     "CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL);\n";
