@@ -28,7 +28,8 @@ pub use files::migration::{DIRECTIVES, Migration, Script, TEMPLATE_LINE, templat
 pub use files::position::LineCol;
 pub use files::source::{LoadOptions, load};
 pub use files::split::{SplitError, Statement, split};
-pub use files::{integrity, layout, source, split};
+pub use files::version::{Version, VersionOrder};
+pub use files::{integrity, layout, source, split, version};
 pub use history::adopt;
 pub use history::status::{
     AppliedRow, HistoryProblems, MigrationState, Progress, StatusEntry, plan_deploy, status,

@@ -25,7 +25,7 @@ pub enum SourceError {
         "{first} and {second} both have version {version}: give one of them a new version (`cargo migrate new` writes a fresh timestamp)"
     )]
     DuplicateVersion {
-        version: i64,
+        version: crate::Version,
         first: String,
         second: String,
     },

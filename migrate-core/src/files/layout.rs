@@ -5,8 +5,10 @@
 //! - `<version>_<name>.up.sql` and `<version>_<name>.down.sql`
 //! - folders `<version>_<name>/up.sql` (+ `down.sql`) and `<version>_<name>/migration.sql`
 //!
-//! The version is the leading run of digits and dashes, dashes dropped (diesel writes
-//! `2023-01-01-000000_x`), and must fit an `i64`.
+//! In a sqlx folder the version is the leading run of digits and dashes, dashes dropped,
+//! and must fit an `i64`; in a diesel folder it is diesel's text (see [`crate::version`]).
+
+use crate::version::{Version, VersionOrder, diesel_version};
 
 /// Names in the migrations folder that are never migrations.
 pub const RESERVED: &[&str] = &["migrate.sum", "migration_lock.toml"];
@@ -23,7 +25,7 @@ pub enum FileKind {
 /// A parsed `<version>_<name>` stem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionedName {
-    pub version: i64,
+    pub version: Version,
     pub name: String,
 }
 
@@ -39,7 +41,32 @@ pub enum NameError {
     NoName,
 }
 
-/// Parses `<version>_<name>` (the file name without its `.sql`/`.up.sql`/`.down.sql`).
+/// Parses `<version>_<name>` (the file name without its `.sql`/`.up.sql`/`.down.sql`, or a
+/// folder's name) by the rule of `order`.
+pub fn parse_name(stem: &str, order: VersionOrder) -> Result<VersionedName, NameError> {
+    match order {
+        VersionOrder::Number => parse_stem(stem),
+        VersionOrder::Text => parse_diesel_name(stem),
+    }
+}
+
+/// Parses a name by diesel's rule: the version is the text before the first `_`, dashes
+/// removed; the name is what follows that `_`, or, without one, the whole name (diesel loads
+/// `2023-05-23-1715-update-assignment/up.sql` with version `202305231715updateassignment`).
+pub fn parse_diesel_name(stem: &str) -> Result<VersionedName, NameError> {
+    let version = diesel_version(stem);
+    if version.is_empty() {
+        return Err(NameError::NoVersion);
+    }
+    let name = stem.split_once('_').map_or(stem, |(_, name)| name);
+    Ok(VersionedName {
+        version: Version::Text(version.into()),
+        name: name.to_owned(),
+    })
+}
+
+/// Parses `<version>_<name>` by sqlx's rule (the file name without its
+/// `.sql`/`.up.sql`/`.down.sql`).
 pub fn parse_stem(stem: &str) -> Result<VersionedName, NameError> {
     let run = stem
         .bytes()
@@ -64,7 +91,7 @@ pub fn parse_stem(stem: &str) -> Result<VersionedName, NameError> {
         .parse::<i64>()
         .map_err(|_| NameError::VersionTooLarge { digits })?;
     Ok(VersionedName {
-        version,
+        version: Version::Number(version),
         name: name.to_owned(),
     })
 }
@@ -156,7 +183,7 @@ mod tests {
         assert_eq!(
             parse_stem("20240101120000_add_users"),
             Ok(VersionedName {
-                version: 20240101120000,
+                version: Version::Number(20240101120000),
                 name: "add_users".into()
             })
         );
@@ -184,6 +211,30 @@ mod tests {
         assert_eq!(
             parse_stem("9223372036854775807_max").unwrap().version,
             i64::MAX
+        );
+    }
+
+    #[test]
+    fn diesel_names() {
+        let parsed = parse_name(
+            "2023-05-23-1715-update-subgraph-deployment-assignment",
+            VersionOrder::Text,
+        )
+        .unwrap();
+        assert_eq!(
+            parsed.version,
+            Version::Text("202305231715updatesubgraphdeploymentassignment".into())
+        );
+        assert_eq!(
+            parsed.name,
+            "2023-05-23-1715-update-subgraph-deployment-assignment"
+        );
+        let parsed = parse_name("2024-03-13_170000_sso_userscascade", VersionOrder::Text).unwrap();
+        assert_eq!(parsed.version, Version::Text("20240313".into()));
+        assert_eq!(parsed.name, "170000_sso_userscascade");
+        assert_eq!(
+            parse_name("_x", VersionOrder::Text),
+            Err(NameError::NoVersion)
         );
     }
 

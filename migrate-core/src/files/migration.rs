@@ -2,14 +2,15 @@
 
 use std::borrow::Cow;
 
-use crate::{Checksum, Dialect, LineCol, SourceError, split};
+use crate::{Checksum, Dialect, LineCol, SourceError, Version, split};
 
 /// A migration: its version, name, up script and optional down script.
 ///
 /// Fields are `Cow<'static, str>` so that `embed_migrations!` can build them in a `static`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
-    pub version: i64,
+    /// Its identity and place in the order (sqlx's integer or diesel's text, see [`Version`]).
+    pub version: Version,
     pub name: Cow<'static, str>,
     pub up: Script,
     pub down: Option<Script>,

@@ -9,3 +9,4 @@ pub(crate) mod migration;
 pub(crate) mod position;
 pub mod source;
 pub mod split;
+pub mod version;

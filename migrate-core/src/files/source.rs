@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::files::layout::{self, FileKind, RESERVED};
 use crate::replay::overrides;
-use crate::{Checksum, Dialect, Migration, Script, SourceError, SourceErrors};
+use crate::{Checksum, Dialect, Migration, Script, SourceError, SourceErrors, Version, VersionOrder};
 
 /// How to read a migrations folder.
 #[derive(Debug, Clone)]
@@ -31,7 +31,7 @@ impl LoadOptions {
 
 /// A file found in the folder, before checking.
 struct Found {
-    version: i64,
+    version: Version,
     name: String,
     path: PathBuf,
     shown: String,
@@ -39,6 +39,9 @@ struct Found {
 }
 
 /// Reads every migration in `dir`, ordered by version. All problems are reported at once.
+///
+/// A folder holding a diesel migration (`<name>/up.sql`) follows diesel's version rule for
+/// every migration in it, any other sqlx's (see [`crate::version`]).
 pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceErrors> {
     let shown_dir = options
         .display_dir
@@ -62,6 +65,7 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
     let mut errors = Vec::new();
     let mut ups: Vec<Found> = Vec::new();
     let mut downs: Vec<Found> = Vec::new();
+    let mut kept = Vec::new();
     for entry in entries {
         let entry = match entry {
             Ok(entry) => entry,
@@ -83,13 +87,18 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
         {
             continue;
         }
-        let shown = show(&file_name);
         let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+        kept.push((file_name, entry.path(), is_dir));
+    }
+    let order = folder_order(&kept);
+    for (file_name, path, is_dir) in kept {
+        let shown = show(&file_name);
         if is_dir {
             classify_dir(
-                &entry.path(),
+                &path,
                 &file_name,
                 &shown,
+                order,
                 &mut ups,
                 &mut downs,
                 &mut errors,
@@ -103,12 +112,12 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
             });
             continue;
         };
-        match layout::parse_stem(stem) {
+        match layout::parse_name(stem, order) {
             Ok(v) => {
                 let found = Found {
                     version: v.version,
                     name: v.name,
-                    path: entry.path(),
+                    path,
                     shown,
                     no_transaction: false,
                 };
@@ -124,9 +133,9 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
         }
     }
 
-    ups.sort_by(|a, b| (a.version, &a.shown).cmp(&(b.version, &b.shown)));
-    let mut by_version: BTreeMap<i64, Migration> = BTreeMap::new();
-    let mut shown_by_version: BTreeMap<i64, String> = BTreeMap::new();
+    ups.sort_by(|a, b| (&a.version, &a.shown).cmp(&(&b.version, &b.shown)));
+    let mut by_version: BTreeMap<Version, Migration> = BTreeMap::new();
+    let mut shown_by_version: BTreeMap<Version, String> = BTreeMap::new();
     for found in ups {
         if let Some(first) = shown_by_version.get(&found.version) {
             errors.push(SourceError::DuplicateVersion {
@@ -136,11 +145,11 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
             });
             continue;
         }
-        shown_by_version.insert(found.version, found.shown.clone());
+        shown_by_version.insert(found.version.clone(), found.shown.clone());
         match read_script(&found, options.dialect) {
             Ok(up) => {
                 by_version.insert(
-                    found.version,
+                    found.version.clone(),
                     Migration {
                         version: found.version,
                         name: found.name.into(),
@@ -171,7 +180,7 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
         }
         if let Some(existing) = &migration.down {
             errors.push(SourceError::DuplicateVersion {
-                version: found.version,
+                version: found.version.clone(),
                 first: existing.path.to_string(),
                 second: found.shown,
             });
@@ -222,7 +231,7 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
 fn attach_overrides(
     dir: &Path,
     shown_dir: &str,
-    by_version: &mut BTreeMap<i64, Migration>,
+    by_version: &mut BTreeMap<Version, Migration>,
     errors: &mut Vec<SourceError>,
 ) {
     let Ok(entries) = fs::read_dir(dir.join(overrides::FOLDER)) else {
@@ -245,7 +254,7 @@ fn attach_overrides(
             continue;
         };
         let found = Found {
-            version: migration.version,
+            version: migration.version.clone(),
             name: name.clone(),
             path,
             shown: shown.clone(),
@@ -266,17 +275,31 @@ fn attach_overrides(
     }
 }
 
+/// The version rule of a folder's entries `(name, path, is a folder)`: diesel's when one of
+/// them is a diesel migration (a folder with `up.sql`), sqlx's otherwise.
+fn folder_order(entries: &[(String, PathBuf, bool)]) -> VersionOrder {
+    if entries
+        .iter()
+        .any(|(_, path, is_dir)| *is_dir && path.join("up.sql").is_file())
+    {
+        VersionOrder::Text
+    } else {
+        VersionOrder::Number
+    }
+}
+
 /// A `<version>_<name>/` folder: diesel (`up.sql`, `down.sql`, `metadata.toml`) or Prisma
 /// (`migration.sql`).
 fn classify_dir(
     path: &Path,
     dir_name: &str,
     shown: &str,
+    order: VersionOrder,
     ups: &mut Vec<Found>,
     downs: &mut Vec<Found>,
     errors: &mut Vec<SourceError>,
 ) {
-    let v = match layout::parse_stem(dir_name) {
+    let v = match layout::parse_name(dir_name, order) {
         Ok(v) => v,
         Err(name_error) => {
             errors.push(SourceError::BadName {
@@ -310,7 +333,7 @@ fn classify_dir(
         })
     });
     ups.push(Found {
-        version: v.version,
+        version: v.version.clone(),
         name: v.name.clone(),
         path: path.join(up),
         shown: format!("{shown}/{up}"),
@@ -364,7 +387,7 @@ mod tests {
         }
     }
 
-    fn versions(dir: &tempfile::TempDir) -> Vec<(i64, String, Option<String>)> {
+    fn versions(dir: &tempfile::TempDir) -> Vec<(Version, String, Option<String>)> {
         load(dir.path(), &options())
             .unwrap()
             .into_iter()
@@ -384,38 +407,113 @@ mod tests {
             ("20240103000000_plain.sql", b"SELECT 3;"),
             ("20240101000000_pair.up.sql", b"SELECT 1;"),
             ("20240101000000_pair.down.sql", b"SELECT -1;"),
-            ("2024-01-02-000000_diesel/up.sql", b"SELECT 2;"),
-            ("2024-01-02-000000_diesel/down.sql", b"SELECT -2;"),
             ("20240104000000_prisma/migration.sql", b"SELECT 4;"),
+            ("9_small.sql", b"SELECT 0;"),
             ("migration_lock.toml", b"provider = \"postgresql\""),
             ("migrate.sum", b"reserved"),
             (".gitkeep", b""),
             ("README.md", b"ignored by pattern"),
         ]);
+        let n = Version::Number;
         assert_eq!(
             versions(&dir),
             vec![
+                (n(9), "migrations/9_small.sql".into(), None),
                 (
-                    20240101000000,
+                    n(20240101000000),
                     "migrations/20240101000000_pair.up.sql".into(),
                     Some("migrations/20240101000000_pair.down.sql".into())
                 ),
                 (
-                    20240102000000,
-                    "migrations/2024-01-02-000000_diesel/up.sql".into(),
-                    Some("migrations/2024-01-02-000000_diesel/down.sql".into())
-                ),
-                (
-                    20240103000000,
+                    n(20240103000000),
                     "migrations/20240103000000_plain.sql".into(),
                     None
                 ),
                 (
-                    20240104000000,
+                    n(20240104000000),
                     "migrations/20240104000000_prisma/migration.sql".into(),
                     None
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn a_folder_with_diesel_migrations_is_ordered_and_named_as_diesel_does() {
+        let dir = folder(&[
+            ("2024-03-13_170000_sso_userscascade/up.sql", b"SELECT 6;"),
+            ("2024-03-06-170000_add_sso_users/up.sql", b"SELECT 5;"),
+            ("2024-03-06-170000_add_sso_users/down.sql", b"SELECT -5;"),
+            ("2020-12-7-190800_x/up.sql", b"SELECT 1;"),
+            ("2022-03-09-07000_x/up.sql", b"SELECT 2;"),
+            ("2025-12-18-104956-0000_x/up.sql", b"SELECT 7;"),
+            (
+                "2023-05-23-1715-update-subgraph-deployment-assignment/up.sql",
+                b"SELECT 3;",
+            ),
+            ("00000000000000_diesel_initial_setup/up.sql", b"SELECT 0;"),
+            // A file beside diesel folders follows diesel's rule too.
+            ("20240101000000_file.sql", b"SELECT 4;"),
+        ]);
+        let loaded = load(dir.path(), &options()).unwrap();
+        let got: Vec<(String, &str)> = loaded
+            .iter()
+            .map(|m| (m.version.to_string(), m.up.path.as_ref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "00000000000000".into(),
+                    "migrations/00000000000000_diesel_initial_setup/up.sql"
+                ),
+                ("2020127190800".into(), "migrations/2020-12-7-190800_x/up.sql"),
+                ("2022030907000".into(), "migrations/2022-03-09-07000_x/up.sql"),
+                (
+                    "202305231715updatesubgraphdeploymentassignment".into(),
+                    "migrations/2023-05-23-1715-update-subgraph-deployment-assignment/up.sql"
+                ),
+                ("20240101000000".into(), "migrations/20240101000000_file.sql"),
+                (
+                    "20240306170000".into(),
+                    "migrations/2024-03-06-170000_add_sso_users/up.sql"
+                ),
+                (
+                    "20240313".into(),
+                    "migrations/2024-03-13_170000_sso_userscascade/up.sql"
+                ),
+                (
+                    "202512181049560000".into(),
+                    "migrations/2025-12-18-104956-0000_x/up.sql"
+                ),
+            ]
+        );
+        assert!(
+            loaded
+                .iter()
+                .all(|m| m.version.order() == VersionOrder::Text)
+        );
+        assert!(loaded[5].down.is_some());
+        assert_eq!(
+            loaded[3].name,
+            "2023-05-23-1715-update-subgraph-deployment-assignment"
+        );
+        assert_eq!(loaded[6].name, "170000_sso_userscascade");
+    }
+
+    #[test]
+    fn diesel_versions_are_unique_as_text() {
+        let dir = folder(&[
+            ("2024-01-01-000000_a/up.sql", b"SELECT 1;"),
+            ("20240101000000_b/up.sql", b"SELECT 2;"),
+            // Distinct texts: both load, though their digits are one integer.
+            ("01_c/up.sql", b"SELECT 3;"),
+            ("1_d/up.sql", b"SELECT 4;"),
+        ]);
+        let errors = load(dir.path(), &options()).unwrap_err().0;
+        assert!(
+            matches!(&errors[..], [SourceError::DuplicateVersion { version, .. }] if version.to_string() == "20240101000000"),
+            "{errors:?}"
         );
     }
 
@@ -528,13 +626,14 @@ mod tests {
             .collect();
         assert_eq!(
             replay,
+            // A diesel folder: ordered as text, `3` after `20240102000000`.
             vec![
                 Some("migrations/.replay/1_a.sql".into()),
-                None,
                 Some("migrations/.replay/2024-01-02-000000_b.sql".into()),
+                None,
             ]
         );
-        let diesel = loaded[2].replay.as_ref().unwrap();
+        let diesel = loaded[1].replay.as_ref().unwrap();
         assert_eq!(
             diesel.checksum,
             Checksum::of("-- migrate:statement 1 skip\n")

@@ -4,7 +4,7 @@ use std::fmt;
 
 use sha2::{Digest, Sha256, Sha384};
 
-use crate::{Checksum, Migration, layout};
+use crate::{Checksum, Migration, Version, layout, version};
 
 /// A migration tool whose history table `cargo migrate adopt` can take over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +61,7 @@ pub enum AdoptProblem {
     /// The row names no migration file.
     Missing { key: String },
     /// The file's content differs from what the tool applied.
-    Changed { version: i64, path: String },
+    Changed { version: Version, path: String },
     /// The tool recorded the migration as failed.
     Failed { key: String },
     /// The row's key is not a version.
@@ -108,11 +108,16 @@ impl fmt::Display for AdoptProblems {
 impl std::error::Error for AdoptProblems {}
 
 /// The versions to record as applied, or every reason not to.
+///
+/// A sqlx or diesel row names the migration whose version, written out, is the row's text,
+/// row for row (diesel's `__diesel_schema_migrations.version` is exactly our diesel version,
+/// see [`crate::version`]); a Prisma row names it by its folder name.
 pub fn check_adoption(
     tool: Tool,
     migrations: &[Migration],
     rows: &[ForeignRow],
-) -> Result<Vec<i64>, AdoptProblems> {
+) -> Result<Vec<Version>, AdoptProblems> {
+    let order = version::order_of(migrations.iter().map(|m| &m.version));
     let mut problems = Vec::new();
     let mut versions = Vec::new();
     for (key, applied, binary, hex, failed) in rows {
@@ -123,18 +128,20 @@ pub fn check_adoption(
         if !applied {
             continue;
         }
-        let version = match tool {
-            Tool::Prisma => layout::parse_stem(key).ok().map(|v| v.version),
+        let m = match tool {
+            Tool::Prisma => {
+                let Ok(name) = layout::parse_name(key, order) else {
+                    problems.push(AdoptProblem::BadKey { key: key.clone() });
+                    continue;
+                };
+                migrations.iter().find(|m| m.version == name.version)
+            }
             _ => {
-                let digits: String = key.chars().filter(char::is_ascii_digit).collect();
-                digits.parse::<i64>().ok()
+                let key = key.trim();
+                migrations.iter().find(|m| m.version.to_string() == key)
             }
         };
-        let Some(version) = version else {
-            problems.push(AdoptProblem::BadKey { key: key.clone() });
-            continue;
-        };
-        let Some(m) = migrations.iter().find(|m| m.version == version) else {
+        let Some(m) = m else {
             problems.push(AdoptProblem::Missing { key: key.clone() });
             continue;
         };
@@ -155,13 +162,13 @@ pub fn check_adoption(
         };
         if !matches {
             problems.push(AdoptProblem::Changed {
-                version,
+                version: m.version.clone(),
                 path: m.up.path.to_string(),
             });
             continue;
         }
-        if !versions.contains(&version) {
-            versions.push(version);
+        if !versions.contains(&m.version) {
+            versions.push(m.version.clone());
         }
     }
     if problems.is_empty() {
@@ -203,7 +210,8 @@ mod tests {
     use super::*;
     use crate::{Dialect, Script};
 
-    fn migration(version: i64, sql: &str) -> Migration {
+    fn migration(version: impl Into<Version>, sql: &str) -> Migration {
+        let version = version.into();
         let up = Script::parse(
             format!("m/{version}_x.sql"),
             sql.to_owned(),
@@ -237,14 +245,14 @@ mod tests {
         };
         assert_eq!(
             check_adoption(Tool::Sqlx, &files, &[row(1, "CREATE TABLE a (x int);\r\n")]),
-            Ok(vec![1])
+            Ok(vec![Version::Number(1)])
         );
         // sqlx hashed the file with its CRLF; an LF copy is a different file to sqlx.
         let err =
             check_adoption(Tool::Sqlx, &files, &[row(1, "CREATE TABLE a (x int);\n")]).unwrap_err();
         assert!(matches!(
             err.problems[0],
-            AdoptProblem::Changed { version: 1, .. }
+            AdoptProblem::Changed { version: Version::Number(1), .. }
         ));
         let err = check_adoption(Tool::Sqlx, &files, &[row(3, "x")]).unwrap_err();
         assert!(
@@ -267,7 +275,7 @@ mod tests {
         let diesel = ("20230101000000".to_owned(), true, None, None, false);
         assert_eq!(
             check_adoption(Tool::Diesel, &files, &[diesel]),
-            Ok(vec![20230101000000])
+            Ok(vec![Version::Number(20230101000000)])
         );
         let hex = Checksum(Sha256::digest("SELECT 1;").into()).to_hex();
         let prisma = (
@@ -279,7 +287,7 @@ mod tests {
         );
         assert_eq!(
             check_adoption(Tool::Prisma, &files, &[prisma]),
-            Ok(vec![20230101000000])
+            Ok(vec![Version::Number(20230101000000)])
         );
         let rolled_back = (
             "20230101000000_init".to_owned(),

@@ -4,12 +4,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::{Checksum, Migration};
+use crate::{Checksum, Migration, Version};
 
 /// One row of the history table, as read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppliedRow {
-    pub version: i64,
+    pub version: Version,
     pub name: String,
     /// Hex SHA-256 (see [`Checksum`]).
     pub checksum: String,
@@ -122,7 +122,7 @@ impl fmt::Display for MigrationState {
 /// One line of `status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusEntry {
-    pub version: i64,
+    pub version: Version,
     pub name: String,
     pub state: MigrationState,
     /// The file, when it exists.
@@ -134,15 +134,20 @@ pub struct StatusEntry {
 
 /// Every migration known to the files or the history, ordered by version.
 pub fn status(migrations: &[Migration], rows: &[AppliedRow]) -> Vec<StatusEntry> {
-    let files: BTreeMap<i64, &Migration> = migrations.iter().map(|m| (m.version, m)).collect();
-    let rows: BTreeMap<i64, &AppliedRow> = rows.iter().map(|r| (r.version, r)).collect();
-    let newest_applied = rows.values().filter(|r| r.success).map(|r| r.version).max();
-    let versions: BTreeSet<i64> = files.keys().chain(rows.keys()).copied().collect();
+    let files: BTreeMap<&Version, &Migration> =
+        migrations.iter().map(|m| (&m.version, m)).collect();
+    let rows: BTreeMap<&Version, &AppliedRow> = rows.iter().map(|r| (&r.version, r)).collect();
+    let newest_applied = rows
+        .values()
+        .filter(|r| r.success)
+        .map(|r| &r.version)
+        .max();
+    let versions: BTreeSet<&Version> = files.keys().chain(rows.keys()).copied().collect();
     versions
         .into_iter()
         .map(|version| {
-            let file = files.get(&version).copied();
-            let row = rows.get(&version).copied();
+            let file = files.get(version).copied();
+            let row = rows.get(version).copied();
             let state = match (file, row) {
                 (_, Some(row)) if !row.success => MigrationState::Failed,
                 (None, Some(_)) => MigrationState::Missing,
@@ -164,7 +169,7 @@ pub fn status(migrations: &[Migration], rows: &[AppliedRow]) -> Vec<StatusEntry>
                 (None, None) => unreachable!("version comes from files or rows"),
             };
             StatusEntry {
-                version,
+                version: version.clone(),
                 name: file.map_or_else(
                     || row.map(|r| r.name.clone()).unwrap_or_default(),
                     |f| f.name.to_string(),
@@ -188,7 +193,7 @@ impl fmt::Display for HistoryProblems {
             if i > 0 {
                 f.write_str("\n")?;
             }
-            let v = e.version;
+            let v = &e.version;
             let path = e.path.as_deref().unwrap_or("(no file)");
             match e.state {
                 MigrationState::Changed => write!(
@@ -260,9 +265,9 @@ impl std::error::Error for HistoryProblems {}
 /// migrations up to and including `to`. Refuses on any history problem.
 pub fn plan_deploy(
     entries: &[StatusEntry],
-    to: Option<i64>,
+    to: Option<&Version>,
     allow_out_of_order: bool,
-) -> Result<Vec<i64>, HistoryProblems> {
+) -> Result<Vec<Version>, HistoryProblems> {
     let problems: Vec<StatusEntry> = entries
         .iter()
         .filter(|e| {
@@ -281,8 +286,8 @@ pub fn plan_deploy(
                 MigrationState::Pending | MigrationState::OutOfOrder
             )
         })
-        .filter(|e| to.is_none_or(|to| e.version <= to))
-        .map(|e| e.version)
+        .filter(|e| to.is_none_or(|to| e.version <= *to))
+        .map(|e| e.version.clone())
         .collect())
 }
 
@@ -300,7 +305,7 @@ mod tests {
         )
         .unwrap();
         Migration {
-            version,
+            version: version.into(),
             name: "m".into(),
             up,
             down: None,
@@ -310,7 +315,7 @@ mod tests {
 
     fn row(version: i64, sql: &str, success: bool) -> AppliedRow {
         AppliedRow {
-            version,
+            version: version.into(),
             name: "m".into(),
             checksum: Checksum::of(sql).to_hex(),
             applied_at: "2026-01-01T00:00:00Z".into(),
@@ -326,7 +331,7 @@ mod tests {
     fn states(files: &[Migration], rows: &[AppliedRow]) -> Vec<(i64, MigrationState)> {
         status(files, rows)
             .into_iter()
-            .map(|e| (e.version, e.state))
+            .map(|e| (e.version.as_number().unwrap(), e.state))
             .collect()
     }
 
@@ -381,7 +386,7 @@ mod tests {
         ];
         let fresh = status(&files, &[]);
         assert_eq!(plan_deploy(&fresh, None, false).unwrap(), vec![1, 2, 3]);
-        assert_eq!(plan_deploy(&fresh, Some(2), false).unwrap(), vec![1, 2]);
+        assert_eq!(plan_deploy(&fresh, Some(&2.into()), false).unwrap(), vec![1, 2]);
         let gap = status(&files, &[row(2, "SELECT 2;", true)]);
         let refused = plan_deploy(&gap, None, false).unwrap_err();
         assert_eq!(refused.0.len(), 1);

@@ -45,7 +45,10 @@ fn key(migrations: &[Migration], dialect: Dialect) -> String {
     field(env!("MIGRATE_CORE_SOURCE_HASH").as_bytes());
     field(dialect.as_str().as_bytes());
     for m in migrations {
-        field(&m.version.to_le_bytes());
+        match &m.version {
+            crate::Version::Number(n) => field(&n.to_le_bytes()),
+            crate::Version::Text(t) => field(t.as_bytes()),
+        }
         field(m.up.path.as_bytes());
         field(m.up.sql.as_bytes());
         field(&[u8::from(m.up.no_transaction)]);

@@ -16,7 +16,7 @@ pub(crate) fn scripts(dialect: Dialect, files: &[&str]) -> Vec<Migration> {
             )
             .unwrap();
             Migration {
-                version: i as i64 + 1,
+                version: (i as i64 + 1).into(),
                 name: "m".into(),
                 up,
                 down: None,
