@@ -1,6 +1,6 @@
 //! `embed_migrations!`: migration files -> a `static` `Migrator`.
 
-use migrate_core::{Dialect, LoadOptions, Migration, Script};
+use migrate_core::{Dialect, LoadOptions, Migration, Script, Version};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::LitStr;
@@ -59,7 +59,19 @@ pub fn failed(error: syn::Error) -> TokenStream {
 }
 
 fn migration_tokens(m: &Migration) -> TokenStream {
-    let version = m.version;
+    let version = match &m.version {
+        Version::Number(n) => {
+            quote! { ::migrate_runtime::__private::migrate_core::Version::Number(#n) }
+        }
+        Version::Text(t) => {
+            let t = t.as_ref();
+            quote! {
+                ::migrate_runtime::__private::migrate_core::Version::Text(
+                    ::migrate_runtime::__private::Cow::Borrowed(#t),
+                )
+            }
+        }
+    };
     let name = m.name.as_ref();
     let up = script_tokens(&m.up);
     let down = match &m.down {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use migrate_core::{HistoryProblems, LineCol, SourceErrors};
+use migrate_core::{HistoryProblems, LineCol, SourceErrors, Version};
 
 /// An error of a migration run.
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +59,7 @@ pub enum MigrateError {
         }
     )]
     Failed {
-        version: i64,
+        version: Version,
         name: String,
         path: String,
         at: LineCol,
@@ -74,7 +74,7 @@ pub enum MigrateError {
         /// Why it stopped (`SIGINT`).
         reason: String,
         /// The migration that was running, if one was.
-        version: Option<i64>,
+        version: Option<Version>,
         /// Whether its history row records it as failed part-way (a no-transaction migration).
         recorded: bool,
         summary: String,
@@ -87,34 +87,34 @@ pub enum MigrateError {
         differences.iter().map(|d| format!("  - {d}")).collect::<Vec<_>>().join("\n")
     )]
     BaselineDrift {
-        version: i64,
+        version: Version,
         differences: Vec<String>,
     },
 
     /// A resume of a migration that cannot be resumed.
     #[error("cannot resume migration {version}: {why}")]
-    CannotResume { version: i64, why: String },
+    CannotResume { version: Version, why: String },
 
     /// Reverting needs down files that do not exist.
     #[error(
         "cannot revert: no down file for {}.\n  Nothing was reverted. Write the missing `<version>_<name>.down.sql` file(s) first",
         list_versions(missing)
     )]
-    NoDownFile { missing: Vec<(i64, String)> },
+    NoDownFile { missing: Vec<(Version, String)> },
 
     /// A version given on the command line matches no migration file.
     #[error("no migration has version {version}: run `cargo migrate status` to list them")]
-    UnknownVersion { version: i64 },
+    UnknownVersion { version: Version },
 
     /// `resolve --applied` of a migration already recorded as applied.
     #[error("migration {version} is already recorded as applied: nothing to do")]
-    AlreadyApplied { version: i64 },
+    AlreadyApplied { version: Version },
 
     /// `resolve --rolled-back`/`--checksum` of a migration the history does not have.
     #[error(
         "migration {version} is not recorded in the history table: nothing to resolve (run `cargo migrate status`)"
     )]
-    NotRecorded { version: i64 },
+    NotRecorded { version: Version },
 
     /// Another tool's history disagrees with the files.
     #[error(transparent)]
@@ -144,7 +144,7 @@ pub enum MigrateError {
     Unsupported { url: String, reason: String },
 }
 
-fn list_versions(v: &[(i64, String)]) -> String {
+fn list_versions(v: &[(Version, String)]) -> String {
     v.iter()
         .map(|(version, name)| format!("{version} ({name})"))
         .collect::<Vec<_>>()

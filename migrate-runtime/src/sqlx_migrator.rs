@@ -13,6 +13,9 @@
 //! sqlx records what it applies in its own `_sqlx_migrations` table, with its own checksums
 //! (SHA-384): use the result for test databases and sqlx tooling, and `Migrator::run` for the
 //! databases cargo-migrate manages.
+//!
+//! sqlx versions are integers: diesel's text versions (see [`migrate_core::version`]) become
+//! their position in the order, 1 for the first, so sqlx runs them in diesel's order.
 
 use std::borrow::Cow;
 
@@ -24,14 +27,18 @@ use crate::Migrator;
 impl From<&Migrator> for SqlxMigrator {
     fn from(migrator: &Migrator) -> SqlxMigrator {
         let mut migrations = Vec::new();
-        for m in migrator.migrations() {
+        for (position, m) in migrator.migrations().iter().enumerate() {
+            let version = match m.version {
+                migrate_core::Version::Number(n) => n,
+                migrate_core::Version::Text(_) => position as i64 + 1,
+            };
             let description: Cow<'static, str> = Cow::Owned(m.name.replace('_', " "));
             let up_type = match m.down {
                 Some(_) => MigrationType::ReversibleUp,
                 None => MigrationType::Simple,
             };
             migrations.push(SqlxMigration::new(
-                m.version,
+                version,
                 description.clone(),
                 up_type,
                 sql_str(&m.up.sql),
@@ -39,7 +46,7 @@ impl From<&Migrator> for SqlxMigrator {
             ));
             if let Some(down) = &m.down {
                 migrations.push(SqlxMigration::new(
-                    m.version,
+                    version,
                     description,
                     MigrationType::ReversibleDown,
                     sql_str(&down.sql),

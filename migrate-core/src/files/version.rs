@@ -151,6 +151,26 @@ pub fn legacy_text_version<'a>(
     found.next().is_none().then(|| first.clone())
 }
 
+/// A version read back from a history table, named by the rule of the project's files
+/// (`versions`, ruled by `order`): an integer row of a table written by an earlier release,
+/// in a diesel project, is the diesel version it stands for ([`legacy_text_version`]), or,
+/// naming no file, its digits as text; a text row in a sqlx project is its integer.
+pub fn as_recorded<'a>(
+    read: Version,
+    order: VersionOrder,
+    versions: impl IntoIterator<Item = &'a Version>,
+) -> Version {
+    match (read, order) {
+        (Version::Number(n), VersionOrder::Text) => {
+            legacy_text_version(n, versions).unwrap_or_else(|| Version::Text(n.to_string().into()))
+        }
+        (Version::Text(t), VersionOrder::Number) => {
+            Version::parse(&t, VersionOrder::Number).unwrap_or(Version::Text(t))
+        }
+        (read, _) => read,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +272,31 @@ mod tests {
         assert_eq!(legacy_text_version(5, &versions), None);
         let ambiguous = [text("01_a"), text("1_b")];
         assert_eq!(legacy_text_version(1, &ambiguous), None);
+    }
+
+    #[test]
+    fn rows_read_back_follow_the_rule_of_the_files() {
+        let files = [text("00000000000000_setup"), text("2024-03-13_a")];
+        assert_eq!(
+            as_recorded(Version::Number(0), VersionOrder::Text, &files),
+            files[0]
+        );
+        assert_eq!(
+            as_recorded(Version::Number(7), VersionOrder::Text, &files),
+            Version::Text("7".into())
+        );
+        assert_eq!(
+            as_recorded(files[1].clone(), VersionOrder::Text, &files),
+            files[1]
+        );
+        assert_eq!(
+            as_recorded(Version::Text("12".into()), VersionOrder::Number, &[]),
+            Version::Number(12)
+        );
+        assert_eq!(
+            as_recorded(Version::Number(12), VersionOrder::Number, &[]),
+            Version::Number(12)
+        );
     }
 
     #[test]

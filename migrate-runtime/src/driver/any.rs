@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use migrate_core::adopt::{ForeignRow, Tool};
-use migrate_core::{AppliedRow, Dialect};
+use migrate_core::{AppliedRow, Dialect, Version, VersionOrder};
 
 use super::{Blocker, DbError, Driver, LockKey, NewRow, ProgressUpdate, TableName};
 use crate::url::{redact_url, scrub};
@@ -211,25 +211,29 @@ impl Driver for AnyConnection {
     async fn history_exists(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
         dispatch!(self, c => c.history_exists(table).await)
     }
-    async fn create_history(&mut self, table: &TableName) -> Result<(), sqlx::Error> {
-        dispatch!(self, c => c.create_history(table).await)
+    async fn create_history(
+        &mut self,
+        table: &TableName,
+        order: VersionOrder,
+    ) -> Result<(), sqlx::Error> {
+        dispatch!(self, c => c.create_history(table, order).await)
     }
     async fn read_history(&mut self, table: &TableName) -> Result<Vec<AppliedRow>, sqlx::Error> {
         dispatch!(self, c => c.read_history(table).await)
     }
-    async fn is_recorded(&mut self, table: &TableName, version: i64) -> Result<bool, sqlx::Error> {
+    async fn is_recorded(&mut self, table: &TableName, version: &Version) -> Result<bool, sqlx::Error> {
         dispatch!(self, c => c.is_recorded(table, version).await)
     }
     async fn insert_row(&mut self, table: &TableName, row: &NewRow<'_>) -> Result<(), sqlx::Error> {
         dispatch!(self, c => c.insert_row(table, row).await)
     }
-    async fn delete_row(&mut self, table: &TableName, version: i64) -> Result<(), sqlx::Error> {
+    async fn delete_row(&mut self, table: &TableName, version: &Version) -> Result<(), sqlx::Error> {
         dispatch!(self, c => c.delete_row(table, version).await)
     }
     async fn set_checksum(
         &mut self,
         table: &TableName,
-        version: i64,
+        version: &Version,
         checksum: &str,
     ) -> Result<(), sqlx::Error> {
         dispatch!(self, c => c.set_checksum(table, version, checksum).await)

@@ -10,15 +10,17 @@ mod postgres;
 mod sqlite;
 #[cfg(feature = "postgres")]
 mod tls;
+mod version;
 
 use std::time::Duration;
 
 use migrate_core::adopt::{ForeignRow, Tool};
-use migrate_core::{AppliedRow, Dialect};
+use migrate_core::{AppliedRow, Dialect, Version, VersionOrder};
 
 use crate::{Event, MigrateError, Stop};
 
 pub use any::{AnyConnection, ConnectOptions};
+pub(crate) use version::{VersionParam, version_of};
 
 /// A database error of a migration statement: the server's message and, when it gives one,
 /// the character position in the statement (1-based).
@@ -45,7 +47,7 @@ pub struct LockKey(pub i64);
 /// A history row to write.
 #[derive(Debug, Clone)]
 pub struct NewRow<'a> {
-    pub version: i64,
+    pub version: &'a Version,
     pub name: &'a str,
     pub checksum: &'a str,
     pub execution_ms: i64,
@@ -66,16 +68,16 @@ pub enum ProgressUpdate<'a> {
         done_checksum: &'a str,
     },
     /// `deploy --resume`: the row is `running` again.
-    Restart { version: i64 },
+    Restart { version: &'a Version },
     /// Statement `done` finished: the row counts it.
     Step {
-        version: i64,
+        version: &'a Version,
         done: u32,
         done_checksum: &'a str,
     },
     /// The run ended: applied, or failed (with the error) at the recorded count.
     Finish {
-        version: i64,
+        version: &'a Version,
         success: bool,
         error: Option<&'a str>,
         execution_ms: i64,
@@ -115,6 +117,14 @@ const PROGRESS_COLUMNS: [(&str, &str); 4] = [
     ("statements_total", "BIGINT"),
     ("done_checksum", "TEXT"),
 ];
+
+/// The type of the history table's `version` column that holds versions of `order`.
+pub(crate) fn version_column_type(order: VersionOrder) -> &'static str {
+    match order {
+        VersionOrder::Number => "BIGINT",
+        VersionOrder::Text => "TEXT",
+    }
+}
 
 /// A session that holds a lock a migration statement waits for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,15 +209,31 @@ pub trait Driver: Send {
     }
 
     async fn history_exists(&mut self, table: &TableName) -> Result<bool, sqlx::Error>;
-    async fn create_history(&mut self, table: &TableName) -> Result<(), sqlx::Error>;
+    /// Creates the history table when missing, its `version` column of the type `order`
+    /// stores (`BIGINT` for sqlx's integers, `TEXT` for diesel's text), and brings a table of
+    /// an earlier release up to date: the progress columns, and an integer `version` column
+    /// turned into text when the project's versions are diesel's (called under the deploy
+    /// lock).
+    async fn create_history(
+        &mut self,
+        table: &TableName,
+        order: VersionOrder,
+    ) -> Result<(), sqlx::Error>;
+    /// The rows; `version` as the column holds it (an integer column reads as
+    /// [`Version::Number`], a text one as [`Version::Text`]).
     async fn read_history(&mut self, table: &TableName) -> Result<Vec<AppliedRow>, sqlx::Error>;
-    async fn is_recorded(&mut self, table: &TableName, version: i64) -> Result<bool, sqlx::Error>;
+    async fn is_recorded(
+        &mut self,
+        table: &TableName,
+        version: &Version,
+    ) -> Result<bool, sqlx::Error>;
     async fn insert_row(&mut self, table: &TableName, row: &NewRow<'_>) -> Result<(), sqlx::Error>;
-    async fn delete_row(&mut self, table: &TableName, version: i64) -> Result<(), sqlx::Error>;
+    async fn delete_row(&mut self, table: &TableName, version: &Version)
+    -> Result<(), sqlx::Error>;
     async fn set_checksum(
         &mut self,
         table: &TableName,
-        version: i64,
+        version: &Version,
         checksum: &str,
     ) -> Result<(), sqlx::Error>;
 

@@ -3,12 +3,12 @@
 use std::time::{Duration, Instant};
 
 use migrate_core::adopt::{ForeignRow, Tool};
-use migrate_core::{AppliedRow, Dialect};
+use migrate_core::{AppliedRow, Dialect, Version, VersionOrder};
 use sqlx::{AssertSqlSafe, Executor, PgConnection, Row};
 
 use super::{
     Blocker, DbError, Driver, LockKey, NewRow, PROGRESS_COLUMNS, ProgressUpdate, TableName,
-    db_error,
+    VersionParam, db_error, version_of,
 };
 use crate::{Event, MigrateError};
 
@@ -40,14 +40,18 @@ impl Driver for PgConnection {
             .await
     }
 
-    async fn create_history(&mut self, table: &TableName) -> Result<(), sqlx::Error> {
+    async fn create_history(
+        &mut self,
+        table: &TableName,
+        order: VersionOrder,
+    ) -> Result<(), sqlx::Error> {
         if let Some(schema) = &table.schema {
             let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", super::quote_ident(schema));
             Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
         }
         let sql = format!(
             "CREATE TABLE IF NOT EXISTS {} (
-                version BIGINT PRIMARY KEY,
+                version {} PRIMARY KEY,
                 name TEXT NOT NULL,
                 checksum TEXT NOT NULL,
                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),
@@ -61,9 +65,30 @@ impl Driver for PgConnection {
                 statements_total BIGINT,
                 done_checksum TEXT
             )",
-            table.quoted()
+            table.quoted(),
+            super::version_column_type(order)
         );
         Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
+        // A diesel project's table of an earlier release, whose `version` is an integer: the
+        // column becomes text (the rows keep their digits; the migrator renames those that
+        // stand for a diesel version with leading zeros).
+        if order == VersionOrder::Text {
+            let integer: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) \
+                 AND attname = 'version' AND NOT attisdropped \
+                 AND atttypid IN ('int8'::regtype, 'int4'::regtype, 'int2'::regtype))",
+            )
+            .bind(table.quoted())
+            .fetch_one(&mut *self)
+            .await?;
+            if integer {
+                let sql = format!(
+                    "ALTER TABLE {} ALTER COLUMN version TYPE TEXT USING version::text",
+                    table.quoted()
+                );
+                Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
+            }
+        }
         // A table of an earlier version: add the progress columns (only when missing, so a
         // deploy takes no ACCESS EXCLUSIVE lock on the history table otherwise).
         let names: Vec<&str> = PROGRESS_COLUMNS.iter().map(|(n, _)| *n).collect();
@@ -96,7 +121,7 @@ impl Driver for PgConnection {
         rows.iter()
             .map(|r| {
                 Ok(AppliedRow {
-                    version: r.try_get("version")?,
+                    version: version_of(r)?,
                     name: r.try_get("name")?,
                     checksum: r.try_get("checksum")?,
                     applied_at: r.try_get("applied_at")?,
@@ -116,13 +141,13 @@ impl Driver for PgConnection {
             .collect()
     }
 
-    async fn is_recorded(&mut self, table: &TableName, version: i64) -> Result<bool, sqlx::Error> {
+    async fn is_recorded(&mut self, table: &TableName, version: &Version) -> Result<bool, sqlx::Error> {
         let sql = format!(
             "SELECT EXISTS (SELECT 1 FROM {} WHERE version = $1)",
             table.quoted()
         );
         sqlx::query_scalar(AssertSqlSafe(sql))
-            .bind(version)
+            .bind(VersionParam(version))
             .fetch_one(self)
             .await
     }
@@ -134,7 +159,7 @@ impl Driver for PgConnection {
             table.quoted()
         );
         sqlx::query(AssertSqlSafe(sql))
-            .bind(row.version)
+            .bind(VersionParam(row.version))
             .bind(row.name)
             .bind(row.checksum)
             .bind(row.execution_ms)
@@ -147,10 +172,10 @@ impl Driver for PgConnection {
             .map(drop)
     }
 
-    async fn delete_row(&mut self, table: &TableName, version: i64) -> Result<(), sqlx::Error> {
+    async fn delete_row(&mut self, table: &TableName, version: &Version) -> Result<(), sqlx::Error> {
         let sql = format!("DELETE FROM {} WHERE version = $1", table.quoted());
         sqlx::query(AssertSqlSafe(sql))
-            .bind(version)
+            .bind(VersionParam(version))
             .execute(self)
             .await
             .map(drop)
@@ -159,7 +184,7 @@ impl Driver for PgConnection {
     async fn set_checksum(
         &mut self,
         table: &TableName,
-        version: i64,
+        version: &Version,
         checksum: &str,
     ) -> Result<(), sqlx::Error> {
         let sql = format!(
@@ -167,7 +192,7 @@ impl Driver for PgConnection {
             table.quoted()
         );
         sqlx::query(AssertSqlSafe(sql))
-            .bind(version)
+            .bind(VersionParam(version))
             .bind(checksum)
             .execute(self)
             .await
@@ -187,20 +212,20 @@ impl Driver for PgConnection {
                 total,
                 done_checksum,
             } => query
-                .bind(row.version)
+                .bind(VersionParam(row.version))
                 .bind(row.name)
                 .bind(row.checksum)
                 .bind(row.applied_by)
                 .bind(row.backup)
                 .bind(i64::from(*total))
                 .bind(*done_checksum),
-            ProgressUpdate::Restart { version } => query.bind(version),
+            ProgressUpdate::Restart { version } => query.bind(VersionParam(version)),
             ProgressUpdate::Step {
                 version,
                 done,
                 done_checksum,
             } => query
-                .bind(version)
+                .bind(VersionParam(version))
                 .bind(i64::from(*done))
                 .bind(*done_checksum),
             ProgressUpdate::Finish {
@@ -210,7 +235,7 @@ impl Driver for PgConnection {
                 execution_ms,
                 checksum,
             } => query
-                .bind(version)
+                .bind(VersionParam(version))
                 .bind(success)
                 .bind(*error)
                 .bind(execution_ms)

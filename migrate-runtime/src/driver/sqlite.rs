@@ -4,11 +4,12 @@
 use std::time::Duration;
 
 use migrate_core::adopt::{ForeignRow, Tool};
-use migrate_core::{AppliedRow, Dialect};
+use migrate_core::{AppliedRow, Dialect, Version, VersionOrder};
 use sqlx::{AssertSqlSafe, Executor, Row, SqliteConnection};
 
 use super::{
-    DbError, Driver, LockKey, NewRow, PROGRESS_COLUMNS, ProgressUpdate, TableName, db_error,
+    DbError, Driver, LockKey, NewRow, PROGRESS_COLUMNS, ProgressUpdate, TableName, VersionParam,
+    db_error, version_of,
 };
 use crate::{Event, MigrateError, Stop};
 
@@ -41,26 +42,16 @@ impl Driver for SqliteConnection {
         .await
     }
 
-    async fn create_history(&mut self, table: &TableName) -> Result<(), sqlx::Error> {
-        let sql = format!(
-            "CREATE TABLE IF NOT EXISTS {} (
-                version INTEGER PRIMARY KEY,
-                name TEXT NOT NULL,
-                checksum TEXT NOT NULL,
-                applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-                execution_ms INTEGER NOT NULL,
-                success BOOLEAN NOT NULL,
-                error TEXT,
-                applied_by TEXT NOT NULL,
-                backup TEXT,
-                state TEXT,
-                statements_done INTEGER,
-                statements_total INTEGER,
-                done_checksum TEXT
-            )",
-            table.quoted()
-        );
-        Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
+    async fn create_history(
+        &mut self,
+        table: &TableName,
+        order: VersionOrder,
+    ) -> Result<(), sqlx::Error> {
+        Executor::execute(
+            &mut *self,
+            sqlx::raw_sql(AssertSqlSafe(create_table_sql(&table.quoted(), order))),
+        )
+        .await?;
         // A table of an earlier version: add the progress columns it lacks.
         let present: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?1)")
             .bind(&table.name)
@@ -72,6 +63,9 @@ impl Driver for SqliteConnection {
                 Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
             }
         }
+        if order == VersionOrder::Text {
+            text_versions(self, table).await?;
+        }
         Ok(())
     }
 
@@ -81,7 +75,7 @@ impl Driver for SqliteConnection {
         rows.iter()
             .map(|r| {
                 Ok(AppliedRow {
-                    version: r.try_get("version")?,
+                    version: version_of(r)?,
                     name: r.try_get("name")?,
                     checksum: r.try_get("checksum")?,
                     applied_at: r.try_get("applied_at")?,
@@ -102,13 +96,13 @@ impl Driver for SqliteConnection {
             .collect()
     }
 
-    async fn is_recorded(&mut self, table: &TableName, version: i64) -> Result<bool, sqlx::Error> {
+    async fn is_recorded(&mut self, table: &TableName, version: &Version) -> Result<bool, sqlx::Error> {
         let sql = format!(
             "SELECT EXISTS (SELECT 1 FROM {} WHERE version = ?1)",
             table.quoted()
         );
         sqlx::query_scalar(AssertSqlSafe(sql))
-            .bind(version)
+            .bind(VersionParam(version))
             .fetch_one(self)
             .await
     }
@@ -120,7 +114,7 @@ impl Driver for SqliteConnection {
             table.quoted()
         );
         sqlx::query(AssertSqlSafe(sql))
-            .bind(row.version)
+            .bind(VersionParam(row.version))
             .bind(row.name)
             .bind(row.checksum)
             .bind(row.execution_ms)
@@ -133,10 +127,10 @@ impl Driver for SqliteConnection {
             .map(drop)
     }
 
-    async fn delete_row(&mut self, table: &TableName, version: i64) -> Result<(), sqlx::Error> {
+    async fn delete_row(&mut self, table: &TableName, version: &Version) -> Result<(), sqlx::Error> {
         let sql = format!("DELETE FROM {} WHERE version = ?1", table.quoted());
         sqlx::query(AssertSqlSafe(sql))
-            .bind(version)
+            .bind(VersionParam(version))
             .execute(self)
             .await
             .map(drop)
@@ -145,7 +139,7 @@ impl Driver for SqliteConnection {
     async fn set_checksum(
         &mut self,
         table: &TableName,
-        version: i64,
+        version: &Version,
         checksum: &str,
     ) -> Result<(), sqlx::Error> {
         let sql = format!(
@@ -153,7 +147,7 @@ impl Driver for SqliteConnection {
             table.quoted()
         );
         sqlx::query(AssertSqlSafe(sql))
-            .bind(version)
+            .bind(VersionParam(version))
             .bind(checksum)
             .execute(self)
             .await
@@ -173,20 +167,20 @@ impl Driver for SqliteConnection {
                 total,
                 done_checksum,
             } => query
-                .bind(row.version)
+                .bind(VersionParam(row.version))
                 .bind(row.name)
                 .bind(row.checksum)
                 .bind(row.applied_by)
                 .bind(row.backup)
                 .bind(i64::from(*total))
                 .bind(*done_checksum),
-            ProgressUpdate::Restart { version } => query.bind(*version),
+            ProgressUpdate::Restart { version } => query.bind(VersionParam(version)),
             ProgressUpdate::Step {
                 version,
                 done,
                 done_checksum,
             } => query
-                .bind(*version)
+                .bind(VersionParam(version))
                 .bind(i64::from(*done))
                 .bind(*done_checksum),
             ProgressUpdate::Finish {
@@ -196,7 +190,7 @@ impl Driver for SqliteConnection {
                 execution_ms,
                 checksum,
             } => query
-                .bind(*version)
+                .bind(VersionParam(version))
                 .bind(*success)
                 .bind(*error)
                 .bind(*execution_ms)
@@ -272,6 +266,85 @@ impl Driver for SqliteConnection {
             .await
             .map(drop)
     }
+}
+
+/// The history table, its `version` column of the type `order` stores.
+fn create_table_sql(quoted: &str, order: VersionOrder) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {quoted} (
+            version {} PRIMARY KEY,
+            name TEXT NOT NULL,
+            checksum TEXT NOT NULL,
+            applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            execution_ms INTEGER NOT NULL,
+            success BOOLEAN NOT NULL,
+            error TEXT,
+            applied_by TEXT NOT NULL,
+            backup TEXT,
+            state TEXT,
+            statements_done INTEGER,
+            statements_total INTEGER,
+            done_checksum TEXT
+        )",
+        match order {
+            VersionOrder::Number => "INTEGER",
+            VersionOrder::Text => "TEXT",
+        }
+    )
+}
+
+/// A diesel project's table of an earlier release, whose `version` is an `INTEGER PRIMARY
+/// KEY` (SQLite cannot change a column's type): rebuilt with a `TEXT` one, the rows copied
+/// with their digits as text, in one `BEGIN IMMEDIATE` transaction (which waits for other
+/// deployers as each migration's does).
+async fn text_versions(conn: &mut SqliteConnection, table: &TableName) -> Result<(), sqlx::Error> {
+    if !integer_versions(&mut *conn, table).await? {
+        return Ok(());
+    }
+    Executor::execute(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let result = async {
+        if !integer_versions(&mut *conn, table).await? {
+            return Ok(());
+        }
+        let old = super::quote_ident(&format!("{}__integer_versions", table.name));
+        let quoted = table.quoted();
+        let columns = "name, checksum, applied_at, execution_ms, success, error, applied_by, \
+                       backup, state, statements_done, statements_total, done_checksum";
+        for sql in [
+            format!("ALTER TABLE {quoted} RENAME TO {old}"),
+            create_table_sql(&quoted, VersionOrder::Text),
+            format!(
+                "INSERT INTO {quoted} (version, {columns}) \
+                 SELECT CAST(version AS TEXT), {columns} FROM {old}"
+            ),
+            format!("DROP TABLE {old}"),
+        ] {
+            Executor::execute(&mut *conn, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
+        }
+        Ok::<(), sqlx::Error>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Executor::execute(&mut *conn, "COMMIT").await.map(drop),
+        Err(e) => {
+            let _ = Executor::execute(&mut *conn, "ROLLBACK").await;
+            Err(e)
+        }
+    }
+}
+
+/// Whether the history table's `version` column is an integer (sqlx's rule).
+async fn integer_versions(
+    conn: &mut SqliteConnection,
+    table: &TableName,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = 'version' \
+         AND upper(type) LIKE '%INT%')",
+    )
+    .bind(&table.name)
+    .fetch_one(conn)
+    .await
 }
 
 /// A column that history tables of earlier versions lack: `None` when absent.

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use migrate_core::{
-    LineCol, Migration, Script, Statement, StatusEntry, plan_deploy, split, status,
+    LineCol, Migration, Script, Statement, StatusEntry, Version, plan_deploy, split, status,
 };
 
 use super::progress::prefix_checksum;
@@ -88,30 +88,24 @@ impl Migrator {
         options: &DeployOptions<'_>,
         watch: &mut Watch<'_, D>,
     ) -> Result<DeployReport, MigrateError> {
-        conn.create_history(table)
-            .await
-            .map_err(|e| database("creating the history table", e))?;
+        let rows = self.prepare_history(conn, table).await?;
         if !conn.lock_wait_is_deploy_lock() {
             conn.set_lock_wait(options.statement_lock_timeout)
                 .await
                 .map_err(|e| database("setting lock_timeout", e))?;
         }
-        let rows = conn
-            .read_history(table)
-            .await
-            .map_err(|e| database("reading the history table", e))?;
         let mut entries = status(&self.migrations, &rows);
         let resume = match options.resume {
             Some(version) => Some(self.check_resume(&mut entries, version, conn)?),
             None => None,
         };
         let mut plan = plan_deploy(&entries, options.to, options.allow_out_of_order)?;
-        if let Some((version, _)) = resume {
-            plan.insert(0, version);
+        if let Some((version, _)) = &resume {
+            plan.insert(0, version.clone());
         }
         let mut report = DeployReport::default();
         for version in plan {
-            let Some(migration) = self.find(version) else {
+            let Some(migration) = self.find(&version) else {
                 continue;
             };
             if let Some(reason) = watch.stopped() {
@@ -127,7 +121,7 @@ impl Migrator {
                 });
             }
             (options.observer)(&Event::Applying(migration));
-            let resume_at = resume.filter(|(v, _)| *v == version).map(|(_, done)| done);
+            let resume_at = resume.as_ref().filter(|(v, _)| *v == version).map(|(_, done)| *done);
             let transactional =
                 !migration.up.no_transaction && conn.transactional_ddl() && resume_at.is_none();
             let mut attempt = 0;
@@ -165,11 +159,11 @@ impl Migrator {
                     (options.observer)(&Event::Applied(migration, ms));
                     report
                         .applied
-                        .push((migration.version, migration.name.to_string(), ms));
+                        .push((migration.version.clone(), migration.name.to_string(), ms));
                 }
                 Outcome::AlreadyApplied => {
                     (options.observer)(&Event::AlreadyApplied(migration));
-                    report.already_applied.push(migration.version);
+                    report.already_applied.push(migration.version.clone());
                 }
             }
         }
@@ -181,14 +175,19 @@ impl Migrator {
     fn check_resume<D: Driver>(
         &self,
         entries: &mut Vec<StatusEntry>,
-        version: i64,
+        version: &Version,
         conn: &D,
-    ) -> Result<(i64, u32), MigrateError> {
-        let cannot = |why: String| MigrateError::CannotResume { version, why };
+    ) -> Result<(Version, u32), MigrateError> {
+        let cannot = |why: String| MigrateError::CannotResume {
+            version: version.clone(),
+            why,
+        };
         let migration = self
             .find(version)
-            .ok_or(MigrateError::UnknownVersion { version })?;
-        let entry = entries.iter().position(|e| e.version == version);
+            .ok_or_else(|| MigrateError::UnknownVersion {
+                version: version.clone(),
+            })?;
+        let entry = entries.iter().position(|e| e.version == *version);
         let row = entry.and_then(|i| entries[i].row.as_ref());
         let Some(row) = row.filter(|r| !r.success) else {
             return Err(cannot(format!(
@@ -218,7 +217,7 @@ impl Migrator {
         if let Some(i) = entry {
             entries.remove(i);
         }
-        Ok((version, done))
+        Ok((version.clone(), done))
     }
 
     async fn apply_one<D: Driver>(
@@ -257,7 +256,7 @@ impl Migrator {
         let body = async {
             if conn.recheck_in_transaction()
                 && conn
-                    .is_recorded(table, migration.version)
+                    .is_recorded(table, &migration.version)
                     .await
                     .map_err(|e| database("reading the history table", e))?
             {
@@ -266,7 +265,7 @@ impl Migrator {
             run_statements(conn, migration, script, true, watch).await?;
             let ms = elapsed_ms(started);
             let row = NewRow {
-                version: migration.version,
+                version: &migration.version,
                 name: &migration.name,
                 checksum: &checksum,
                 execution_ms: ms as i64,
@@ -292,7 +291,7 @@ impl Migrator {
                     "COMMIT"
                 };
                 conn.execute(end).await.map_err(|e| MigrateError::Failed {
-                    version: migration.version,
+                    version: migration.version.clone(),
                     name: migration.name.to_string(),
                     path: script.path.to_string(),
                     at: LineCol { line: 1, col: 1 },
@@ -314,7 +313,7 @@ impl Migrator {
                             script.path, migration.version, migration.name
                         ),
                         reason,
-                        version: Some(migration.version),
+                        version: Some(migration.version.clone()),
                         recorded: false,
                     }),
                     None => Err(e),
@@ -336,7 +335,7 @@ async fn apply_by_statement<D: Driver>(
     resume_at: Option<u32>,
 ) -> Result<Outcome, MigrateError> {
     let script = &migration.up;
-    let version = migration.version;
+    let version = &migration.version;
     if resume_at.is_none()
         && conn.recheck_in_transaction()
         && conn
@@ -347,7 +346,7 @@ async fn apply_by_statement<D: Driver>(
         return Ok(Outcome::AlreadyApplied);
     }
     let fail = |offset: usize, message: String| MigrateError::Failed {
-        version,
+        version: version.clone(),
         name: migration.name.to_string(),
         path: script.path.to_string(),
         at: LineCol::of(&script.sql, offset),
@@ -443,7 +442,7 @@ async fn apply_by_statement<D: Driver>(
                     }
                 ),
                 reason,
-                version: Some(version),
+                version: Some(version.clone()),
                 recorded: true,
             });
         }
@@ -518,7 +517,7 @@ pub(super) async fn run_statements<D: Driver>(
     watch: &mut Watch<'_, D>,
 ) -> Result<(), MigrateError> {
     let fail = |offset: usize, message: String| MigrateError::Failed {
-        version: migration.version,
+        version: migration.version.clone(),
         name: migration.name.to_string(),
         path: script.path.to_string(),
         at: LineCol::of(&script.sql, offset),

@@ -1,7 +1,7 @@
 //! Records made without running migration SQL: resolve, baseline, adopt. Each takes the
 //! deploy lock, so it never writes history while a deploy is applying migrations.
 
-use migrate_core::Migration;
+use migrate_core::{Migration, Version};
 use migrate_core::adopt::{Tool, check_adoption};
 use migrate_core::diff::diff;
 use migrate_core::replay::replay;
@@ -33,21 +33,19 @@ impl Migrator {
         table: &TableName,
         resolution: Resolution,
     ) -> Result<Resolved, MigrateError> {
-        conn.create_history(table)
-            .await
-            .map_err(|e| database("creating the history table", e))?;
-        let rows = conn
-            .read_history(table)
-            .await
-            .map_err(|e| database("reading the history table", e))?;
-        let version = match resolution {
-            Resolution::Applied(v) | Resolution::RolledBack(v) | Resolution::Checksum(v) => v,
+        let rows = self.prepare_history(conn, table).await?;
+        let version = match &resolution {
+            Resolution::Applied(v) | Resolution::RolledBack(v) | Resolution::Checksum(v) => {
+                v.clone()
+            }
         };
         let row = rows.iter().find(|r| r.version == version);
-        let file = self.find(version);
+        let file = self.find(&version);
         match resolution {
             Resolution::Applied(_) => {
-                let file = file.ok_or(MigrateError::UnknownVersion { version })?;
+                let file = file.ok_or_else(|| MigrateError::UnknownVersion {
+                    version: version.clone(),
+                })?;
                 if let Some(row) = row.filter(|r| r.success) {
                     if file
                         .checksum()
@@ -59,7 +57,7 @@ impl Migrator {
                     return Err(MigrateError::AlreadyApplied { version });
                 }
                 if row.is_some() {
-                    conn.delete_row(table, version)
+                    conn.delete_row(table, &version)
                         .await
                         .map_err(|e| database("updating the history table", e))?;
                 }
@@ -70,13 +68,15 @@ impl Migrator {
                 if row.is_none() {
                     return Err(MigrateError::NotRecorded { version });
                 }
-                conn.delete_row(table, version)
+                conn.delete_row(table, &version)
                     .await
                     .map_err(|e| database("updating the history table", e))?;
                 Ok(Resolved::Recorded)
             }
             Resolution::Checksum(_) => {
-                let file = file.ok_or(MigrateError::UnknownVersion { version })?;
+                let file = file.ok_or_else(|| MigrateError::UnknownVersion {
+                    version: version.clone(),
+                })?;
                 let Some(row) = row else {
                     return Err(MigrateError::NotRecorded { version });
                 };
@@ -84,7 +84,7 @@ impl Migrator {
                 if checksum.eq_ignore_ascii_case(row.checksum.trim()) {
                     return Ok(Resolved::NothingToChange);
                 }
-                conn.set_checksum(table, version, &checksum)
+                conn.set_checksum(table, &version, &checksum)
                     .await
                     .map_err(|e| database("updating the history table", e))?;
                 Ok(Resolved::Recorded)
@@ -99,11 +99,13 @@ impl Migrator {
     pub async fn baseline_with<D: Driver + Introspect>(
         &self,
         conn: &mut D,
-        version: i64,
+        version: &Version,
         options: &BaselineOptions<'_>,
-    ) -> Result<Vec<i64>, MigrateError> {
+    ) -> Result<Vec<Version>, MigrateError> {
         if self.find(version).is_none() {
-            return Err(MigrateError::UnknownVersion { version });
+            return Err(MigrateError::UnknownVersion {
+                version: version.clone(),
+            });
         }
         let table = self.table_name();
         let key = conn
@@ -117,14 +119,14 @@ impl Migrator {
         &self,
         conn: &mut D,
         table: &TableName,
-        version: i64,
+        version: &Version,
         options: &BaselineOptions<'_>,
-    ) -> Result<Vec<i64>, MigrateError> {
+    ) -> Result<Vec<Version>, MigrateError> {
         if !options.force {
             let upto: Vec<Migration> = self
                 .migrations
                 .iter()
-                .filter(|m| m.version <= version)
+                .filter(|m| m.version <= *version)
                 .cloned()
                 .collect();
             let expected = replay(&upto, conn.dialect())?;
@@ -135,25 +137,19 @@ impl Migrator {
             let differences = diff(&expected, &actual);
             if !differences.is_empty() {
                 return Err(MigrateError::BaselineDrift {
-                    version,
+                    version: version.clone(),
                     differences: differences.iter().map(ToString::to_string).collect(),
                 });
             }
         }
-        conn.create_history(table)
-            .await
-            .map_err(|e| database("creating the history table", e))?;
-        let rows = conn
-            .read_history(table)
-            .await
-            .map_err(|e| database("reading the history table", e))?;
+        let rows = self.prepare_history(conn, table).await?;
         let mut recorded = Vec::new();
-        for migration in self.migrations.iter().filter(|m| m.version <= version) {
+        for migration in self.migrations.iter().filter(|m| m.version <= *version) {
             if rows.iter().any(|r| r.version == migration.version) {
                 continue;
             }
             self.record(conn, table, migration, "baseline").await?;
-            recorded.push(migration.version);
+            recorded.push(migration.version.clone());
         }
         Ok(recorded)
     }
@@ -193,20 +189,14 @@ impl Migrator {
             .await
             .map_err(|e| database(&format!("reading {}", tool.table()), e))?;
         let versions = check_adoption(tool, &self.migrations, &rows)?;
-        conn.create_history(table)
-            .await
-            .map_err(|e| database("creating the history table", e))?;
-        let ours = conn
-            .read_history(table)
-            .await
-            .map_err(|e| database("reading the history table", e))?;
+        let ours = self.prepare_history(conn, table).await?;
         let mut report = AdoptReport::default();
         for version in versions {
             if ours.iter().any(|r| r.version == version) {
                 report.already_recorded += 1;
                 continue;
             }
-            let Some(m) = self.find(version) else {
+            let Some(m) = self.find(&version) else {
                 continue;
             };
             self.record(conn, table, m, &format!("adopted from {}", tool.name()))
@@ -226,7 +216,7 @@ impl Migrator {
         let checksum = m.checksum().to_hex();
         let by = applied_by(how);
         let row = NewRow {
-            version: m.version,
+            version: &m.version,
             name: &m.name,
             checksum: &checksum,
             execution_ms: 0,

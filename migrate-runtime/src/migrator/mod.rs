@@ -11,7 +11,10 @@ use std::borrow::Cow;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use migrate_core::{LoadOptions, Migration, StatusEntry, plan_deploy, status};
+use migrate_core::{
+    AppliedRow, LoadOptions, Migration, StatusEntry, Version, VersionOrder, plan_deploy, status,
+    version,
+};
 
 use crate::driver::{Driver, LockKey, TableName};
 use crate::{Event, MigrateError, Stop, event};
@@ -30,7 +33,7 @@ pub struct Migrator {
 #[derive(Clone, Copy)]
 pub struct DeployOptions<'a> {
     /// Apply pending migrations up to and including this version.
-    pub to: Option<i64>,
+    pub to: Option<&'a Version>,
     /// Apply pending migrations older than the newest applied one too.
     pub allow_out_of_order: bool,
     /// How long to wait for another deployer's lock (PostgreSQL).
@@ -45,7 +48,7 @@ pub struct DeployOptions<'a> {
     pub stop: Option<&'a Stop>,
     /// Continue this failed no-transaction migration at its first statement not done (its
     /// done statements' text must be unchanged), then apply the pending ones.
-    pub resume: Option<i64>,
+    pub resume: Option<&'a Version>,
     /// How long each migration statement may wait for a lock (PostgreSQL `lock_timeout`,
     /// SQLite busy timeout); `None`: no limit.
     pub statement_lock_timeout: Option<Duration>,
@@ -73,9 +76,9 @@ impl Default for DeployOptions<'_> {
 /// Options of [`Migrator::revert_with`].
 #[derive(Clone, Copy)]
 pub struct RevertOptions<'a> {
-    /// Keep this version applied and revert everything newer (`0`: revert all). `None`:
-    /// revert the newest applied migration only.
-    pub to: Option<i64>,
+    /// Keep this version applied and revert everything newer (`0`: revert all, see
+    /// [`Version::is_zero`]). `None`: revert the newest applied migration only.
+    pub to: Option<&'a Version>,
     pub lock_timeout: Duration,
     pub observer: &'a (dyn Fn(&Event<'_>) + Sync),
     /// Check everything a revert checks (history, down files, their text) and return the
@@ -130,30 +133,30 @@ pub enum Resolved {
 }
 
 /// A manual fix recorded without running SQL (`cargo migrate resolve`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
     /// Record the migration as applied (its SQL was run by hand).
-    Applied(i64),
+    Applied(Version),
     /// Forget the migration's history row (its changes were undone by hand).
-    RolledBack(i64),
+    RolledBack(Version),
     /// Accept the file's current checksum after a reviewed edit.
-    Checksum(i64),
+    Checksum(Version),
 }
 
 /// What a deploy did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeployReport {
     /// `(version, name, milliseconds)` of each migration applied, in order.
-    pub applied: Vec<(i64, String, u64)>,
+    pub applied: Vec<(Version, String, u64)>,
     /// Versions another deployer applied while this one waited.
-    pub already_applied: Vec<i64>,
+    pub already_applied: Vec<Version>,
 }
 
 /// What `adopt` did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AdoptReport {
     /// Versions newly recorded in our history.
-    pub recorded: Vec<i64>,
+    pub recorded: Vec<Version>,
     /// Versions our history already had.
     pub already_recorded: usize,
 }
@@ -225,7 +228,7 @@ impl Migrator {
     }
 
     /// Reverts the newest applied migration.
-    pub async fn revert<'a, A>(&self, conn: A) -> Result<Vec<i64>, MigrateError>
+    pub async fn revert<'a, A>(&self, conn: A) -> Result<Vec<Version>, MigrateError>
     where
         A: sqlx::Acquire<'a>,
         <A::Database as sqlx::Database>::Connection: Driver,
@@ -243,7 +246,7 @@ impl Migrator {
         &self,
         conn: &mut D,
     ) -> Result<Vec<StatusEntry>, MigrateError> {
-        let rows = read_rows(conn, &self.table_name()).await?;
+        let rows = self.read_rows(conn, &self.table_name()).await?;
         Ok(status(&self.migrations, &rows))
     }
 
@@ -262,16 +265,117 @@ impl Migrator {
     pub async fn plan_with<D: Driver>(
         &self,
         conn: &mut D,
-        to: Option<i64>,
+        to: Option<&Version>,
         allow_out_of_order: bool,
     ) -> Result<Vec<&Migration>, MigrateError> {
         let entries = self.status_with(conn).await?;
         let plan = plan_deploy(&entries, to, allow_out_of_order)?;
-        Ok(plan.iter().filter_map(|v| self.find(*v)).collect())
+        Ok(plan.iter().filter_map(|v| self.find(v)).collect())
     }
 
-    fn find(&self, version: i64) -> Option<&Migration> {
-        self.migrations.iter().find(|m| m.version == version)
+    fn find(&self, version: &Version) -> Option<&Migration> {
+        self.migrations.iter().find(|m| m.version == *version)
+    }
+
+    /// The version rule of these migrations: diesel's text or sqlx's integers (see
+    /// [`migrate_core::version`]). A version typed by a user is read by it
+    /// ([`Version::parse`]).
+    pub fn version_order(&self) -> VersionOrder {
+        version::order_of(self.migrations.iter().map(|m| &m.version))
+    }
+
+    /// History rows as read, their versions named by the rule of the files
+    /// ([`version::as_recorded`]): a diesel project's table written by an earlier release
+    /// holds integers.
+    fn recorded(&self, mut rows: Vec<AppliedRow>) -> Vec<AppliedRow> {
+        let order = self.version_order();
+        for row in &mut rows {
+            let read = std::mem::replace(&mut row.version, Version::Number(0));
+            row.version =
+                version::as_recorded(read, order, self.migrations.iter().map(|m| &m.version));
+        }
+        rows
+    }
+
+    /// Reads the history rows ([`Migrator::recorded`]); none when there is no table.
+    async fn read_rows<D: Driver>(
+        &self,
+        conn: &mut D,
+        table: &TableName,
+    ) -> Result<Vec<AppliedRow>, MigrateError> {
+        if !conn
+            .history_exists(table)
+            .await
+            .map_err(|e| database("looking for the history table", e))?
+        {
+            return Ok(Vec::new());
+        }
+        let rows = conn
+            .read_history(table)
+            .await
+            .map_err(|e| database("reading the history table", e))?;
+        Ok(self.recorded(rows))
+    }
+
+    /// Creates the history table or brings it up to date (under the deploy lock), then reads
+    /// its rows. A diesel project's table written by an earlier release (integer versions)
+    /// gets a text `version` column, and its rows the text of the diesel version each stands
+    /// for (`0` becomes `00000000000000`), so that they agree with diesel's row for row.
+    async fn prepare_history<D: Driver>(
+        &self,
+        conn: &mut D,
+        table: &TableName,
+    ) -> Result<Vec<AppliedRow>, MigrateError> {
+        let order = self.version_order();
+        let renames: Vec<(i64, Version)> = if order == VersionOrder::Text {
+            let raw = if conn
+                .history_exists(table)
+                .await
+                .map_err(|e| database("looking for the history table", e))?
+            {
+                conn.read_history(table)
+                    .await
+                    .map_err(|e| database("reading the history table", e))?
+            } else {
+                Vec::new()
+            };
+            raw.into_iter()
+                .filter_map(|r| match r.version {
+                    Version::Number(n) => {
+                        let text = version::as_recorded(
+                            Version::Number(n),
+                            order,
+                            self.migrations.iter().map(|m| &m.version),
+                        );
+                        (text.to_string() != n.to_string()).then_some((n, text))
+                    }
+                    Version::Text(_) => None,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        conn.create_history(table, order)
+            .await
+            .map_err(|e| database("creating the history table", e))?;
+        for (old, new) in renames {
+            // Both are ASCII digits (see `version::legacy_text_version`): safe as literals.
+            let sql = format!(
+                "UPDATE {} SET version = '{new}' WHERE version = '{old}'",
+                table.quoted()
+            );
+            conn.execute(&sql)
+                .await
+                .map_err(|e| MigrateError::Database {
+                    context: "giving the history rows their diesel versions".into(),
+                    source: Box::new(e),
+                })?;
+        }
+        let rows = conn
+            .read_history(table)
+            .await
+            .map_err(|e| database("reading the history table", e))?;
+        Ok(self.recorded(rows))
     }
 
     /// Drops every object in the database (development only), under the deploy lock.
@@ -288,22 +392,6 @@ impl Migrator {
             .map_err(|e| database("dropping the database's objects", e));
         release(conn, key, result).await
     }
-}
-
-async fn read_rows<D: Driver>(
-    conn: &mut D,
-    table: &TableName,
-) -> Result<Vec<migrate_core::AppliedRow>, MigrateError> {
-    if !conn
-        .history_exists(table)
-        .await
-        .map_err(|e| database("looking for the history table", e))?
-    {
-        return Ok(Vec::new());
-    }
-    conn.read_history(table)
-        .await
-        .map_err(|e| database("reading the history table", e))
 }
 
 /// Releases the lock, keeping the first error.

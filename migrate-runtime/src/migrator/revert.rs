@@ -2,11 +2,11 @@
 
 use std::time::Instant;
 
-use migrate_core::{HistoryProblems, MigrationState, SourceErrors, StatusEntry, status};
+use migrate_core::{HistoryProblems, MigrationState, SourceErrors, StatusEntry, Version, status};
 
 use super::apply::run_statements;
 use super::watch::Watch;
-use super::{Migrator, RevertOptions, database, elapsed_ms, read_rows, release};
+use super::{Migrator, RevertOptions, database, elapsed_ms, release};
 use crate::driver::{Driver, TableName};
 use crate::{Event, MigrateError};
 
@@ -16,7 +16,7 @@ impl Migrator {
         &self,
         conn: &mut D,
         options: &RevertOptions<'_>,
-    ) -> Result<Vec<i64>, MigrateError> {
+    ) -> Result<Vec<Version>, MigrateError> {
         let table = self.table_name();
         let key = conn
             .lock(&table, options.lock_timeout, options.observer)
@@ -30,8 +30,18 @@ impl Migrator {
         conn: &mut D,
         table: &TableName,
         options: &RevertOptions<'_>,
-    ) -> Result<Vec<i64>, MigrateError> {
-        let rows = read_rows(conn, table).await?;
+    ) -> Result<Vec<Version>, MigrateError> {
+        // A diesel project's table of an earlier release gets its text versions first, so the
+        // rows deleted below are found; no table: nothing to revert, and nothing is created.
+        let rows = if conn
+            .history_exists(table)
+            .await
+            .map_err(|e| database("looking for the history table", e))?
+        {
+            self.prepare_history(conn, table).await?
+        } else {
+            Vec::new()
+        };
         let entries = status(&self.migrations, &rows);
         let problems: Vec<StatusEntry> = entries
             .iter()
@@ -47,23 +57,28 @@ impl Migrator {
             .collect();
         let targets: Vec<&StatusEntry> = match options.to {
             None => applied.last().copied().into_iter().collect(),
+            Some(to) if to.is_zero() && self.find(to).is_none() => {
+                applied.iter().rev().copied().collect()
+            }
             Some(to) => {
-                if to != 0 && !applied.iter().any(|e| e.version == to) {
-                    return Err(MigrateError::UnknownVersion { version: to });
+                if !applied.iter().any(|e| e.version == *to) {
+                    return Err(MigrateError::UnknownVersion {
+                        version: to.clone(),
+                    });
                 }
                 applied
                     .iter()
                     .rev()
-                    .filter(|e| e.version > to)
+                    .filter(|e| e.version > *to)
                     .copied()
                     .collect()
             }
         };
-        let missing: Vec<(i64, String)> = targets
+        let missing: Vec<(Version, String)> = targets
             .iter()
-            .filter_map(|e| self.find(e.version))
+            .filter_map(|e| self.find(&e.version))
             .filter(|m| m.down.is_none())
-            .map(|m| (m.version, m.name.to_string()))
+            .map(|m| (m.version.clone(), m.name.to_string()))
             .collect();
         if !missing.is_empty() {
             return Err(MigrateError::NoDownFile { missing });
@@ -72,18 +87,18 @@ impl Migrator {
         // here, before anything is reverted.
         let problems: Vec<_> = targets
             .iter()
-            .filter_map(|e| self.find(e.version)?.down.as_ref())
+            .filter_map(|e| self.find(&e.version)?.down.as_ref())
             .flat_map(|down| down.problems(conn.dialect()))
             .collect();
         if !problems.is_empty() {
             return Err(SourceErrors(problems).into());
         }
         if options.dry_run {
-            return Ok(targets.iter().map(|e| e.version).collect());
+            return Ok(targets.iter().map(|e| e.version.clone()).collect());
         }
         let mut reverted = Vec::new();
         for entry in targets {
-            let Some(migration) = self.find(entry.version) else {
+            let Some(migration) = self.find(&entry.version) else {
                 continue;
             };
             let Some(down) = &migration.down else {
@@ -100,7 +115,7 @@ impl Migrator {
                     &mut Watch::quiet(options.observer),
                 )
                 .await?;
-                conn.delete_row(table, migration.version)
+                conn.delete_row(table, &migration.version)
                     .await
                     .map_err(|e| database("updating the history table", e))?;
             } else {
@@ -123,7 +138,7 @@ impl Migrator {
                         &mut Watch::quiet(options.observer),
                     )
                     .await?;
-                    conn.delete_row(table, migration.version)
+                    conn.delete_row(table, &migration.version)
                         .await
                         .map_err(|e| database("updating the history table", e))
                 }
@@ -143,7 +158,7 @@ impl Migrator {
                 }
             }
             (options.observer)(&Event::Reverted(migration, elapsed_ms(started)));
-            reverted.push(migration.version);
+            reverted.push(migration.version.clone());
         }
         Ok(reverted)
     }

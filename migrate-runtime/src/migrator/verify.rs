@@ -3,9 +3,9 @@
 use migrate_core::diff::{Difference, diff};
 use migrate_core::replay::replay;
 use migrate_core::schema::Schema;
-use migrate_core::{Migration, MigrationState, StatusEntry, status};
+use migrate_core::{Migration, MigrationState, StatusEntry, Version, status};
 
-use super::{Migrator, database, read_rows};
+use super::{Migrator, database};
 use crate::introspect::Introspect;
 use crate::{Driver, MigrateError};
 
@@ -19,9 +19,9 @@ pub struct VerifyReport {
     /// (or it was deployed with another tool): the report says so and is not clean.
     pub history_exists: bool,
     /// Versions recorded as applied, in the order they were applied.
-    pub applied: Vec<i64>,
+    pub applied: Vec<Version>,
     /// Versions of the migrations (files or embedded) that are not applied.
-    pub pending: Vec<i64>,
+    pub pending: Vec<Version>,
     /// Migrations in a problem state: `changed` (checksum differs; the current file is
     /// replayed), `missing` (applied, file gone; it cannot be replayed), `failed`,
     /// `out-of-order`.
@@ -66,14 +66,15 @@ impl Migrator {
             .history_exists(&table)
             .await
             .map_err(|e| database("looking for the history table", e))?;
-        let rows = read_rows(conn, &table).await?;
+        let rows = self.read_rows(conn, &table).await?;
         let entries = status(&self.migrations, &rows);
         let mut applied_rows: Vec<_> = rows.iter().filter(|r| r.success).collect();
-        applied_rows.sort_by(|a, b| (&a.applied_at, a.version).cmp(&(&b.applied_at, b.version)));
-        let applied: Vec<i64> = applied_rows.iter().map(|r| r.version).collect();
+        applied_rows
+            .sort_by(|a, b| (&a.applied_at, &a.version).cmp(&(&b.applied_at, &b.version)));
+        let applied: Vec<Version> = applied_rows.iter().map(|r| r.version.clone()).collect();
         let replayed: Vec<Migration> = applied
             .iter()
-            .filter_map(|v| self.find(*v).cloned())
+            .filter_map(|v| self.find(v).cloned())
             .collect();
         let expected = replay(&replayed, conn.dialect())?;
         let actual = conn
@@ -88,7 +89,7 @@ impl Migrator {
             pending: entries
                 .iter()
                 .filter(|e| e.row.is_none())
-                .map(|e| e.version)
+                .map(|e| e.version.clone())
                 .collect(),
             history_problems: entries
                 .into_iter()
