@@ -27,7 +27,7 @@ fn corpus(count: usize) -> (Vec<Migration>, usize) {
                 format!("ALTER TABLE t{t} ADD COLUMN c{i} VARCHAR(64) DEFAULT 'x';\n")
             };
             Migration {
-                version: i as i64,
+                version: (i as i64).into(),
                 name: format!("m{i}").into(),
                 up: Script::parse(format!("migrations/{i}_m{i}.sql"), sql, Dialect::Postgres, false)
                     .expect("valid migration"),

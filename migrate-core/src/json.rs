@@ -128,6 +128,22 @@ impl From<i64> for Json {
     }
 }
 
+/// sqlx's integer versions as numbers, diesel's text versions as strings.
+impl From<&crate::Version> for Json {
+    fn from(v: &crate::Version) -> Json {
+        match v {
+            crate::Version::Number(n) => Json::Int(*n),
+            crate::Version::Text(t) => Json::Str(t.to_string()),
+        }
+    }
+}
+
+impl From<crate::Version> for Json {
+    fn from(v: crate::Version) -> Json {
+        Json::from(&v)
+    }
+}
+
 impl From<usize> for Json {
     fn from(i: usize) -> Json {
         Json::Int(i64::try_from(i).unwrap_or(i64::MAX))

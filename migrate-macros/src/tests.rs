@@ -19,7 +19,7 @@ fn given(dialect: Dialect, files: &[&str]) {
         .iter()
         .enumerate()
         .map(|(i, sql)| Migration {
-            version: i as i64 + 1,
+            version: (i as i64 + 1).into(),
             name: "m".into(),
             up: Script::parse(
                 format!("migrations/{}_m.sql", i + 1),

@@ -28,13 +28,15 @@ async fn main() {
     let mut options = LoadOptions::new(dialect);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--to" => to = args.next().and_then(|v| v.parse::<i64>().ok()),
+            "--to" => to = args.next(),
             glob => options.ignore.push(glob.to_owned()),
         }
     }
     let mut migrator =
         Migrator::from_dir(&PathBuf::from(&dir), &options).unwrap_or_else(|e| panic!("{e}"));
     if let Some(to) = to {
+        let to = migrate_core::Version::parse(&to, migrator.version_order())
+            .unwrap_or_else(|| panic!("--to {to}: not a version"));
         let kept: Vec<_> = migrator
             .migrations()
             .iter()

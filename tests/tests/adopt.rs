@@ -95,7 +95,11 @@ async fn adopts_a_history_written_by_sqlx_itself() {
             .await
             .unwrap();
         assert_eq!(
-            deployed.applied.iter().map(|a| a.0).collect::<Vec<_>>(),
+            deployed
+                .applied
+                .iter()
+                .map(|a| a.0.clone())
+                .collect::<Vec<_>>(),
             [3],
             "only the new migration runs"
         );

@@ -75,7 +75,7 @@ pub(crate) async fn run(
         .iter()
         .enumerate()
         .map(|(i, sql)| Migration {
-            version: i as i64 + 1,
+            version: (i as i64 + 1).into(),
             name: "m".into(),
             up: Script::parse(
                 format!("m/{}.sql", i + 1),

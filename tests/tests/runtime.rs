@@ -104,7 +104,11 @@ async fn apply_status_revert_round_trip() {
             .await
             .unwrap();
         assert_eq!(
-            report.applied.iter().map(|a| a.0).collect::<Vec<_>>(),
+            report
+                .applied
+                .iter()
+                .map(|a| a.0.clone())
+                .collect::<Vec<_>>(),
             [1, 2]
         );
         assert!(table_exists(&mut conn, "posts").await);
@@ -140,7 +144,7 @@ async fn apply_status_revert_round_trip() {
             [MigrationState::Applied, MigrationState::Pending]
         );
         let all = RevertOptions {
-            to: Some(0),
+            to: Some(&0.into()),
             ..RevertOptions::default()
         };
         assert_eq!(m.revert_with(&mut conn, &all).await.unwrap(), [1]);
@@ -148,7 +152,7 @@ async fn apply_status_revert_round_trip() {
 
         // Deploy up to a version.
         let to_one = DeployOptions {
-            to: Some(1),
+            to: Some(&1.into()),
             ..DeployOptions::default()
         };
         assert_eq!(
@@ -194,9 +198,13 @@ async fn an_edited_applied_migration_is_refused_before_anything_runs() {
         );
 
         // Accepting the reviewed edit clears it.
-        m.resolve_with(&mut conn, Resolution::Checksum(1), &LockOptions::default())
-            .await
-            .unwrap();
+        m.resolve_with(
+            &mut conn,
+            Resolution::Checksum(1.into()),
+            &LockOptions::default(),
+        )
+        .await
+        .unwrap();
         m.run_with(&mut conn, &DeployOptions::default())
             .await
             .unwrap();
@@ -218,7 +226,7 @@ async fn a_failing_migration_rolls_back_and_names_its_line() {
             .await
             .unwrap_err();
         let MigrateError::Failed {
-            version,
+            ref version,
             at,
             rolled_back,
             ref path,
@@ -228,8 +236,8 @@ async fn a_failing_migration_rolls_back_and_names_its_line() {
             panic!("{err}")
         };
         assert_eq!(
-            (version, at.line, rolled_back),
-            (2, 3, true),
+            (version.clone(), at.line, rolled_back),
+            (2.into(), 3, true),
             "{}: {err}",
             db.dialect
         );
@@ -309,9 +317,13 @@ async fn a_failed_no_transaction_migration_is_recorded_and_blocks_deploys() {
 
         // Finish it by hand, record it, and the deploy goes on.
         conn.execute("CREATE TABLE missing (x INT)").await.unwrap();
-        m.resolve_with(&mut conn, Resolution::Applied(2), &LockOptions::default())
-            .await
-            .unwrap();
+        m.resolve_with(
+            &mut conn,
+            Resolution::Applied(2.into()),
+            &LockOptions::default(),
+        )
+        .await
+        .unwrap();
         m.run_with(&mut conn, &DeployOptions::default())
             .await
             .unwrap();
@@ -373,14 +385,14 @@ async fn revert_refuses_when_a_down_file_is_missing_before_running_anything() {
             .revert_with(
                 &mut conn,
                 &RevertOptions {
-                    to: Some(0),
+                    to: Some(&0.into()),
                     ..Default::default()
                 },
             )
             .await
             .unwrap_err();
         assert!(
-            matches!(&err, MigrateError::NoDownFile { missing } if missing == &[(2, "posts".to_owned())]),
+            matches!(&err, MigrateError::NoDownFile { missing } if missing == &[(2.into(), "posts".to_owned())]),
             "{err}"
         );
         assert!(table_exists(&mut conn, "users").await && table_exists(&mut conn, "posts").await);
@@ -388,7 +400,7 @@ async fn revert_refuses_when_a_down_file_is_missing_before_running_anything() {
             .revert_with(
                 &mut conn,
                 &RevertOptions {
-                    to: Some(7),
+                    to: Some(&7.into()),
                     ..Default::default()
                 },
             )
@@ -396,7 +408,7 @@ async fn revert_refuses_when_a_down_file_is_missing_before_running_anything() {
             .unwrap_err();
         assert!(matches!(
             bad_target,
-            MigrateError::UnknownVersion { version: 7 }
+            MigrateError::UnknownVersion { version } if version == 7
         ));
     }
 }
@@ -417,7 +429,9 @@ async fn baseline_and_resolve_record_without_running() {
             ..BaselineOptions::default()
         };
         assert_eq!(
-            m.baseline_with(&mut conn, 2, &forced).await.unwrap(),
+            m.baseline_with(&mut conn, &2.into(), &forced)
+                .await
+                .unwrap(),
             [1, 2]
         );
         assert!(
@@ -428,16 +442,23 @@ async fn baseline_and_resolve_record_without_running() {
             .run_with(&mut conn, &DeployOptions::default())
             .await
             .unwrap();
-        assert_eq!(report.applied.iter().map(|a| a.0).collect::<Vec<_>>(), [3]);
+        assert_eq!(
+            report
+                .applied
+                .iter()
+                .map(|a| a.0.clone())
+                .collect::<Vec<_>>(),
+            [3]
+        );
         assert!(matches!(
-            m.baseline_with(&mut conn, 9, &BaselineOptions::default())
+            m.baseline_with(&mut conn, &9.into(), &BaselineOptions::default())
                 .await,
-            Err(MigrateError::UnknownVersion { version: 9 })
+            Err(MigrateError::UnknownVersion { version }) if version == 9
         ));
 
         m.resolve_with(
             &mut conn,
-            Resolution::RolledBack(3),
+            Resolution::RolledBack(3.into()),
             &LockOptions::default(),
         )
         .await
@@ -449,26 +470,38 @@ async fn baseline_and_resolve_record_without_running() {
         assert!(matches!(
             m.resolve_with(
                 &mut conn,
-                Resolution::RolledBack(3),
+                Resolution::RolledBack(3.into()),
                 &LockOptions::default()
             )
             .await,
             Err(MigrateError::NotRecorded { .. })
         ));
-        m.resolve_with(&mut conn, Resolution::Applied(3), &LockOptions::default())
-            .await
-            .unwrap();
+        m.resolve_with(
+            &mut conn,
+            Resolution::Applied(3.into()),
+            &LockOptions::default(),
+        )
+        .await
+        .unwrap();
         // Idempotent: the history already says so.
         assert_eq!(
-            m.resolve_with(&mut conn, Resolution::Applied(3), &LockOptions::default())
-                .await
-                .unwrap(),
+            m.resolve_with(
+                &mut conn,
+                Resolution::Applied(3.into()),
+                &LockOptions::default()
+            )
+            .await
+            .unwrap(),
             Resolved::NothingToChange
         );
         assert_eq!(
-            m.resolve_with(&mut conn, Resolution::Checksum(3), &LockOptions::default())
-                .await
-                .unwrap(),
+            m.resolve_with(
+                &mut conn,
+                Resolution::Checksum(3.into()),
+                &LockOptions::default()
+            )
+            .await
+            .unwrap(),
             Resolved::NothingToChange
         );
     }

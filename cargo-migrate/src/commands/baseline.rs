@@ -12,7 +12,7 @@ use crate::exit::OK;
 #[command(after_help = "Example: cargo migrate baseline 20240101120000")]
 pub struct Args {
     /// The newest migration the database already has
-    pub version: i64,
+    pub version: String,
     /// Record them even when the live schema differs from what they produce
     #[arg(long)]
     pub force: bool,
@@ -20,6 +20,7 @@ pub struct Args {
 
 pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     let mut session = cx.session().await?;
+    let version = super::typed_version(&session.migrator, "baseline", &args.version)?;
     let observer = cx.observer();
     let options = BaselineOptions {
         force: args.force,
@@ -27,7 +28,7 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     };
     let result = session
         .migrator
-        .baseline_with(&mut session.conn, args.version, &options)
+        .baseline_with(&mut session.conn, &version, &options)
         .await;
     session.conn.close().await;
     let recorded = result.map_err(|e| match e {
@@ -41,7 +42,7 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         &format!(
             "{} migration(s) up to {} recorded as applied on {} (no SQL was run)",
             recorded.len(),
-            args.version,
+            version,
             cx.shown(&session.url)
         ),
     );

@@ -179,11 +179,11 @@ async fn exercise(cx: &Context<'_>, s: &mut Session) -> anyhow::Result<()> {
         .migrations()
         .iter()
         .filter(|m| m.down.is_none())
-        .map(|m| m.version)
+        .map(|m| m.version.clone())
         .max()
-        .unwrap_or(0);
+        .unwrap_or(migrate_core::Version::Number(0));
     let revert = RevertOptions {
-        to: Some(floor),
+        to: Some(&floor),
         lock_timeout: cx.lock_timeout(),
         ..RevertOptions::default()
     };

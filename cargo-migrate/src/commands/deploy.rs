@@ -23,7 +23,7 @@ use crate::signals;
 pub struct Args {
     /// Apply pending migrations up to and including this version
     #[arg(long, value_name = "VERSION")]
-    pub to: Option<i64>,
+    pub to: Option<String>,
     /// Print the plan and the SQL that would run; run nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -33,7 +33,13 @@ pub struct Args {
     /// Continue the failed no-transaction migration VERSION at its first statement not
     /// done (refused when the text of its done statements changed), then apply the rest
     #[arg(long, value_name = "VERSION", conflicts_with = "dry_run")]
-    pub resume: Option<i64>,
+    pub resume: Option<String>,
+    /// `--to`, read by the project's version rule (see `super::typed_version`).
+    #[arg(skip)]
+    pub to_version: Option<migrate_core::Version>,
+    /// `--resume`, read by the project's version rule.
+    #[arg(skip)]
+    pub resume_version: Option<migrate_core::Version>,
     /// Seconds each migration statement may wait for a lock before it fails (PostgreSQL
     /// lock_timeout, SQLite busy timeout); 0: no limit. Default: `statement-lock-timeout`
     /// of [package.metadata.migrate], else 10
@@ -53,20 +59,22 @@ pub struct Args {
     pub backup: Option<Option<PathBuf>>,
 }
 
-pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
-    if let Some(to) = args.to {
+pub async fn exec(cx: &Context<'_>, mut args: Args) -> anyhow::Result<i32> {
+    if args.to.is_some() || args.resume.is_some() {
         let (_, dialect) = cx.target()?;
-        if !cx
-            .config
-            .migrator(dialect)?
-            .migrations()
-            .iter()
-            .any(|m| m.version == to)
-        {
-            return Err(UsageError(format!(
-                "--to {to}: no migration has version {to} (`cargo migrate status` lists them)"
-            ))
-            .into());
+        let migrator = cx.config.migrator(dialect)?;
+        if let Some(resume) = &args.resume {
+            args.resume_version = Some(super::typed_version(&migrator, "--resume", resume)?);
+        }
+        if let Some(typed) = &args.to {
+            let to = super::typed_version(&migrator, "--to", typed)?;
+            if !migrator.migrations().iter().any(|m| m.version == to) {
+                return Err(UsageError(format!(
+                    "--to {typed}: no migration has version {to} (`cargo migrate status` lists them)"
+                ))
+                .into());
+            }
+            args.to_version = Some(to);
         }
     }
     if !args.skip_promotion_check {
@@ -106,13 +114,13 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     };
     let observer = cx.observer();
     let options = DeployOptions {
-        to: args.to,
+        to: args.to_version.as_ref(),
         allow_out_of_order: args.allow_out_of_order,
         lock_timeout: cx.lock_timeout(),
         backup: backup.as_deref(),
         observer: &observer,
         stop: Some(&stop),
-        resume: args.resume,
+        resume: args.resume_version.as_ref(),
         statement_lock_timeout: statement_lock_timeout(cx, &args),
         lock_retries: args
             .lock_retries
@@ -205,12 +213,16 @@ async fn promotion_check(cx: &Context<'_>, args: &Args) -> anyhow::Result<()> {
         return Ok(());
     };
     let mut target = cx.session().await?;
-    let plan: Vec<(i64, String)> = target
+    let plan: Vec<(migrate_core::Version, String)> = target
         .migrator
-        .plan_with(&mut target.conn, args.to, args.allow_out_of_order)
+        .plan_with(
+            &mut target.conn,
+            args.to_version.as_ref(),
+            args.allow_out_of_order,
+        )
         .await?
         .into_iter()
-        .map(|m| (m.version, m.name.to_string()))
+        .map(|m| (m.version.clone(), m.name.to_string()))
         .collect();
     target.conn.close().await;
     if plan.is_empty() {
@@ -259,7 +271,11 @@ async fn take_backup(
 ) -> anyhow::Result<Option<String>> {
     let plan = session
         .migrator
-        .plan_with(&mut session.conn, args.to, args.allow_out_of_order)
+        .plan_with(
+            &mut session.conn,
+            args.to_version.as_ref(),
+            args.allow_out_of_order,
+        )
         .await?;
     if plan.is_empty() {
         return Ok(None);
@@ -283,7 +299,7 @@ async fn dry_run(cx: &Context<'_>, args: &Args) -> anyhow::Result<i32> {
         // Nothing applied yet, and a dry run must not create the file.
         let migrator = cx.config.migrator(dialect)?;
         let entries = status(migrator.migrations(), &[]);
-        let versions = plan_deploy(&entries, args.to, args.allow_out_of_order)?;
+        let versions = plan_deploy(&entries, args.to_version.as_ref(), args.allow_out_of_order)?;
         migrator
             .migrations()
             .iter()
@@ -294,7 +310,11 @@ async fn dry_run(cx: &Context<'_>, args: &Args) -> anyhow::Result<i32> {
         let mut session = cx.session().await?;
         let plan = session
             .migrator
-            .plan_with(&mut session.conn, args.to, args.allow_out_of_order)
+            .plan_with(
+                &mut session.conn,
+                args.to_version.as_ref(),
+                args.allow_out_of_order,
+            )
             .await;
         let plan = plan.map(|p| p.into_iter().cloned().collect());
         session.conn.close().await;

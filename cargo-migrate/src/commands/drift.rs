@@ -86,11 +86,11 @@ pub fn to_json(database: &str, report: &VerifyReport) -> Json {
         ("history_exists", report.history_exists.into()),
         (
             "applied",
-            Json::Array(report.applied.iter().map(|v| (*v).into()).collect()),
+            Json::Array(report.applied.iter().map(Json::from).collect()),
         ),
         (
             "pending",
-            Json::Array(report.pending.iter().map(|v| (*v).into()).collect()),
+            Json::Array(report.pending.iter().map(Json::from).collect()),
         ),
         (
             "history_problems",
@@ -100,7 +100,7 @@ pub fn to_json(database: &str, report: &VerifyReport) -> Json {
                     .iter()
                     .map(|e| {
                         Json::object([
-                            ("version", e.version.into()),
+                            ("version", (&e.version).into()),
                             ("name", e.name.as_str().into()),
                             ("state", e.state.as_str().into()),
                             ("path", e.path.clone().into()),

@@ -33,16 +33,17 @@ pub async fn exec(cx: &Context<'_>, format: Format) -> anyhow::Result<i32> {
     }
 
     // Rows: every version any environment or the files know, with its name.
-    let mut rows: BTreeMap<i64, String> = BTreeMap::new();
+    let mut rows: BTreeMap<migrate_core::Version, String> = BTreeMap::new();
     for entries in columns.iter().filter_map(|(_, r)| r.as_ref().ok()) {
         for e in entries {
-            rows.entry(e.version).or_insert_with(|| e.name.clone());
+            rows.entry(e.version.clone())
+                .or_insert_with(|| e.name.clone());
         }
     }
-    let state = |entries: &[StatusEntry], version: i64| {
+    let state = |entries: &[StatusEntry], version: &migrate_core::Version| {
         entries
             .iter()
-            .find(|e| e.version == version)
+            .find(|e| e.version == *version)
             .map(|e| e.state)
     };
 
@@ -52,10 +53,10 @@ pub async fn exec(cx: &Context<'_>, format: Format) -> anyhow::Result<i32> {
                 "environments": envs,
                 "errors": columns.iter().filter_map(|(env, r)| r.as_ref().err().map(|e| (env.clone(), json!(e)))).collect::<serde_json::Map<_, _>>(),
                 "migrations": rows.iter().map(|(version, name)| json!({
-                    "version": version,
+                    "version": super::version_json(version),
                     "name": name,
                     "states": columns.iter().map(|(env, r)| {
-                        let cell = r.as_ref().ok().and_then(|entries| state(entries, *version)).map(MigrationState::as_str);
+                        let cell = r.as_ref().ok().and_then(|entries| state(entries, version)).map(MigrationState::as_str);
                         (env.clone(), json!(cell))
                     }).collect::<serde_json::Map<_, _>>(),
                 })).collect::<Vec<_>>(),
@@ -75,7 +76,7 @@ pub async fn exec(cx: &Context<'_>, format: Format) -> anyhow::Result<i32> {
                 let _ = write!(out, "{version:<16} {name:<name_width$}");
                 for ((_, r), w) in columns.iter().zip(&widths) {
                     let cell = match r {
-                        Ok(entries) => state(entries, *version).map_or("-", MigrationState::as_str),
+                        Ok(entries) => state(entries, version).map_or("-", MigrationState::as_str),
                         Err(_) => "unavailable",
                     };
                     let _ = write!(out, " {cell:<w$}");

@@ -263,3 +263,35 @@ impl Context<'_> {
         }
     }
 }
+
+/// A version typed on the command line (`--to`, `--resume`, `resolve`, `baseline`), read by
+/// the rule of the project's migrations: sqlx's integers, or diesel's text, where the
+/// version (`20240306170000`), its folder's prefix (`2024-03-06-170000`) and the folder's
+/// whole name all name one migration.
+pub(crate) fn typed_version(
+    migrator: &Migrator,
+    flag: &str,
+    text: &str,
+) -> Result<migrate_core::Version, UsageError> {
+    let order = migrator.version_order();
+    migrate_core::Version::parse(text, order).ok_or_else(|| {
+        UsageError(match order {
+            migrate_core::VersionOrder::Number => format!(
+                "{flag} {text}: not a version: versions are the digits that start a migration's \
+                 file name (`cargo migrate status` lists them)"
+            ),
+            migrate_core::VersionOrder::Text => format!(
+                "{flag} {text}: not a version: diesel versions are a migration folder's name \
+                 before its first `_`, dashes removed (`cargo migrate status` lists them)"
+            ),
+        })
+    })
+}
+
+/// A version in `--format json`: sqlx's integers as numbers, diesel's text as strings.
+pub(crate) fn version_json(version: &migrate_core::Version) -> serde_json::Value {
+    match version {
+        migrate_core::Version::Number(n) => serde_json::Value::from(*n),
+        migrate_core::Version::Text(t) => serde_json::Value::from(t.as_ref()),
+    }
+}

@@ -4,7 +4,7 @@ use crate::shell::outln;
 use std::fs;
 
 use anyhow::Context as _;
-use migrate_core::{integrity, layout};
+use migrate_core::{Version, VersionOrder, integrity, layout};
 
 use super::Context;
 use crate::exit::{OK, UsageError};
@@ -33,19 +33,42 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the migrations folder {}", dir.display()))?;
 
-    // A fresh version: now, but never equal to or older than an existing one.
-    let newest = fs::read_dir(dir)?
+    // A fresh version: now, but never equal to or older than an existing one, by the
+    // folder's version rule (diesel's text when it holds diesel migrations).
+    let entries: Vec<(String, bool)> = fs::read_dir(dir)?
         .filter_map(Result::ok)
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let stem = layout::classify_file(&name)
-                .map_or(name.as_str(), |(stem, _)| stem)
-                .to_owned();
-            layout::parse_stem(&stem).ok().map(|v| v.version)
+        .map(|e| {
+            let diesel = e.path().join("up.sql").is_file();
+            (e.file_name().to_string_lossy().into_owned(), diesel)
+        })
+        .collect();
+    let order = if entries.iter().any(|(_, diesel)| *diesel) {
+        VersionOrder::Text
+    } else {
+        VersionOrder::Number
+    };
+    let as_version = |v: i64| match order {
+        VersionOrder::Number => Version::Number(v),
+        VersionOrder::Text => Version::Text(v.to_string().into()),
+    };
+    let newest = entries
+        .iter()
+        .filter_map(|(name, _)| {
+            let stem = layout::classify_file(name).map_or(name.as_str(), |(stem, _)| stem);
+            layout::parse_name(stem, order).ok().map(|v| v.version)
         })
         .max();
     let mut version = time::version_now();
-    while newest.is_some_and(|n| version <= n) {
+    let mut tries = 0;
+    while newest.as_ref().is_some_and(|n| as_version(version) <= *n) {
+        tries += 1;
+        if tries > 1000 {
+            anyhow::bail!(
+                "no timestamp sorts after the newest migration's version `{}` (diesel orders \
+                 versions as text): name the new migration by hand so it sorts last",
+                newest.unwrap_or(Version::Number(0))
+            );
+        }
         version = time::next_version(version);
     }
 

@@ -14,35 +14,36 @@ use crate::exit::OK;
 pub struct Args {
     /// Record the migration as applied (after running or finishing it by hand)
     #[arg(long, value_name = "VERSION", group = "resolution")]
-    pub applied: Option<i64>,
+    pub applied: Option<String>,
     /// Remove the migration's history row (after undoing it by hand)
     #[arg(long, value_name = "VERSION", group = "resolution")]
-    pub rolled_back: Option<i64>,
+    pub rolled_back: Option<String>,
     /// Accept the file's current checksum for an applied migration (after a reviewed edit)
     #[arg(long, value_name = "VERSION", group = "resolution")]
-    pub checksum: Option<i64>,
+    pub checksum: Option<String>,
 }
 
 pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
+    let mut session = cx.session().await?;
+    let typed = |flag: &str, text: &str| super::typed_version(&session.migrator, flag, text);
     let (resolution, verb, what) = match (args.applied, args.rolled_back, args.checksum) {
         (Some(v), _, _) => (
-            Resolution::Applied(v),
+            Resolution::Applied(typed("--applied", &v)?),
             "Resolved",
             format!("{v} recorded as applied"),
         ),
         (_, Some(v), _) => (
-            Resolution::RolledBack(v),
+            Resolution::RolledBack(typed("--rolled-back", &v)?),
             "Resolved",
             format!("{v} recorded as rolled back"),
         ),
         (_, _, Some(v)) => (
-            Resolution::Checksum(v),
+            Resolution::Checksum(typed("--checksum", &v)?),
             "Resolved",
             format!("{v} now expects the file's current checksum"),
         ),
         _ => unreachable!("clap requires one of the group"),
     };
-    let mut session = cx.session().await?;
     let observer = cx.observer();
     let result = session
         .migrator

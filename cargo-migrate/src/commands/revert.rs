@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use migrate_core::{Version, layout};
 use migrate_runtime::{MigrateError, Migrator, RevertOptions};
 
 use super::Context;
@@ -17,7 +18,7 @@ use crate::shell::outln;
 pub struct Args {
     /// Keep this version applied and revert every newer one (`0` reverts all)
     #[arg(long, value_name = "VERSION")]
-    pub to: Option<i64>,
+    pub to: Option<String>,
     /// Print the down scripts a revert would run, newest first, and run nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -25,9 +26,13 @@ pub struct Args {
 
 pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     let mut session = cx.session().await?;
+    let to = match &args.to {
+        Some(typed) => Some(super::typed_version(&session.migrator, "--to", typed)?),
+        None => None,
+    };
     let observer = cx.observer();
     let options = RevertOptions {
-        to: args.to,
+        to: to.as_ref(),
         dry_run: args.dry_run,
         lock_timeout: cx.lock_timeout(),
         observer: &observer,
@@ -67,7 +72,7 @@ fn dry_run(
     cx: &Context<'_>,
     url: &str,
     migrator: &Migrator,
-    versions: &[i64],
+    versions: &[Version],
 ) -> anyhow::Result<i32> {
     if versions.is_empty() {
         cx.shell.status(
@@ -103,10 +108,10 @@ fn dry_run(
 
 /// "No down file", or, where the file is there but holds no statement, says so: diesel writes
 /// an empty `down.sql` for a migration nothing can undo, which the loader reads as none.
-fn no_down_file(cx: &Context<'_>, missing: &[(i64, String)]) -> anyhow::Error {
+fn no_down_file(cx: &Context<'_>, missing: &[(Version, String)]) -> anyhow::Error {
     let empty: Vec<String> = missing
         .iter()
-        .filter_map(|(version, name)| empty_down_file(&cx.config.dir, *version, name))
+        .filter_map(|(version, name)| empty_down_file(&cx.config.dir, version, name))
         .collect();
     if empty.is_empty() {
         return MigrateError::NoDownFile {
@@ -122,7 +127,7 @@ fn no_down_file(cx: &Context<'_>, missing: &[(i64, String)]) -> anyhow::Error {
 }
 
 /// The path of `version`'s down file when it exists and holds no statement.
-fn empty_down_file(dir: &Path, version: i64, name: &str) -> Option<String> {
+fn empty_down_file(dir: &Path, version: &Version, name: &str) -> Option<String> {
     let entries = std::fs::read_dir(dir).ok()?;
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
@@ -134,14 +139,8 @@ fn empty_down_file(dir: &Path, version: i64, name: &str) -> Option<String> {
             continue;
         };
         let stem = file_name.trim_end_matches(".down.sql");
-        let digits: String = stem
-            .split('_')
-            .next()
-            .unwrap_or("")
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
-        if digits.parse::<i64>().ok() != Some(version) || !stem.ends_with(name) {
+        let named = layout::parse_name(stem, version.order());
+        if !named.is_ok_and(|n| n.version == *version) || !stem.ends_with(name) {
             continue;
         }
         let text = std::fs::read_to_string(&candidate).ok()?;

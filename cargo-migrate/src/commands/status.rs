@@ -98,7 +98,7 @@ fn to_json(entries: &[StatusEntry], live: bool) -> serde_json::Value {
     let count = |s: MigrationState| entries.iter().filter(|e| e.state == s).count();
     json!({
         "migrations": entries.iter().map(|e| json!({
-            "version": e.version,
+            "version": super::version_json(&e.version),
             "name": e.name,
             "state": shown_state(e, live),
             "statements_done": progress(e).map(|p| p.done),

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use crate::files::layout::{self, FileKind, RESERVED};
 use crate::replay::overrides;
-use crate::{Checksum, Dialect, Migration, Script, SourceError, SourceErrors, Version, VersionOrder};
+use crate::{
+    Checksum, Dialect, Migration, Script, SourceError, SourceErrors, Version, VersionOrder,
+};
 
 /// How to read a migrations folder.
 #[derive(Debug, Clone)]
@@ -467,13 +469,22 @@ mod tests {
                     "00000000000000".into(),
                     "migrations/00000000000000_diesel_initial_setup/up.sql"
                 ),
-                ("2020127190800".into(), "migrations/2020-12-7-190800_x/up.sql"),
-                ("2022030907000".into(), "migrations/2022-03-09-07000_x/up.sql"),
+                (
+                    "2020127190800".into(),
+                    "migrations/2020-12-7-190800_x/up.sql"
+                ),
+                (
+                    "2022030907000".into(),
+                    "migrations/2022-03-09-07000_x/up.sql"
+                ),
                 (
                     "202305231715updatesubgraphdeploymentassignment".into(),
                     "migrations/2023-05-23-1715-update-subgraph-deployment-assignment/up.sql"
                 ),
-                ("20240101000000".into(), "migrations/20240101000000_file.sql"),
+                (
+                    "20240101000000".into(),
+                    "migrations/20240101000000_file.sql"
+                ),
                 (
                     "20240306170000".into(),
                     "migrations/2024-03-06-170000_add_sso_users/up.sql"

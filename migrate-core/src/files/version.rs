@@ -223,7 +223,9 @@ mod tests {
             ]
         );
         // The case integer order gets wrong: 20240313 < 20240306170000 as integers.
-        assert!(text("2024-03-06-170000_add_sso_users") < text("2024-03-13_170000_sso_userscascade"));
+        assert!(
+            text("2024-03-06-170000_add_sso_users") < text("2024-03-13_170000_sso_userscascade")
+        );
         assert!(Version::Number(20240313) < Version::Number(20240306170000));
         // Identity is the text: leading zeros and length count.
         assert_ne!(text("0_a"), text("00_a"));
@@ -233,8 +235,14 @@ mod tests {
     #[test]
     fn parsing_a_typed_version() {
         use VersionOrder::{Number, Text};
-        assert_eq!(Version::parse("20240101", Number), Some(Version::Number(20240101)));
-        assert_eq!(Version::parse("2024-01-01", Number), Some(Version::Number(20240101)));
+        assert_eq!(
+            Version::parse("20240101", Number),
+            Some(Version::Number(20240101))
+        );
+        assert_eq!(
+            Version::parse("2024-01-01", Number),
+            Some(Version::Number(20240101))
+        );
         assert_eq!(Version::parse("x1", Number), None);
         assert_eq!(Version::parse("99999999999999999999", Number), None);
         for typed in [
@@ -250,7 +258,9 @@ mod tests {
         }
         assert_eq!(
             Version::parse("202305231715updatesubgraphdeploymentassignment", Text),
-            Some(text("2023-05-23-1715-update-subgraph-deployment-assignment"))
+            Some(text(
+                "2023-05-23-1715-update-subgraph-deployment-assignment"
+            ))
         );
         assert_eq!(Version::parse("_x", Text), None);
         assert!(Version::parse("0", Text).unwrap().is_zero());

@@ -252,7 +252,10 @@ mod tests {
             check_adoption(Tool::Sqlx, &files, &[row(1, "CREATE TABLE a (x int);\n")]).unwrap_err();
         assert!(matches!(
             err.problems[0],
-            AdoptProblem::Changed { version: Version::Number(1), .. }
+            AdoptProblem::Changed {
+                version: Version::Number(1),
+                ..
+            }
         ));
         let err = check_adoption(Tool::Sqlx, &files, &[row(3, "x")]).unwrap_err();
         assert!(

@@ -386,7 +386,10 @@ mod tests {
         ];
         let fresh = status(&files, &[]);
         assert_eq!(plan_deploy(&fresh, None, false).unwrap(), vec![1, 2, 3]);
-        assert_eq!(plan_deploy(&fresh, Some(&2.into()), false).unwrap(), vec![1, 2]);
+        assert_eq!(
+            plan_deploy(&fresh, Some(&2.into()), false).unwrap(),
+            vec![1, 2]
+        );
         let gap = status(&files, &[row(2, "SELECT 2;", true)]);
         let refused = plan_deploy(&gap, None, false).unwrap_err();
         assert_eq!(refused.0.len(), 1);

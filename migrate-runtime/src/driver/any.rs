@@ -221,13 +221,21 @@ impl Driver for AnyConnection {
     async fn read_history(&mut self, table: &TableName) -> Result<Vec<AppliedRow>, sqlx::Error> {
         dispatch!(self, c => c.read_history(table).await)
     }
-    async fn is_recorded(&mut self, table: &TableName, version: &Version) -> Result<bool, sqlx::Error> {
+    async fn is_recorded(
+        &mut self,
+        table: &TableName,
+        version: &Version,
+    ) -> Result<bool, sqlx::Error> {
         dispatch!(self, c => c.is_recorded(table, version).await)
     }
     async fn insert_row(&mut self, table: &TableName, row: &NewRow<'_>) -> Result<(), sqlx::Error> {
         dispatch!(self, c => c.insert_row(table, row).await)
     }
-    async fn delete_row(&mut self, table: &TableName, version: &Version) -> Result<(), sqlx::Error> {
+    async fn delete_row(
+        &mut self,
+        table: &TableName,
+        version: &Version,
+    ) -> Result<(), sqlx::Error> {
         dispatch!(self, c => c.delete_row(table, version).await)
     }
     async fn set_checksum(

@@ -141,7 +141,11 @@ impl Driver for PgConnection {
             .collect()
     }
 
-    async fn is_recorded(&mut self, table: &TableName, version: &Version) -> Result<bool, sqlx::Error> {
+    async fn is_recorded(
+        &mut self,
+        table: &TableName,
+        version: &Version,
+    ) -> Result<bool, sqlx::Error> {
         let sql = format!(
             "SELECT EXISTS (SELECT 1 FROM {} WHERE version = $1)",
             table.quoted()
@@ -172,7 +176,11 @@ impl Driver for PgConnection {
             .map(drop)
     }
 
-    async fn delete_row(&mut self, table: &TableName, version: &Version) -> Result<(), sqlx::Error> {
+    async fn delete_row(
+        &mut self,
+        table: &TableName,
+        version: &Version,
+    ) -> Result<(), sqlx::Error> {
         let sql = format!("DELETE FROM {} WHERE version = $1", table.quoted());
         sqlx::query(AssertSqlSafe(sql))
             .bind(VersionParam(version))

@@ -121,7 +121,10 @@ impl Migrator {
                 });
             }
             (options.observer)(&Event::Applying(migration));
-            let resume_at = resume.as_ref().filter(|(v, _)| *v == version).map(|(_, done)| *done);
+            let resume_at = resume
+                .as_ref()
+                .filter(|(v, _)| *v == version)
+                .map(|(_, done)| *done);
             let transactional =
                 !migration.up.no_transaction && conn.transactional_ddl() && resume_at.is_none();
             let mut attempt = 0;
@@ -157,9 +160,11 @@ impl Migrator {
             match outcome {
                 Outcome::Done(ms) => {
                     (options.observer)(&Event::Applied(migration, ms));
-                    report
-                        .applied
-                        .push((migration.version.clone(), migration.name.to_string(), ms));
+                    report.applied.push((
+                        migration.version.clone(),
+                        migration.name.to_string(),
+                        ms,
+                    ));
                 }
                 Outcome::AlreadyApplied => {
                     (options.observer)(&Event::AlreadyApplied(migration));

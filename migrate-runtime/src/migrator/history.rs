@@ -1,10 +1,10 @@
 //! Records made without running migration SQL: resolve, baseline, adopt. Each takes the
 //! deploy lock, so it never writes history while a deploy is applying migrations.
 
-use migrate_core::{Migration, Version};
 use migrate_core::adopt::{Tool, check_adoption};
 use migrate_core::diff::diff;
 use migrate_core::replay::replay;
+use migrate_core::{Migration, Version};
 
 use super::{
     AdoptReport, BaselineOptions, LockOptions, Migrator, Resolution, Resolved, database, release,

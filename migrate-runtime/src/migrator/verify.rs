@@ -69,8 +69,7 @@ impl Migrator {
         let rows = self.read_rows(conn, &table).await?;
         let entries = status(&self.migrations, &rows);
         let mut applied_rows: Vec<_> = rows.iter().filter(|r| r.success).collect();
-        applied_rows
-            .sort_by(|a, b| (&a.applied_at, &a.version).cmp(&(&b.applied_at, &b.version)));
+        applied_rows.sort_by(|a, b| (&a.applied_at, &a.version).cmp(&(&b.applied_at, &b.version)));
         let applied: Vec<Version> = applied_rows.iter().map(|r| r.version.clone()).collect();
         let replayed: Vec<Migration> = applied
             .iter()
