@@ -12,15 +12,15 @@ use sha2::{Digest, Sha256, Sha384};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection, SqliteConnection};
 
 /// One database of one dialect, with a project configured for that dialect.
-struct Db {
-    dialect: &'static str,
-    url: String,
-    project: Project,
+pub(crate) struct Db {
+    pub(crate) dialect: &'static str,
+    pub(crate) url: String,
+    pub(crate) project: Project,
     _pg: Option<PgTestDb>,
 }
 
 /// The test body runs on a SQLite file, then on a PostgreSQL database when a server is there.
-fn on_each_database(body: impl Fn(&Db, &tokio::runtime::Runtime)) {
+pub(crate) fn on_each_database(body: impl Fn(&Db, &tokio::runtime::Runtime)) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let project = Project::new("dialect = \"sqlite\"");
     let sqlite = Db {
@@ -42,12 +42,12 @@ fn on_each_database(body: impl Fn(&Db, &tokio::runtime::Runtime)) {
 }
 
 impl Db {
-    fn sqlite(&self) -> bool {
+    pub(crate) fn sqlite(&self) -> bool {
         self.dialect == "sqlite"
     }
 
     /// Runs SQL (one or more statements) the way the other tool would.
-    async fn exec(&self, sql: &str) {
+    pub(crate) async fn exec(&self, sql: &str) {
         let sql = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
         if self.sqlite() {
             let mut c = SqliteConnection::connect(&format!("{}?mode=rwc", self.url))
@@ -63,7 +63,7 @@ impl Db {
     }
 
     /// The first column of every row, as text.
-    async fn texts(&self, sql: &str) -> Vec<String> {
+    pub(crate) async fn texts(&self, sql: &str) -> Vec<String> {
         let sql = AssertSqlSafe(sql.to_owned());
         if self.sqlite() {
             let mut c = SqliteConnection::connect(&format!("{}?mode=rwc", self.url))
@@ -81,7 +81,7 @@ impl Db {
     }
 
     /// Versions recorded in cargo-migrate's own history (none when the table does not exist).
-    async fn recorded(&self) -> Vec<String> {
+    pub(crate) async fn recorded(&self) -> Vec<String> {
         let exists = if self.sqlite() {
             "SELECT name FROM sqlite_master WHERE name = '_migrate_history'"
         } else {
@@ -94,7 +94,7 @@ impl Db {
             .await
     }
 
-    fn run(&self, args: &[&str]) -> crate::support::Run {
+    pub(crate) fn run(&self, args: &[&str]) -> crate::support::Run {
         let mut all = args.to_vec();
         all.extend(["--database-url", &self.url]);
         self.project.run(&all)
@@ -361,7 +361,7 @@ fn adopt_sqlx_refuses_a_changed_file_and_records_nothing() {
 
 /// `__diesel_schema_migrations` as diesel's `setup_migration_table.sql` makes it, and one row
 /// per applied folder: diesel stores the name's leading part with the dashes removed.
-async fn diesel_deploys(db: &Db, folders: &[&str]) {
+pub(crate) async fn diesel_deploys(db: &Db, folders: &[&str]) {
     db.exec(
         "CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (\n       version VARCHAR(50) PRIMARY KEY NOT NULL,\n       run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP\n);",
     )

@@ -333,7 +333,11 @@ async fn text_versions(conn: &mut SqliteConnection, table: &TableName) -> Result
     }
     .await;
     match result {
-        Ok(()) => Executor::execute(&mut *conn, "COMMIT").await.map(drop),
+        Ok(()) => {
+            Executor::execute(&mut *conn, "COMMIT").await?;
+            // Statements prepared on the old table (`SELECT *`) would read its columns.
+            sqlx::Connection::clear_cached_statements(conn).await
+        }
         Err(e) => {
             let _ = Executor::execute(&mut *conn, "ROLLBACK").await;
             Err(e)
