@@ -67,3 +67,37 @@ async fn sqlx_applies_the_converted_migrations_on_postgres() {
     assert_eq!(labels, ["todo", "in_progress", "done"]);
     conn.close().await.unwrap();
 }
+
+/// A diesel folder, embedded at build time and read at run time: the same versions, in
+/// diesel's order (text before the first `_`, dashes removed, compared as text); sqlx gets
+/// their positions, so it runs them in that order.
+#[tokio::test]
+async fn a_diesel_folder_embeds_with_diesels_versions_and_sqlx_runs_it_in_that_order() {
+    static EMBEDDED: Migrator = migrate_runtime::embed_migrations!("fixtures/diesel");
+    let loaded = Migrator::from_dir(
+        Path::new("fixtures/diesel"),
+        &LoadOptions::new(Dialect::Sqlite),
+    )
+    .unwrap();
+    let versions = |m: &Migrator| -> Vec<String> {
+        m.migrations()
+            .iter()
+            .map(|m| m.version.to_string())
+            .collect()
+    };
+    assert_eq!(
+        versions(&EMBEDDED),
+        ["202305231715updateassignment", "20240306170000", "20240313"]
+    );
+    assert_eq!(versions(&EMBEDDED), versions(&loaded));
+    let sqlx_migrator: sqlx::migrate::Migrator = (&EMBEDDED).into();
+    let db = sqlite_database();
+    let mut conn = sqlx::SqliteConnection::connect(&format!("{}?mode=rwc", db.url))
+        .await
+        .unwrap();
+    sqlx_migrator.run(&mut conn).await.unwrap();
+    sqlx::query("SELECT cascade_flag FROM sso_users")
+        .fetch_all(&mut conn)
+        .await
+        .expect("applied in diesel's order");
+}

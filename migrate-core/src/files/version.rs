@@ -86,11 +86,13 @@ impl Version {
     }
 }
 
+/// The version as written: the integer, or diesel's text. Honours width and alignment
+/// (`{:<16}`), as tables of versions need.
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Version::Number(n) => write!(f, "{n}"),
-            Version::Text(t) => f.write_str(t),
+            Version::Number(n) => fmt::Display::fmt(n, f),
+            Version::Text(t) => f.pad(t),
         }
     }
 }
@@ -307,6 +309,12 @@ mod tests {
             as_recorded(Version::Number(12), VersionOrder::Number, &[]),
             Version::Number(12)
         );
+    }
+
+    #[test]
+    fn display_pads_as_integers_did() {
+        assert_eq!(format!("{:<6}|", Version::Number(1)), "1     |");
+        assert_eq!(format!("{:>6}|", Version::Text("20".into())), "    20|");
     }
 
     #[test]

@@ -273,6 +273,48 @@ mod tests {
     }
 
     #[test]
+    fn diesel_rows_name_the_migration_whose_version_is_their_text() {
+        let text = |name: &str| Version::Text(crate::version::diesel_version(name).into());
+        let files = [
+            migration(text("00000000000000_diesel_initial_setup"), "SELECT 0;"),
+            migration(text("2024-03-13_170000_sso_userscascade"), "SELECT 1;"),
+            migration(
+                text("2023-05-23-1715-update-subgraph-deployment-assignment"),
+                "SELECT 2;",
+            ),
+        ];
+        let row = |key: &str| (key.to_owned(), true, None, None, false);
+        assert_eq!(
+            check_adoption(
+                Tool::Diesel,
+                &files,
+                &[
+                    row("00000000000000"),
+                    row("20240313"),
+                    row("202305231715updatesubgraphdeploymentassignment"),
+                ]
+            ),
+            Ok(vec![
+                files[0].version.clone(),
+                files[1].version.clone(),
+                files[2].version.clone()
+            ])
+        );
+        // Text, not digits: `0` is not `00000000000000`, `20240313000000` not `20240313`.
+        for key in ["0", "20240313000000", "202305231715"] {
+            assert!(
+                matches!(
+                    &check_adoption(Tool::Diesel, &files, &[row(key)])
+                        .unwrap_err()
+                        .problems[..],
+                    [AdoptProblem::Missing { .. }]
+                ),
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
     fn diesel_and_prisma_keys() {
         let files = [migration(20230101000000, "SELECT 1;")];
         let diesel = ("20230101000000".to_owned(), true, None, None, false);
