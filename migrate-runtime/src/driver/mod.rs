@@ -118,14 +118,6 @@ const PROGRESS_COLUMNS: [(&str, &str); 4] = [
     ("done_checksum", "TEXT"),
 ];
 
-/// The type of the history table's `version` column that holds versions of `order`.
-pub(crate) fn version_column_type(order: VersionOrder) -> &'static str {
-    match order {
-        VersionOrder::Number => "BIGINT",
-        VersionOrder::Text => "TEXT",
-    }
-}
-
 /// A session that holds a lock a migration statement waits for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocker {

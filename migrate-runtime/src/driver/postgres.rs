@@ -66,7 +66,10 @@ impl Driver for PgConnection {
                 done_checksum TEXT
             )",
             table.quoted(),
-            super::version_column_type(order)
+            match order {
+                VersionOrder::Number => "BIGINT",
+                VersionOrder::Text => "TEXT",
+            }
         );
         Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
         // A diesel project's table of an earlier release, whose `version` is an integer: the
