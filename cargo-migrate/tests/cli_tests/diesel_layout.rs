@@ -261,3 +261,42 @@ fn a_sqlx_folder_keeps_integer_versions() {
         );
     });
 }
+
+#[test]
+fn new_in_a_diesel_folder_writes_a_diesel_migration_that_sorts_last() {
+    on_each_database(|db, _| {
+        write_folders(db, &FOLDERS);
+        let out = db.run(&["new", "add_avatar", "--reversible"]).expect(0);
+        let up = out.stdout.lines().next().unwrap_or_default().to_owned();
+        let folder = up
+            .trim_start_matches("migrations/")
+            .trim_end_matches("/up.sql")
+            .to_owned();
+        // `yyyy-mm-dd-hhmmss_add_avatar`, as `diesel migration generate` names it.
+        let bytes = folder.as_bytes();
+        assert!(
+            folder.len() == 17 + "_add_avatar".len()
+                && folder.ends_with("_add_avatar")
+                && [4, 7, 10].iter().all(|&i| bytes[i] == b'-'),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            db.project
+                .path()
+                .join(format!("migrations/{folder}/down.sql"))
+                .is_file()
+        );
+        db.project.write(
+            &format!("migrations/{folder}/up.sql"),
+            "ALTER TABLE sso_users ADD COLUMN avatar TEXT;\n",
+        );
+        let states = status(db);
+        assert_eq!(states.len(), 8, "{states:?}");
+        assert_eq!(
+            states[7].0,
+            folder.split('_').next().unwrap().replace('-', ""),
+            "the new migration sorts last"
+        );
+    });
+}
