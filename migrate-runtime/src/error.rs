@@ -12,9 +12,9 @@ pub enum MigrateError {
     #[error(transparent)]
     Source(#[from] SourceErrors),
 
-    /// A migration cannot be replayed into a schema (`verify`, `diff`): each error names
-    /// `path:line:col`.
-    #[error("cannot replay the migrations:\n{0}")]
+    /// A migration cannot be replayed into a schema (`verify`, `diff`): the source lists the
+    /// errors, each naming `path:line:col`.
+    #[error("cannot replay the migrations")]
     Replay(#[from] migrate_core::replay::ReplayErrors),
 
     /// The database could not be reached.

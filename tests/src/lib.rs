@@ -70,6 +70,48 @@ pub async fn pg_database() -> Option<PgTestDb> {
     })
 }
 
+/// The server's major version (`server_version_num / 10000`).
+pub async fn pg_major(url: &str) -> u32 {
+    let mut conn = PgConnection::connect(url).await.expect("connect");
+    let num: String = sqlx::query_scalar("SHOW server_version_num")
+        .fetch_one(&mut conn)
+        .await
+        .expect("SHOW server_version_num");
+    let _ = conn.close().await;
+    num.parse::<u32>().expect("server_version_num is a number") / 10000
+}
+
+/// A fresh database on a server of major version `major` or newer, for a test of what only
+/// newer versions have. On an older server the test prints that it did not run and returns
+/// `None`, unless `MIGRATE_TEST_PG_MAJOR` is at least `major`: `.ci/run` sets it in its pass
+/// against PostgreSQL 18, where such a test must run.
+pub async fn pg_database_since(major: u32) -> Option<PgTestDb> {
+    let db = pg_database().await?;
+    let found = pg_major(&db.url).await;
+    if found >= major {
+        return Some(db);
+    }
+    let required = std::env::var("MIGRATE_TEST_PG_MAJOR")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .is_some_and(|r| r >= major);
+    let message = format!(
+        "needs PostgreSQL {major} or newer and the server at {} is {found}",
+        migrate_runtime::url::redact_url(&pg_admin_url())
+    );
+    if required {
+        panic!(
+            "{message}; MIGRATE_TEST_PG_MAJOR asks for {major}: point MIGRATE_TEST_PG_URL at it"
+        );
+    }
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "NOT RUN on this server: {message} (`.ci/run` runs it against PostgreSQL 18)"
+    );
+    None
+}
+
 fn absent<T>(why: &str) -> Option<T> {
     let url = pg_admin_url();
     let why = migrate_runtime::url::scrub(why, &url);

@@ -227,3 +227,44 @@ async fn a_trigram_index_without_its_extension_fails_in_postgres_and_in_the_repl
     assert!(deployed.contains("gin_trgm_ops"), "{deployed}");
     conn.close().await;
 }
+
+/// PostgreSQL 18's syntax replays as 18 applies it: virtual generated columns (written
+/// `VIRTUAL` or with neither keyword), not-null constraints in `CREATE TABLE` and `ALTER TABLE
+/// … ADD`, `uuidv7()`. Runs where the server is 18 or newer (`.ci/run`'s second pass).
+#[tokio::test]
+async fn postgres18_fixtures_replay_exactly() {
+    let Some(db) = migrate_tests::pg_database_since(18).await else {
+        return;
+    };
+    let schema = agree(
+        &fixtures("fixtures/replay/postgres18"),
+        Dialect::Postgres,
+        &db.url,
+    )
+    .await;
+    let items = &schema.tables[0];
+    let stored: Vec<(&str, bool)> = items
+        .columns
+        .iter()
+        .filter_map(|c| Some((c.name.as_str(), c.generated.as_ref()?.stored)))
+        .collect();
+    assert_eq!(
+        stored,
+        [
+            ("total", false),
+            ("total_v", false),
+            ("total_s", true),
+            ("discount", false)
+        ]
+    );
+    let not_null: Vec<&str> = schema
+        .tables
+        .iter()
+        .flat_map(|t| t.columns.iter().filter(|c| c.not_null))
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(
+        not_null,
+        ["id", "price", "qty", "note", "sku", "id", "a", "b"]
+    );
+}

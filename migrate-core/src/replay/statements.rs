@@ -23,6 +23,7 @@ mod enums;
 mod indexes;
 mod like;
 mod names;
+mod pg18;
 mod renames;
 mod rewrites;
 mod sequences;
@@ -60,6 +61,12 @@ pub struct Run<'a> {
     text: String,
     /// The `LIKE` element of the `CREATE TABLE` being parsed, read before sqlparser.
     like: Option<like::Like>,
+    /// PostgreSQL 18's virtual generated columns of the statement being parsed, which
+    /// sqlparser reads as `STORED` (see [`pg18`]).
+    virtual_columns: Vec<String>,
+    /// Columns made not null by PostgreSQL 18's table constraint `NOT NULL c` in the
+    /// `CREATE TABLE` being parsed (see [`pg18`]).
+    not_null_columns: Vec<String>,
 }
 
 impl<'a> Run<'a> {
@@ -88,6 +95,8 @@ impl<'a> Run<'a> {
             routines,
             text: String::new(),
             like: None,
+            virtual_columns: Vec::new(),
+            not_null_columns: Vec::new(),
         }
     }
 
@@ -276,6 +285,21 @@ impl<'a> Run<'a> {
             &sql_owned
         } else {
             sql
+        };
+        self.virtual_columns.clear();
+        self.not_null_columns.clear();
+        let pg18_owned;
+        let sql = match (self.dialect == Dialect::Postgres)
+            .then(|| pg18::rewrite(sql))
+            .flatten()
+        {
+            Some(rewritten) => {
+                self.virtual_columns = rewritten.virtual_columns;
+                self.not_null_columns = rewritten.not_null_columns;
+                pg18_owned = rewritten.sql;
+                &pg18_owned
+            }
+            None => sql,
         };
         self.text = sql.to_owned();
         let parsed = match self.dialect {

@@ -60,6 +60,14 @@ impl Run<'_> {
         for constraint in create.constraints {
             self.add_constraint(&mut table, constraint);
         }
+        for column in std::mem::take(&mut self.not_null_columns) {
+            match table.columns.iter_mut().find(|c| c.name == column) {
+                Some(c) => c.not_null = true,
+                None => self.error(format!(
+                    "constraint NOT NULL {column} names no column of table {name}"
+                )),
+            }
+        }
         if let Some(like) = self.like.take() {
             self.apply_like(&mut table, &like);
         }
@@ -148,8 +156,9 @@ impl Run<'_> {
                     Some(expr) => {
                         column.generated = Some(Generated {
                             expr: expr.to_string(),
-                            stored: *generated_as == GeneratedAs::ExpStored
-                                || *generation_expr_mode == Some(GeneratedExpressionMode::Stored),
+                            stored: (*generated_as == GeneratedAs::ExpStored
+                                || *generation_expr_mode == Some(GeneratedExpressionMode::Stored))
+                                && !self.virtual_columns.contains(&name),
                         })
                     }
                     None => {
