@@ -12,6 +12,7 @@ mod environments;
 mod help;
 mod history_lock;
 mod interrupt;
+mod lint;
 mod lock_wait;
 mod messages;
 mod output;

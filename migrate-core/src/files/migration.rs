@@ -54,7 +54,7 @@ pub fn template(name: &str) -> String {
 }
 
 /// The directives cargo-migrate understands in `-- migrate:<directive>` comments.
-pub const DIRECTIVES: &[&str] = &["no-transaction", "replay", "replay-skip"];
+pub const DIRECTIVES: &[&str] = &["no-transaction", "replay", "replay-skip", "allow"];
 
 impl Script {
     /// Checks a down script again: the loader keeps a down file whose text does not parse
