@@ -16,6 +16,7 @@ mod lint;
 mod lock_wait;
 mod messages;
 mod output;
+mod own_transaction;
 mod replay_overrides;
 mod secrets;
 mod tls;
