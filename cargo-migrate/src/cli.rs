@@ -82,6 +82,8 @@ pub enum Command {
     Verify(commands::verify::Args),
     /// Show how the database differs from its applied migrations; --script writes a repair migration
     Diff(commands::diff::Args),
+    /// Find migrations that are correct but unsafe on a live database (locks, rewrites, breaking changes)
+    Lint(commands::lint::Args),
 }
 
 /// The global options a verb ignores, left out of its `--help`: `new` and `hash` touch no
@@ -96,6 +98,10 @@ const IGNORED: &[(&str, &[&str])] = &[
         &["database_url", "env", "lock_timeout", "connect_timeout"],
     ),
     ("schema", &["lock_timeout", "connect_timeout"]),
+    (
+        "lint",
+        &["database_url", "env", "lock_timeout", "connect_timeout"],
+    ),
 ];
 
 impl Cli {
@@ -144,6 +150,7 @@ impl Command {
             Command::Schema(_) => "schema",
             Command::Verify(_) => "verify",
             Command::Diff(_) => "diff",
+            Command::Lint(_) => "lint",
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod diff;
 pub mod files;
 pub mod history;
 pub mod json;
+pub mod lint;
 pub mod replay;
 pub mod schema;
 

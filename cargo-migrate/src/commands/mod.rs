@@ -7,6 +7,7 @@ pub mod deploy;
 pub mod diff;
 mod drift;
 pub mod hash;
+pub mod lint;
 mod matrix;
 pub mod new;
 pub mod reset;
@@ -62,6 +63,7 @@ pub fn run(args: MigrateArgs, shell: &Shell) -> anyhow::Result<i32> {
             Command::Schema(a) => schema::exec(&cx, a),
             Command::Verify(a) => verify::exec(&cx, a).await,
             Command::Diff(a) => diff::exec(&cx, a).await,
+            Command::Lint(a) => lint::exec(&cx, a),
         }
     })
 }

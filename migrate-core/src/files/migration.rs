@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::{Checksum, Dialect, LineCol, SourceError, Version, split};
+use crate::{Checksum, Dialect, LineCol, SourceError, Statement, Version, split};
 
 /// A migration: its version, name, up script and optional down script.
 ///
@@ -55,7 +55,7 @@ pub fn template(name: &str) -> String {
 }
 
 /// The directives cargo-migrate understands in `-- migrate:<directive>` comments.
-pub const DIRECTIVES: &[&str] = &["no-transaction", "replay", "replay-skip"];
+pub const DIRECTIVES: &[&str] = &["no-transaction", "replay", "replay-skip", "allow"];
 
 impl Script {
     /// Checks a down script again: the loader keeps a down file whose text does not parse
@@ -182,7 +182,9 @@ impl Script {
                     });
                 }
             }
-            for statement in statements.iter().filter(|s| s.is_transaction_control()) {
+            for (_, statement) in statements.iter().enumerate().filter(|(i, s)| {
+                s.is_transaction_control() && !Statement::wraps_transaction(&statements, *i)
+            }) {
                 errors.push(SourceError::TransactionControl {
                     path: path.to_string(),
                     at: LineCol::of(&text, statement.offset),
@@ -331,13 +333,30 @@ mod tests {
 
     #[test]
     fn own_transaction_control_needs_no_transaction() {
-        let errors = parse("BEGIN;\nCREATE TABLE t (x int);\nCOMMIT;").unwrap_err();
+        // A COMMIT before the end, or a ROLLBACK, would end the migration's transaction early.
+        let errors =
+            parse("BEGIN;\nCREATE TABLE t (x int);\nCOMMIT;\nSELECT 1;\nROLLBACK;").unwrap_err();
         assert_eq!(errors.len(), 2);
         assert!(
-            matches!(&errors[0], SourceError::TransactionControl { at, keyword, .. } if at.line == 1 && keyword == "BEGIN")
+            matches!(&errors[0], SourceError::TransactionControl { at, keyword, .. } if at.line == 3 && keyword == "COMMIT")
         );
-        assert!(matches!(&errors[1], SourceError::TransactionControl { at, .. } if at.line == 3));
-        assert!(parse("-- migrate:no-transaction\nBEGIN;\nSELECT 1;\nCOMMIT;").is_ok());
+        assert!(
+            matches!(&errors[1], SourceError::TransactionControl { at, keyword, .. } if at.line == 5 && keyword == "ROLLBACK")
+        );
+        assert!(parse("-- migrate:no-transaction\nBEGIN;\nSELECT 1;\nCOMMIT;\nSELECT 2;").is_ok());
+    }
+
+    #[test]
+    fn a_wrapping_begin_and_final_commit_load_as_written() {
+        // zero-to-production's and AppFlowy-Cloud's files, which sqlx runs.
+        for text in [
+            "BEGIN;\n    UPDATE s SET status = 'ok' WHERE status IS NULL;\nCOMMIT;",
+            "CREATE TABLE a (x int);\nBEGIN;\nCREATE TABLE b (y int);",
+            "START TRANSACTION;\nSELECT 1;\nEND;\n-- done\n",
+        ] {
+            let script = parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            assert!(!script.no_transaction);
+        }
     }
 
     #[test]

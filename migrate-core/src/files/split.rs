@@ -45,6 +45,22 @@ impl<'a> Statement<'a> {
             _ => false,
         }
     }
+
+    /// Whether this statement only wraps a migration that already runs in a transaction:
+    /// `BEGIN`/`START TRANSACTION` anywhere, or `COMMIT`/`END` as its last statement
+    /// (`statements[i]` is this one). Real folders written for sqlx have these (sqlx runs the
+    /// file in its own transaction too, where a nested `BEGIN` only warns); a transactional
+    /// migration skips them, so the file runs as written, in one transaction, checksum intact.
+    pub fn wraps_transaction(statements: &[Statement<'_>], i: usize) -> bool {
+        let statement = &statements[i];
+        let mut words = statement.words();
+        match words.next().as_deref() {
+            Some("BEGIN") => true,
+            Some("START") => words.next().as_deref() == Some("TRANSACTION"),
+            Some("COMMIT" | "END") => i + 1 == statements.len(),
+            _ => false,
+        }
+    }
 }
 
 /// A quote, comment or body that the file never closes.

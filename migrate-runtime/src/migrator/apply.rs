@@ -532,7 +532,10 @@ pub(super) async fn run_statements<D: Driver>(
     let statements =
         split(&script.sql, conn.dialect()).map_err(|e| fail(e.offset, e.to_string()))?;
     let mut last_ok: Option<usize> = None;
-    for statement in &statements {
+    for (i, statement) in statements.iter().enumerate() {
+        if in_transaction && Statement::wraps_transaction(&statements, i) {
+            continue; // the migration's own transaction already wraps it
+        }
         if let Err(e) = watch.execute(conn, migration, statement.sql).await {
             let within = e
                 .position

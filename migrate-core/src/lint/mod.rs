@@ -1,0 +1,177 @@
+//! `cargo migrate lint`: migrations that are correct but unsafe to run on a live database
+//! (long locks, table rewrites, changes that break the code still running), found offline.
+//!
+//! Each migration is checked against the schema replayed up to it, so a rule knows whether a
+//! table existed before the migrations being linted (then locking or rewriting it hurts) or
+//! was created by one of them (not yet deployed: changing it is free). Pure: the CLI chooses
+//! which migrations to lint and prints the findings.
+//!
+//! A finding is silenced by `-- migrate:allow <rule>[, <rule>…] <reason>` on the comment lines
+//! above its statement, or above the file's first statement for the whole file; the reason is
+//! required.
+
+mod allow;
+mod rules;
+
+use std::collections::BTreeSet;
+
+use crate::replay::replay_migration;
+use crate::schema::{Name, Schema};
+use crate::{Dialect, LineCol, Migration, split};
+
+pub use rules::{RULES, Rule};
+
+/// One problem found in one statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule's id (`create-index-concurrently`), or `allow-needs-reason` and
+    /// `allow-unknown-rule` for a malformed `-- migrate:allow`.
+    pub rule: &'static str,
+    pub path: String,
+    pub at: LineCol,
+    /// The statement's first line, for the caret display.
+    pub line_text: String,
+    /// What is wrong with this statement, naming its table or column.
+    pub message: String,
+    /// The safe way to get the same result.
+    pub help: String,
+}
+
+/// What lint assumes about the server.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LintOptions {
+    /// The PostgreSQL major version the migrations will run on (version-gated rules).
+    pub postgres_version: u32,
+    /// Rule ids not to report.
+    pub disabled: Vec<String>,
+    /// Judge each linted migration as if every migration before it were deployed (`--all`);
+    /// otherwise the linted migrations are one change not yet deployed, and a table any of
+    /// them creates is new.
+    pub each_alone: bool,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            postgres_version: 15,
+            disabled: Vec::new(),
+            each_alone: false,
+        }
+    }
+}
+
+/// Lints the migrations whose index `linted` accepts; the others are replayed only, to know
+/// the schema the linted ones start from. Findings come in file order.
+pub fn lint(
+    migrations: &[Migration],
+    dialect: Dialect,
+    linted: impl Fn(usize, &Migration) -> bool,
+    options: &LintOptions,
+) -> Vec<Finding> {
+    let mut schema = Schema::new(dialect);
+    // Tables that existed before the first linted migration: the ones live traffic uses.
+    let mut existing: Option<BTreeSet<Name>> = None;
+    let mut findings = Vec::new();
+    for (i, m) in migrations.iter().enumerate() {
+        if linted(i, m) {
+            if options.each_alone {
+                existing = None;
+            }
+            let existing = existing
+                .get_or_insert_with(|| schema.tables.iter().map(|t| t.name.clone()).collect());
+            findings.extend(lint_migration(m, &schema, existing, options));
+        }
+        // A migration the replay cannot read still leaves the rest comparable.
+        let _ = replay_migration(&mut schema, m);
+    }
+    findings.retain(|f| !options.disabled.iter().any(|d| d == f.rule));
+    findings
+}
+
+/// What a rule sees of one statement.
+pub(crate) struct Context<'a> {
+    pub schema: &'a Schema,
+    pub existing: &'a BTreeSet<Name>,
+    pub options: &'a LintOptions,
+    /// The migration runs in a transaction.
+    pub transactional: bool,
+    /// A `SET lock_timeout` came earlier in this migration.
+    pub lock_timeout_set: bool,
+}
+
+impl Context<'_> {
+    /// Whether live traffic uses this table: it existed before the linted migrations.
+    pub fn is_existing(&self, name: &Name) -> bool {
+        self.existing.iter().any(|n| self.schema.same_name(n, name))
+    }
+}
+
+fn lint_migration(
+    m: &Migration,
+    schema: &Schema,
+    existing: &BTreeSet<Name>,
+    options: &LintOptions,
+) -> Vec<Finding> {
+    let dialect = schema.dialect;
+    let text = &m.up.sql;
+    let Ok(statements) = split(text, dialect) else {
+        return Vec::new();
+    };
+    let mut findings = Vec::new();
+    let file_allows = statements
+        .first()
+        .map(|s| allow::parse(s.leading))
+        .unwrap_or_default();
+    let mut cx = Context {
+        schema,
+        existing,
+        options,
+        transactional: !m.up.no_transaction,
+        lock_timeout_set: false,
+    };
+    for (n, statement) in statements.iter().enumerate() {
+        let at = LineCol::of(text, statement.offset);
+        let line_text = statement.sql.lines().next().unwrap_or("").to_owned();
+        let allows = if n == 0 {
+            Vec::new()
+        } else {
+            allow::parse(statement.leading)
+        };
+        for problem in allows
+            .iter()
+            .chain(if n == 0 { &file_allows[..] } else { &[] })
+        {
+            if let Some((rule, message, help)) = problem.malformed() {
+                findings.push(Finding {
+                    rule,
+                    path: m.up.path.to_string(),
+                    at,
+                    line_text: line_text.clone(),
+                    message,
+                    help,
+                });
+            }
+        }
+        for (rule, message, help) in rules::check(&mut cx, statement, dialect) {
+            let allowed = allows
+                .iter()
+                .chain(file_allows.iter())
+                .any(|a| a.allows(rule));
+            if !allowed {
+                findings.push(Finding {
+                    rule,
+                    path: m.up.path.to_string(),
+                    at,
+                    line_text: line_text.clone(),
+                    message,
+                    help: help.to_owned(),
+                });
+            }
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests;
