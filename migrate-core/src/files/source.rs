@@ -183,15 +183,17 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
             Ok(down) if crate::split(&down.sql, options.dialect).is_ok_and(|s| s.is_empty()) => {}
             Ok(down) => migration.down = Some(down),
             Err(e) if matches!(e.as_slice(), [SourceError::Empty { .. }]) => {}
-            // A down file that does not parse blocks neither the build nor `deploy`, which
-            // never run it: it is kept as written, and `check` and `revert` report it
-            // (`Script::problems`).
+            // A down file that does not parse, or that the database would refuse to run in its
+            // transaction (crates.io has a down.sql with `CREATE INDEX CONCURRENTLY`), blocks
+            // neither the build nor `deploy`, which never run it: it is kept as written, and
+            // `check` and `revert` report it (`Script::problems`).
             Err(e)
                 if e.iter().all(|e| {
                     matches!(
                         e,
                         SourceError::Unterminated { .. }
                             | SourceError::TransactionControl { .. }
+                            | SourceError::NeedsNoTransaction { .. }
                             | SourceError::UnknownDirective { .. }
                     )
                 }) =>
@@ -474,6 +476,31 @@ mod tests {
         assert!(loaded[0].up.problems(Dialect::Postgres).is_empty());
         // An up file that does not parse still stops everything.
         let dir = folder(&[("1_a.sql", b"DO $$ BEGIN\n")]);
+        assert!(load(dir.path(), &options()).is_err());
+    }
+
+    #[test]
+    fn a_down_file_the_database_refuses_in_a_transaction_is_kept_for_check_and_revert() {
+        // crates.io 2024-04-12-144536_remove-downloads-column: its down.sql has
+        // `create index concurrently` and no metadata.toml.
+        let down: &[u8] = b"ALTER TABLE crates ADD COLUMN downloads int;\n\
+                             CREATE INDEX CONCURRENTLY i ON crates (downloads);\n";
+        let dir = folder(&[
+            (
+                "2024-04-12-144536_remove-downloads-column/up.sql",
+                b"ALTER TABLE crates DROP COLUMN downloads;",
+            ),
+            ("2024-04-12-144536_remove-downloads-column/down.sql", down),
+        ]);
+        let loaded = load(dir.path(), &options()).unwrap();
+        let down = loaded[0].down.as_ref().unwrap();
+        let problems = down.problems(Dialect::Postgres);
+        assert!(
+            matches!(&problems[..], [SourceError::NeedsNoTransaction { at, .. }] if at.line == 2),
+            "{problems:?}"
+        );
+        // The same statement in an up file still stops everything.
+        let dir = folder(&[("1_a.sql", b"CREATE INDEX CONCURRENTLY i ON t (x);")]);
         assert!(load(dir.path(), &options()).is_err());
     }
 
