@@ -103,7 +103,9 @@ async fn plpgsql_fixtures_replay_exactly() {
             "executed",
             "inner_handled",
             "keep",
-            "replacement"
+            "replacement",
+            "user",
+            "user_log"
         ]
     );
 }
