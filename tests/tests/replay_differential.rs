@@ -119,7 +119,17 @@ async fn sqlite_fixtures_replay_exactly() {
         &db.url,
     )
     .await;
-    assert_eq!(schema.tables.len(), 15);
+    assert_eq!(schema.tables.len(), 16);
+    let logins = schema
+        .tables
+        .iter()
+        .find(|t| t.name.name == "logins")
+        .unwrap();
+    assert_eq!(
+        (logins.uniques.len(), logins.foreign_keys.len()),
+        (2, 1),
+        "constraints without commas between them"
+    );
     let memberships = schema
         .tables
         .iter()

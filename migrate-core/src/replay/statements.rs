@@ -26,6 +26,7 @@ mod names;
 mod renames;
 mod rewrites;
 mod sequences;
+mod sqlite_rewrites;
 mod tables;
 mod using_index;
 mod views;
@@ -270,6 +271,12 @@ impl<'a> Run<'a> {
             &sql_owned
         } else if let Some(rewritten) = (self.dialect == Dialect::Postgres)
             .then(|| rewrites::rewrite(sql))
+            .flatten()
+        {
+            sql_owned = rewritten;
+            &sql_owned
+        } else if let Some(rewritten) = (self.dialect == Dialect::Sqlite && w(0) == "CREATE")
+            .then(|| sqlite_rewrites::rewrite(sql))
             .flatten()
         {
             sql_owned = rewritten;
