@@ -119,7 +119,7 @@ async fn sqlite_fixtures_replay_exactly() {
         &db.url,
     )
     .await;
-    assert_eq!(schema.tables.len(), 16);
+    assert_eq!(schema.tables.len(), 17);
     let logins = schema
         .tables
         .iter()
@@ -130,6 +130,13 @@ async fn sqlite_fixtures_replay_exactly() {
         (2, 1),
         "constraints without commas between them"
     );
+    let events = schema
+        .tables
+        .iter()
+        .find(|t| t.name.name == "login_events")
+        .unwrap();
+    let types: Vec<&str> = events.columns.iter().map(|c| c.sql_type.as_str()).collect();
+    assert_eq!(types, ["INTEGER", "INTEGER INTEGER", "UNSIGNED BIG INT"]);
     let memberships = schema
         .tables
         .iter()

@@ -252,6 +252,7 @@ impl<'a> Run<'a> {
             return self.set_schema(sql);
         }
         let sql_owned;
+        let mut as_written = None;
         let sql = if w(0) == "DROP" && w(1) == "INDEX" && w(2) == "CONCURRENTLY" {
             sql_owned = remove_keyword(sql, "CONCURRENTLY");
             &sql_owned
@@ -279,12 +280,14 @@ impl<'a> Run<'a> {
             .then(|| sqlite_rewrites::rewrite(sql))
             .flatten()
         {
+            // Every byte kept its offset: declared types are read from the text as written.
+            as_written = Some(sql.to_owned());
             sql_owned = rewritten;
             &sql_owned
         } else {
             sql
         };
-        self.text = sql.to_owned();
+        self.text = as_written.unwrap_or_else(|| sql.to_owned());
         let parsed = match self.dialect {
             Dialect::Postgres => Parser::parse_sql(&PostgreSqlDialect {}, sql),
             _ => Parser::parse_sql(&SQLiteDialect {}, sql),

@@ -1,8 +1,13 @@
-//! A narrow rewrite of SQLite `CREATE TABLE` statements sqlparser 0.63 cannot parse, before
-//! parsing: SQLite's grammar lets table constraints follow each other without a comma
-//! (`CONSTRAINT a UNIQUE (x) CONSTRAINT b UNIQUE (y)`, as in tabby's migrations); sqlparser
-//! wants one. The comma replaces the whitespace character just before the constraint, so
-//! every byte keeps its offset and error positions stay right.
+//! Narrow rewrites of SQLite `CREATE TABLE` statements sqlparser 0.63 cannot parse, before
+//! parsing. Each keeps every byte at its offset, so error positions stay right and the
+//! declared type is still read from the statement as written (`written_type`):
+//!
+//! - SQLite's grammar lets table constraints follow each other without a comma
+//!   (`CONSTRAINT a UNIQUE (x) CONSTRAINT b UNIQUE (y)`, as in tabby's migrations); sqlparser
+//!   wants one: it replaces the whitespace character just before the constraint;
+//! - a declared type is any run of names (`INTEGER INTEGER`, `UNSIGNED BIG INT`); sqlparser
+//!   reads one name (or its own multi-word types): the whitespace between the names becomes
+//!   `_`, one name that sqlparser keeps as a custom type.
 
 use sqlparser::dialect::SQLiteDialect;
 use sqlparser::keywords::Keyword;
@@ -19,8 +24,38 @@ const STARTS: &[Keyword] = &[
     Keyword::FOREIGN,
 ];
 
-/// The statement with the missing commas between table constraints put in, or `None` when
-/// none is missing.
+/// Words that end a column's type (a column constraint starts).
+const TYPE_ENDS: &[&str] = &[
+    "CONSTRAINT",
+    "PRIMARY",
+    "NOT",
+    "NULL",
+    "UNIQUE",
+    "CHECK",
+    "DEFAULT",
+    "COLLATE",
+    "REFERENCES",
+    "GENERATED",
+    "AS",
+];
+
+/// Words after the first of a type that sqlparser reads itself (`DOUBLE PRECISION`,
+/// `CHARACTER VARYING`, `TIMESTAMP WITH TIME ZONE`, `INT UNSIGNED`).
+const PARSED_TYPE_WORDS: &[&str] = &[
+    "PRECISION",
+    "VARYING",
+    "LARGE",
+    "OBJECT",
+    "WITH",
+    "WITHOUT",
+    "TIME",
+    "ZONE",
+    "UNSIGNED",
+    "SIGNED",
+];
+
+/// The statement with the missing commas between table constraints put in and multi-word
+/// types joined, or `None` when it needs neither.
 pub(super) fn rewrite(sql: &str) -> Option<String> {
     let tokens: Vec<_> = Tokenizer::new(&SQLiteDialect {}, sql)
         .tokenize_with_location()
@@ -36,7 +71,16 @@ pub(super) fn rewrite(sql: &str) -> Option<String> {
     if keyword(0) != Some(Keyword::CREATE) {
         return None;
     }
+    let offset = |i: usize| -> Option<usize> {
+        let at = tokens[i].span.start;
+        Some(offset_in(
+            sql,
+            usize::try_from(at.line).ok()?,
+            usize::try_from(at.column).ok()?,
+        ))
+    };
     let mut commas = Vec::new();
+    let mut joins: Vec<(usize, usize)> = Vec::new();
     let (mut depth, mut item_start, mut in_constraint) = (0usize, false, false);
     for i in table_at..tokens.len() {
         match &tokens[i].token {
@@ -52,6 +96,34 @@ pub(super) fn rewrite(sql: &str) -> Option<String> {
             Token::Word(w) if depth == 1 && item_start => {
                 item_start = false;
                 in_constraint = STARTS.contains(&w.keyword);
+                if !in_constraint {
+                    // A column: its name, then its type's names up to a constraint.
+                    let is_type_word = |j: usize| match tokens.get(j).map(|t| &t.token) {
+                        Some(Token::Word(w)) => {
+                            w.quote_style.is_none()
+                                && !TYPE_ENDS.contains(&w.value.to_ascii_uppercase().as_str())
+                        }
+                        _ => false,
+                    };
+                    let mut end = i + 1;
+                    while is_type_word(end) {
+                        end += 1;
+                    }
+                    let later_parsed = (i + 2..end).any(|j| {
+                        matches!(&tokens[j].token, Token::Word(w)
+                            if PARSED_TYPE_WORDS.contains(&w.value.to_ascii_uppercase().as_str()))
+                    });
+                    if end > i + 2 && !later_parsed {
+                        for j in i + 2..end {
+                            let start = offset(j - 1)?
+                                + match &tokens[j - 1].token {
+                                    Token::Word(w) => w.value.len(),
+                                    _ => 0,
+                                };
+                            joins.push((start, offset(j)?));
+                        }
+                    }
+                }
             }
             Token::Word(w)
                 if depth == 1
@@ -59,13 +131,8 @@ pub(super) fn rewrite(sql: &str) -> Option<String> {
                     && STARTS.contains(&w.keyword)
                     && matches!(tokens[i - 1].token, Token::RParen) =>
             {
-                let at = tokens[i].span.start;
-                let offset = offset_in(
-                    sql,
-                    usize::try_from(at.line).ok()?,
-                    usize::try_from(at.column).ok()?,
-                );
                 // The whitespace just before the word becomes the comma.
+                let offset = offset(i)?;
                 let before = sql[..offset].chars().next_back()?;
                 if !before.is_whitespace() || before.len_utf8() != 1 {
                     return None;
@@ -75,12 +142,22 @@ pub(super) fn rewrite(sql: &str) -> Option<String> {
             _ => {}
         }
     }
-    if commas.is_empty() {
+    if commas.is_empty() && joins.is_empty() {
         return None;
     }
     let mut out = sql.as_bytes().to_vec();
     for at in commas {
         out[at] = b',';
+    }
+    for (start, end) in joins {
+        if !sql
+            .get(start..end)?
+            .bytes()
+            .all(|b| b.is_ascii_whitespace())
+        {
+            return None;
+        }
+        out[start..end].fill(b'_');
     }
     String::from_utf8(out).ok()
 }
@@ -106,5 +183,18 @@ mod tests {
             None
         );
         assert_eq!(rewrite("CREATE INDEX i ON t (a)"), None);
+    }
+
+    #[test]
+    fn a_type_of_several_names_becomes_one_name_in_place() {
+        let sql = "CREATE TABLE t (\n  user_id INTEGER INTEGER NOT NULL,\n  n UNSIGNED  BIG INT,\n  d DOUBLE PRECISION,\n  c CHARACTER VARYING(9) DEFAULT 'x',\n  k TEXT PRIMARY KEY\n)";
+        assert_eq!(
+            rewrite(sql).unwrap(),
+            "CREATE TABLE t (\n  user_id INTEGER_INTEGER NOT NULL,\n  n UNSIGNED__BIG_INT,\n  d DOUBLE PRECISION,\n  c CHARACTER VARYING(9) DEFAULT 'x',\n  k TEXT PRIMARY KEY\n)"
+        );
+        assert_eq!(
+            rewrite("CREATE TABLE t (a INT NOT NULL, \"b c\" TEXT)"),
+            None
+        );
     }
 }
