@@ -94,6 +94,20 @@ pub(super) fn fold(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Dialect;
+    use crate::replay::replay;
+    use crate::replay::tests::scripts;
+    use crate::schema::Schema;
+
+    fn pg(files: &[&str]) -> Result<Schema, String> {
+        replay(&scripts(Dialect::Postgres, files), Dialect::Postgres).map_err(|e| e.to_string())
+    }
+
+    fn tables(schema: &Schema) -> Vec<String> {
+        let mut names: Vec<String> = schema.tables.iter().map(|t| t.name.to_string()).collect();
+        names.sort();
+        names
+    }
 
     #[test]
     fn parameters_and_literal_arguments_bind_by_name_and_position() {
@@ -123,6 +137,35 @@ mod tests {
         assert_eq!(
             arguments(call, call.find('(').unwrap(), &caller),
             [Some("t".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_routine_called_with_literals_executes_with_its_parameters_bound() {
+        // realworld-axum-sqlx: `SELECT trigger_updated_at('"user"')` after the function below.
+        let setup = "CREATE TABLE \"user\" (id int);\nCREATE FUNCTION trigger_updated_at(tablename regclass) RETURNS void AS $$\nBEGIN\n  EXECUTE format('CREATE TRIGGER set_updated_at BEFORE UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION f()', tablename);\nEND;\n$$ LANGUAGE plpgsql;";
+        assert_eq!(
+            tables(&pg(&[setup, "SELECT trigger_updated_at('\"user\"');"]).unwrap()),
+            ["user"]
+        );
+        let add = "CREATE FUNCTION add_log(tbl text) RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  EXECUTE format('CREATE TABLE %I (id int)', tbl || '_log');\n  EXECUTE 'ALTER TABLE ' || $1 || ' ADD COLUMN note text';\nEND $$;";
+        let s = pg(&[setup, add, "SELECT add_log('item');"]
+            .map(|f| f.replace("\"user\"", "item"))
+            .each_ref()
+            .map(String::as_str))
+        .unwrap();
+        assert_eq!(tables(&s), ["item", "item_log"]);
+        let item = s
+            .tables
+            .iter()
+            .find(|t| t.name.to_string() == "item")
+            .unwrap();
+        assert!(item.columns.iter().any(|c| c.name == "note"));
+        // An argument that is not a literal leaves the parameter unknown: an error, as before.
+        let err = pg(&[setup, add, "SELECT add_log(name) FROM pg_tables;"]).unwrap_err();
+        assert!(
+            err.contains("EXECUTE of a string built from `tbl`"),
+            "{err}"
         );
     }
 }

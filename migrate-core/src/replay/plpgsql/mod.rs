@@ -14,12 +14,14 @@
 //! `SELECT f()`, `PERFORM f()` and `CALL p()` replay the body. What depends on data (a loop,
 //! a CASE, a variable, an EXECUTE of a string built from data) is an error with its way out.
 
-mod args;
 mod catalog;
 mod execute;
 mod parse;
 #[cfg(test)]
 mod tests;
+
+// Routine parameters bound to the literals of a call.
+mod args;
 
 use parse::{Block, Stmt, Token};
 

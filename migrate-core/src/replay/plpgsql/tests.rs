@@ -206,31 +206,3 @@ fn what_depends_on_data_is_an_error_with_its_place_and_way_out() {
         "{err}"
     );
 }
-
-#[test]
-fn a_routine_called_with_literals_executes_with_its_parameters_bound() {
-    // realworld-axum-sqlx: `SELECT trigger_updated_at('"user"')` after the function below.
-    let setup = "CREATE TABLE \"user\" (id int);\nCREATE FUNCTION trigger_updated_at(tablename regclass) RETURNS void AS $$\nBEGIN\n  EXECUTE format('CREATE TRIGGER set_updated_at BEFORE UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION f()', tablename);\nEND;\n$$ LANGUAGE plpgsql;";
-    assert_eq!(
-        tables(&pg(&[setup, "SELECT trigger_updated_at('\"user\"');"])),
-        ["user"]
-    );
-    let add = "CREATE FUNCTION add_log(tbl text) RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  EXECUTE format('CREATE TABLE %I (id int)', tbl || '_log');\n  EXECUTE 'ALTER TABLE ' || $1 || ' ADD COLUMN note text';\nEND $$;";
-    let s = pg(&[setup, add, "SELECT add_log('item');"]
-        .map(|f| f.replace("\"user\"", "item"))
-        .each_ref()
-        .map(String::as_str));
-    assert_eq!(tables(&s), ["item", "item_log"]);
-    let item = s
-        .tables
-        .iter()
-        .find(|t| t.name.to_string() == "item")
-        .unwrap();
-    assert!(item.columns.iter().any(|c| c.name == "note"));
-    // An argument that is not a literal leaves the parameter unknown: an error, as before.
-    let err = pg_err(&[setup, add, "SELECT add_log(name) FROM pg_tables;"]);
-    assert!(
-        err.contains("EXECUTE of a string built from `tbl`"),
-        "{err}"
-    );
-}
