@@ -75,6 +75,15 @@ async fn postgres_fixtures_replay_exactly() {
         .map(|l| l.name.as_str())
         .collect();
     assert_eq!(labels, ["todo", "doing", "blocked", "done", "archived"]);
+    let empty = schema
+        .enums
+        .iter()
+        .find(|e| e.name.name == "language_iso_code")
+        .unwrap();
+    assert!(
+        empty.labels.is_empty(),
+        "an enum without labels is compared"
+    );
 }
 
 /// DO blocks, exception handlers, EXECUTE and called routines (issue 10, item 6): the
