@@ -480,31 +480,6 @@ mod tests {
     }
 
     #[test]
-    fn a_down_file_the_database_refuses_in_a_transaction_is_kept_for_check_and_revert() {
-        // crates.io 2024-04-12-144536_remove-downloads-column: its down.sql has
-        // `create index concurrently` and no metadata.toml.
-        let down: &[u8] = b"ALTER TABLE crates ADD COLUMN downloads int;\n\
-                             CREATE INDEX CONCURRENTLY i ON crates (downloads);\n";
-        let dir = folder(&[
-            (
-                "2024-04-12-144536_remove-downloads-column/up.sql",
-                b"ALTER TABLE crates DROP COLUMN downloads;",
-            ),
-            ("2024-04-12-144536_remove-downloads-column/down.sql", down),
-        ]);
-        let loaded = load(dir.path(), &options()).unwrap();
-        let down = loaded[0].down.as_ref().unwrap();
-        let problems = down.problems(Dialect::Postgres);
-        assert!(
-            matches!(&problems[..], [SourceError::NeedsNoTransaction { at, .. }] if at.line == 2),
-            "{problems:?}"
-        );
-        // The same statement in an up file still stops everything.
-        let dir = folder(&[("1_a.sql", b"CREATE INDEX CONCURRENTLY i ON t (x);")]);
-        assert!(load(dir.path(), &options()).is_err());
-    }
-
-    #[test]
     fn errors_name_paths_and_come_together() {
         let dir = folder(&[
             ("1_a.sql", b"SELECT 1;"),
