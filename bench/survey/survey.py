@@ -367,7 +367,7 @@ def markdown(results):
         errors = r["replay_errors"] + [e for e in r.get("replay_errors_with_ignore") or [] if e not in r["replay_errors"]]
         if errors or notes:
             lines.append(f"- **{r['name']}** ({r['repo']}, `{r['path']}`)")
-            lines += [f"  - replay: ``{e}``" for e in errors]
+            lines += [f"  - replay: `` {e} ``" for e in errors]
             lines += [f"  - {n}" for n in notes]
     return "\n".join(lines) + "\n"
 
