@@ -75,6 +75,15 @@ async fn postgres_fixtures_replay_exactly() {
         .map(|l| l.name.as_str())
         .collect();
     assert_eq!(labels, ["todo", "doing", "blocked", "done", "archived"]);
+    let empty = schema
+        .enums
+        .iter()
+        .find(|e| e.name.name == "language_iso_code")
+        .unwrap();
+    assert!(
+        empty.labels.is_empty(),
+        "an enum without labels is compared"
+    );
 }
 
 /// DO blocks, exception handlers, EXECUTE and called routines (issue 10, item 6): the
@@ -117,7 +126,24 @@ async fn sqlite_fixtures_replay_exactly() {
         &db.url,
     )
     .await;
-    assert_eq!(schema.tables.len(), 15);
+    assert_eq!(schema.tables.len(), 17);
+    let logins = schema
+        .tables
+        .iter()
+        .find(|t| t.name.name == "logins")
+        .unwrap();
+    assert_eq!(
+        (logins.uniques.len(), logins.foreign_keys.len()),
+        (2, 1),
+        "constraints without commas between them"
+    );
+    let events = schema
+        .tables
+        .iter()
+        .find(|t| t.name.name == "login_events")
+        .unwrap();
+    let types: Vec<&str> = events.columns.iter().map(|c| c.sql_type.as_str()).collect();
+    assert_eq!(types, ["INTEGER", "INTEGER INTEGER", "UNSIGNED BIG INT"]);
     let memberships = schema
         .tables
         .iter()
@@ -185,6 +211,31 @@ async fn sqlite_rebuild_keeps_referencing_rows() {
         "{err}"
     );
     conn.close().await;
+}
+
+/// A routine called with literal arguments runs with its parameters bound (issue 10 item 6;
+/// realworld-axum-sqlx's `trigger_updated_at('"user"')`, quickwit's
+/// `quickwit_manage_update_timestamp('indexes')`): the replay agrees with PostgreSQL.
+#[tokio::test]
+async fn routine_parameters_replay_exactly() {
+    let Some(db) = pg_database().await else {
+        return;
+    };
+    let schema = agree(
+        &fixtures("fixtures/replay/plpgsql_parameters"),
+        Dialect::Postgres,
+        &db.url,
+    )
+    .await;
+    let mut tables: Vec<String> = schema.tables.iter().map(|t| t.name.to_string()).collect();
+    tables.sort();
+    assert_eq!(tables, ["user", "user_log"]);
+    let user = schema
+        .tables
+        .iter()
+        .find(|t| t.name.name == "user")
+        .unwrap();
+    assert!(user.columns.iter().any(|c| c.name == "nickname"));
 }
 
 #[tokio::test]

@@ -2,6 +2,8 @@
 //! directives, checksums, `migrate.sum`, and the errors and positions that point into them.
 
 pub(crate) mod checksum;
+#[cfg(test)]
+mod down_tests;
 pub(crate) mod error;
 pub mod integrity;
 pub mod layout;

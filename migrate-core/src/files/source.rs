@@ -194,15 +194,17 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
             Ok(down) if crate::split(&down.sql, options.dialect).is_ok_and(|s| s.is_empty()) => {}
             Ok(down) => migration.down = Some(down),
             Err(e) if matches!(e.as_slice(), [SourceError::Empty { .. }]) => {}
-            // A down file that does not parse blocks neither the build nor `deploy`, which
-            // never run it: it is kept as written, and `check` and `revert` report it
-            // (`Script::problems`).
+            // A down file that does not parse, or that the database would refuse to run in its
+            // transaction (crates.io has a down.sql with `CREATE INDEX CONCURRENTLY`), blocks
+            // neither the build nor `deploy`, which never run it: it is kept as written, and
+            // `check` and `revert` report it (`Script::problems`).
             Err(e)
                 if e.iter().all(|e| {
                     matches!(
                         e,
                         SourceError::Unterminated { .. }
                             | SourceError::TransactionControl { .. }
+                            | SourceError::NeedsNoTransaction { .. }
                             | SourceError::UnknownDirective { .. }
                     )
                 }) =>

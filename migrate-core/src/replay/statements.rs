@@ -27,6 +27,7 @@ mod pg18;
 mod renames;
 mod rewrites;
 mod sequences;
+mod sqlite_rewrites;
 mod tables;
 mod using_index;
 mod views;
@@ -260,6 +261,7 @@ impl<'a> Run<'a> {
             return self.set_schema(sql);
         }
         let sql_owned;
+        let mut as_written = None;
         let sql = if w(0) == "DROP" && w(1) == "INDEX" && w(2) == "CONCURRENTLY" {
             sql_owned = remove_keyword(sql, "CONCURRENTLY");
             &sql_owned
@@ -283,6 +285,14 @@ impl<'a> Run<'a> {
         {
             sql_owned = rewritten;
             &sql_owned
+        } else if let Some(rewritten) = (self.dialect == Dialect::Sqlite && w(0) == "CREATE")
+            .then(|| sqlite_rewrites::rewrite(sql))
+            .flatten()
+        {
+            // Every byte kept its offset: declared types are read from the text as written.
+            as_written = Some(sql.to_owned());
+            sql_owned = rewritten;
+            &sql_owned
         } else {
             sql
         };
@@ -301,7 +311,7 @@ impl<'a> Run<'a> {
             }
             None => sql,
         };
-        self.text = sql.to_owned();
+        self.text = as_written.unwrap_or_else(|| sql.to_owned());
         let parsed = match self.dialect {
             Dialect::Postgres => Parser::parse_sql(&PostgreSqlDialect {}, sql),
             _ => Parser::parse_sql(&SQLiteDialect {}, sql),

@@ -24,6 +24,25 @@ pub fn normalize(dialect: Dialect, written: &str) -> Normalized {
 }
 
 fn postgres(t: &str) -> Normalized {
+    // The SQL-standard spelling: `INTEGER ARRAY`, `INTEGER ARRAY[4]` (PostgreSQL's `integer[]`).
+    let upper = t.to_ascii_uppercase();
+    let standard = upper.strip_suffix(" ARRAY").map(str::len).or_else(|| {
+        upper
+            .strip_suffix(']')
+            .and_then(|rest| rest.rfind(" ARRAY["))
+            .filter(|&at| {
+                upper[at + " ARRAY[".len()..upper.len() - 1]
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+            })
+    });
+    if let Some(end) = standard {
+        let inner = postgres(t[..end].trim_end());
+        return Normalized {
+            sql_type: format!("{}[]", inner.sql_type),
+            serial: false,
+        };
+    }
     if let Some(element) = t.strip_suffix("[]") {
         let inner = postgres(element.trim_end());
         return Normalized {
@@ -133,6 +152,10 @@ mod tests {
         assert_eq!(pg("TIMESTAMP(3)"), "timestamp(3) without time zone");
         assert_eq!(pg("TEXT[]"), "text[]");
         assert_eq!(pg("INTEGER[][]"), "integer[][]");
+        // kitsune's `capabilities INTEGER ARRAY NOT NULL`.
+        assert_eq!(pg("INTEGER ARRAY"), "integer[]");
+        assert_eq!(pg("int array[4]"), "integer[]");
+        assert_eq!(pg("VARCHAR(20) ARRAY"), "character varying(20)[]");
         assert_eq!(pg("DECIMAL(10, 2)"), "numeric(10,2)");
         assert_eq!(pg("FLOAT"), "double precision");
         assert_eq!(pg("FLOAT(10)"), "real");

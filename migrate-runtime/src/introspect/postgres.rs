@@ -126,10 +126,11 @@ impl Introspect for PgConnection {
 
         constraints(self, &mut schema).await?;
 
-        let labels: Vec<(String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        // LEFT JOIN: an enum without labels (`AS ENUM ()`, kitsune's) exists too.
+        let labels: Vec<(String, String, Option<String>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT n.nspname::text, t.typname::text, e.enumlabel::text FROM pg_type t \
-             JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace \
-             WHERE {USER_SCHEMAS} AND {} ORDER BY t.oid, e.enumsortorder",
+             LEFT JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace \
+             WHERE t.typtype = 'e' AND {USER_SCHEMAS} AND {} ORDER BY t.oid, e.enumsortorder",
             not_extension_member("pg_type", "t.oid")
         )))
         .fetch_all(&mut *self)
@@ -139,15 +140,15 @@ impl Introspect for PgConnection {
                 schema: Some(nsp),
                 name: typ,
             };
-            let label = Label {
-                name: label,
+            let label = label.map(|name| Label {
+                name,
                 origin: Origin::default(),
-            };
+            });
             match schema.enums.iter_mut().find(|e| e.name == name) {
-                Some(e) => e.labels.push(label),
+                Some(e) => e.labels.extend(label),
                 None => schema.enums.push(EnumType {
                     name,
-                    labels: vec![label],
+                    labels: label.into_iter().collect(),
                     origin: Origin::default(),
                 }),
             }

@@ -1,6 +1,7 @@
 //! `EXECUTE <expression>`: the command text, when the expression is built from literals only:
 //! `'…'`, `$$…$$`, `||`, `format('… %I %L %s …', literal, …)`, `quote_ident`,
-//! `quote_literal`, `concat`.
+//! `quote_literal`, `concat`, casts, and the parameters of the routine being replayed that
+//! were called with literals (`vars`).
 
 use sqlparser::ast::{
     BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, SelectItem, SetExpr,
@@ -12,7 +13,7 @@ use sqlparser::parser::Parser;
 use super::parse::{Token, tokens};
 
 /// The SQL an `EXECUTE` runs, or why the replay cannot know it.
-pub(super) fn command(expression: &str) -> Result<String, String> {
+pub(super) fn command(expression: &str, vars: &[(String, String)]) -> Result<String, String> {
     // `EXECUTE … INTO x USING y`: only the command expression matters.
     let mut end = expression.len();
     if let Ok(toks) = tokens(expression) {
@@ -29,7 +30,12 @@ pub(super) fn command(expression: &str) -> Result<String, String> {
             }
         }
     }
-    let expression = expression[..end].trim();
+    value(expression[..end].trim(), vars)
+        .map_err(|why| format!("of a string built from {why}, which the replay does not know"))
+}
+
+/// The text of an expression built from literals and `vars`, or what in it is unknown.
+pub(super) fn value(expression: &str, vars: &[(String, String)]) -> Result<String, String> {
     let parsed = Parser::parse_sql(&PostgreSqlDialect {}, &format!("SELECT {expression}"))
         .map_err(|e| format!("of `{expression}`: cannot read the expression ({e})"))?;
     let expr = match parsed.as_slice() {
@@ -42,13 +48,33 @@ pub(super) fn command(expression: &str) -> Result<String, String> {
         },
         _ => return Err(format!("of `{expression}`: cannot read the expression")),
     };
-    text(&expr)
-        .map_err(|why| format!("of a string built from {why}, which the replay does not know"))
+    text(&expr, vars)
 }
 
-fn text(expr: &Expr) -> Result<String, String> {
+fn text(expr: &Expr, vars: &[(String, String)]) -> Result<String, String> {
+    let text = |e: &Expr| text(e, vars);
     match expr {
-        Expr::Nested(e) => text(e),
+        Expr::Nested(e) | Expr::Cast { expr: e, .. } => text(e),
+        Expr::Identifier(id) => {
+            let name = if id.quote_style.is_some() {
+                id.value.clone()
+            } else {
+                id.value.to_lowercase()
+            };
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| format!("`{id}`"))
+        }
+        Expr::Value(v) if matches!(&v.value, Value::Placeholder(_)) => {
+            let Value::Placeholder(p) = &v.value else {
+                unreachable!()
+            };
+            vars.iter()
+                .find(|(n, _)| n == p)
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| format!("`{p}`"))
+        }
         Expr::Value(v) => match &v.value {
             Value::SingleQuotedString(s) | Value::EscapedStringLiteral(s) => Ok(s.clone()),
             Value::DollarQuotedString(d) => Ok(d.value.clone()),
@@ -153,19 +179,45 @@ mod tests {
     #[test]
     fn execute_builds_commands_from_literals() {
         assert_eq!(
-            command("'CREATE TABLE a (x int)'").unwrap(),
+            command("'CREATE TABLE a (x int)'", &[]).unwrap(),
             "CREATE TABLE a (x int)"
         );
         assert_eq!(
-            command("format('CREATE TABLE %I (x int) -- %L %%', 'My T', 'it''s')").unwrap(),
+            command(
+                "format('CREATE TABLE %I (x int) -- %L %%', 'My T', 'it''s')",
+                &[]
+            )
+            .unwrap(),
             "CREATE TABLE \"My T\" (x int) -- 'it''s' %"
         );
         assert_eq!(
-            command("'ALTER TABLE ' || quote_ident('t') || ' ADD c int' INTO x").unwrap(),
+            command(
+                "'ALTER TABLE ' || quote_ident('t') || ' ADD c int' INTO x",
+                &[]
+            )
+            .unwrap(),
             "ALTER TABLE t ADD c int"
         );
-        assert_eq!(command("format('%2$s %1$s', 'b', 'a')").unwrap(), "a b");
-        let err = command("'DROP TABLE ' || r.name").unwrap_err();
+        assert_eq!(
+            command("format('%2$s %1$s', 'b', 'a')", &[]).unwrap(),
+            "a b"
+        );
+        let err = command("'DROP TABLE ' || r.name", &[]).unwrap_err();
         assert!(err.contains("of a string built from `r.name`"), "{err}");
+        // A routine's parameters, bound to the literals it was called with.
+        let vars = [
+            ("_tbl".to_owned(), "indexes".to_owned()),
+            ("$2".to_owned(), "x".to_owned()),
+        ];
+        assert_eq!(
+            command(
+                "format('DROP TRIGGER t ON %s', _tbl::text) || ' ' || $2",
+                &vars
+            )
+            .unwrap(),
+            "DROP TRIGGER t ON indexes x"
+        );
+        let err = command("format('ON %s', other)", &vars).unwrap_err();
+        assert!(err.contains("of a string built from `other`"), "{err}");
     }
 }

@@ -20,6 +20,9 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
+// Routine parameters bound to the literals of a call.
+mod args;
+
 use parse::{Block, Stmt, Token};
 
 use super::statements::Run;
@@ -31,12 +34,17 @@ const MAX_DEPTH: usize = 16;
 #[derive(Debug, Default)]
 pub struct Routines {
     known: Vec<Routine>,
+    /// The variables of the bodies being replayed, innermost last: a routine's parameters
+    /// (by name and `$n`) bound to the literals of its call.
+    frames: Vec<Vec<(String, String)>>,
 }
 
 #[derive(Debug, Clone)]
 struct Routine {
     /// Unqualified, as the database folds it.
     name: String,
+    /// Parameter names as the database folds them, `""` for an unnamed one.
+    params: Vec<String>,
     plpgsql: bool,
     body: String,
     /// Where it was created, for messages.
@@ -71,7 +79,10 @@ impl Run<'_> {
             body_offset: Some(statement_offset + start),
             depth: 0,
         };
+        // A DO block sees no variables of a routine that runs it.
+        self.routines.frames.push(Vec::new());
         let _ = self.run_body(&body, place);
+        self.routines.frames.pop();
         self.offset = statement_offset;
     }
 
@@ -111,6 +122,7 @@ impl Run<'_> {
         self.routines.known.retain(|r| r.name != name);
         self.routines.known.push(Routine {
             name,
+            params: args::parameters(sql, open),
             plpgsql: language == "plpgsql",
             body,
             at: format!("{}:{}", at.path, at.line),
@@ -150,11 +162,17 @@ impl Run<'_> {
                 body_offset: None,
                 depth: depth + 1,
             };
+            let caller = self.routines.frames.last().cloned().unwrap_or_default();
+            let call_args = args::arguments(sql, pair[1].start, &caller);
+            self.routines
+                .frames
+                .push(args::bind(&routine.params, &call_args));
             let outcome = if routine.plpgsql {
                 self.run_body(&routine.body, place)
             } else {
                 self.sql_body(&routine.body, place)
             };
+            self.routines.frames.pop();
             for e in &mut self.errors[before..] {
                 e.message = format!(
                     "{} (in routine {}, created at {})",
@@ -282,7 +300,8 @@ impl Run<'_> {
             }
             Stmt::Execute { at, expr } => {
                 let text = &body[expr.0..expr.1];
-                match execute::command(text) {
+                let vars = self.routines.frames.last().cloned().unwrap_or_default();
+                match execute::command(text, &vars) {
                     Ok(sql) => {
                         self.at(place, *at);
                         self.sql_body(&sql, place)

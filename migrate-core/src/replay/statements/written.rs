@@ -74,8 +74,13 @@ impl Run<'_> {
                 .collect::<String>()
                 .to_ascii_uppercase()
         };
-        (squash(written) == squash(parsed) && !written.is_empty())
-            .then(|| written.to_ascii_uppercase())
+        // A type of several names was read as one, joined with `_` (`sqlite_rewrites`).
+        let joined: String = written
+            .chars()
+            .map(|c| if c.is_whitespace() { '_' } else { c })
+            .collect();
+        let same = squash(written) == squash(parsed) || joined.eq_ignore_ascii_case(parsed);
+        (same && !written.is_empty()).then(|| written.to_ascii_uppercase())
     }
 
     /// A default expression as written, when its text is the expression sqlparser read.
