@@ -104,7 +104,7 @@ async fn apply_status_revert_round_trip() {
             .await
             .unwrap();
         assert_eq!(
-            report.applied.iter().map(|a| a.0).collect::<Vec<_>>(),
+            report.applied.iter().map(|a| a.version).collect::<Vec<_>>(),
             [1, 2]
         );
         assert!(table_exists(&mut conn, "posts").await);
@@ -139,18 +139,12 @@ async fn apply_status_revert_round_trip() {
             states(m.status_with(&mut conn).await.unwrap()),
             [MigrationState::Applied, MigrationState::Pending]
         );
-        let all = RevertOptions {
-            to: Some(0),
-            ..RevertOptions::default()
-        };
+        let all = RevertOptions::new().to(0);
         assert_eq!(m.revert_with(&mut conn, &all).await.unwrap(), [1]);
         assert!(!table_exists(&mut conn, "users").await);
 
         // Deploy up to a version.
-        let to_one = DeployOptions {
-            to: Some(1),
-            ..DeployOptions::default()
-        };
+        let to_one = DeployOptions::new().to(1);
         assert_eq!(
             m.run_with(&mut conn, &to_one).await.unwrap().applied.len(),
             1
@@ -348,11 +342,11 @@ async fn out_of_order_needs_permission() {
             .unwrap_err();
         assert!(err.to_string().contains("--allow-out-of-order"), "{err}");
         assert!(!table_exists(&mut conn, "b").await);
-        let allow = DeployOptions {
-            allow_out_of_order: true,
-            ..DeployOptions::default()
-        };
-        assert_eq!(m.run_with(&mut conn, &allow).await.unwrap().applied[0].0, 2);
+        let allow = DeployOptions::new().allow_out_of_order(true);
+        assert_eq!(
+            m.run_with(&mut conn, &allow).await.unwrap().applied[0].version,
+            2
+        );
     }
 }
 
@@ -370,13 +364,7 @@ async fn revert_refuses_when_a_down_file_is_missing_before_running_anything() {
             .await
             .unwrap();
         let err = m
-            .revert_with(
-                &mut conn,
-                &RevertOptions {
-                    to: Some(0),
-                    ..Default::default()
-                },
-            )
+            .revert_with(&mut conn, &RevertOptions::new().to(0))
             .await
             .unwrap_err();
         assert!(
@@ -385,13 +373,7 @@ async fn revert_refuses_when_a_down_file_is_missing_before_running_anything() {
         );
         assert!(table_exists(&mut conn, "users").await && table_exists(&mut conn, "posts").await);
         let bad_target = m
-            .revert_with(
-                &mut conn,
-                &RevertOptions {
-                    to: Some(7),
-                    ..Default::default()
-                },
-            )
+            .revert_with(&mut conn, &RevertOptions::new().to(7))
             .await
             .unwrap_err();
         assert!(matches!(
@@ -412,10 +394,7 @@ async fn baseline_and_resolve_record_without_running() {
             .unwrap();
         let m = migrator(&dir, db.dialect);
         // Forced: the schema lacks `posts`, which baseline would otherwise refuse.
-        let forced = BaselineOptions {
-            force: true,
-            ..BaselineOptions::default()
-        };
+        let forced = BaselineOptions::new().force(true);
         assert_eq!(
             m.baseline_with(&mut conn, 2, &forced).await.unwrap(),
             [1, 2]
@@ -428,7 +407,10 @@ async fn baseline_and_resolve_record_without_running() {
             .run_with(&mut conn, &DeployOptions::default())
             .await
             .unwrap();
-        assert_eq!(report.applied.iter().map(|a| a.0).collect::<Vec<_>>(), [3]);
+        assert_eq!(
+            report.applied.iter().map(|a| a.version).collect::<Vec<_>>(),
+            [3]
+        );
         assert!(matches!(
             m.baseline_with(&mut conn, 9, &BaselineOptions::default())
                 .await,
@@ -514,15 +496,12 @@ async fn events_report_progress_in_order() {
         let observer = |e: &Event<'_>| {
             let text = match e {
                 Event::Applying(m) => format!("applying {}", m.version),
-                Event::Applied(m, _) => format!("applied {}", m.version),
+                Event::Applied { migration: m, .. } => format!("applied {}", m.version),
                 other => format!("{other:?}"),
             };
             seen.lock().unwrap().push(text);
         };
-        let options = DeployOptions {
-            observer: &observer,
-            ..DeployOptions::default()
-        };
+        let options = DeployOptions::new().observer(&observer);
         migrator(&dir, db.dialect)
             .run_with(&mut conn, &options)
             .await
@@ -578,5 +557,6 @@ async fn the_pool_api_applies_too() {
         m.status(&pool).await.unwrap()[0].state,
         MigrationState::Applied
     );
-    let _ = Driver::dialect(&*pool.acquire().await.unwrap());
+    fn is_driver<D: Driver>(_: &D) {}
+    is_driver(&*pool.acquire().await.unwrap());
 }

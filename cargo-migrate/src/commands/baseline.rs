@@ -21,10 +21,9 @@ pub struct Args {
 pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     let mut session = cx.session().await?;
     let observer = cx.observer();
-    let options = BaselineOptions {
-        force: args.force,
-        lock: cx.lock_options(&observer),
-    };
+    let options = BaselineOptions::new()
+        .force(args.force)
+        .lock(cx.lock_options(&observer));
     let result = session
         .migrator
         .baseline_with(&mut session.conn, args.version, &options)

@@ -26,12 +26,11 @@ pub struct Args {
 pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     let mut session = cx.session().await?;
     let observer = cx.observer();
-    let options = RevertOptions {
-        to: args.to,
-        dry_run: args.dry_run,
-        lock_timeout: cx.lock_timeout(),
-        observer: &observer,
-    };
+    let mut options = RevertOptions::new()
+        .dry_run(args.dry_run)
+        .lock_timeout(cx.lock_timeout())
+        .observer(&observer);
+    options.to = args.to;
     let result = session
         .migrator
         .revert_with(&mut session.conn, &options)

@@ -6,8 +6,9 @@ use migrate_core::{HistoryProblems, MigrationState, SourceErrors, StatusEntry, s
 
 use super::apply::run_statements;
 use super::watch::Watch;
-use super::{Migrator, RevertOptions, database, elapsed_ms, read_rows, release};
-use crate::driver::{Driver, TableName};
+use super::{Migrator, RevertOptions, database, read_rows, release};
+use crate::Driver;
+use crate::driver::TableName;
 use crate::{Event, MigrateError};
 
 impl Migrator {
@@ -142,7 +143,10 @@ impl Migrator {
                     }
                 }
             }
-            (options.observer)(&Event::Reverted(migration, elapsed_ms(started)));
+            (options.observer)(&Event::Reverted {
+                migration,
+                elapsed: started.elapsed(),
+            });
             reverted.push(migration.version);
         }
         Ok(reverted)
