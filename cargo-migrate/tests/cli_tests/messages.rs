@@ -25,7 +25,9 @@ fn a_failed_migration_says_fix_the_sql_and_deploy_again() {
     let out = p
         .run(&["deploy", "--database-url", &p.sqlite_url()])
         .expect(1);
-    out.stderr_eq(&p, str![[r#"
+    out.stderr_eq(
+        &p,
+        str![[r#"
     Applying 1 users (migrations/1_users.sql)
      Applied 1 users in [ELAPSED]
     Applying 2 bad (migrations/2_bad.sql)
@@ -33,7 +35,8 @@ error: migrations/2_bad.sql:2:1: migration 2 (bad) failed: no such table: nope
   Nothing of it took effect (its transaction was rolled back).
   Fix the SQL and deploy again.
 
-"#]]);
+"#]],
+    );
 }
 
 #[test]
@@ -44,13 +47,16 @@ fn a_failed_revert_does_not_say_deploy_again() {
     let url = p.sqlite_url();
     p.run(&["deploy", "--database-url", &url]).expect(0);
     let out = p.run(&["revert", "--database-url", &url]).expect(1);
-    out.stderr_eq(&p, str![[r#"
+    out.stderr_eq(
+        &p,
+        str![[r#"
    Reverting 2 t (migrations/2_t.down.sql)
 error: migrations/2_t.down.sql:1:1: migration 2 (t) failed: no such table: nope
   Nothing of it took effect (its transaction was rolled back).
   Nothing was reverted. Fix migrations/2_t.down.sql and run `cargo migrate revert` again.
 
-"#]]);
+"#]],
+    );
     assert!(!out.stderr.contains("deploy again"), "{}", out.stderr);
 }
 
