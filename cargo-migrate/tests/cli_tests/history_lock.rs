@@ -220,10 +220,13 @@ fn deploy_to_a_version_no_migration_has_is_a_usage_error() {
     let out = p
         .run(&["deploy", "--to", "7", "--database-url", &url])
         .expect(2);
-    out.stderr_eq(&p, str![[r#"
+    out.stderr_eq(
+        &p,
+        str![[r#"
 error: --to 7: no migration has version 7 (`cargo migrate status` lists them)
 
-"#]]);
+"#]],
+    );
     p.run(&["deploy", "--to", "7", "--dry-run", "--database-url", &url])
         .expect(2);
     p.run(&["status", "--database-url", &url]).expect(3);
