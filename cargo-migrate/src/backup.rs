@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context as _, bail};
-use migrate_runtime::url::{redact_url, scrub, split_password};
-use migrate_runtime::{AnyConnection, Dialect, Driver};
+use migrate_runtime::__private::url::{redact_url, scrub, split_password};
+use migrate_runtime::{AnyConnection, Dialect};
 
 use crate::time;
 

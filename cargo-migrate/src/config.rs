@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use migrate_core::PackageConfig;
-use migrate_runtime::url::{redact_url, sqlite_relative_to};
+use migrate_runtime::__private::url::{redact_url, sqlite_relative_to};
 use migrate_runtime::{Dialect, LoadOptions, MigrateError, Migrator};
 
 use crate::cli::Common;
@@ -59,7 +59,7 @@ impl Config {
     /// The dialect the files are written for: configured, else the URL's, else SQLite.
     pub fn dialect_for(&self, url: Option<&str>) -> anyhow::Result<Dialect> {
         let from_url = url
-            .map(migrate_runtime::url::dialect_of)
+            .map(migrate_runtime::__private::url::dialect_of)
             .transpose()
             .map_err(MigrateError::Url)?;
         match (self.dialect, from_url) {

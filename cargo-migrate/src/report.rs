@@ -2,7 +2,8 @@
 //! PostgreSQL's server source line), then the advice that names this CLI's verbs and flags,
 //! which the library's messages leave out (an application using migrate-runtime has none).
 
-use migrate_runtime::{MigrateError, describe_cause};
+use migrate_runtime::__private::describe_cause;
+use migrate_runtime::MigrateError;
 
 /// The error's text for `error: …`, with advice for `verb` on the lines after it.
 pub fn render(error: &anyhow::Error, verb: &str) -> String {

@@ -20,7 +20,7 @@ use crate::schema::{Column, Schema, Table};
 pub use constraints::target;
 pub use normalize::{normalize_default, same_type};
 pub use repair::{Repair, repair};
-pub use review::{origin, review, to_json};
+pub use review::{origin, review};
 
 /// One difference between the expected schema (the migrations') and the actual one.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@
 //! - [`schema`], [`replay`], [`diff`], [`compat`]: the schema model, the replay that builds it
 //!   from the migrations, the comparison of two models, and which Rust types read which SQL
 //!   types;
-//! - [`config`], [`dialect`](Dialect), [`json`]: configuration and shared small pieces.
+//! - [`config`], [`dialect`](Dialect): configuration and shared small pieces.
 
 pub mod compat;
 pub mod config;
@@ -16,7 +16,6 @@ mod dialect;
 pub mod diff;
 pub mod files;
 pub mod history;
-pub mod json;
 pub mod lint;
 pub mod replay;
 pub mod schema;

@@ -4,10 +4,8 @@
 use crate::Dialect;
 
 pub mod codec;
-mod render_json;
 mod render_sql;
 
-pub use render_json::to_json;
 pub use render_sql::{
     check_def, column_def, create_domain, create_enum, create_index, create_table, foreign_key_def,
     generated_def, quote_ident, quote_literal, quote_name, to_sql, unique_def,

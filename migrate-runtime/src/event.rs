@@ -14,32 +14,52 @@ pub enum Event<'a> {
     WaitingForLock,
     /// About to apply a migration.
     Applying(&'a Migration),
-    /// Applied, in this many milliseconds.
-    Applied(&'a Migration, u64),
+    /// Applied.
+    Applied {
+        /// The migration.
+        migration: &'a Migration,
+        /// How long it took, statements and history row together.
+        elapsed: Duration,
+    },
     /// Another deployer applied it while we waited: nothing to do.
     AlreadyApplied(&'a Migration),
     /// About to run a migration's down script.
     Reverting(&'a Migration),
-    /// Reverted, in this many milliseconds.
-    Reverted(&'a Migration, u64),
+    /// Reverted.
+    Reverted {
+        /// The migration.
+        migration: &'a Migration,
+        /// How long its down script and history change took.
+        elapsed: Duration,
+    },
     /// A statement of the migration has waited this long for locks these sessions hold
     /// (told after 2 s, then every 10 s while it waits).
     StatementBlocked {
+        /// The migration whose statement waits.
         migration: &'a Migration,
+        /// How long it has waited.
         waited: Duration,
+        /// The sessions holding the locks it waits for.
         blockers: &'a [Blocker],
     },
     /// A transactional migration gave up waiting for a lock and was rolled back; it runs
     /// again (retry `attempt` of `of`) after `delay`.
     Retrying {
+        /// The migration that runs again.
         migration: &'a Migration,
+        /// This retry's number, from 1.
         attempt: u32,
+        /// How many retries are allowed.
         of: u32,
+        /// How long until it runs.
         delay: Duration,
     },
     /// A stop was requested (`reason`, e.g. `SIGINT`): the running statement is being
     /// cancelled and the run will record how far it got.
-    Stopping { reason: &'a str },
+    Stopping {
+        /// Why (`SIGINT`, or what the application passed to [`crate::Stop::stop`]).
+        reason: &'a str,
+    },
 }
 
 /// An observer that ignores everything.

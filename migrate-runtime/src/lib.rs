@@ -16,37 +16,67 @@ compile_error!("enable at least one of the `sqlite` and `postgres` features of m
 
 mod check;
 mod column_types;
-pub mod driver;
+mod connection;
+mod driver;
 mod error;
 mod event;
-pub mod introspect;
+mod introspect;
 mod migrator;
 #[cfg(feature = "sqlx-migrate")]
 mod sqlx_migrator;
 mod stop;
-pub mod url;
+mod url;
 
 pub use check::{ColumnType, DbEnum, Kind, Table};
-pub use driver::{AnyConnection, ConnectOptions, Driver, describe_cause};
+pub use connection::Driver;
+pub use driver::{AnyConnection, Blocker, ConnectOptions, DbError};
 pub use error::MigrateError;
 pub use event::Event;
 pub use introspect::{Introspect, introspect};
-pub use migrate_core::adopt::Tool;
+pub use migrate_core::adopt::{AdoptProblem, AdoptProblems, Tool};
+pub use migrate_core::replay::ReplayErrors;
 pub use migrate_core::{
-    AppliedRow, Checksum, Dialect, LoadOptions, Migration, MigrationState, Progress, Script,
-    SourceError, SourceErrors, StatusEntry,
+    AppliedRow, Checksum, Dialect, HistoryProblems, LineCol, LoadOptions, Migration,
+    MigrationState, Progress, Script, SourceError, SourceErrors, StatusEntry,
 };
 pub use migrate_macros::{DbEnum, Table, embed_migrations};
 pub use migrator::{
-    AdoptReport, BaselineOptions, DEFAULT_TABLE, DeployOptions, DeployReport, LockOptions,
+    AdoptReport, Applied, BaselineOptions, DEFAULT_TABLE, DeployOptions, DeployReport, LockOptions,
     Migrator, Resolution, Resolved, RevertOptions, VerifyReport,
 };
 pub use stop::Stop;
+pub use url::UrlError;
 
-/// Not public API: used by the code `embed_migrations!` generates.
+/// The schema model: what [`introspect()`] reads from a live database and what replaying the
+/// migrations produces ([`VerifyReport::expected`] and [`VerifyReport::actual`]), the same
+/// types on both sides so they compare field by field.
+pub mod schema {
+    pub use migrate_core::schema::{
+        Check, Column, Domain, Dropped, DroppedColumn, EnumType, ForeignKey, Generated, Identity,
+        Index, IndexKey, Label, Name, Origin, Schema, Table, Unique, View,
+    };
+}
+
+/// How a live schema differs from the schema its migrations produce
+/// ([`VerifyReport::differences`]).
+pub mod diff {
+    pub use migrate_core::diff::Difference;
+}
+
+/// Not public API: used by the code `embed_migrations!` generates, and by the `cargo migrate`
+/// binary (URL plumbing, error rendering). No semver promise: it changes with any release.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::check::{all_within, kind_in};
+    pub use crate::driver::describe_cause;
     pub use migrate_core;
     pub use std::borrow::Cow;
+
+    /// Database URLs: dialect, redaction, SQLite paths.
+    pub mod url {
+        pub use crate::url::{
+            dialect_of, is_ephemeral_sqlite, redact_url, scrub, secrets_of, split_password,
+            sqlite_path, sqlite_relative_to, with_database,
+        };
+    }
 }

@@ -45,7 +45,7 @@ fn unique_name(prefix: &str) -> String {
     )
 }
 
-pub use migrate_runtime::url::with_database;
+pub use migrate_runtime::__private::url::with_database;
 
 /// Creates a fresh PostgreSQL database, or returns `None` (after saying why) when the server
 /// is absent and `MIGRATE_TEST_REQUIRE_DB` is not set.
@@ -97,7 +97,7 @@ pub async fn pg_database_since(major: u32) -> Option<PgTestDb> {
         .is_some_and(|r| r >= major);
     let message = format!(
         "needs PostgreSQL {major} or newer and the server at {} is {found}",
-        migrate_runtime::url::redact_url(&pg_admin_url())
+        migrate_runtime::__private::url::redact_url(&pg_admin_url())
     );
     if required {
         panic!(
@@ -114,10 +114,10 @@ pub async fn pg_database_since(major: u32) -> Option<PgTestDb> {
 
 fn absent<T>(why: &str) -> Option<T> {
     let url = pg_admin_url();
-    let why = migrate_runtime::url::scrub(why, &url);
+    let why = migrate_runtime::__private::url::scrub(why, &url);
     let message = format!(
         "PostgreSQL is not reachable at {} ({why})",
-        migrate_runtime::url::redact_url(&url)
+        migrate_runtime::__private::url::redact_url(&url)
     );
     if require_db() {
         panic!("{message}; MIGRATE_TEST_REQUIRE_DB is set, so this is a failure, not a skip");

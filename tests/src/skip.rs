@@ -59,7 +59,7 @@ pub fn summary() -> Option<String> {
          they ran nothing because PostgreSQL is not reachable at {}. Start the server or set \
          MIGRATE_TEST_PG_URL; MIGRATE_TEST_REQUIRE_DB=1 turns skips into failures",
         binary(),
-        migrate_runtime::url::redact_url(&crate::pg_admin_url())
+        migrate_runtime::__private::url::redact_url(&crate::pg_admin_url())
     ))
 }
 

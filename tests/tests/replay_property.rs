@@ -26,9 +26,7 @@ use std::io::Write;
 
 use migrate_core::diff::diff;
 use migrate_core::replay::replay;
-use migrate_runtime::{
-    AnyConnection, ConnectOptions, Dialect, Driver, Migration, Script, introspect,
-};
+use migrate_runtime::{AnyConnection, ConnectOptions, Dialect, Migration, Script, introspect};
 use migrate_tests::{constraint_names, pg_database, sqlite_database};
 
 use generator::generate;

@@ -22,10 +22,9 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     let mut session = cx.session().await?;
     let version = super::typed_version(&session.migrator, "baseline", &args.version)?;
     let observer = cx.observer();
-    let options = BaselineOptions {
-        force: args.force,
-        lock: cx.lock_options(&observer),
-    };
+    let options = BaselineOptions::new()
+        .force(args.force)
+        .lock(cx.lock_options(&observer));
     let result = session
         .migrator
         .baseline_with(&mut session.conn, &version, &options)

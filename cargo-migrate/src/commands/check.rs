@@ -3,10 +3,8 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use migrate_core::integrity::{self, SUM_FILE};
-use migrate_runtime::url::with_database;
-use migrate_runtime::{
-    AnyConnection, ConnectOptions, DeployOptions, Dialect, Driver, RevertOptions,
-};
+use migrate_runtime::__private::url::with_database;
+use migrate_runtime::{AnyConnection, ConnectOptions, DeployOptions, Dialect, RevertOptions};
 
 use super::{Context, Session};
 use crate::exit::{HISTORY, OK, PENDING};
@@ -162,10 +160,7 @@ async fn round_trip(cx: &Context<'_>, url: &str, dialect: Dialect) -> anyhow::Re
 }
 
 async fn exercise(cx: &Context<'_>, s: &mut Session) -> anyhow::Result<()> {
-    let options = DeployOptions {
-        lock_timeout: cx.lock_timeout(),
-        ..DeployOptions::default()
-    };
+    let options = DeployOptions::new().lock_timeout(cx.lock_timeout());
     let applied = s
         .migrator
         .run_with(&mut s.conn, &options)
@@ -182,11 +177,9 @@ async fn exercise(cx: &Context<'_>, s: &mut Session) -> anyhow::Result<()> {
         .map(|m| m.version.clone())
         .max()
         .unwrap_or(migrate_core::Version::Number(0));
-    let revert = RevertOptions {
-        to: Some(&floor),
-        lock_timeout: cx.lock_timeout(),
-        ..RevertOptions::default()
-    };
+    let revert = RevertOptions::new()
+        .to(&floor)
+        .lock_timeout(cx.lock_timeout());
     let reverted = s.migrator.revert_with(&mut s.conn, &revert).await?.len();
     let again = s
         .migrator

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 
 use migrate_core::{Migration, MigrationState, plan_deploy, status};
-use migrate_runtime::{DeployOptions, Dialect, Driver, MigrateError, Stop};
+use migrate_runtime::{DeployOptions, Dialect, MigrateError, Stop};
 
 use super::{Context, Session};
 use crate::backup;
@@ -113,20 +113,20 @@ pub async fn exec(cx: &Context<'_>, mut args: Args) -> anyhow::Result<i32> {
         None => None,
     };
     let observer = cx.observer();
-    let options = DeployOptions {
-        to: args.to_version.as_ref(),
-        allow_out_of_order: args.allow_out_of_order,
-        lock_timeout: cx.lock_timeout(),
-        backup: backup.as_deref(),
-        observer: &observer,
-        stop: Some(&stop),
-        resume: args.resume_version.as_ref(),
-        statement_lock_timeout: statement_lock_timeout(cx, &args),
-        lock_retries: args
-            .lock_retries
-            .or(cx.config.lock_retries)
-            .unwrap_or(DEFAULT_LOCK_RETRIES),
-    };
+    let mut options = DeployOptions::new()
+        .allow_out_of_order(args.allow_out_of_order)
+        .lock_timeout(cx.lock_timeout())
+        .observer(&observer)
+        .stop(&stop)
+        .lock_retries(
+            args.lock_retries
+                .or(cx.config.lock_retries)
+                .unwrap_or(DEFAULT_LOCK_RETRIES),
+        );
+    options.to = args.to_version.as_ref();
+    options.backup = backup.as_deref();
+    options.resume = args.resume_version.as_ref();
+    options.statement_lock_timeout = statement_lock_timeout(cx, &args);
     // PostgreSQL: a second connection cancels the running statement on SIGINT/SIGTERM and
     // reports who holds a lock a statement waits for.
     let mut sidecar = match session.conn.dialect() {

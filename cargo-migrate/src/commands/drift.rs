@@ -1,13 +1,13 @@
 //! What `verify` and `diff` share: reading the database's report, and saying what it found.
 
-use migrate_core::diff;
-use migrate_core::json::Json;
 use migrate_core::{HistoryProblems, MigrationState, StatusEntry};
 use migrate_runtime::{Dialect, VerifyReport};
+use serde_json::Value;
 
 use super::Context;
 use super::deploy::sqlite_file_missing;
 use crate::exit::HistoryError;
+use crate::json::object;
 
 /// The database URL (for messages, redacted) and its verify report. Reads only.
 pub async fn inspect(cx: &Context<'_>) -> anyhow::Result<(String, VerifyReport)> {
@@ -39,7 +39,7 @@ pub fn review_lines(report: &VerifyReport) -> Vec<String> {
         report
             .differences
             .iter()
-            .map(|d| diff::review(d, &report.expected)),
+            .map(|d| migrate_core::diff::review(d, &report.expected)),
     );
     lines
 }
@@ -77,8 +77,8 @@ pub fn history_advice(report: &VerifyReport) -> Option<String> {
 }
 
 /// The `--format json` document of `verify`.
-pub fn to_json(database: &str, report: &VerifyReport) -> Json {
-    Json::object([
+pub fn to_json(database: &str, report: &VerifyReport) -> Value {
+    object([
         ("database", database.into()),
         ("dialect", report.expected.dialect.as_str().into()),
         ("clean", report.is_clean().into()),
@@ -86,21 +86,21 @@ pub fn to_json(database: &str, report: &VerifyReport) -> Json {
         ("history_exists", report.history_exists.into()),
         (
             "applied",
-            Json::Array(report.applied.iter().map(Json::from).collect()),
+            Value::Array(report.applied.iter().map(crate::json::version).collect()),
         ),
         (
             "pending",
-            Json::Array(report.pending.iter().map(Json::from).collect()),
+            Value::Array(report.pending.iter().map(crate::json::version).collect()),
         ),
         (
             "history_problems",
-            Json::Array(
+            Value::Array(
                 report
                     .history_problems
                     .iter()
                     .map(|e| {
-                        Json::object([
-                            ("version", (&e.version).into()),
+                        object([
+                            ("version", crate::json::version(&e.version)),
                             ("name", e.name.as_str().into()),
                             ("state", e.state.as_str().into()),
                             ("path", e.path.clone().into()),
@@ -112,11 +112,11 @@ pub fn to_json(database: &str, report: &VerifyReport) -> Json {
         ),
         (
             "differences",
-            Json::Array(
+            Value::Array(
                 report
                     .differences
                     .iter()
-                    .map(|d| diff::to_json(d, &report.expected))
+                    .map(|d| crate::json::difference(d, &report.expected))
                     .collect(),
             ),
         ),

@@ -94,10 +94,9 @@ impl Context<'_> {
         &self,
         observer: &'a (dyn Fn(&Event<'_>) + Sync),
     ) -> migrate_runtime::LockOptions<'a> {
-        migrate_runtime::LockOptions {
-            timeout: self.lock_timeout(),
-            observer,
-        }
+        migrate_runtime::LockOptions::new()
+            .timeout(self.lock_timeout())
+            .observer(observer)
     }
 
     /// The URL and the dialect of the files.
@@ -130,7 +129,7 @@ impl Context<'_> {
     /// Refuses a URL that keeps nothing for a verb that writes, and a SQLite file whose
     /// folder is missing (before anything reports "pending" for a database that cannot exist).
     fn check_target(&self, url: &str) -> anyhow::Result<()> {
-        if self.writes && migrate_runtime::url::is_ephemeral_sqlite(url) {
+        if self.writes && migrate_runtime::__private::url::is_ephemeral_sqlite(url) {
             return Err(UsageError(format!(
                 "`{}` keeps nothing: whatever this command writes there is gone when it exits. \
                  Name a file, such as `sqlite:app.db`",
@@ -138,7 +137,7 @@ impl Context<'_> {
             ))
             .into());
         }
-        if let Some(path) = migrate_runtime::url::sqlite_path(url)
+        if let Some(path) = migrate_runtime::__private::url::sqlite_path(url)
             && let Some(folder) = Path::new(path).parent()
             && !folder.as_os_str().is_empty()
             && !folder.is_dir()
@@ -166,10 +165,9 @@ impl Context<'_> {
 
     /// One more connection to `url`, with the invocation's timeouts.
     pub async fn connect(&self, url: &str) -> anyhow::Result<AnyConnection> {
-        let options = ConnectOptions {
-            connect_timeout: Duration::from_secs(self.common.connect_timeout),
-            lock_timeout: self.lock_timeout(),
-        };
+        let options = ConnectOptions::new()
+            .connect_timeout(Duration::from_secs(self.common.connect_timeout))
+            .lock_timeout(self.lock_timeout());
         Ok(AnyConnection::connect(url, &options).await?)
     }
 
@@ -190,9 +188,10 @@ impl Context<'_> {
                 "Applying",
                 &format!("{} {} ({})", m.version, m.name, m.up.path),
             ),
-            Event::Applied(m, ms) => self
-                .shell
-                .status("Applied", &format!("{} {} in {ms} ms", m.version, m.name)),
+            Event::Applied { migration: m, elapsed } => self.shell.status(
+                "Applied",
+                &format!("{} {} in {} ms", m.version, m.name, elapsed.as_millis()),
+            ),
             Event::AlreadyApplied(m) => self.shell.status(
                 "Skipped",
                 &format!("{} {}: another deployer applied it", m.version, m.name),
@@ -206,9 +205,10 @@ impl Context<'_> {
                     m.down.as_ref().map_or("", |d| &d.path)
                 ),
             ),
-            Event::Reverted(m, ms) => self
-                .shell
-                .status("Reverted", &format!("{} {} in {ms} ms", m.version, m.name)),
+            Event::Reverted { migration: m, elapsed } => self.shell.status(
+                "Reverted",
+                &format!("{} {} in {} ms", m.version, m.name, elapsed.as_millis()),
+            ),
             Event::Retrying {
                 migration,
                 attempt,

@@ -35,11 +35,9 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
             "Dropped",
             &format!("every object in {}", cx.shown(&session.url)),
         );
-        let options = DeployOptions {
-            lock_timeout: cx.lock_timeout(),
-            observer: &observer,
-            ..DeployOptions::default()
-        };
+        let options = DeployOptions::new()
+            .lock_timeout(cx.lock_timeout())
+            .observer(&observer);
         session.migrator.run_with(&mut session.conn, &options).await
     }
     .await;

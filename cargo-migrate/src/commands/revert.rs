@@ -31,12 +31,11 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         None => None,
     };
     let observer = cx.observer();
-    let options = RevertOptions {
-        to: to.as_ref(),
-        dry_run: args.dry_run,
-        lock_timeout: cx.lock_timeout(),
-        observer: &observer,
-    };
+    let mut options = RevertOptions::new()
+        .dry_run(args.dry_run)
+        .lock_timeout(cx.lock_timeout())
+        .observer(&observer);
+    options.to = to.as_ref();
     let result = session
         .migrator
         .revert_with(&mut session.conn, &options)

@@ -2,7 +2,7 @@
 
 use crate::shell::{out, outln};
 use migrate_core::replay::replay;
-use migrate_core::schema::{to_json, to_sql};
+use migrate_core::schema::to_sql;
 
 use super::Context;
 use crate::exit::OK;
@@ -46,7 +46,7 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     })?;
     match args.format {
         SchemaFormat::Sql => out!("{}", to_sql(&schema)),
-        SchemaFormat::Json => outln!("{}", to_json(&schema).pretty()),
+        SchemaFormat::Json => outln!("{}", crate::json::pretty(&crate::json::schema(&schema))),
     }
     cx.shell.status(
         "Replayed",

@@ -21,7 +21,10 @@ pub struct Args {
 pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     let (database, report) = drift::inspect(cx).await?;
     match args.format {
-        Format::Json => outln!("{}", drift::to_json(&database, &report).pretty()),
+        Format::Json => outln!(
+            "{}",
+            crate::json::pretty(&drift::to_json(&database, &report))
+        ),
         Format::Human => {
             for line in drift::review_lines(&report) {
                 outln!("{line}");

@@ -1,6 +1,7 @@
 //! Environments: `--env`, `status --all-envs`, and the promotion gate of `requires`.
 
 use crate::support::Project;
+use snapbox::str;
 
 fn project() -> Project {
     let p = Project::new(
@@ -47,18 +48,11 @@ fn promotion_gate_and_matrix() {
     run(&p, &["deploy", "--env", "staging", "--to", "1"], true).expect(0);
 
     let refused = run(&p, &["deploy", "--env", "prod"], true).expect(1);
-    assert!(
-        refused
-            .stderr
-            .contains("migration 2 (posts) is not applied in `staging`, which `prod` requires"),
-        "{}",
-        refused.stderr
-    );
-    assert!(
-        refused.stderr.contains("--skip-promotion-check"),
-        "{}",
-        refused.stderr
-    );
+    refused.stderr_eq(&p, str![[r#"
+error: refusing to deploy to `prod`: migration 2 (posts) is not applied in `staging`, which `prod` requires.
+  Deploy to `staging` first (`cargo migrate deploy --env staging`), or pass --skip-promotion-check
+
+"#]]);
     assert!(
         !p.path().join("prod.db").exists()
             || states(&p)["migrations"][0]["states"]["prod"] == "pending",
@@ -100,12 +94,10 @@ fn promotion_gate_and_matrix() {
 
     let missing = run(&p, &["status", "--all-envs"], false).expect(1);
     assert!(missing.stdout.contains("unavailable"), "{}", missing.stdout);
-    assert!(
-        missing.stderr.contains("environment `prod` is unavailable")
-            && missing.stderr.contains("$PROD_URL"),
-        "{}",
-        missing.stderr
-    );
+    missing.stderr_eq(&p, str![[r#"
+warning: environment `prod` is unavailable: environment `prod` reads its URL from $PROD_URL, which is not set (nor in .env)
+
+"#]]);
 }
 
 #[test]
@@ -116,12 +108,10 @@ fn all_envs_without_environments_says_how_to_add_them() {
         "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
     );
     let out = p.run(&["status", "--all-envs"]).expect(1);
-    assert!(
-        out.stderr
-            .contains("[package.metadata.migrate.environments.<name>]"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+error: --all-envs needs environments: add [package.metadata.migrate.environments.<name>] tables with a `url` to [ROOT]/Cargo.toml
+
+"#]]);
 }
 
 #[test]
@@ -135,13 +125,11 @@ fn env_with_a_database_url_still_applies_the_promotion_check() {
         true,
     )
     .expect(1);
-    assert!(
-        refused
-            .stderr
-            .contains("migration 2 (posts) is not applied in `staging`, which `prod` requires"),
-        "{}",
-        refused.stderr
-    );
+    refused.stderr_eq(&p, str![[r#"
+error: refusing to deploy to `prod`: migration 2 (posts) is not applied in `staging`, which `prod` requires.
+  Deploy to `staging` first (`cargo migrate deploy --env staging`), or pass --skip-promotion-check
+
+"#]]);
     run(
         &p,
         &[
@@ -170,10 +158,8 @@ fn requires_naming_a_missing_environment_is_refused_at_load() {
     let out = p
         .run(&["status", "--database-url", "sqlite:x.db"])
         .expect(1);
-    assert!(
-        out.stderr
-            .contains("environments.prod.requires names `stagin`, which is not an environment"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+error: [ROOT]/Cargo.toml: environments.prod.requires names `stagin`, which is not an environment (known: prod)
+
+"#]]);
 }

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::{Project, Run};
 use migrate_tests::pg_database;
+use snapbox::str;
 use sqlx::{Connection, PgConnection};
 
 const ACCOUNTS: &str =
@@ -155,12 +156,12 @@ fn baseline_refuses_when_the_live_schema_differs_unless_forced() {
     p.write("migrations/2_more.sql", "CREATE TABLE more (x INTEGER);\n");
     // The database has nothing: baselining at 1 would record a table that is not there.
     let refused = p.run(&["baseline", "1", "--database-url", &url]).expect(4);
-    assert!(
-        refused.stderr.contains("table accounts is missing"),
-        "{}",
-        refused.stderr
-    );
-    assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
+    refused.stderr_eq(&p, str![[r#"
+error: baseline refused (pass --force to record anyway): refusing to baseline at 1: the database's schema differs from the schema the migrations up to 1 produce:
+  - table accounts is missing
+  Nothing was recorded. Baseline at the version the database really has, or apply the missing changes first
+
+"#]]);
     let status = p.run(&["status", "--database-url", &url]).expect(3);
     assert!(
         status.stderr.contains("0 applied, 2 pending"),
@@ -219,10 +220,12 @@ fn deploy_to_a_version_no_migration_has_is_a_usage_error() {
     let out = p
         .run(&["deploy", "--to", "7", "--database-url", &url])
         .expect(2);
-    assert!(
-        out.stderr.contains("no migration has version 7"),
-        "{}",
-        out.stderr
+    out.stderr_eq(
+        &p,
+        str![[r#"
+error: --to 7: no migration has version 7 (`cargo migrate status` lists them)
+
+"#]],
     );
     p.run(&["deploy", "--to", "7", "--dry-run", "--database-url", &url])
         .expect(2);
@@ -245,10 +248,14 @@ fn the_status_summary_counts_every_state() {
     std::fs::remove_file(p.path().join("migrations/3_c.sql")).unwrap();
     p.write("migrations/5_e.sql", "CREATE TABLE e (x INTEGER);\n");
     let out = p.run(&["status", "--database-url", &url]).expect(4);
-    assert!(
-        out.stderr
-            .contains("1 applied, 1 pending, 1 failed, 1 changed, 1 missing"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+warning: migration 2 (b) was changed after it was applied: migrations/2_b.sql has checksum 5d9931a9b22de19a4e9a7d380e25cc89dfc501d3c04ff1ddea595a7232422f6f, the database recorded 18832622b08f9f1dbdea70f87f8208d6d8985ab375c32e2eaf0f0fac5996e96e.
+  Restore the file (see `git log -p -- migrations/2_b.sql`), or, if the edit was reviewed and the database already matches it, accept it with `cargo migrate resolve --checksum 2`
+migration 3 (c) is recorded as applied but its file is gone.
+  Restore the file from version control, or, if it was removed on purpose, forget it with `cargo migrate resolve --rolled-back 3` (this runs no SQL)
+migration 4 (d, migrations/4_d.sql) stopped part-way with 1 of 2 statements done: statement 1 is done, statement 2 is not (no such table: nope; statement 1 (line 2) is done, statement 2 (line 3) is not).
+  Either finish the remaining statements by hand and record it with `cargo migrate resolve --applied 4`, or undo the done ones by hand and record that with `cargo migrate resolve --rolled-back 4`; `cargo migrate deploy --resume 4` runs the remaining statements
+      Status 1 applied, 1 pending, 1 failed, 1 changed, 1 missing on sqlite:[ROOT]/app.db
+
+"#]]);
 }

@@ -4,6 +4,7 @@
 
 use crate::support::Project;
 use migrate_tests::pg_database;
+use snapbox::str;
 
 fn sqlite_project() -> Project {
     let p = Project::new("dialect = \"sqlite\"");
@@ -24,10 +25,17 @@ fn a_failed_migration_says_fix_the_sql_and_deploy_again() {
     let out = p
         .run(&["deploy", "--database-url", &p.sqlite_url()])
         .expect(1);
-    assert!(
-        out.stderr.contains("migrations/2_bad.sql:2:1: migration 2 (bad) failed: no such table: nope\n  Nothing of it took effect (its transaction was rolled back).\n  Fix the SQL and deploy again."),
-        "{}",
-        out.stderr
+    out.stderr_eq(
+        &p,
+        str![[r#"
+    Applying 1 users (migrations/1_users.sql)
+     Applied 1 users in [ELAPSED]
+    Applying 2 bad (migrations/2_bad.sql)
+error: migrations/2_bad.sql:2:1: migration 2 (bad) failed: no such table: nope
+  Nothing of it took effect (its transaction was rolled back).
+  Fix the SQL and deploy again.
+
+"#]],
     );
 }
 
@@ -39,10 +47,15 @@ fn a_failed_revert_does_not_say_deploy_again() {
     let url = p.sqlite_url();
     p.run(&["deploy", "--database-url", &url]).expect(0);
     let out = p.run(&["revert", "--database-url", &url]).expect(1);
-    assert!(
-        out.stderr.contains("Nothing was reverted. Fix migrations/2_t.down.sql and run `cargo migrate revert` again."),
-        "{}",
-        out.stderr
+    out.stderr_eq(
+        &p,
+        str![[r#"
+   Reverting 2 t (migrations/2_t.down.sql)
+error: migrations/2_t.down.sql:1:1: migration 2 (t) failed: no such table: nope
+  Nothing of it took effect (its transaction was rolled back).
+  Nothing was reverted. Fix migrations/2_t.down.sql and run `cargo migrate revert` again.
+
+"#]],
     );
     assert!(!out.stderr.contains("deploy again"), "{}", out.stderr);
 }
@@ -56,11 +69,13 @@ fn a_read_only_database_does_not_say_fix_the_sql() {
     let out = p
         .run(&["deploy", "--database-url", &format!("{url}?mode=ro")])
         .expect(1);
-    assert!(
-        out.stderr.contains("The database is read-only"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+    Applying 2 t (migrations/2_t.sql)
+error: migrations/2_t.sql:1:1: migration 2 (t) failed: attempt to write a readonly database
+  Nothing of it took effect (its transaction was rolled back).
+  The database is read-only: check the permissions of the database file and its folder (or the database user's privileges), then run the command again.
+
+"#]]);
     assert!(!out.stderr.contains("Fix the SQL"), "{}", out.stderr);
 }
 
@@ -74,13 +89,15 @@ fn a_failed_no_transaction_migration_names_the_resolve_commands() {
     let out = p
         .run(&["deploy", "--database-url", &p.sqlite_url()])
         .expect(1);
-    assert!(
-        out.stderr.contains(
-            "run `cargo migrate resolve --applied 2` or `cargo migrate resolve --rolled-back 2`"
-        ),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+    Applying 1 users (migrations/1_users.sql)
+     Applied 1 users in [ELAPSED]
+    Applying 2 half (migrations/2_half.sql)
+error: migrations/2_half.sql:3:1: migration 2 (half) failed: no such table: nope; statement 1 (line 2) is done, statement 2 (line 3) is not
+  It ran without a transaction, so the statements before this one stay applied; it is recorded as failed.
+  Finish or undo it by hand, then run `cargo migrate resolve --applied 2` or `cargo migrate resolve --rolled-back 2`.
+
+"#]]);
     assert!(
         !out.stderr.contains("Fix the SQL and deploy again"),
         "{}",
@@ -96,15 +113,21 @@ async fn postgres_messages_carry_no_server_source_line() {
     let p = Project::new("dialect = \"postgres\"");
     p.write("migrations/1_bad.sql", "SELECT * FROM no_such_table;\n");
     let out = p.run(&["deploy", "--database-url", &db.url]).expect(1);
-    assert!(
-        out.stderr
-            .contains("relation \"no_such_table\" does not exist [SQLSTATE 42P01]"),
-        "{}",
-        out.stderr
-    );
+    let name = db.url.rsplit('/').next().unwrap();
+    out.stderr_eq_with(&p, &[("[DATABASE]", name)], str![[r#"
+    Applying 1 bad (migrations/1_bad.sql)
+error: migrations/1_bad.sql:1:15: migration 1 (bad) failed: relation "no_such_table" does not exist [SQLSTATE 42P01]
+  Nothing of it took effect (its transaction was rolled back).
+  Fix the SQL and deploy again.
+
+"#]]);
     // A connection error goes through sqlx's Display, which appends "at line N".
     let missing = migrate_tests::with_database(&db.url, "cm_no_such_database");
     let out = p.run(&["status", "--database-url", &missing]).expect(1);
-    assert!(out.stderr.contains("does not exist"), "{}", out.stderr);
+    out.stderr_eq(&p, str![[r#"
+error: cannot connect to postgres://postgres@127.0.0.1:5432/cm_no_such_database: database "cm_no_such_database" does not exist [SQLSTATE 3D000]
+  check the URL, the credentials and that the database exists
+
+"#]]);
     assert!(!out.stderr.contains(" at line "), "{}", out.stderr);
 }

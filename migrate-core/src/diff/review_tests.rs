@@ -42,19 +42,6 @@ fn review_lines_name_the_table_and_the_migration_line() {
 }
 
 #[test]
-fn differences_as_json_carry_kind_fields_message_and_origin() {
-    let expected = schema(Dialect::Postgres, &[USERS, AVATAR]);
-    let actual = schema(Dialect::Postgres, &[USERS]);
-    let found = diff(&expected, &actual);
-    assert_eq!(
-        to_json(&found[0], &expected).pretty(),
-        "{\n  \"kind\": \"missing_column\",\n  \"table\": \"users\",\n  \"column\": \"avatar_url\",\n  \
-         \"message\": \"table users: column avatar_url is missing (added by m/2_m.sql:2)\",\n  \
-         \"origin\": \"m/2_m.sql:2\"\n}"
-    );
-}
-
-#[test]
 fn a_dropped_table_says_which_migration_dropped_it() {
     let expected = schema(
         Dialect::Sqlite,

@@ -1,5 +1,14 @@
 //! The replay's on-disk cache: a build that did not change the migrations reads the schema
 //! the last replay of them stored instead of replaying them again.
+//!
+//! Why its file writing lives in migrate-core, the crate of pure logic, and not in
+//! migrate-macros (its one user, at build time): the cache is only correct if its key changes
+//! whenever the replay could give another schema, and that key includes migrate-core's own
+//! version and source fingerprint (`MIGRATE_CORE_SOURCE_HASH`, from this crate's build
+//! script) and the private text format of [`crate::schema::codec`]. Both are migrate-core's;
+//! kept here, the key, the format and the replay change together in one crate and one test
+//! (`replay::override_tests`). The I/O is small and best-effort: a file named by the key, read
+//! or written, any failure meaning "replay again".
 
 use std::path::Path;
 

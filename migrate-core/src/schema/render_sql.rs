@@ -1,6 +1,12 @@
 //! The schema as readable SQL: `CREATE SCHEMA`, `CREATE TYPE … AS ENUM`, `CREATE DOMAIN`,
 //! `CREATE TABLE`, `CREATE INDEX`, and views as comments (the model keeps their columns, not
 //! their query). The repair script of `cargo migrate diff --script` reuses these pieces.
+//!
+//! Why this presentation stays in migrate-core while the JSON renderers moved to the CLI:
+//! the repair SQL ([`crate::diff::repair`]) is built from these same pieces (`create_table`,
+//! `column_def`, `quote_ident`, …), and that repair is logic over two schemas that belongs
+//! beside the diff. Moving the printer out would split one SQL spelling in two. It is plain
+//! string building, no I/O and no dependency.
 
 use std::fmt::Write;
 

@@ -9,8 +9,10 @@ use super::{Blocker, DbError, Driver, LockKey, NewRow, ProgressUpdate, TableName
 use crate::url::{redact_url, scrub};
 use crate::{Event, MigrateError, Stop};
 
-/// Timeouts of connecting and of waiting for the deploy lock.
+/// Timeouts of connecting and of waiting for the deploy lock: start from
+/// [`ConnectOptions::new`] and set what differs.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ConnectOptions {
     /// How long to keep retrying a server that does not answer.
     pub connect_timeout: Duration,
@@ -24,6 +26,25 @@ impl Default for ConnectOptions {
             connect_timeout: Duration::from_secs(10),
             lock_timeout: Duration::from_secs(60),
         }
+    }
+}
+
+impl ConnectOptions {
+    /// The defaults: 10 s to connect, 60 s to wait for the deploy lock.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How long to keep retrying a server that does not answer.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long to wait for another deployer's lock (SQLite: its busy timeout).
+    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
     }
 }
 

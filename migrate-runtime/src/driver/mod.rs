@@ -25,8 +25,11 @@ pub(crate) use version::{VersionParam, version_of};
 /// A database error of a migration statement: the server's message and, when it gives one,
 /// the character position in the statement (1-based).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct DbError {
+    /// The server's message (PostgreSQL: with its detail and SQLSTATE).
     pub message: String,
+    /// Where in the statement it failed, 1-based characters, when the server says.
     pub position: Option<usize>,
     /// The statement gave up waiting for a lock (PostgreSQL `lock_timeout`, SQLite busy).
     pub lock_timeout: bool,
@@ -120,9 +123,13 @@ const PROGRESS_COLUMNS: [(&str, &str); 4] = [
 
 /// A session that holds a lock a migration statement waits for.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Blocker {
+    /// Its server process id.
     pub pid: i64,
+    /// Its `application_name`.
     pub application_name: String,
+    /// Its state (`idle in transaction`, `active`, …).
     pub state: String,
     /// When its transaction (or, outside one, its query) started: RFC 3339 UTC.
     pub since: String,
@@ -172,9 +179,9 @@ pub fn quote_ident(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
-/// One connection that migrations run on. Implemented for `PgConnection`, `SqliteConnection`
-/// and [`AnyConnection`]; not meant to be implemented outside this crate.
-#[doc(hidden)]
+/// The operations the apply loop needs from one connection. Implemented for `PgConnection`,
+/// `SqliteConnection` and [`AnyConnection`]; internal: the public, sealed face is
+/// [`crate::Driver`].
 #[allow(async_fn_in_trait)]
 pub trait Driver: Send {
     fn dialect(&self) -> Dialect;

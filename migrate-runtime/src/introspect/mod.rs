@@ -11,9 +11,9 @@ use migrate_core::schema::Schema;
 use crate::AnyConnection;
 
 /// Reading a database's schema. Implemented for `PgConnection`, `SqliteConnection` and
-/// [`AnyConnection`].
+/// [`AnyConnection`]; sealed (every implementation is a [`Driver`](crate::Driver)).
 #[allow(async_fn_in_trait)]
-pub trait Introspect: Send {
+pub trait Introspect: crate::driver::Driver {
     /// The schema of the database, leaving out the history table `history_table`.
     async fn introspect(&mut self, history_table: &str) -> Result<Schema, sqlx::Error>;
 }

@@ -9,8 +9,9 @@ use migrate_core::{
 
 use super::progress::prefix_checksum;
 use super::watch::Watch;
-use super::{DeployOptions, DeployReport, Migrator, database, elapsed_ms, release};
-use crate::driver::{Driver, NewRow, ProgressUpdate, TableName, applied_by};
+use super::{Applied, DeployOptions, DeployReport, Migrator, database, elapsed_ms, release};
+use crate::Driver;
+use crate::driver::{NewRow, ProgressUpdate, TableName, applied_by};
 use crate::stop::stopped;
 use crate::{Event, MigrateError};
 
@@ -159,12 +160,13 @@ impl Migrator {
             };
             match outcome {
                 Outcome::Done(ms) => {
-                    (options.observer)(&Event::Applied(migration, ms));
-                    report.applied.push((
-                        migration.version.clone(),
-                        migration.name.to_string(),
-                        ms,
-                    ));
+                    let elapsed = Duration::from_millis(ms);
+                    (options.observer)(&Event::Applied { migration, elapsed });
+                    report.applied.push(Applied {
+                        version: migration.version.clone(),
+                        name: migration.name.to_string(),
+                        elapsed,
+                    });
                 }
                 Outcome::AlreadyApplied => {
                     (options.observer)(&Event::AlreadyApplied(migration));

@@ -9,8 +9,9 @@ use migrate_core::{Migration, Version};
 use super::{
     AdoptReport, BaselineOptions, LockOptions, Migrator, Resolution, Resolved, database, release,
 };
+use crate::Driver;
 use crate::MigrateError;
-use crate::driver::{Driver, NewRow, TableName, applied_by};
+use crate::driver::{NewRow, TableName, applied_by};
 use crate::introspect::Introspect;
 
 impl Migrator {

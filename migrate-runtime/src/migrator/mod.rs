@@ -16,7 +16,8 @@ use migrate_core::{
     version,
 };
 
-use crate::driver::{Driver, LockKey, TableName};
+use crate::Driver;
+use crate::driver::{LockKey, TableName};
 use crate::{Event, MigrateError, Stop, event};
 
 pub use migrate_core::DEFAULT_TABLE;
@@ -29,8 +30,20 @@ pub struct Migrator {
     table: Cow<'static, str>,
 }
 
-/// Options of [`Migrator::run_with`].
+/// Options of [`Migrator::run_with`]: start from [`DeployOptions::new`] (or `default()`) and
+/// set what differs, with the builder methods or by assigning the fields.
+///
+/// ```
+/// use std::time::Duration;
+/// use migrate_runtime::DeployOptions;
+///
+/// let options = DeployOptions::new().to(20260103000000).lock_retries(3);
+/// assert_eq!(options.statement_lock_timeout, None);
+/// let mut options = options;
+/// options.statement_lock_timeout = Some(Duration::from_secs(5));
+/// ```
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub struct DeployOptions<'a> {
     /// Apply pending migrations up to and including this version.
     pub to: Option<&'a Version>,
@@ -73,13 +86,17 @@ impl Default for DeployOptions<'_> {
     }
 }
 
-/// Options of [`Migrator::revert_with`].
+/// Options of [`Migrator::revert_with`]: start from [`RevertOptions::new`] and set what
+/// differs.
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub struct RevertOptions<'a> {
     /// Keep this version applied and revert everything newer (`0`: revert all, see
     /// [`Version::is_zero`]). `None`: revert the newest applied migration only.
     pub to: Option<&'a Version>,
+    /// How long to wait for another deployer's lock (PostgreSQL).
     pub lock_timeout: Duration,
+    /// Told about progress as it happens.
     pub observer: &'a (dyn Fn(&Event<'_>) + Sync),
     /// Check everything a revert checks (history, down files, their text) and return the
     /// versions it would revert, newest first, without running or recording anything.
@@ -97,8 +114,10 @@ impl Default for RevertOptions<'_> {
     }
 }
 
-/// How a verb that writes history waits for the deploy lock (as deploy does).
+/// How a verb that writes history waits for the deploy lock (as deploy does): start from
+/// [`LockOptions::new`] and set what differs.
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub struct LockOptions<'a> {
     /// How long to wait for another deployer's lock (PostgreSQL).
     pub timeout: Duration,
@@ -115,12 +134,147 @@ impl Default for LockOptions<'_> {
     }
 }
 
-/// Options of [`Migrator::baseline_with`].
+/// Options of [`Migrator::baseline_with`]: start from [`BaselineOptions::new`] and set what
+/// differs.
 #[derive(Clone, Copy, Default)]
+#[non_exhaustive]
 pub struct BaselineOptions<'a> {
     /// Record even when the live schema differs from the schema of the migrations.
     pub force: bool,
+    /// How to wait for the deploy lock.
     pub lock: LockOptions<'a>,
+}
+
+impl<'a> DeployOptions<'a> {
+    /// The defaults: every pending migration, in order, waiting up to 60 s for the lock, no
+    /// statement lock timeout, no retry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Applies pending migrations up to and including `version` only.
+    pub fn to(mut self, version: &'a Version) -> Self {
+        self.to = Some(version);
+        self
+    }
+
+    /// Applies pending migrations older than the newest applied one too.
+    pub fn allow_out_of_order(mut self, allow: bool) -> Self {
+        self.allow_out_of_order = allow;
+        self
+    }
+
+    /// How long to wait for another deployer's lock.
+    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// Recorded in the history rows' `backup` column.
+    pub fn backup(mut self, backup: &'a str) -> Self {
+        self.backup = Some(backup);
+        self
+    }
+
+    /// Told about progress as it happens.
+    pub fn observer(mut self, observer: &'a (dyn Fn(&Event<'_>) + Sync)) -> Self {
+        self.observer = observer;
+        self
+    }
+
+    /// Stops the run when triggered (see the field [`DeployOptions::stop`]).
+    pub fn stop(mut self, stop: &'a Stop) -> Self {
+        self.stop = Some(stop);
+        self
+    }
+
+    /// Continues this failed no-transaction migration (see the field
+    /// [`DeployOptions::resume`]).
+    pub fn resume(mut self, version: &'a Version) -> Self {
+        self.resume = Some(version);
+        self
+    }
+
+    /// How long each migration statement may wait for a lock.
+    pub fn statement_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.statement_lock_timeout = Some(timeout);
+        self
+    }
+
+    /// How often a transactional migration that gave up waiting for a lock is retried.
+    pub fn lock_retries(mut self, retries: u32) -> Self {
+        self.lock_retries = retries;
+        self
+    }
+}
+
+impl<'a> RevertOptions<'a> {
+    /// The defaults: revert the newest applied migration, waiting up to 60 s for the lock.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps `version` applied and reverts everything newer (`0`: revert all).
+    pub fn to(mut self, version: &'a Version) -> Self {
+        self.to = Some(version);
+        self
+    }
+
+    /// How long to wait for another deployer's lock.
+    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// Told about progress as it happens.
+    pub fn observer(mut self, observer: &'a (dyn Fn(&Event<'_>) + Sync)) -> Self {
+        self.observer = observer;
+        self
+    }
+
+    /// Checks and lists what would be reverted, running and recording nothing.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+}
+
+impl<'a> LockOptions<'a> {
+    /// The defaults: wait up to 60 s, tell nobody.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How long to wait for another deployer's lock.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Told when the verb starts waiting.
+    pub fn observer(mut self, observer: &'a (dyn Fn(&Event<'_>) + Sync)) -> Self {
+        self.observer = observer;
+        self
+    }
+}
+
+impl<'a> BaselineOptions<'a> {
+    /// The defaults: refuse on drift, wait for the lock as [`LockOptions::new`] does.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records even when the live schema differs from the schema of the migrations.
+    pub fn force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
+    /// How to wait for the deploy lock.
+    pub fn lock(mut self, lock: LockOptions<'a>) -> Self {
+        self.lock = lock;
+        self
+    }
 }
 
 /// What [`Migrator::resolve_with`] did.
@@ -145,15 +299,29 @@ pub enum Resolution {
 
 /// What a deploy did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeployReport {
-    /// `(version, name, milliseconds)` of each migration applied, in order.
-    pub applied: Vec<(Version, String, u64)>,
+    /// Each migration applied, in order.
+    pub applied: Vec<Applied>,
     /// Versions another deployer applied while this one waited.
     pub already_applied: Vec<Version>,
 }
 
+/// A migration a deploy applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Applied {
+    /// Its version.
+    pub version: Version,
+    /// Its name (the file name's part after the version).
+    pub name: String,
+    /// How long it took, statements and history row together.
+    pub elapsed: Duration,
+}
+
 /// What `adopt` did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AdoptReport {
     /// Versions newly recorded in our history.
     pub recorded: Vec<Version>,

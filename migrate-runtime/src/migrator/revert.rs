@@ -6,8 +6,9 @@ use migrate_core::{HistoryProblems, MigrationState, SourceErrors, StatusEntry, V
 
 use super::apply::run_statements;
 use super::watch::Watch;
-use super::{Migrator, RevertOptions, database, elapsed_ms, release};
-use crate::driver::{Driver, TableName};
+use super::{Migrator, RevertOptions, database, release};
+use crate::Driver;
+use crate::driver::TableName;
 use crate::{Event, MigrateError};
 
 impl Migrator {
@@ -157,7 +158,10 @@ impl Migrator {
                     }
                 }
             }
-            (options.observer)(&Event::Reverted(migration, elapsed_ms(started)));
+            (options.observer)(&Event::Reverted {
+                migration,
+                elapsed: started.elapsed(),
+            });
             reverted.push(migration.version.clone());
         }
         Ok(reverted)

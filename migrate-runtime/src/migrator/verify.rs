@@ -12,6 +12,7 @@ use crate::{Driver, MigrateError};
 /// What [`Migrator::verify`] found: the history against the migrations, and the database's
 /// schema against the schema its applied migrations produce.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct VerifyReport {
     /// The history table, as configured (`_migrate_history`, `ops.history`).
     pub history_table: String,

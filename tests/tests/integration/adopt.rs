@@ -1,17 +1,14 @@
 //! `adopt`: taking over the history of sqlx (made by sqlx's own migrator), diesel and Prisma.
 
 use migrate_runtime::{
-    AnyConnection, ConnectOptions, DeployOptions, Dialect, Driver, LoadOptions, LockOptions,
-    MigrateError, MigrationState, Migrator, Tool,
+    AnyConnection, ConnectOptions, DeployOptions, Dialect, LoadOptions, LockOptions, MigrateError,
+    MigrationState, Migrator, Tool,
 };
 use migrate_tests::{migrations_dir, pg_database, sqlite_database};
 use sha2::Digest;
 
 fn lock() -> LockOptions<'static> {
-    LockOptions {
-        timeout: std::time::Duration::from_secs(10),
-        ..LockOptions::default()
-    }
+    LockOptions::new().timeout(std::time::Duration::from_secs(10))
 }
 
 async fn sqlx_applies(url: &str, dir: &std::path::Path) {
@@ -98,7 +95,7 @@ async fn adopts_a_history_written_by_sqlx_itself() {
             deployed
                 .applied
                 .iter()
-                .map(|a| a.0.clone())
+                .map(|a| a.version.clone())
                 .collect::<Vec<_>>(),
             [3],
             "only the new migration runs"

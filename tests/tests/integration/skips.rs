@@ -1,5 +1,6 @@
 //! A PostgreSQL test without a server must not pass silently: the runner's output names it
-//! and the binary ends with a count. This binary runs itself with the server unreachable.
+//! and the binary ends with a count. These tests run their own binary again, with the server
+//! unreachable and only the probe selected.
 
 use std::process::Command;
 
@@ -22,7 +23,7 @@ const CLOSED_SHOWN: &str = "postgres://postgres:***@127.0.0.1:1/test";
 /// Runs the probe alone in a child process: whether it passed, and its output.
 fn run_probe(require_db: bool) -> (bool, String) {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--exact", "probe_needs_postgres"])
+    cmd.args(["--exact", "skips::probe_needs_postgres"])
         .env("MIGRATE_TEST_PG_URL", CLOSED)
         .env_remove("MIGRATE_TEST_REQUIRE_DB");
     if require_db {
@@ -47,7 +48,7 @@ fn a_skipped_postgres_test_is_named_and_counted_in_the_output() {
     );
     assert!(
         stderr.contains(&format!(
-            "SKIPPED skips::probe_needs_postgres: PostgreSQL is not reachable at {CLOSED_SHOWN}"
+            "SKIPPED integration::skips::probe_needs_postgres: PostgreSQL is not reachable at {CLOSED_SHOWN}"
         )),
         "the skipped test is named where the runner shows it: {stderr}"
     );
@@ -57,7 +58,7 @@ fn a_skipped_postgres_test_is_named_and_counted_in_the_output() {
         .unwrap_or_else(|| panic!("no summary line: {stderr}"));
     assert!(
         summary.starts_with(
-            "SKIPPED: 1 PostgreSQL test(s) in skips and 1 so far in this cargo test run, listed in "
+            "SKIPPED: 1 PostgreSQL test(s) in integration and 1 so far in this cargo test run, listed in "
         ) && summary.contains("migrate-test-skips"),
         "{summary}"
     );

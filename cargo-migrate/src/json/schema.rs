@@ -1,25 +1,27 @@
 //! The schema as a stable JSON document (`cargo migrate schema --format json`). Every key is
-//! always present (`null` or `[]` when empty); objects come in creation order. The README
+//! always present (`null` or `[]` when empty); objects come in creation order. The book
 //! documents the shape.
 
-use super::{Column, Name, Schema, Table};
-use crate::json::Json;
+use migrate_core::schema::{Column, Name, Origin, Schema, Table};
+use serde_json::Value;
+
+use super::object;
 
 /// The document: `{"dialect", "schemas", "extensions", "tables", "enums", "domains", "views",
 /// "indexes"}`.
-pub fn to_json(schema: &Schema) -> Json {
+pub fn to_json(schema: &Schema) -> Value {
     let d = schema.dialect;
-    Json::object([
+    object([
         ("dialect", d.as_str().into()),
         ("schemas", schema.schemas.clone().into()),
         ("extensions", schema.extensions.clone().into()),
         (
             "tables",
-            Json::Array(schema.tables.iter().map(|t| table(schema, t)).collect()),
+            Value::Array(schema.tables.iter().map(|t| table(schema, t)).collect()),
         ),
         (
             "enums",
-            Json::Array(
+            Value::Array(
                 schema
                     .enums
                     .iter()
@@ -41,7 +43,7 @@ pub fn to_json(schema: &Schema) -> Json {
         ),
         (
             "domains",
-            Json::Array(
+            Value::Array(
                 schema
                     .domains
                     .iter()
@@ -59,22 +61,22 @@ pub fn to_json(schema: &Schema) -> Json {
         ),
         (
             "views",
-            Json::Array(
+            Value::Array(
                 schema
                     .views
                     .iter()
                     .map(|v| {
                         let columns = v.columns.as_ref().map(|cs| {
-                            Json::Array(cs.iter().map(|c| column(c, !c.not_null)).collect())
+                            Value::Array(cs.iter().map(|c| column(c, !c.not_null)).collect())
                         });
-                        named(&v.name, [("columns", columns.unwrap_or(Json::Null))])
+                        named(&v.name, [("columns", columns.unwrap_or(Value::Null))])
                     })
                     .collect(),
             ),
         ),
         (
             "indexes",
-            Json::Array(
+            Value::Array(
                 schema
                     .indexes
                     .iter()
@@ -86,12 +88,12 @@ pub fn to_json(schema: &Schema) -> Json {
                                 ("columns", i.columns.clone().into()),
                                 (
                                     "keys",
-                                    Json::Array(
+                                    Value::Array(
                                         i.columns
                                             .iter()
                                             .zip(&i.keys)
                                             .map(|(c, k)| {
-                                                Json::object([
+                                                object([
                                                     ("column", c.clone().into()),
                                                     ("collation", k.collation.clone().into()),
                                                     ("opclass", k.opclass.clone().into()),
@@ -116,23 +118,23 @@ pub fn to_json(schema: &Schema) -> Json {
 }
 
 /// `{"schema", "name", …rest}`; `schema` is `null` on SQLite.
-fn named<const N: usize>(name: &Name, rest: [(&str, Json); N]) -> Json {
+fn named<const N: usize>(name: &Name, rest: [(&str, Value); N]) -> Value {
     let mut fields = vec![
         ("schema".to_owned(), name.schema.clone().into()),
         ("name".to_owned(), name.name.clone().into()),
     ];
     fields.extend(rest.into_iter().map(|(k, v)| (k.to_owned(), v)));
-    Json::Object(fields)
+    Value::Object(fields.into_iter().collect())
 }
 
-fn table(schema: &Schema, t: &Table) -> Json {
+fn table(schema: &Schema, t: &Table) -> Value {
     let d = schema.dialect;
     named(
         &t.name,
         [
             (
                 "columns",
-                Json::Array(
+                Value::Array(
                     t.columns
                         .iter()
                         .map(|c| column(c, t.nullable(d, c)))
@@ -142,15 +144,15 @@ fn table(schema: &Schema, t: &Table) -> Json {
             ("primary_key", t.primary_key.clone().into()),
             (
                 "uniques",
-                Json::Array(t.uniques.iter().map(|u| u.columns.clone().into()).collect()),
+                Value::Array(t.uniques.iter().map(|u| u.columns.clone().into()).collect()),
             ),
             (
                 "foreign_keys",
-                Json::Array(
+                Value::Array(
                     t.foreign_keys
                         .iter()
                         .map(|fk| {
-                            Json::object([
+                            object([
                                 ("name", fk.name.clone().into()),
                                 ("columns", fk.columns.clone().into()),
                                 (
@@ -180,8 +182,8 @@ fn table(schema: &Schema, t: &Table) -> Json {
     )
 }
 
-fn column(c: &Column, nullable: bool) -> Json {
-    Json::object([
+fn column(c: &Column, nullable: bool) -> Value {
+    object([
         ("name", c.name.clone().into()),
         ("type", c.sql_type.clone().into()),
         ("nullable", nullable.into()),
@@ -189,8 +191,8 @@ fn column(c: &Column, nullable: bool) -> Json {
         ("identity", c.identity.map(|i| i.as_sql().to_owned()).into()),
         (
             "generated",
-            c.generated.as_ref().map_or(Json::Null, |g| {
-                Json::object([("expr", g.expr.clone().into()), ("stored", g.stored.into())])
+            c.generated.as_ref().map_or(Value::Null, |g| {
+                object([("expr", g.expr.clone().into()), ("stored", g.stored.into())])
             }),
         ),
         ("owns_sequence", c.owns_sequence.into()),
@@ -198,9 +200,9 @@ fn column(c: &Column, nullable: bool) -> Json {
     ])
 }
 
-fn origin(o: &super::Origin) -> Json {
+fn origin(o: &Origin) -> Value {
     if o.path.is_empty() {
-        Json::Null
+        Value::Null
     } else {
         o.to_string().into()
     }
@@ -209,8 +211,8 @@ fn origin(o: &super::Origin) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Dialect;
-    use crate::schema::{EnumType, Label, Origin};
+    use migrate_core::Dialect;
+    use migrate_core::schema::{EnumType, Label};
 
     #[test]
     fn documents_tables_columns_and_enums() {
@@ -248,7 +250,7 @@ mod tests {
             }],
             origin: at(5),
         });
-        let doc = to_json(&s).pretty();
+        let doc = super::super::pretty(&to_json(&s));
         assert!(
             doc.starts_with("{\n  \"dialect\": \"postgres\",\n  \"schemas\": [],"),
             "{doc}"

@@ -107,7 +107,7 @@ async fn apply_status_revert_round_trip() {
             report
                 .applied
                 .iter()
-                .map(|a| a.0.clone())
+                .map(|a| a.version.clone())
                 .collect::<Vec<_>>(),
             [1, 2]
         );
@@ -143,18 +143,14 @@ async fn apply_status_revert_round_trip() {
             states(m.status_with(&mut conn).await.unwrap()),
             [MigrationState::Applied, MigrationState::Pending]
         );
-        let all = RevertOptions {
-            to: Some(&0.into()),
-            ..RevertOptions::default()
-        };
+        let zero = 0.into();
+        let all = RevertOptions::new().to(&zero);
         assert_eq!(m.revert_with(&mut conn, &all).await.unwrap(), [1]);
         assert!(!table_exists(&mut conn, "users").await);
 
         // Deploy up to a version.
-        let to_one = DeployOptions {
-            to: Some(&1.into()),
-            ..DeployOptions::default()
-        };
+        let one = 1.into();
+        let to_one = DeployOptions::new().to(&one);
         assert_eq!(
             m.run_with(&mut conn, &to_one).await.unwrap().applied.len(),
             1
@@ -360,11 +356,11 @@ async fn out_of_order_needs_permission() {
             .unwrap_err();
         assert!(err.to_string().contains("--allow-out-of-order"), "{err}");
         assert!(!table_exists(&mut conn, "b").await);
-        let allow = DeployOptions {
-            allow_out_of_order: true,
-            ..DeployOptions::default()
-        };
-        assert_eq!(m.run_with(&mut conn, &allow).await.unwrap().applied[0].0, 2);
+        let allow = DeployOptions::new().allow_out_of_order(true);
+        assert_eq!(
+            m.run_with(&mut conn, &allow).await.unwrap().applied[0].version,
+            2
+        );
     }
 }
 
@@ -382,13 +378,7 @@ async fn revert_refuses_when_a_down_file_is_missing_before_running_anything() {
             .await
             .unwrap();
         let err = m
-            .revert_with(
-                &mut conn,
-                &RevertOptions {
-                    to: Some(&0.into()),
-                    ..Default::default()
-                },
-            )
+            .revert_with(&mut conn, &RevertOptions::new().to(&0.into()))
             .await
             .unwrap_err();
         assert!(
@@ -397,13 +387,7 @@ async fn revert_refuses_when_a_down_file_is_missing_before_running_anything() {
         );
         assert!(table_exists(&mut conn, "users").await && table_exists(&mut conn, "posts").await);
         let bad_target = m
-            .revert_with(
-                &mut conn,
-                &RevertOptions {
-                    to: Some(&7.into()),
-                    ..Default::default()
-                },
-            )
+            .revert_with(&mut conn, &RevertOptions::new().to(&7.into()))
             .await
             .unwrap_err();
         assert!(matches!(
@@ -424,10 +408,7 @@ async fn baseline_and_resolve_record_without_running() {
             .unwrap();
         let m = migrator(&dir, db.dialect);
         // Forced: the schema lacks `posts`, which baseline would otherwise refuse.
-        let forced = BaselineOptions {
-            force: true,
-            ..BaselineOptions::default()
-        };
+        let forced = BaselineOptions::new().force(true);
         assert_eq!(
             m.baseline_with(&mut conn, &2.into(), &forced)
                 .await
@@ -446,7 +427,7 @@ async fn baseline_and_resolve_record_without_running() {
             report
                 .applied
                 .iter()
-                .map(|a| a.0.clone())
+                .map(|a| a.version.clone())
                 .collect::<Vec<_>>(),
             [3]
         );
@@ -547,15 +528,12 @@ async fn events_report_progress_in_order() {
         let observer = |e: &Event<'_>| {
             let text = match e {
                 Event::Applying(m) => format!("applying {}", m.version),
-                Event::Applied(m, _) => format!("applied {}", m.version),
+                Event::Applied { migration: m, .. } => format!("applied {}", m.version),
                 other => format!("{other:?}"),
             };
             seen.lock().unwrap().push(text);
         };
-        let options = DeployOptions {
-            observer: &observer,
-            ..DeployOptions::default()
-        };
+        let options = DeployOptions::new().observer(&observer);
         migrator(&dir, db.dialect)
             .run_with(&mut conn, &options)
             .await
@@ -611,5 +589,6 @@ async fn the_pool_api_applies_too() {
         m.status(&pool).await.unwrap()[0].state,
         MigrationState::Applied
     );
-    let _ = Driver::dialect(&*pool.acquire().await.unwrap());
+    fn is_driver<D: Driver>(_: &D) {}
+    is_driver(&*pool.acquire().await.unwrap());
 }

@@ -150,10 +150,7 @@ async fn migrations_are_replayed_in_the_order_they_were_applied() {
     .unwrap();
     let m = migrator(dir.path(), Dialect::Sqlite);
     let mut conn = pool.acquire().await.unwrap();
-    let options = DeployOptions {
-        allow_out_of_order: true,
-        ..DeployOptions::default()
-    };
+    let options = DeployOptions::new().allow_out_of_order(true);
     m.run_with(&mut *conn, &options).await.unwrap();
     drop(conn);
     let report = m.verify(&pool).await.unwrap();

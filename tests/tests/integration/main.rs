@@ -1,0 +1,15 @@
+//! The workspace-level integration tests (real SQLite, real PostgreSQL): one test binary,
+//! a module per subject, so the suite links once. Run one subject with a filter:
+//! `cargo test -p migrate-tests --test integration runtime::`.
+//!
+//! The random-DDL property test stays its own binary (`--test replay_property`): it is run
+//! alone, with a seed, by CI and when a failure is replayed.
+
+mod adopt;
+mod compat;
+mod errors;
+mod replay_differential;
+mod runtime;
+mod skips;
+mod sqlx_migrator;
+mod verify;
