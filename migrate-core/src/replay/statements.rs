@@ -15,11 +15,13 @@ mod cascade;
 mod constants;
 mod constraints;
 mod expressions;
+pub use exclusions::exclusion_from_sql;
 pub use expressions::check_from_sql;
 pub use indexes::index_from_sql;
 mod alter_table;
 mod drop;
 mod enums;
+mod exclusions;
 mod indexes;
 mod like;
 mod names;
@@ -30,7 +32,7 @@ mod tables;
 mod using_index;
 mod views;
 mod written;
-use names::{fold, same, same_name, temp_schema, truncate_identifier};
+use names::{fold, same, same_name, temp_schema};
 
 pub struct Run<'a> {
     pub(super) schema: &'a mut Schema,

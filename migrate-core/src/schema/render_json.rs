@@ -175,9 +175,42 @@ fn table(schema: &Schema, t: &Table) -> Json {
                     .collect::<Vec<_>>()
                     .into(),
             ),
+            (
+                "exclusions",
+                Json::Array(t.exclusions.iter().map(exclusion).collect()),
+            ),
             ("origin", origin(&t.origin)),
         ],
     )
+}
+
+/// `{"name", "method", "elements": [{"key", "operator", "opclass", …}], "include", "where"}`.
+fn exclusion(x: &super::Exclusion) -> Json {
+    Json::object([
+        ("name", x.name.clone().into()),
+        ("method", x.method.clone().into()),
+        (
+            "elements",
+            Json::Array(
+                x.elements
+                    .iter()
+                    .map(|e| {
+                        Json::object([
+                            ("key", e.key.clone().into()),
+                            ("operator", e.operator.clone().into()),
+                            ("collation", e.options.collation.clone().into()),
+                            ("opclass", e.options.opclass.clone().into()),
+                            ("descending", e.options.descending.into()),
+                            ("nulls_first", e.options.nulls_first.into()),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        ("include", x.include.clone().into()),
+        ("where", x.predicate.clone().into()),
+        ("origin", origin(&x.origin)),
+    ])
 }
 
 fn column(c: &Column, nullable: bool) -> Json {
@@ -236,6 +269,7 @@ mod tests {
             uniques: Vec::new(),
             foreign_keys: Vec::new(),
             checks: Vec::new(),
+            exclusions: Vec::new(),
             strict: false,
             without_rowid: false,
             origin: at(1),

@@ -47,7 +47,8 @@ impl Run<'_> {
             {
                 index.name.name = new.name;
             } else {
-                // The index behind a primary key or unique constraint: PostgreSQL renames both.
+                // The index behind a primary key, unique or exclusion constraint: PostgreSQL
+                // renames both.
                 for table in self
                     .schema
                     .tables
@@ -58,7 +59,11 @@ impl Run<'_> {
                         || table
                             .uniques
                             .iter()
-                            .any(|u| u.name.as_deref() == Some(old.name.as_str()));
+                            .any(|u| u.name.as_deref() == Some(old.name.as_str()))
+                        || table
+                            .exclusions
+                            .iter()
+                            .any(|x| x.name.as_deref() == Some(old.name.as_str()));
                     if is_key {
                         super::constraints::rename_constraint(
                             Dialect::Postgres,
