@@ -55,8 +55,6 @@ pub struct Tbl {
     /// Constraints created with a name, and the columns they use: `DROP CONSTRAINT` may name
     /// them; dropping one of the columns drops them.
     pub named: Vec<(String, Vec<String>)>,
-    /// An unnamed index was created on it (a second one may get the same default name).
-    pub unnamed_index: bool,
 }
 
 #[derive(Default)]
@@ -82,8 +80,6 @@ pub struct Idx {
 pub struct ViewM {
     pub name: String,
     pub table: String,
-    /// Its table was renamed or moved since the view was made.
-    pub table_renamed: bool,
 }
 
 impl Model {
@@ -112,7 +108,6 @@ impl Model {
         }
         for v in self.views.iter_mut().filter(|v| v.table == old) {
             v.table = new.to_owned();
-            v.table_renamed = true;
         }
     }
 }
@@ -419,7 +414,6 @@ pub fn create_table(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> String {
         cols,
         has_pk,
         named: Vec::new(),
-        unnamed_index: false,
     });
     format!("CREATE TABLE {name} ({})", defs.join(", "))
 }

@@ -190,6 +190,7 @@ impl Run<'_> {
                 for fk in foreign_keys_to(dialect, &mut self.schema.tables, &mut table, name) {
                     fk.foreign_table = new.clone();
                 }
+                self.relation_renamed(name, &new);
                 table.name = new;
             }
             AlterTableOperation::AlterColumn { column_name, op } => {
@@ -388,6 +389,7 @@ impl Run<'_> {
             index.table = moved.clone();
             index.name.schema = Some(target.clone());
         }
+        self.relation_renamed(&name, &moved);
         // Foreign keys follow the table (PostgreSQL refers to it by oid).
         for fk in self
             .schema
