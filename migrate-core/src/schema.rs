@@ -64,6 +64,9 @@ pub struct Schema {
     pub views: Vec<View>,
     pub indexes: Vec<Index>,
     pub extensions: Vec<String>,
+    /// Sequences made by `CREATE SEQUENCE` (PostgreSQL); a serial's or an identity's is its
+    /// column's. Known to the PL/pgSQL interpreter's catalog; not compared by verify.
+    pub sequences: Vec<Name>,
     /// Tables dropped or renamed, newest last: messages say where a missing table went.
     pub dropped: Vec<Dropped>,
     /// Columns dropped or renamed, newest last (`name` is the table; the derives say where a
@@ -332,6 +335,7 @@ impl Schema {
             views: Vec::new(),
             indexes: Vec::new(),
             extensions: Vec::new(),
+            sequences: Vec::new(),
             dropped: Vec::new(),
             dropped_columns: Vec::new(),
         }

@@ -101,9 +101,14 @@ async fn plpgsql_fixtures_replay_exactly() {
             "app.items",
             "by_perform",
             "executed",
+            "identity_seq_seen",
             "inner_handled",
             "keep",
-            "replacement"
+            "numbered",
+            "replacement",
+            "seq_renamed_seen",
+            "serial_seq_seen",
+            "text_array_seen"
         ]
     );
 }

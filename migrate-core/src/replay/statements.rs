@@ -18,6 +18,7 @@ mod cascade;
 mod constants;
 mod constraints;
 mod expressions;
+pub(crate) use constraints::serial_sequence;
 pub use exclusions::exclusion_from_sql;
 pub use expressions::check_from_sql;
 pub use indexes::index_from_sql;
@@ -241,6 +242,9 @@ impl<'a> Run<'a> {
                 }
             }
             return;
+        }
+        if self.dialect == Dialect::Postgres && w(1) == "SEQUENCE" {
+            self.track_sequences(sql);
         }
         if self.dialect == Dialect::Postgres
             && matches!(w(0), "CREATE" | "ALTER")

@@ -294,6 +294,7 @@ record!(Schema {
     views,
     indexes,
     extensions,
+    sequences,
     dropped,
     dropped_columns,
 });

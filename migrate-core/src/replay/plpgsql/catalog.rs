@@ -1,7 +1,9 @@
 //! Conditions over the system catalogs, answered from the replayed schema:
 //! `EXISTS (SELECT … FROM pg_type / pg_class / pg_tables / pg_indexes / pg_constraint /
 //! pg_namespace / information_schema.tables / information_schema.columns WHERE …)`,
-//! `to_regclass('t') IS NULL`, and their `NOT`, `AND`, `OR`.
+//! `pg_sequences` / `information_schema.sequences`, `to_regclass('t') IS NULL`, and their
+//! `NOT`, `AND`, `OR`. Built-in types and the sequences of serial and identity columns are
+//! there as PostgreSQL has them ([`super::builtin`]).
 
 use sqlparser::ast::{
     BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, JoinConstraint,
@@ -85,6 +87,14 @@ impl<'a> Catalog<'a> {
                     relations.push((Name::new(t.name.schema.as_deref(), name), 'i'));
                 }
             }
+            for x in &t.exclusions {
+                if let Some(name) = &x.name {
+                    relations.push((Name::new(t.name.schema.as_deref(), name), 'i'));
+                }
+            }
+        }
+        for s in super::builtin::sequences(schema) {
+            relations.push((s, 'S'));
         }
         for v in &schema.views {
             relations.push((v.name.clone(), 'v'));
@@ -185,6 +195,31 @@ impl<'a> Catalog<'a> {
                         ),
                     ]);
                 }
+                for (i, (name, kind)) in super::builtin::types().enumerate() {
+                    rows.push(vec![
+                        (a(), "oid", Value::Int(1_000 + i as i64)),
+                        (a(), "typname", text(&name)),
+                        (a(), "typtype", text(&kind.to_string())),
+                        (
+                            a(),
+                            "typnamespace",
+                            Value::Int(self.namespace("pg_catalog")),
+                        ),
+                    ]);
+                }
+            }
+            "pg_sequences" | "information_schema.sequences" => {
+                let (schema_column, name_column) = if table == "pg_sequences" {
+                    ("schemaname", "sequencename")
+                } else {
+                    ("sequence_schema", "sequence_name")
+                };
+                for s in super::builtin::sequences(self.schema) {
+                    rows.push(vec![
+                        (a(), schema_column, text(&schema_of(&s))),
+                        (a(), name_column, text(&s.name)),
+                    ]);
+                }
             }
             "pg_tables" => {
                 for t in &self.schema.tables {
@@ -229,7 +264,12 @@ impl<'a> Catalog<'a> {
                                 .iter()
                                 .filter_map(|f| Some((f.name.clone()?, 'f'))),
                         )
-                        .chain(t.checks.iter().filter_map(|c| Some((c.name.clone()?, 'c'))));
+                        .chain(t.checks.iter().filter_map(|c| Some((c.name.clone()?, 'c'))))
+                        .chain(
+                            t.exclusions
+                                .iter()
+                                .filter_map(|x| Some((x.name.clone()?, 'x'))),
+                        );
                     for (name, kind) in named {
                         rows.push(vec![
                             (a(), "conname", text(&name)),
@@ -273,7 +313,7 @@ impl<'a> Catalog<'a> {
             }
             other => {
                 return Err(format!(
-                    "the replay does not model the catalog `{other}` (it answers pg_type, pg_class, pg_tables, pg_views, pg_indexes, pg_constraint, pg_namespace, information_schema.tables and information_schema.columns)"
+                    "the replay does not model the catalog `{other}` (it answers pg_type, pg_class, pg_tables, pg_views, pg_indexes, pg_constraint, pg_namespace, pg_sequences, information_schema.tables, information_schema.columns and information_schema.sequences)"
                 ));
             }
         }
@@ -493,6 +533,8 @@ impl<'a> Catalog<'a> {
                     || self.schema.tables.iter().any(|t| t.name == name);
                 if known {
                     Value::Int(300_000)
+                } else if super::builtin::type_name(text).is_some() {
+                    Value::Int(1_000)
                 } else {
                     return Err(format!(
                         "the type {text}: the replay knows only the types the migrations create"

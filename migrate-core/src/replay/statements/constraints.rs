@@ -430,7 +430,7 @@ pub(super) fn rename_constraint(dialect: Dialect, table: &mut Table, old: &str, 
 }
 
 /// `nextval('users_id_seq'::regclass)` -> `users_id_seq` (a serial column's sequence).
-pub(super) fn serial_sequence(default: &str) -> Option<String> {
+pub(crate) fn serial_sequence(default: &str) -> Option<String> {
     let inner = default
         .strip_prefix("nextval('")?
         .strip_suffix("'::regclass)")?;

@@ -89,6 +89,9 @@ impl Run<'_> {
                 schema: old.schema.clone(),
                 name: new.name,
             };
+            for s in self.schema.sequences.iter_mut().filter(|s| **s == old) {
+                s.name = renamed.name.clone();
+            }
             let (from, to) = (sequence_default(&old), sequence_default(&renamed));
             for column in self
                 .schema
