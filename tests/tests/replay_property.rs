@@ -5,9 +5,10 @@
 //! A disagreement shrinks to a minimal sequence (statements dropped one at a time while the
 //! disagreement remains and the database still accepts the rest), which the failure prints.
 //! The statements: tables, columns, types, defaults, nullability, primary keys, enums;
-//! constraints (unique, foreign keys with actions, checks; named and unnamed, so PostgreSQL's
-//! default names are compared too); indexes (unique, multi-column, expression, partial, DESC,
-//! named and unnamed), views, domains, schemas and `ALTER TABLE … SET SCHEMA`.
+//! constraints (unique, foreign keys with actions, checks, exclusions on a range column;
+//! named and unnamed, so PostgreSQL's default names are compared too); indexes (unique,
+//! multi-column, expression, partial, DESC, named and unnamed), views (renamed, dropped by
+//! CASCADE), domains (checks, `ALTER DOMAIN`), schemas and `ALTER TABLE … SET SCHEMA`.
 //!
 //! `MIGRATE_PROPERTY_CASES` sets the number of sequences per database (default 150) and
 //! `MIGRATE_PROPERTY_SEED` the first seed; without it each run draws a fresh one and prints

@@ -157,6 +157,7 @@ pub fn default_for(ty: &str, labels: Option<&[String]>) -> &'static str {
         "jsonb" => "'{}'",
         "uuid" => "'00000000-0000-0000-0000-000000000000'",
         "text[]" => "'{}'",
+        "int4range" => "'empty'",
         _ => "'x'",
     }
 }
@@ -253,7 +254,46 @@ pub fn constraint_statement(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> O
     };
     let c = rng.below(t.cols.len());
     let uses: Vec<String>;
-    let sql = match rng.below(5) {
+    let sql = match rng.below(6) {
+        5 => {
+            // A range column with an exclusion constraint on it (`&&` needs no extension):
+            // named or PostgreSQL's default name, on the column or an expression, partial.
+            let col = format!("c{}", {
+                m.counter += 1;
+                m.counter
+            });
+            let t = &mut m.tables[ti];
+            t.cols.push(Col {
+                name: col.clone(),
+                ty: "int4range".into(),
+                not_null: false,
+                default: false,
+                key: true,
+                pk: false,
+                refs: None,
+                pinned: false,
+            });
+            let key = if rng.chance(30) {
+                format!("({col} * {col})")
+            } else {
+                col.clone()
+            };
+            let predicate = if rng.chance(30) {
+                format!(" WHERE ({col} IS NOT NULL)")
+            } else {
+                String::new()
+            };
+            let constraint = match &named {
+                Some(n) => format!("CONSTRAINT {n} "),
+                None => String::new(),
+            };
+            uses = vec![col.clone()];
+            format!(
+                "ALTER TABLE {} ADD COLUMN {col} int4range, ADD {constraint}EXCLUDE USING gist \
+                 ({key} WITH &&){predicate}",
+                t.name
+            )
+        }
         0 if !t.named.is_empty() => {
             let (n, _) = t.named.remove(rng.below(t.named.len()));
             return Some(format!("ALTER TABLE {} DROP CONSTRAINT {n}", t.name));
