@@ -125,6 +125,37 @@ impl Introspect for PgConnection {
             }
         }
 
+        // A table without columns (`CREATE TABLE t ()`, legal in PostgreSQL) has no row above.
+        let empty: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT n.nspname::text, c.relname::text FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind IN ('r', 'p') AND {USER_SCHEMAS} AND {} \
+               AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid \
+                               AND a.attnum > 0 AND NOT a.attisdropped) \
+             ORDER BY c.oid",
+            not_extension_member("pg_class", "c.oid")
+        )))
+        .fetch_all(&mut *self)
+        .await?;
+        for (nsp, rel) in empty {
+            schema.tables.push(Table {
+                name: Name {
+                    schema: Some(nsp),
+                    name: rel,
+                },
+                columns: Vec::new(),
+                primary_key: Vec::new(),
+                primary_key_name: None,
+                uniques: Vec::new(),
+                foreign_keys: Vec::new(),
+                checks: Vec::new(),
+                exclusions: Vec::new(),
+                strict: false,
+                without_rowid: false,
+                origin: Origin::default(),
+            });
+        }
+
         constraints(self, &mut schema).await?;
 
         let labels: Vec<(String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
