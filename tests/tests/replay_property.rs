@@ -8,7 +8,9 @@
 //! constraints (unique, foreign keys with actions, checks, exclusions on a range column;
 //! named and unnamed, so PostgreSQL's default names are compared too); indexes (unique,
 //! multi-column, expression, partial, DESC, named and unnamed), views (renamed, dropped by
-//! CASCADE), domains (checks, `ALTER DOMAIN`), schemas and `ALTER TABLE … SET SCHEMA`.
+//! CASCADE), domains (checks, `ALTER DOMAIN`), schemas and `ALTER TABLE … SET SCHEMA`; DO
+//! blocks whose `IF` asks the system catalogs about the schema so far (the interpreter must
+//! answer as PostgreSQL does).
 //!
 //! `MIGRATE_PROPERTY_CASES` sets the number of sequences per database (default 150) and
 //! `MIGRATE_PROPERTY_SEED` the first seed; without it each run draws a fresh one and prints
@@ -20,6 +22,8 @@ mod alter;
 mod corpus;
 #[path = "replay_property/generator.rs"]
 mod generator;
+#[path = "replay_property/guards.rs"]
+mod guards;
 #[path = "replay_property/objects.rs"]
 mod objects;
 

@@ -238,11 +238,27 @@ impl<'a> Catalog<'a> {
                 }
             }
             "pg_indexes" => {
-                for i in &self.schema.indexes {
+                // The indexes behind keys and exclusion constraints are indexes too.
+                let keys = self.schema.tables.iter().flat_map(|t| {
+                    let pk = (!t.primary_key.is_empty()).then(|| {
+                        let name = t.primary_key_name.clone();
+                        name.unwrap_or_else(|| format!("{}_pkey", t.name.name))
+                    });
+                    pk.into_iter()
+                        .chain(t.uniques.iter().filter_map(|u| u.name.clone()))
+                        .chain(t.exclusions.iter().filter_map(|x| x.name.clone()))
+                        .map(move |n| (&t.name, n))
+                });
+                let indexes = self
+                    .schema
+                    .indexes
+                    .iter()
+                    .map(|i| (&i.table, i.name.name.clone()));
+                for (table, index) in keys.chain(indexes) {
                     rows.push(vec![
-                        (a(), "schemaname", text(&schema_of(&i.table))),
-                        (a(), "tablename", text(&i.table.name)),
-                        (a(), "indexname", text(&i.name.name)),
+                        (a(), "schemaname", text(&schema_of(table))),
+                        (a(), "tablename", text(&table.name)),
+                        (a(), "indexname", text(&index)),
                     ]);
                 }
             }
