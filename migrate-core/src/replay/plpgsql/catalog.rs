@@ -312,16 +312,28 @@ impl<'a> Catalog<'a> {
                 }
             }
             "information_schema.columns" => {
-                for t in &self.schema.tables {
-                    for c in &t.columns {
+                // Views' columns too (where the replay derives them), nullable as PostgreSQL
+                // says of every view column.
+                let tables = self
+                    .schema
+                    .tables
+                    .iter()
+                    .map(|t| (&t.name, &t.columns, true));
+                let views = self
+                    .schema
+                    .views
+                    .iter()
+                    .filter_map(|v| Some((&v.name, v.columns.as_ref()?, false)));
+                for (name, columns, table) in tables.chain(views) {
+                    for c in columns {
                         rows.push(vec![
-                            (a(), "table_schema", text(&schema_of(&t.name))),
-                            (a(), "table_name", text(&t.name.name)),
+                            (a(), "table_schema", text(&schema_of(name))),
+                            (a(), "table_name", text(&name.name)),
                             (a(), "column_name", text(&c.name)),
                             (
                                 a(),
                                 "is_nullable",
-                                text(if c.not_null { "NO" } else { "YES" }),
+                                text(if c.not_null && table { "NO" } else { "YES" }),
                             ),
                         ]);
                     }

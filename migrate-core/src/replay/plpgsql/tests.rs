@@ -270,3 +270,44 @@ fn sequences_and_built_in_types_answer_as_postgres() {
         );
     }
 }
+
+/// pg_indexes lists the indexes behind keys and exclusions; information_schema.columns lists
+/// views' columns (found by the random-DDL test against PostgreSQL).
+#[test]
+fn key_indexes_and_view_columns_are_in_the_catalog() {
+    let setup = "CREATE TABLE t (id int PRIMARY KEY, c text, d int4range, CONSTRAINT t_c UNIQUE (c), EXCLUDE USING gist (d WITH &&));\nCREATE VIEW v AS SELECT c AS shown FROM t;";
+    let cases = [
+        (
+            "EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 't_pkey')",
+            true,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 't_c')",
+            true,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 't_d_excl')",
+            true,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 't_d_excl' AND contype = 'x')",
+            true,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'v' AND column_name = 'shown' AND is_nullable = 'YES')",
+            true,
+        ),
+    ];
+    for (condition, expected) in cases {
+        let block = format!(
+            "DO $$ BEGIN IF {condition} THEN CREATE TABLE yes (); ELSE CREATE TABLE no (); END IF; END $$;"
+        );
+        let s = pg(&[setup, &block]);
+        let made = if expected { "yes" } else { "no" };
+        assert!(
+            s.table(&Name::new(Some("public"), made)).is_some(),
+            "{condition}: {:?}",
+            tables(&s)
+        );
+    }
+}
