@@ -210,6 +210,49 @@ mod tests {
         assert!(exclusion_from_sql("c", "CHECK ((a > 0))").is_none());
     }
 
+    /// `cargo migrate schema` shows them: in `CREATE TABLE` (SQL) and under `exclusions`
+    /// (JSON); the SQL is what PostgreSQL reads back as the same constraint.
+    #[test]
+    fn the_schema_renders_them_as_sql_and_json() {
+        let migrations = crate::replay::tests::scripts(
+            Dialect::Postgres,
+            &["CREATE TABLE r (room int4range, note text, \
+               EXCLUDE USING gist (room WITH &&) INCLUDE (note) WHERE (note <> ''));"],
+        );
+        let schema = crate::replay::replay(&migrations, Dialect::Postgres).unwrap();
+        let sql = crate::schema::to_sql(&schema);
+        assert!(
+            sql.contains(
+                "    CONSTRAINT r_room_note_excl EXCLUDE USING gist (room WITH &&) INCLUDE (note) \
+                 WHERE (note <> '')\n"
+            ),
+            "{sql}"
+        );
+        let json = crate::schema::to_json(&schema);
+        let tables = match json.get("tables") {
+            Some(crate::json::Json::Array(tables)) => tables,
+            other => panic!("{other:?}"),
+        };
+        let x = tables[0].get("exclusions").unwrap().pretty();
+        for part in [
+            "\"name\": \"r_room_note_excl\"",
+            "\"method\": \"gist\"",
+            "\"key\": \"room\"",
+            "\"operator\": \"&&\"",
+            "\"include\": [",
+            "\"where\": \"note <> ''\"",
+        ] {
+            assert!(x.contains(part), "{part} in {x}");
+        }
+        let read_back = exclusion_from_sql(
+            "r_room_note_excl",
+            &crate::schema::exclusion_def(Dialect::Postgres, &schema.tables[0].exclusions[0])
+                .replace("CONSTRAINT r_room_note_excl ", ""),
+        )
+        .unwrap();
+        assert_eq!(read_back.elements, schema.tables[0].exclusions[0].elements);
+    }
+
     #[test]
     fn an_elements_name_part_is_its_column_function_or_expr() {
         assert_eq!(element_name_part(Dialect::Postgres, "room"), "room");
