@@ -67,6 +67,8 @@ pub struct Model {
     /// `(name, base type)`.
     pub domains: Vec<(String, String)>,
     pub schemas: Vec<String>,
+    /// Sequences made by `CREATE SEQUENCE` (`s5.q3` in a schema).
+    pub sequences: Vec<String>,
     pub counter: usize,
 }
 

@@ -5,6 +5,32 @@
 
 use super::generator::{Model, Rng, bare};
 
+/// `CREATE SEQUENCE qN` (in a schema of the model, sometimes), `DROP SEQUENCE`, or
+/// `ALTER SEQUENCE … RENAME TO`: sequences the catalog questions may ask about.
+pub fn sequence(rng: &mut Rng, m: &mut Model) -> Option<String> {
+    if m.sequences.is_empty() || rng.chance(50) {
+        let name = m.fresh("q");
+        let name = match (rng.chance(30), m.schemas.is_empty()) {
+            (true, false) => format!("{}.{name}", rng.pick(&m.schemas)),
+            _ => name,
+        };
+        m.sequences.push(name.clone());
+        return Some(format!("CREATE SEQUENCE {name}"));
+    }
+    let at = rng.below(m.sequences.len());
+    if rng.chance(50) {
+        let name = m.sequences.remove(at);
+        return Some(format!("DROP SEQUENCE {name}"));
+    }
+    let new = m.fresh("q");
+    let old = m.sequences[at].clone();
+    m.sequences[at] = match old.rsplit_once('.') {
+        Some((schema, _)) => format!("{schema}.{new}"),
+        None => new.clone(),
+    };
+    Some(format!("ALTER SEQUENCE {old} RENAME TO {new}"))
+}
+
 /// `DO $$ BEGIN IF [NOT] <catalog question> THEN CREATE TABLE gN (id int); END IF; END $$`.
 pub fn do_block(rng: &mut Rng, m: &mut Model) -> Option<String> {
     let condition = condition(rng, m);
@@ -22,6 +48,7 @@ fn some_name(rng: &mut Rng, m: &Model) -> String {
     names.extend(m.views.iter().map(|v| v.name.clone()));
     names.extend(m.domains.iter().map(|d| d.0.clone()));
     names.extend(m.enums.iter().map(|e| e.0.clone()));
+    names.extend(m.sequences.iter().map(|s| bare(s).to_owned()));
     names.extend(
         m.tables
             .iter()

@@ -9,7 +9,7 @@ use super::generator::{Idx, Model, Rng, ViewM, bare};
 /// One object statement, or `None` when the model has nothing it applies to.
 pub fn statement(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> Option<String> {
     let pg = dialect == Dialect::Postgres;
-    match rng.below(if pg { 13 } else { 5 }) {
+    match rng.below(if pg { 14 } else { 5 }) {
         0..=2 => create_index(rng, m, dialect),
         3 => drop_index(rng, m),
         4 if rng.chance(60) => create_view(rng, m),
@@ -20,6 +20,7 @@ pub fn statement(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> Option<Strin
         8 => alter_domain(rng, m),
         9 => Some(create_schema(m)),
         10 => super::guards::do_block(rng, m),
+        11 => super::guards::sequence(rng, m),
         _ => set_schema(rng, m),
     }
 }
