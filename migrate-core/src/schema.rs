@@ -6,6 +6,7 @@ use crate::Dialect;
 pub mod codec;
 mod render_json;
 mod render_sql;
+mod reserved;
 
 pub use render_json::to_json;
 pub use render_sql::{
