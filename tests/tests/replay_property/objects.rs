@@ -19,8 +19,10 @@ pub fn statement(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> Option<Strin
         7 => create_domain(rng, m),
         8 => alter_domain(rng, m),
         9 => Some(create_schema(m)),
-        10 => super::guards::do_block(rng, m),
-        11 => super::guards::sequence(rng, m),
+        // Half the time an index instead, so indexes keep their share of the draws.
+        10 if rng.chance(50) => super::guards::do_block(rng, m),
+        11 if rng.chance(50) => super::guards::sequence(rng, m),
+        10 | 11 => create_index(rng, m, dialect),
         _ => set_schema(rng, m),
     }
 }
