@@ -5,10 +5,11 @@ use crate::Dialect;
 
 pub mod codec;
 mod render_sql;
+mod reserved;
 
 pub use render_sql::{
-    check_def, column_def, create_domain, create_enum, create_index, create_table, foreign_key_def,
-    generated_def, quote_ident, quote_literal, quote_name, to_sql, unique_def,
+    check_def, column_def, create_domain, create_enum, create_index, create_table, exclusion_def,
+    foreign_key_def, generated_def, quote_ident, quote_literal, quote_name, to_sql, unique_def,
 };
 
 /// Where a table, column or enum label was last defined: the migration file and line.
@@ -62,6 +63,9 @@ pub struct Schema {
     pub views: Vec<View>,
     pub indexes: Vec<Index>,
     pub extensions: Vec<String>,
+    /// Sequences made by `CREATE SEQUENCE` (PostgreSQL); a serial's or an identity's is its
+    /// column's. Known to the PL/pgSQL interpreter's catalog; not compared by verify.
+    pub sequences: Vec<Name>,
     /// Tables dropped or renamed, newest last: messages say where a missing table went.
     pub dropped: Vec<Dropped>,
     /// Columns dropped or renamed, newest last (`name` is the table; the derives say where a
@@ -99,6 +103,8 @@ pub struct Table {
     pub uniques: Vec<Unique>,
     pub foreign_keys: Vec<ForeignKey>,
     pub checks: Vec<Check>,
+    /// `EXCLUDE` constraints (PostgreSQL).
+    pub exclusions: Vec<Exclusion>,
     /// SQLite `STRICT` tables store exactly their declared types.
     pub strict: bool,
     pub without_rowid: bool,
@@ -204,6 +210,33 @@ pub struct Check {
     pub origin: Origin,
 }
 
+/// An `EXCLUDE [USING method] (key WITH operator, …) [INCLUDE (…)] [WHERE (…)]` constraint
+/// (PostgreSQL): no two rows may have every element's operator true. Its index has its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    /// As for [`Unique::name`] (PostgreSQL's default: `bookings_room_during_excl`).
+    pub name: Option<String>,
+    /// `gist`, lower case; `None` when none is written (PostgreSQL's `btree`).
+    pub method: Option<String>,
+    pub elements: Vec<ExclusionElement>,
+    /// `INCLUDE (…)` columns.
+    pub include: Vec<String>,
+    /// The `WHERE` condition of a partial constraint.
+    pub predicate: Option<String>,
+    pub origin: Origin,
+}
+
+/// One `key WITH operator` of an [`Exclusion`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExclusionElement {
+    /// A column's name, or an expression as written.
+    pub key: String,
+    /// The key's operator class, order and collation, as for an index key.
+    pub options: IndexKey,
+    /// `=`, `&&`, or `OPERATOR(pg_catalog.=)`, as written.
+    pub operator: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnumType {
     pub name: Name,
@@ -301,6 +334,7 @@ impl Schema {
             views: Vec::new(),
             indexes: Vec::new(),
             extensions: Vec::new(),
+            sequences: Vec::new(),
             dropped: Vec::new(),
             dropped_columns: Vec::new(),
         }

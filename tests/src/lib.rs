@@ -185,7 +185,8 @@ pub fn constraint_names(schema: &migrate_core::schema::Schema) -> Vec<String> {
                 .iter()
                 .map(|u| u.name.clone())
                 .chain(t.foreign_keys.iter().map(|f| f.name.clone()))
-                .chain(t.checks.iter().map(|c| c.name.clone()));
+                .chain(t.checks.iter().map(|c| c.name.clone()))
+                .chain(t.exclusions.iter().map(|x| x.name.clone()));
             named.map(move |n| format!("{}.{}", t.name, n.unwrap_or_default()))
         })
         .collect();

@@ -157,6 +157,37 @@ pub fn difference(d: &Difference, expected: &Schema) -> Value {
                 "extra_check"
             }
         }
+        Difference::MissingExclusion {
+            table,
+            name,
+            definition,
+        }
+        | Difference::ExtraExclusion {
+            table,
+            name,
+            definition,
+        } => {
+            put("table", table.as_str().into());
+            put("name", name.clone().into());
+            put("definition", definition.as_str().into());
+            if matches!(d, Difference::MissingExclusion { .. }) {
+                "missing_exclusion"
+            } else {
+                "extra_exclusion"
+            }
+        }
+        Difference::ExclusionShape {
+            table,
+            name,
+            expected,
+            actual,
+        } => {
+            put("table", table.as_str().into());
+            put("name", name.as_str().into());
+            put("expected", expected.as_str().into());
+            put("actual", actual.as_str().into());
+            "exclusion_shape"
+        }
         Difference::MissingView { name } | Difference::ExtraView { name } => {
             put("view", name.as_str().into());
             if matches!(d, Difference::MissingView { .. }) {

@@ -2,7 +2,7 @@
 //! always present (`null` or `[]` when empty); objects come in creation order. The book
 //! documents the shape.
 
-use migrate_core::schema::{Column, Name, Origin, Schema, Table};
+use migrate_core::schema::{Column, Exclusion, Name, Origin, Schema, Table};
 use serde_json::Value;
 
 use super::object;
@@ -177,9 +177,42 @@ fn table(schema: &Schema, t: &Table) -> Value {
                     .collect::<Vec<_>>()
                     .into(),
             ),
+            (
+                "exclusions",
+                Value::Array(t.exclusions.iter().map(exclusion).collect()),
+            ),
             ("origin", origin(&t.origin)),
         ],
     )
+}
+
+/// `{"name", "method", "elements": [{"key", "operator", "opclass", …}], "include", "where"}`.
+fn exclusion(x: &Exclusion) -> Value {
+    object([
+        ("name", x.name.clone().into()),
+        ("method", x.method.clone().into()),
+        (
+            "elements",
+            Value::Array(
+                x.elements
+                    .iter()
+                    .map(|e| {
+                        object([
+                            ("key", e.key.clone().into()),
+                            ("operator", e.operator.clone().into()),
+                            ("collation", e.options.collation.clone().into()),
+                            ("opclass", e.options.opclass.clone().into()),
+                            ("descending", e.options.descending.into()),
+                            ("nulls_first", e.options.nulls_first.into()),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        ("include", x.include.clone().into()),
+        ("where", x.predicate.clone().into()),
+        ("origin", origin(&x.origin)),
+    ])
 }
 
 fn column(c: &Column, nullable: bool) -> Value {
@@ -238,6 +271,7 @@ mod tests {
             uniques: Vec::new(),
             foreign_keys: Vec::new(),
             checks: Vec::new(),
+            exclusions: Vec::new(),
             strict: false,
             without_rowid: false,
             origin: at(1),
@@ -261,5 +295,34 @@ mod tests {
         ), "{doc}");
         assert!(doc.contains("\"origin\": \"m/1_init.sql:2\""), "{doc}");
         assert!(doc.contains("\"enums\": [\n    {\n      \"schema\": \"public\",\n      \"name\": \"mood\",\n      \"labels\": [\n        \"ok\"\n      ]"), "{doc}");
+    }
+
+    #[test]
+    fn exclusion_constraints_are_rendered() {
+        let sql = "CREATE TABLE r (room int4range, note text, \
+                   EXCLUDE USING gist (room WITH &&) INCLUDE (note) WHERE (note <> ''));";
+        let up =
+            migrate_core::Script::parse("m/1_r.sql", sql, migrate_core::Dialect::Postgres, false)
+                .unwrap();
+        let migration = migrate_core::Migration {
+            version: 1.into(),
+            name: "r".into(),
+            up,
+            down: None,
+            replay: None,
+        };
+        let schema =
+            migrate_core::replay::replay(&[migration], migrate_core::Dialect::Postgres).unwrap();
+        let x = super::super::pretty(&to_json(&schema)["tables"][0]["exclusions"]);
+        for part in [
+            "\"name\": \"r_room_note_excl\"",
+            "\"method\": \"gist\"",
+            "\"key\": \"room\"",
+            "\"operator\": \"&&\"",
+            "\"include\": [",
+            "\"where\": \"note <> ''\"",
+        ] {
+            assert!(x.contains(part), "{part} in {x}");
+        }
     }
 }

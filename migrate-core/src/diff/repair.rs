@@ -113,6 +113,8 @@ fn step(d: Dialect, expected: &Schema, actual: &Schema, x: &Difference) -> Step 
                 | Difference::MissingCheck { .. }
                 | Difference::MissingUnique { .. }
                 | Difference::CheckValues { .. }
+                | Difference::MissingExclusion { .. }
+                | Difference::ExclusionShape { .. }
         ) && pg
         {
             s.comment

@@ -2,9 +2,11 @@
 //! its steps say how to rebuild the table.
 
 use super::Difference;
-use super::review::{find_foreign_key, find_table};
+use super::review::{find_exclusion, find_foreign_key, find_table};
 use crate::Dialect;
-use crate::schema::{Schema, check_def, foreign_key_def, quote_ident, quote_name, unique_def};
+use crate::schema::{
+    Schema, check_def, exclusion_def, foreign_key_def, quote_ident, quote_name, unique_def,
+};
 
 /// SQL (or a TODO) for a constraint difference, and the phase it runs in; `None` when `x` is
 /// not about a constraint.
@@ -17,11 +19,14 @@ pub(super) fn constraint_sql(
     let (table, phase) = match x {
         Difference::ExtraUnique { table, .. }
         | Difference::ExtraForeignKey { table, .. }
-        | Difference::ExtraCheck { table, .. } => (table, 1),
+        | Difference::ExtraCheck { table, .. }
+        | Difference::ExtraExclusion { table, .. } => (table, 1),
         Difference::MissingUnique { table, .. }
         | Difference::MissingForeignKey { table, .. }
         | Difference::MissingCheck { table, .. }
-        | Difference::CheckValues { table, .. } => (table, 9),
+        | Difference::CheckValues { table, .. }
+        | Difference::MissingExclusion { table, .. }
+        | Difference::ExclusionShape { table, .. } => (table, 9),
         _ => return None,
     };
     if d != Dialect::Postgres {
@@ -53,6 +58,25 @@ pub(super) fn constraint_sql(
         }
         Difference::ExtraForeignKey { name, .. } => drop(name, "the foreign key").map(|s| vec![s]),
         Difference::ExtraCheck { name, .. } => drop(name, "the check").map(|s| vec![s]),
+        Difference::ExtraExclusion { name, .. } => {
+            drop(name, "the exclusion constraint").map(|s| vec![s])
+        }
+        Difference::MissingExclusion {
+            name, definition, ..
+        } => find_exclusion(expected, table, name.as_deref(), definition)
+            .map(|x| vec![format!("{alter} ADD {};", exclusion_def(d, x))])
+            .ok_or_else(|| format!("add the exclusion constraint of {table} by hand")),
+        Difference::ExclusionShape { name, .. } => {
+            match find_exclusion(expected, table, Some(name), "") {
+                Some(x) => Ok(vec![
+                    format!("{alter} DROP CONSTRAINT {};", quote_ident(d, name)),
+                    format!("{alter} ADD {};", exclusion_def(d, x)),
+                ]),
+                None => Err(format!(
+                    "replace the exclusion constraint {name} of {table} by hand"
+                )),
+            }
+        }
         Difference::MissingUnique { columns, .. } => find_table(expected, table)
             .and_then(|t| t.uniques.iter().find(|u| u.columns == *columns))
             .map(|u| vec![format!("{alter} ADD {};", unique_def(d, u))])

@@ -4,7 +4,7 @@
 //! `table users: column avatar_url is missing (added by migrations/20240104_add_avatar_url.sql:1)`
 
 use super::Difference;
-use crate::schema::{Column, EnumType, ForeignKey, Index, Origin, Schema, Table};
+use crate::schema::{Column, EnumType, Exclusion, ForeignKey, Index, Origin, Schema, Table};
 
 /// The review line of `d`; `expected` is the schema the migrations give.
 pub fn review(d: &Difference, expected: &Schema) -> String {
@@ -148,13 +148,15 @@ pub fn review(d: &Difference, expected: &Schema) -> String {
         }
         Difference::MissingUnique { .. }
         | Difference::MissingForeignKey { .. }
-        | Difference::MissingCheck { .. } => {
+        | Difference::MissingCheck { .. }
+        | Difference::MissingExclusion { .. } => {
             format!("{d}{}", at(origin(d, expected), "added by "))
         }
         Difference::CheckValues { .. }
         | Difference::ViewColumns { .. }
         | Difference::DomainType { .. }
-        | Difference::IndexShape { .. } => format!("{d}{}", at(origin(d, expected), "")),
+        | Difference::IndexShape { .. }
+        | Difference::ExclusionShape { .. } => format!("{d}{}", at(origin(d, expected), "")),
         Difference::Identity { table, column, .. }
         | Difference::Generated { table, column, .. }
         | Difference::SequenceOwner { table, column, .. } => {
@@ -174,7 +176,8 @@ pub fn review(d: &Difference, expected: &Schema) -> String {
         Difference::ExtraView { .. } | Difference::ExtraDomain { .. } => d.to_string(),
         Difference::ExtraUnique { .. }
         | Difference::ExtraForeignKey { .. }
-        | Difference::ExtraCheck { .. } => d.to_string(),
+        | Difference::ExtraCheck { .. }
+        | Difference::ExtraExclusion { .. } => d.to_string(),
     }
 }
 
@@ -227,6 +230,14 @@ pub fn origin<'a>(d: &Difference, expected: &'a Schema) -> Option<&'a Origin> {
             .iter()
             .find(|x| x.name.to_string() == *name)
             .map(|x| &x.origin),
+        Difference::MissingExclusion {
+            table,
+            name,
+            definition,
+        } => find_exclusion(expected, table, name.as_deref(), definition).map(|x| &x.origin),
+        Difference::ExclusionShape { table, name, .. } => {
+            find_exclusion(expected, table, Some(name), "").map(|x| &x.origin)
+        }
         Difference::ExtraView { .. } | Difference::ExtraDomain { .. } => None,
         Difference::ExtraTable { .. }
         | Difference::ExtraColumn { .. }
@@ -234,7 +245,8 @@ pub fn origin<'a>(d: &Difference, expected: &'a Schema) -> Option<&'a Origin> {
         | Difference::ExtraIndex { .. }
         | Difference::ExtraUnique { .. }
         | Difference::ExtraForeignKey { .. }
-        | Difference::ExtraCheck { .. } => None,
+        | Difference::ExtraCheck { .. }
+        | Difference::ExtraExclusion { .. } => None,
     };
     o.filter(|o| !o.path.is_empty())
 }
@@ -254,6 +266,23 @@ pub fn find_enum<'a>(schema: &'a Schema, shown: &str) -> Option<&'a EnumType> {
 
 pub fn find_index<'a>(schema: &'a Schema, shown: &str) -> Option<&'a Index> {
     schema.indexes.iter().find(|i| i.name.to_string() == shown)
+}
+
+/// The exclusion constraint of `table` named `name`, or (unnamed) defined as `definition`
+/// (as [`super::exclusions::describe`] shows it).
+pub fn find_exclusion<'a>(
+    schema: &'a Schema,
+    table: &str,
+    name: Option<&str>,
+    definition: &str,
+) -> Option<&'a Exclusion> {
+    find_table(schema, table)?
+        .exclusions
+        .iter()
+        .find(|x| match name {
+            Some(name) => x.name.as_deref() == Some(name),
+            None => super::exclusions::describe(x) == definition,
+        })
 }
 
 /// The foreign key of `table` on `columns` that refers to `references` (as

@@ -41,6 +41,8 @@ const DEFAULT_OPCLASSES: &[&str] = &[
     "array_ops",
     "tsvector_ops",
     "enum_ops",
+    "range_ops",
+    "multirange_ops",
 ];
 
 pub(super) fn diff_indexes(expected: &Schema, actual: &Schema, out: &mut Vec<Difference>) {
@@ -118,20 +120,7 @@ fn shape_key(d: Dialect, index: &Index) -> String {
         .columns
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            let plain = c.chars().all(|ch| ch.is_alphanumeric() || ch == '_');
-            let column = if plain { name(c) } else { expression_key(c) };
-            let key = index.keys.get(i).cloned().unwrap_or_default();
-            let IndexKey {
-                collation,
-                opclass,
-                descending,
-                nulls_first,
-            } = key;
-            let collation = collation.map(|c| c.trim_matches('"').to_lowercase());
-            let opclass = opclass.filter(|o| !DEFAULT_OPCLASSES.contains(&o.as_str()));
-            format!("{column}|{collation:?}|{opclass:?}|{descending}|{nulls_first}")
-        })
+        .map(|(i, c)| key_text(d, c, index.keys.get(i).cloned().unwrap_or_default()))
         .collect();
     let include: Vec<String> = index.include.iter().map(|c| name(c)).collect();
     format!(
@@ -142,6 +131,25 @@ fn shape_key(d: Dialect, index: &Index) -> String {
         include.join(","),
         index.predicate.as_deref().map(expression_key)
     )
+}
+
+/// One key (of an index, or an `EXCLUDE` element) with spelling removed.
+pub(super) fn key_text(d: Dialect, column: &str, key: IndexKey) -> String {
+    let plain = column.chars().all(|ch| ch.is_alphanumeric() || ch == '_');
+    let column = match (plain, d) {
+        (true, Dialect::Postgres) => column.to_owned(),
+        (true, _) => column.to_lowercase(),
+        (false, _) => expression_key(column),
+    };
+    let IndexKey {
+        collation,
+        opclass,
+        descending,
+        nulls_first,
+    } = key;
+    let collation = collation.map(|c| c.trim_matches('"').to_lowercase());
+    let opclass = opclass.filter(|o| !DEFAULT_OPCLASSES.contains(&o.as_str()));
+    format!("{column}|{collation:?}|{opclass:?}|{descending}|{nulls_first}")
 }
 
 /// The access method: PostgreSQL's `btree` when none is written; SQLite has none.

@@ -13,7 +13,7 @@ pub mod overrides;
 mod plpgsql;
 mod statements;
 pub use cache::replay_cached;
-pub use statements::{check_from_sql, index_from_sql};
+pub use statements::{check_from_sql, exclusion_from_sql, index_from_sql};
 pub mod types;
 
 use std::fmt;

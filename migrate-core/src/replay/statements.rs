@@ -1,6 +1,9 @@
 //! Interpreting one statement at a time into schema changes.
 
-use sqlparser::ast::{ObjectType, SchemaName, Statement as Ast, UserDefinedTypeRepresentation};
+use sqlparser::ast::{
+    AlterTableOperation, ObjectType, RenameTableNameKind, SchemaName, Statement as Ast,
+    UserDefinedTypeRepresentation,
+};
 use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
 
@@ -15,11 +18,15 @@ mod cascade;
 mod constants;
 mod constraints;
 mod expressions;
+pub(crate) use constraints::serial_sequence;
+pub use exclusions::exclusion_from_sql;
 pub use expressions::check_from_sql;
 pub use indexes::index_from_sql;
 mod alter_table;
+mod domains;
 mod drop;
 mod enums;
+mod exclusions;
 mod indexes;
 mod like;
 mod names;
@@ -32,7 +39,7 @@ mod tables;
 mod using_index;
 mod views;
 mod written;
-use names::{fold, same, same_name, temp_schema, truncate_identifier};
+use names::{fold, same, same_name, temp_schema};
 
 pub struct Run<'a> {
     pub(super) schema: &'a mut Schema,
@@ -246,6 +253,9 @@ impl<'a> Run<'a> {
             }
             return;
         }
+        if self.dialect == Dialect::Postgres && w(1) == "SEQUENCE" {
+            self.track_sequences(sql);
+        }
         if self.dialect == Dialect::Postgres
             && matches!(w(0), "CREATE" | "ALTER")
             && w(1) == "SEQUENCE"
@@ -257,6 +267,9 @@ impl<'a> Run<'a> {
             return;
         }
         // sqlparser does not know these forms; they are simple enough to read here.
+        if self.dialect == Dialect::Postgres && w(0) == "ALTER" && w(1) == "DOMAIN" {
+            return self.alter_domain(sql);
+        }
         if w(0) == "ALTER" && w(1) == "TABLE" && sql.to_ascii_uppercase().contains(" SET SCHEMA ") {
             return self.set_schema(sql);
         }
@@ -267,8 +280,7 @@ impl<'a> Run<'a> {
             &sql_owned
         } else if w(0) == "CREATE" && w(1) == "DOMAIN" {
             // sqlparser reads no NOT NULL on a domain: note it, and parse the rest.
-            self.domain_not_null = sql.to_ascii_uppercase().contains("NOT NULL");
-            sql_owned = remove_keyword(&remove_keyword(sql, "NOT NULL"), " NULL");
+            (sql_owned, self.domain_not_null) = domains::take_not_null(sql);
             &sql_owned
         } else if let Some((rewritten, like)) = (self.dialect == Dialect::Postgres
             && w(0) == "CREATE"
@@ -343,6 +355,19 @@ impl<'a> Run<'a> {
                 }
                 let name = self.name(&alter.name);
                 let Some(_) = self.schema.table(&name) else {
+                    // PostgreSQL renames a view with ALTER TABLE too.
+                    if let [AlterTableOperation::RenameTable { table_name }] =
+                        alter.operations.as_slice()
+                        && self.schema.view(&name).is_some()
+                    {
+                        let (RenameTableNameKind::As(new) | RenameTableNameKind::To(new)) =
+                            table_name;
+                        let new = Name {
+                            schema: name.schema.clone(),
+                            name: self.name(new).name,
+                        };
+                        return self.rename_view(&name, new, alter.if_exists);
+                    }
                     if !alter.if_exists {
                         self.missing_table(&name);
                     }

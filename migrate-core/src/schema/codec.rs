@@ -7,14 +7,15 @@
 //! directions from one field list, so they cannot drift apart.
 
 use super::{
-    Check, Column, Domain, Dropped, DroppedColumn, EnumType, ForeignKey, Generated, Identity,
-    Index, IndexKey, Label, Name, Origin, Schema, Table, Unique, View,
+    Check, Column, Domain, Dropped, DroppedColumn, EnumType, Exclusion, ExclusionElement,
+    ForeignKey, Generated, Identity, Index, IndexKey, Label, Name, Origin, Schema, Table, Unique,
+    View,
 };
 use crate::Dialect;
 
 /// The format's own number (bumped whenever a record gains a field, so a cache written by a
 /// build of the same version before the change reads as "not cached"), then the version.
-const HEADER: &str = concat!("cargo-migrate schema 2 ", env!("CARGO_PKG_VERSION"), "\n");
+const HEADER: &str = concat!("cargo-migrate schema 3 ", env!("CARGO_PKG_VERSION"), "\n");
 
 /// The schema as cache text.
 pub fn encode(schema: &Schema) -> String {
@@ -222,6 +223,19 @@ record!(Check {
     in_list,
     origin
 });
+record!(ExclusionElement {
+    key,
+    options,
+    operator
+});
+record!(Exclusion {
+    name,
+    method,
+    elements,
+    include,
+    predicate,
+    origin
+});
 record!(Table {
     name,
     columns,
@@ -230,6 +244,7 @@ record!(Table {
     uniques,
     foreign_keys,
     checks,
+    exclusions,
     strict,
     without_rowid,
     origin,
@@ -279,6 +294,7 @@ record!(Schema {
     views,
     indexes,
     extensions,
+    sequences,
     dropped,
     dropped_columns,
 });

@@ -10,100 +10,12 @@
 
 use std::fmt::Write;
 
+use super::reserved::RESERVED;
 use super::{
-    Check, Column, Domain, EnumType, ForeignKey, Index, IndexKey, Name, Schema, Table, Unique, View,
+    Check, Column, Domain, EnumType, Exclusion, ForeignKey, Index, IndexKey, Name, Schema, Table,
+    Unique, View,
 };
 use crate::Dialect;
-
-/// Words that must be quoted to be used as a name, in either dialect.
-const RESERVED: &[&str] = &[
-    "all",
-    "analyse",
-    "analyze",
-    "and",
-    "any",
-    "array",
-    "as",
-    "asc",
-    "between",
-    "both",
-    "by",
-    "case",
-    "cast",
-    "check",
-    "collate",
-    "column",
-    "constraint",
-    "create",
-    "cross",
-    "current_date",
-    "current_time",
-    "current_timestamp",
-    "current_user",
-    "default",
-    "delete",
-    "desc",
-    "distinct",
-    "do",
-    "drop",
-    "else",
-    "end",
-    "except",
-    "exists",
-    "false",
-    "fetch",
-    "for",
-    "foreign",
-    "from",
-    "full",
-    "grant",
-    "group",
-    "having",
-    "in",
-    "index",
-    "inner",
-    "insert",
-    "intersect",
-    "into",
-    "is",
-    "join",
-    "key",
-    "leading",
-    "left",
-    "like",
-    "limit",
-    "natural",
-    "not",
-    "null",
-    "offset",
-    "on",
-    "only",
-    "or",
-    "order",
-    "outer",
-    "primary",
-    "references",
-    "right",
-    "select",
-    "session_user",
-    "set",
-    "some",
-    "table",
-    "then",
-    "to",
-    "trailing",
-    "true",
-    "union",
-    "unique",
-    "update",
-    "user",
-    "using",
-    "values",
-    "when",
-    "where",
-    "window",
-    "with",
-];
 
 /// An identifier as SQL: bare when the database reads it back unchanged, else in double
 /// quotes (every `"` doubled). PostgreSQL folds bare names to lower case; SQLite keeps them.
@@ -257,7 +169,37 @@ pub fn check_def(d: Dialect, check: &Check) -> String {
     format!("{}CHECK ({})", constraint_name(d, &check.name), check.expr)
 }
 
-/// `CREATE TABLE` with its columns, primary key, unique and foreign keys and checks.
+/// `[CONSTRAINT name] EXCLUDE USING gist (room WITH =, during WITH &&) [INCLUDE (…)]
+/// [WHERE (…)]`.
+pub fn exclusion_def(d: Dialect, x: &Exclusion) -> String {
+    let elements: Vec<String> = x
+        .elements
+        .iter()
+        .map(|e| {
+            format!(
+                "{}{} WITH {}",
+                key_sql(d, &e.key),
+                e.options.suffix(),
+                e.operator
+            )
+        })
+        .collect();
+    let mut out = format!("{}EXCLUDE", constraint_name(d, &x.name));
+    if let Some(method) = &x.method {
+        let _ = write!(out, " USING {method}");
+    }
+    let _ = write!(out, " ({})", elements.join(", "));
+    if !x.include.is_empty() {
+        let _ = write!(out, " INCLUDE ({})", column_list(d, &x.include));
+    }
+    if let Some(p) = &x.predicate {
+        let _ = write!(out, " WHERE ({p})");
+    }
+    out
+}
+
+/// `CREATE TABLE` with its columns, primary key, unique and foreign keys, checks and
+/// exclusion constraints.
 pub fn create_table(d: Dialect, table: &Table) -> String {
     let mut parts: Vec<String> = table.columns.iter().map(|c| column_def(d, c)).collect();
     let list = |cols: &[String]| {
@@ -277,6 +219,9 @@ pub fn create_table(d: Dialect, table: &Table) -> String {
     }
     for check in &table.checks {
         parts.push(check_def(d, check));
+    }
+    for exclusion in &table.exclusions {
+        parts.push(exclusion_def(d, exclusion));
     }
     let mut out = format!("CREATE TABLE {} (\n", quote_name(d, &table.name));
     for (i, part) in parts.iter().enumerate() {
@@ -341,15 +286,11 @@ pub fn create_index(d: Dialect, index: &Index) -> String {
         .iter()
         .zip(index.keys.iter().map(Some).chain(std::iter::repeat(None)))
         .map(|(c, key)| {
-            let column = if c.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
-                quote_ident(d, c)
-            } else if d == Dialect::Postgres && !is_call(c) {
-                // PostgreSQL takes an expression key other than a call in parentheses.
-                format!("({c})")
-            } else {
-                c.clone()
-            };
-            format!("{column}{}", key.map(IndexKey::suffix).unwrap_or_default())
+            format!(
+                "{}{}",
+                key_sql(d, c),
+                key.map(IndexKey::suffix).unwrap_or_default()
+            )
         })
         .collect();
     let include = if index.include.is_empty() {
@@ -382,6 +323,19 @@ pub fn create_index(d: Dialect, index: &Index) -> String {
         quote_name(d, &index.table),
         columns.join(", ")
     )
+}
+
+/// An index key (or an `EXCLUDE` element) as SQL: a column's name quoted as needed, an
+/// expression as written (kept as `pg_get_indexdef` prints it), in parentheses on PostgreSQL
+/// unless it is one call.
+fn key_sql(d: Dialect, key: &str) -> String {
+    if key.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
+        quote_ident(d, key)
+    } else if d == Dialect::Postgres && !is_call(key) {
+        format!("({key})")
+    } else {
+        key.to_owned()
+    }
 }
 
 /// Whether an expression key is one function call (`lower(email)`), which PostgreSQL takes
@@ -490,6 +444,7 @@ mod tests {
                 origin: Origin::default(),
             }],
             checks: Vec::new(),
+            exclusions: Vec::new(),
             strict: false,
             without_rowid: false,
             origin: Origin::default(),
@@ -549,6 +504,7 @@ mod tests {
             uniques: Vec::new(),
             foreign_keys: Vec::new(),
             checks: Vec::new(),
+            exclusions: Vec::new(),
             strict: true,
             without_rowid: false,
             origin: Origin::default(),

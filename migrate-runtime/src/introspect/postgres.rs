@@ -1,10 +1,10 @@
 //! PostgreSQL: pg_catalog, every user schema.
 
 use migrate_core::Dialect;
-use migrate_core::replay::{check_from_sql, index_from_sql};
+use migrate_core::replay::{check_from_sql, exclusion_from_sql, index_from_sql};
 use migrate_core::schema::{
-    Column, Domain, EnumType, ForeignKey, Generated, Identity, Index, IndexKey, Label, Name,
-    Origin, Schema, Table, Unique, View,
+    Column, Domain, EnumType, Exclusion, ExclusionElement, ForeignKey, Generated, Identity, Index,
+    IndexKey, Label, Name, Origin, Schema, Table, Unique, View,
 };
 use sqlx::PgConnection;
 
@@ -117,11 +117,43 @@ impl Introspect for PgConnection {
                     uniques: Vec::new(),
                     foreign_keys: Vec::new(),
                     checks: Vec::new(),
+                    exclusions: Vec::new(),
                     strict: false,
                     without_rowid: false,
                     origin: Origin::default(),
                 }),
             }
+        }
+
+        // A table without columns (`CREATE TABLE t ()`, legal in PostgreSQL) has no row above.
+        let empty: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT n.nspname::text, c.relname::text FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind IN ('r', 'p') AND {USER_SCHEMAS} AND {} \
+               AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid \
+                               AND a.attnum > 0 AND NOT a.attisdropped) \
+             ORDER BY c.oid",
+            not_extension_member("pg_class", "c.oid")
+        )))
+        .fetch_all(&mut *self)
+        .await?;
+        for (nsp, rel) in empty {
+            schema.tables.push(Table {
+                name: Name {
+                    schema: Some(nsp),
+                    name: rel,
+                },
+                columns: Vec::new(),
+                primary_key: Vec::new(),
+                primary_key_name: None,
+                uniques: Vec::new(),
+                foreign_keys: Vec::new(),
+                checks: Vec::new(),
+                exclusions: Vec::new(),
+                strict: false,
+                without_rowid: false,
+                origin: Origin::default(),
+            });
         }
 
         constraints(self, &mut schema).await?;
@@ -224,7 +256,7 @@ impl Introspect for PgConnection {
 }
 
 /// One row of `pg_constraint`: table, name, kind, columns, the referenced table and columns,
-/// the referential actions and a check's expression.
+/// the referential actions and a check's expression (an exclusion's whole definition).
 type ConstraintRow = (
     String,
     String,
@@ -239,7 +271,7 @@ type ConstraintRow = (
     Option<String>,
 );
 
-/// Primary keys, unique constraints, foreign keys and checks.
+/// Primary keys, unique constraints, foreign keys, checks and exclusion constraints.
 async fn constraints(conn: &mut PgConnection, schema: &mut Schema) -> Result<(), sqlx::Error> {
     let rows: Vec<ConstraintRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT n.nspname::text, c.relname::text, con.conname::text, con.contype::text, \
@@ -248,11 +280,13 @@ async fn constraints(conn: &mut PgConnection, schema: &mut Schema) -> Result<(),
                 fn.nspname::text, fc.relname::text, \
                 ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, ord) \
                       JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord), \
-                con.confdeltype::text, con.confupdtype::text, pg_get_expr(con.conbin, con.conrelid) \
+                con.confdeltype::text, con.confupdtype::text, \
+                CASE con.contype WHEN 'x' THEN pg_get_constraintdef(con.oid) \
+                     ELSE pg_get_expr(con.conbin, con.conrelid) END \
          FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
          JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
-         WHERE con.contype IN ('p', 'u', 'f', 'c') AND con.conparentid = 0 AND {USER_SCHEMAS} \
+         WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conparentid = 0 AND {USER_SCHEMAS} \
          ORDER BY con.oid"
     )))
     .fetch_all(&mut *conn)
@@ -289,6 +323,25 @@ async fn constraints(conn: &mut PgConnection, schema: &mut Schema) -> Result<(),
                 on_update: action(&on_update),
                 origin: Origin::default(),
             }),
+            "x" => {
+                let definition = expr.unwrap_or_default();
+                t.exclusions
+                    .push(
+                        exclusion_from_sql(&name, &definition).unwrap_or_else(|| Exclusion {
+                            // What cannot be read compares as its whole definition.
+                            name: Some(name),
+                            method: None,
+                            elements: vec![ExclusionElement {
+                                key: definition,
+                                options: IndexKey::default(),
+                                operator: String::new(),
+                            }],
+                            include: Vec::new(),
+                            predicate: None,
+                            origin: Origin::default(),
+                        }),
+                    )
+            }
             _ => t.checks.push(check_from_sql(
                 Dialect::Postgres,
                 Some(name),

@@ -61,6 +61,7 @@ impl Introspect for SqliteConnection {
                         uniques,
                         foreign_keys,
                         checks: defined.map(checks).unwrap_or_default(),
+                        exclusions: Vec::new(),
                         strict,
                         without_rowid,
                         origin: Origin::default(),

@@ -229,3 +229,55 @@ async fn sqlite_verify_is_clean_right_after_deploy_whatever_the_spelling() {
     assert_eq!(blob.as_deref(), Some("x'00ff'"));
     pool.close().await;
 }
+
+/// A database `deploy` just made with exclusion constraints verifies clean; a dropped or
+/// changed one is reported, and the repair script puts it back (issue 10 item 5).
+#[tokio::test]
+async fn postgres_exclusion_constraints_verify_clean_after_deploy_and_repair() {
+    let Some(db) = pg_database().await else {
+        return;
+    };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/replay/exclusions");
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let m = migrator(&dir, Dialect::Postgres);
+    m.run(&pool).await.unwrap();
+    let clean = m.verify(&pool).await.unwrap();
+    assert!(clean.is_clean(), "{:?}", clean.differences);
+
+    pool.execute(
+        "ALTER TABLE bookings DROP CONSTRAINT bookings_noted; \
+         ALTER TABLE bookings DROP CONSTRAINT bookings_one_id; \
+         ALTER TABLE bookings ADD CONSTRAINT bookings_one_id EXCLUDE USING gist (during WITH =); \
+         ALTER TABLE slots ADD CONSTRAINT stray EXCLUDE USING gist (s WITH &&)",
+    )
+    .await
+    .unwrap();
+    let report = m.verify(&pool).await.unwrap();
+    let shown: Vec<String> = report.differences.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "table bookings: exclusion bookings_noted EXCLUDE USING gist (during WITH &&) \
+             WHERE (remark IS NOT NULL) is missing",
+            "table bookings: exclusion bookings_one_id is EXCLUDE USING gist (during WITH =), \
+             the migrations give EXCLUDE (id WITH =)",
+            "table slots: exclusion stray EXCLUDE USING gist (s WITH &&) exists but no \
+             migration adds it",
+        ]
+    );
+
+    let expected = migrate_core::replay::replay(m.migrations(), Dialect::Postgres).unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    let actual = migrate_runtime::introspect(&mut *conn, m.table())
+        .await
+        .unwrap();
+    drop(conn);
+    let repair = migrate_core::diff::repair(&expected, &actual, &report.differences);
+    assert_eq!(repair.todos, 0, "{}", repair.script);
+    pool.execute(sqlx::raw_sql(AssertSqlSafe(repair.script.clone())))
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", repair.script));
+    let repaired = m.verify(&pool).await.unwrap();
+    assert!(repaired.is_clean(), "{:?}", repaired.differences);
+    pool.close().await;
+}

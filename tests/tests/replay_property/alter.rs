@@ -36,11 +36,6 @@ pub fn statement(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> String {
                     t.name != name && t.cols.iter().any(|c| c.refs.as_ref() == Some(&name))
                 });
                 let viewed = m.views.iter().any(|v| v.table == name);
-                if !objects::KNOWN_FAILING_CASCADE_AFTER_RENAME
-                    && m.views.iter().any(|v| v.table == name && v.table_renamed)
-                {
-                    continue;
-                }
                 if (referenced || viewed) && !pg {
                     continue;
                 }

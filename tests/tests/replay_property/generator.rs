@@ -55,8 +55,6 @@ pub struct Tbl {
     /// Constraints created with a name, and the columns they use: `DROP CONSTRAINT` may name
     /// them; dropping one of the columns drops them.
     pub named: Vec<(String, Vec<String>)>,
-    /// An unnamed index was created on it (a second one may get the same default name).
-    pub unnamed_index: bool,
 }
 
 #[derive(Default)]
@@ -69,6 +67,8 @@ pub struct Model {
     /// `(name, base type)`.
     pub domains: Vec<(String, String)>,
     pub schemas: Vec<String>,
+    /// Sequences made by `CREATE SEQUENCE` (`s5.q3` in a schema).
+    pub sequences: Vec<String>,
     pub counter: usize,
 }
 
@@ -82,8 +82,6 @@ pub struct Idx {
 pub struct ViewM {
     pub name: String,
     pub table: String,
-    /// Its table was renamed or moved since the view was made.
-    pub table_renamed: bool,
 }
 
 impl Model {
@@ -112,7 +110,6 @@ impl Model {
         }
         for v in self.views.iter_mut().filter(|v| v.table == old) {
             v.table = new.to_owned();
-            v.table_renamed = true;
         }
     }
 }
@@ -162,6 +159,7 @@ pub fn default_for(ty: &str, labels: Option<&[String]>) -> &'static str {
         "jsonb" => "'{}'",
         "uuid" => "'00000000-0000-0000-0000-000000000000'",
         "text[]" => "'{}'",
+        "int4range" => "'empty'",
         _ => "'x'",
     }
 }
@@ -258,7 +256,46 @@ pub fn constraint_statement(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> O
     };
     let c = rng.below(t.cols.len());
     let uses: Vec<String>;
-    let sql = match rng.below(5) {
+    let sql = match rng.below(6) {
+        5 => {
+            // A range column with an exclusion constraint on it (`&&` needs no extension):
+            // named or PostgreSQL's default name, on the column or an expression, partial.
+            let col = format!("c{}", {
+                m.counter += 1;
+                m.counter
+            });
+            let t = &mut m.tables[ti];
+            t.cols.push(Col {
+                name: col.clone(),
+                ty: "int4range".into(),
+                not_null: false,
+                default: false,
+                key: true,
+                pk: false,
+                refs: None,
+                pinned: false,
+            });
+            let key = if rng.chance(30) {
+                format!("({col} * {col})")
+            } else {
+                col.clone()
+            };
+            let predicate = if rng.chance(30) {
+                format!(" WHERE ({col} IS NOT NULL)")
+            } else {
+                String::new()
+            };
+            let constraint = match &named {
+                Some(n) => format!("CONSTRAINT {n} "),
+                None => String::new(),
+            };
+            uses = vec![col.clone()];
+            format!(
+                "ALTER TABLE {} ADD COLUMN {col} int4range, ADD {constraint}EXCLUDE USING gist \
+                 ({key} WITH &&){predicate}",
+                t.name
+            )
+        }
         0 if !t.named.is_empty() => {
             let (n, _) = t.named.remove(rng.below(t.named.len()));
             return Some(format!("ALTER TABLE {} DROP CONSTRAINT {n}", t.name));
@@ -419,7 +456,6 @@ pub fn create_table(rng: &mut Rng, m: &mut Model, dialect: Dialect) -> String {
         cols,
         has_pk,
         named: Vec::new(),
-        unnamed_index: false,
     });
     format!("CREATE TABLE {name} ({})", defs.join(", "))
 }

@@ -1,7 +1,9 @@
 //! Conditions over the system catalogs, answered from the replayed schema:
 //! `EXISTS (SELECT … FROM pg_type / pg_class / pg_tables / pg_indexes / pg_constraint /
 //! pg_namespace / information_schema.tables / information_schema.columns WHERE …)`,
-//! `to_regclass('t') IS NULL`, and their `NOT`, `AND`, `OR`.
+//! `pg_sequences` / `information_schema.sequences`, `to_regclass('t') IS NULL`, and their
+//! `NOT`, `AND`, `OR`. Built-in types and the sequences of serial and identity columns are
+//! there as PostgreSQL has them ([`super::builtin`]).
 
 use sqlparser::ast::{
     BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, JoinConstraint,
@@ -85,6 +87,14 @@ impl<'a> Catalog<'a> {
                     relations.push((Name::new(t.name.schema.as_deref(), name), 'i'));
                 }
             }
+            for x in &t.exclusions {
+                if let Some(name) = &x.name {
+                    relations.push((Name::new(t.name.schema.as_deref(), name), 'i'));
+                }
+            }
+        }
+        for s in super::builtin::sequences(schema) {
+            relations.push((s, 'S'));
         }
         for v in &schema.views {
             relations.push((v.name.clone(), 'v'));
@@ -185,6 +195,31 @@ impl<'a> Catalog<'a> {
                         ),
                     ]);
                 }
+                for (i, (name, kind)) in super::builtin::types().enumerate() {
+                    rows.push(vec![
+                        (a(), "oid", Value::Int(1_000 + i as i64)),
+                        (a(), "typname", text(&name)),
+                        (a(), "typtype", text(&kind.to_string())),
+                        (
+                            a(),
+                            "typnamespace",
+                            Value::Int(self.namespace("pg_catalog")),
+                        ),
+                    ]);
+                }
+            }
+            "pg_sequences" | "information_schema.sequences" => {
+                let (schema_column, name_column) = if table == "pg_sequences" {
+                    ("schemaname", "sequencename")
+                } else {
+                    ("sequence_schema", "sequence_name")
+                };
+                for s in super::builtin::sequences(self.schema) {
+                    rows.push(vec![
+                        (a(), schema_column, text(&schema_of(&s))),
+                        (a(), name_column, text(&s.name)),
+                    ]);
+                }
             }
             "pg_tables" => {
                 for t in &self.schema.tables {
@@ -203,11 +238,27 @@ impl<'a> Catalog<'a> {
                 }
             }
             "pg_indexes" => {
-                for i in &self.schema.indexes {
+                // The indexes behind keys and exclusion constraints are indexes too.
+                let keys = self.schema.tables.iter().flat_map(|t| {
+                    let pk = (!t.primary_key.is_empty()).then(|| {
+                        let name = t.primary_key_name.clone();
+                        name.unwrap_or_else(|| format!("{}_pkey", t.name.name))
+                    });
+                    pk.into_iter()
+                        .chain(t.uniques.iter().filter_map(|u| u.name.clone()))
+                        .chain(t.exclusions.iter().filter_map(|x| x.name.clone()))
+                        .map(move |n| (&t.name, n))
+                });
+                let indexes = self
+                    .schema
+                    .indexes
+                    .iter()
+                    .map(|i| (&i.table, i.name.name.clone()));
+                for (table, index) in keys.chain(indexes) {
                     rows.push(vec![
-                        (a(), "schemaname", text(&schema_of(&i.table))),
-                        (a(), "tablename", text(&i.table.name)),
-                        (a(), "indexname", text(&i.name.name)),
+                        (a(), "schemaname", text(&schema_of(table))),
+                        (a(), "tablename", text(&table.name)),
+                        (a(), "indexname", text(&index)),
                     ]);
                 }
             }
@@ -229,7 +280,12 @@ impl<'a> Catalog<'a> {
                                 .iter()
                                 .filter_map(|f| Some((f.name.clone()?, 'f'))),
                         )
-                        .chain(t.checks.iter().filter_map(|c| Some((c.name.clone()?, 'c'))));
+                        .chain(t.checks.iter().filter_map(|c| Some((c.name.clone()?, 'c'))))
+                        .chain(
+                            t.exclusions
+                                .iter()
+                                .filter_map(|x| Some((x.name.clone()?, 'x'))),
+                        );
                     for (name, kind) in named {
                         rows.push(vec![
                             (a(), "conname", text(&name)),
@@ -256,16 +312,28 @@ impl<'a> Catalog<'a> {
                 }
             }
             "information_schema.columns" => {
-                for t in &self.schema.tables {
-                    for c in &t.columns {
+                // Views' columns too (where the replay derives them), nullable as PostgreSQL
+                // says of every view column.
+                let tables = self
+                    .schema
+                    .tables
+                    .iter()
+                    .map(|t| (&t.name, &t.columns, true));
+                let views = self
+                    .schema
+                    .views
+                    .iter()
+                    .filter_map(|v| Some((&v.name, v.columns.as_ref()?, false)));
+                for (name, columns, table) in tables.chain(views) {
+                    for c in columns {
                         rows.push(vec![
-                            (a(), "table_schema", text(&schema_of(&t.name))),
-                            (a(), "table_name", text(&t.name.name)),
+                            (a(), "table_schema", text(&schema_of(name))),
+                            (a(), "table_name", text(&name.name)),
                             (a(), "column_name", text(&c.name)),
                             (
                                 a(),
                                 "is_nullable",
-                                text(if c.not_null { "NO" } else { "YES" }),
+                                text(if c.not_null && table { "NO" } else { "YES" }),
                             ),
                         ]);
                     }
@@ -273,7 +341,7 @@ impl<'a> Catalog<'a> {
             }
             other => {
                 return Err(format!(
-                    "the replay does not model the catalog `{other}` (it answers pg_type, pg_class, pg_tables, pg_views, pg_indexes, pg_constraint, pg_namespace, information_schema.tables and information_schema.columns)"
+                    "the replay does not model the catalog `{other}` (it answers pg_type, pg_class, pg_tables, pg_views, pg_indexes, pg_constraint, pg_namespace, pg_sequences, information_schema.tables, information_schema.columns and information_schema.sequences)"
                 ));
             }
         }
@@ -493,6 +561,8 @@ impl<'a> Catalog<'a> {
                     || self.schema.tables.iter().any(|t| t.name == name);
                 if known {
                     Value::Int(300_000)
+                } else if super::builtin::type_name(text).is_some() {
+                    Value::Int(1_000)
                 } else {
                     return Err(format!(
                         "the type {text}: the replay knows only the types the migrations create"

@@ -14,6 +14,7 @@
 //! `SELECT f()`, `PERFORM f()` and `CALL p()` replay the body. What depends on data (a loop,
 //! a CASE, a variable, an EXECUTE of a string built from data) is an error with its way out.
 
+mod builtin;
 mod catalog;
 mod execute;
 mod parse;

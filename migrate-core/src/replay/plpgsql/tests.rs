@@ -206,3 +206,108 @@ fn what_depends_on_data_is_an_error_with_its_place_and_way_out() {
         "{err}"
     );
 }
+
+/// Sequences (made by CREATE SEQUENCE, serial, identity) and built-in types are in the
+/// catalog as PostgreSQL has them (the differential fixture 6_sequences_and_types.sql checks
+/// the same against the database).
+#[test]
+fn sequences_and_built_in_types_answer_as_postgres() {
+    let setup = "CREATE SCHEMA app;\nCREATE SEQUENCE app.counter;\nCREATE SEQUENCE gone;\nDROP SEQUENCE gone;\nCREATE SEQUENCE old_name;\nALTER SEQUENCE old_name RENAME TO new_name;\nCREATE TABLE t (id serial PRIMARY KEY, n int GENERATED ALWAYS AS IDENTITY);";
+    let cases = [
+        (
+            "EXISTS (SELECT 1 FROM pg_sequences WHERE schemaname = 'app' AND sequencename = 'counter')",
+            true,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM pg_sequences WHERE sequencename = 'gone')",
+            false,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM information_schema.sequences WHERE sequence_name = 'new_name')",
+            true,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM information_schema.sequences WHERE sequence_name = 'old_name')",
+            false,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM pg_class WHERE relkind = 'S' AND relname = 't_id_seq')",
+            true,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND c.relname = 't_n_seq' AND n.nspname = 'public')",
+            true,
+        ),
+        ("to_regclass('app.counter') IS NOT NULL", true),
+        (
+            "EXISTS (SELECT 1 FROM pg_type WHERE typname = 'int4')",
+            true,
+        ),
+        (
+            "NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typname = '_text' AND n.nspname = 'pg_catalog')",
+            false,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM pg_type WHERE typname = 'tstzrange' AND typtype = 'r')",
+            true,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM pg_type WHERE typname = 'integer')",
+            false,
+        ),
+        ("to_regtype('integer') IS NOT NULL", true),
+    ];
+    for (condition, expected) in cases {
+        let block = format!(
+            "DO $$ BEGIN IF {condition} THEN CREATE TABLE yes (); ELSE CREATE TABLE no (); END IF; END $$;"
+        );
+        let s = pg(&[setup, &block]);
+        let made = if expected { "yes" } else { "no" };
+        assert!(
+            s.table(&Name::new(Some("public"), made)).is_some(),
+            "{condition}: {:?}",
+            tables(&s)
+        );
+    }
+}
+
+/// pg_indexes lists the indexes behind keys and exclusions; information_schema.columns lists
+/// views' columns (found by the random-DDL test against PostgreSQL).
+#[test]
+fn key_indexes_and_view_columns_are_in_the_catalog() {
+    let setup = "CREATE TABLE t (id int PRIMARY KEY, c text, d int4range, CONSTRAINT t_c UNIQUE (c), EXCLUDE USING gist (d WITH &&));\nCREATE VIEW v AS SELECT c AS shown FROM t;";
+    let cases = [
+        (
+            "EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 't_pkey')",
+            true,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 't_c')",
+            true,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 't_d_excl')",
+            true,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 't_d_excl' AND contype = 'x')",
+            true,
+        ),
+        (
+            "EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'v' AND column_name = 'shown' AND is_nullable = 'YES')",
+            true,
+        ),
+    ];
+    for (condition, expected) in cases {
+        let block = format!(
+            "DO $$ BEGIN IF {condition} THEN CREATE TABLE yes (); ELSE CREATE TABLE no (); END IF; END $$;"
+        );
+        let s = pg(&[setup, &block]);
+        let made = if expected { "yes" } else { "no" };
+        assert!(
+            s.table(&Name::new(Some("public"), made)).is_some(),
+            "{condition}: {:?}",
+            tables(&s)
+        );
+    }
+}

@@ -67,6 +67,9 @@ impl Run<'_> {
                             .iter()
                             .any(|r| same(dialect, r, &column))
                     });
+                    table
+                        .exclusions
+                        .retain(|x| !super::exclusions::uses_column(x, &column));
                     table.columns.retain(|c| !same(dialect, &c.name, &column));
                     if dialect == Dialect::Postgres {
                         // Foreign keys that refer to the column go too (CASCADE; without it
@@ -134,6 +137,9 @@ impl Run<'_> {
                         rename(c);
                     }
                 }
+                for exclusion in &mut table.exclusions {
+                    super::exclusions::rename_column(exclusion, &old, &new);
+                }
                 // Foreign keys that refer to the column follow it (this table's included).
                 for fk in foreign_keys_to(dialect, &mut self.schema.tables, &mut table, name) {
                     fk.referred_columns.iter_mut().for_each(rename);
@@ -184,6 +190,7 @@ impl Run<'_> {
                 for fk in foreign_keys_to(dialect, &mut self.schema.tables, &mut table, name) {
                     fk.foreign_table = new.clone();
                 }
+                self.relation_renamed(name, &new);
                 table.name = new;
             }
             AlterTableOperation::AlterColumn { column_name, op } => {
@@ -238,10 +245,11 @@ impl Run<'_> {
             } => {
                 let constraint = self.ident(&constraint);
                 let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
-                // A constraint the replay does not track (EXCLUDE, one a skipped statement
-                // made) may have a name it does not know, on a table with constraints.
+                // A constraint a skipped statement made may have a name the replay does not
+                // know, on a table with constraints.
                 let has_constraints = !table.foreign_keys.is_empty()
                     || !table.uniques.is_empty()
+                    || !table.exclusions.is_empty()
                     || !table.primary_key.is_empty();
                 let pk = table.primary_key.clone();
                 match super::constraints::drop_constraint(dialect, &mut table, &constraint) {
@@ -283,7 +291,7 @@ impl Run<'_> {
             }
             AlterTableOperation::RenameConstraint { old_name, new_name } => {
                 let (old, new) = (self.ident(&old_name), self.ident(&new_name));
-                // An unknown name may be a kind the replay does not track (EXCLUDE).
+                // An unknown name may be one a skipped statement made.
                 super::constraints::rename_constraint(dialect, &mut table, &old, &new);
             }
             // Owners, row-level security, triggers, storage options: nothing tracked changes.
@@ -381,6 +389,7 @@ impl Run<'_> {
             index.table = moved.clone();
             index.name.schema = Some(target.clone());
         }
+        self.relation_renamed(&name, &moved);
         // Foreign keys follow the table (PostgreSQL refers to it by oid).
         for fk in self
             .schema

@@ -32,6 +32,42 @@ impl Run<'_> {
         sources
     }
 
+    /// After table or view `old` became `new`: the views that read it read it by its new name
+    /// (PostgreSQL refers to it by oid).
+    pub(super) fn relation_renamed(&mut self, old: &Name, new: &Name) {
+        for view in &mut self.schema.views {
+            for source in &mut view.depends_on {
+                if source == old {
+                    *source = new.clone();
+                }
+            }
+        }
+    }
+
+    /// `ALTER [MATERIALIZED] VIEW [IF EXISTS] old RENAME TO new` (or `ALTER TABLE` of a view).
+    pub(super) fn rename_view(&mut self, old: &Name, new: Name, if_exists: bool) {
+        let Some(at) = self
+            .schema
+            .views
+            .iter()
+            .position(|v| self.schema.same_name(&v.name, old))
+        else {
+            if !if_exists {
+                self.error(format!("there is no view {old} at this point"));
+            }
+            return;
+        };
+        let taken = self.schema.table(&new).is_some() || self.schema.view(&new).is_some();
+        if taken {
+            return self.error(format!("relation {new} already exists"));
+        }
+        self.schema.views[at].name = new.clone();
+        for index in self.schema.indexes.iter_mut().filter(|i| i.table == *old) {
+            index.table = new.clone();
+        }
+        self.relation_renamed(old, &new);
+    }
+
     /// Drops every view that depends on `dropped`, transitively, with their indexes.
     pub(super) fn cascade(&mut self, dropped: &Name) {
         let mut gone = vec![dropped.clone()];

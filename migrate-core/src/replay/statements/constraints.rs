@@ -102,6 +102,9 @@ impl Run<'_> {
                 let fk = self.foreign_key(&fk, columns);
                 table.foreign_keys.push(fk);
             }
+            TableConstraint::Exclude(c) if self.dialect == Dialect::Postgres => {
+                self.add_exclusion(table, &c)
+            }
             TableConstraint::Check(check) => {
                 let in_list = self.in_list(&check.expr);
                 table.checks.push(Check {
@@ -146,7 +149,8 @@ impl Run<'_> {
         let unnamed = (!table.primary_key.is_empty() && table.primary_key_name.is_none())
             || table.uniques.iter().any(|u| u.name.is_none())
             || table.foreign_keys.iter().any(|f| f.name.is_none())
-            || table.checks.iter().any(|c| c.name.is_none());
+            || table.checks.iter().any(|c| c.name.is_none())
+            || table.exclusions.iter().any(|x| x.name.is_none());
         if !unnamed {
             return;
         }
@@ -167,6 +171,14 @@ impl Run<'_> {
                 relations.push(name.clone());
                 constraints.push(name.clone());
                 table.uniques[i].name = Some(name);
+            }
+        }
+        for i in 0..table.exclusions.len() {
+            if table.exclusions[i].name.is_none() {
+                let name = self.exclusion_name(table, i, &relations);
+                relations.push(name.clone());
+                constraints.push(name.clone());
+                table.exclusions[i].name = Some(name);
             }
         }
         for i in 0..table.foreign_keys.len() {
@@ -231,14 +243,23 @@ impl Run<'_> {
     /// The names taken in `table`'s schema: relations (tables, views, indexes, the indexes
     /// behind keys, serial sequences) and constraints.
     pub(super) fn names_in_schema(&self, table: &Table) -> (Vec<String>, Vec<String>) {
+        self.names_in(&table.name.schema, Some(table))
+    }
+
+    /// The names taken in `schema`, with `table` (being changed, maybe not yet in the model)
+    /// in place of the model's table of its name.
+    pub(super) fn names_in(
+        &self,
+        schema: &Option<String>,
+        table: Option<&Table>,
+    ) -> (Vec<String>, Vec<String>) {
         let (mut relations, mut constraints) = (Vec::new(), Vec::new());
-        let schema = &table.name.schema;
         let tables = self
             .schema
             .tables
             .iter()
-            .filter(|t| t.name != table.name)
-            .chain(std::iter::once(table))
+            .filter(|t| table.is_none_or(|x| t.name != x.name))
+            .chain(table)
             .filter(|t| t.name.schema == *schema);
         for t in tables {
             relations.push(t.name.name.clone());
@@ -247,6 +268,7 @@ impl Run<'_> {
                 .iter()
                 .cloned()
                 .chain(t.uniques.iter().filter_map(|u| u.name.clone()))
+                .chain(t.exclusions.iter().filter_map(|x| x.name.clone()))
                 .collect();
             relations.extend(keys.iter().cloned());
             constraints.extend(keys);
@@ -356,6 +378,10 @@ pub(super) fn drop_constraint(
         table.checks.remove(i);
         return Some(Dropped::Other);
     }
+    if let Some(i) = table.exclusions.iter().position(|x| named(&x.name)) {
+        table.exclusions.remove(i);
+        return Some(Dropped::Other);
+    }
     // A default name the replay chose otherwise (after a clash it could not see): match
     // PostgreSQL's pattern without its number.
     let base = constraint.trim_end_matches(|c: char| c.is_ascii_digit());
@@ -392,7 +418,8 @@ pub(super) fn rename_constraint(dialect: Dialect, table: &mut Table, old: &str, 
     let names = std::iter::once(&mut table.primary_key_name)
         .chain(table.uniques.iter_mut().map(|u| &mut u.name))
         .chain(table.foreign_keys.iter_mut().map(|f| &mut f.name))
-        .chain(table.checks.iter_mut().map(|c| &mut c.name));
+        .chain(table.checks.iter_mut().map(|c| &mut c.name))
+        .chain(table.exclusions.iter_mut().map(|x| &mut x.name));
     for name in names {
         if name.as_deref().is_some_and(|n| same(dialect, n, old)) {
             *name = Some(new.to_owned());
@@ -403,7 +430,7 @@ pub(super) fn rename_constraint(dialect: Dialect, table: &mut Table, old: &str, 
 }
 
 /// `nextval('users_id_seq'::regclass)` -> `users_id_seq` (a serial column's sequence).
-pub(super) fn serial_sequence(default: &str) -> Option<String> {
+pub(crate) fn serial_sequence(default: &str) -> Option<String> {
     let inner = default
         .strip_prefix("nextval('")?
         .strip_suffix("'::regclass)")?;

@@ -1,12 +1,12 @@
 //! `CREATE INDEX`, and the shape of an index read from its SQL: the replay's statement and the
 //! catalog's (`pg_get_indexdef`, SQLite's `sqlite_schema.sql`) go through the same reading.
 
-use sqlparser::ast::{CreateIndex, Expr, ObjectNamePart, OrderBySort, Statement};
+use sqlparser::ast::{CreateIndex, Expr, IndexColumn, ObjectNamePart, OrderBySort, Statement};
 use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
 
 use super::names::{expr_name_in, ident_in};
-use super::{Run, fold, truncate_identifier};
+use super::{Run, fold};
 use crate::Dialect;
 use crate::schema::{Index, IndexKey, Name, Origin};
 
@@ -48,26 +48,22 @@ impl Run<'_> {
                 name: self.name(n).name,
             },
             None => {
-                // PostgreSQL names an expression by its function, else `expr`.
+                // Every column of the index names it, `INCLUDE` columns too.
                 let parts: Vec<String> = index
                     .columns
                     .iter()
-                    .map(|c| match &c.column.expr {
-                        Expr::Function(f) => f
-                            .name
-                            .0
-                            .last()
-                            .map(|p| fold(self.dialect, &p.to_string()))
-                            .unwrap_or_else(|| "expr".into()),
-                        Expr::Identifier(_) | Expr::CompoundIdentifier(_) => {
-                            self.expr_name(&c.column.expr)
-                        }
-                        _ => "expr".into(),
-                    })
+                    .map(|c| key_name_part(self.dialect, &c.column.expr))
+                    .chain(index.include.iter().map(|i| self.ident(i)))
                     .collect();
+                let (relations, _) = self.names_in(&table.schema, None);
                 Name {
                     schema: table.schema.clone(),
-                    name: truncate_identifier(format!("{}_{}_idx", table.name, parts.join("_"))),
+                    name: super::constraints::choose(
+                        &table.name,
+                        Some(&parts.join("_")),
+                        "idx",
+                        &relations,
+                    ),
                 }
             }
         };
@@ -150,32 +146,48 @@ fn from_ast(dialect: Dialect, index: &CreateIndex, origin: Origin) -> Index {
 
 /// The key columns (names or expressions) and each one's options.
 fn shape(dialect: Dialect, index: &CreateIndex) -> (Vec<String>, Vec<IndexKey>) {
-    index
-        .columns
-        .iter()
-        .map(|c| {
-            let descending = matches!(c.column.options.sort, Some(OrderBySort::Desc));
-            let collation = match &c.column.expr {
-                Expr::Collate { collation, .. } => Some(collation.to_string()),
-                Expr::Nested(inner) => match inner.as_ref() {
-                    Expr::Collate { collation, .. } => Some(collation.to_string()),
-                    _ => None,
-                },
-                _ => None,
-            };
-            let key = IndexKey {
-                collation,
-                opclass: c
-                    .operator_class
-                    .as_ref()
-                    .and_then(|o| o.0.last())
-                    .map(|p| p.to_string().trim_matches('"').to_lowercase()),
-                descending,
-                nulls_first: c.column.options.nulls_first.unwrap_or(descending),
-            };
-            (expr_name_in(dialect, &c.column.expr), key)
-        })
-        .unzip()
+    index.columns.iter().map(|c| key_of(dialect, c)).unzip()
+}
+
+/// One key of an index (or an `EXCLUDE` element): the column's name or the expression, and
+/// its collation, operator class and order.
+pub(super) fn key_of(dialect: Dialect, c: &IndexColumn) -> (String, IndexKey) {
+    let descending = matches!(c.column.options.sort, Some(OrderBySort::Desc));
+    let collation = match &c.column.expr {
+        Expr::Collate { collation, .. } => Some(collation.to_string()),
+        Expr::Nested(inner) => match inner.as_ref() {
+            Expr::Collate { collation, .. } => Some(collation.to_string()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let key = IndexKey {
+        collation,
+        opclass: c
+            .operator_class
+            .as_ref()
+            .and_then(|o| o.0.last())
+            .map(|p| p.to_string().trim_matches('"').to_lowercase()),
+        descending,
+        nulls_first: c.column.options.nulls_first.unwrap_or(descending),
+    };
+    (expr_name_in(dialect, &c.column.expr), key)
+}
+
+/// What a key adds to a default index name (PostgreSQL's `ChooseIndexColumnNames`): the
+/// column's name, an expression's function name, else `expr`.
+pub(super) fn key_name_part(dialect: Dialect, expr: &Expr) -> String {
+    match expr {
+        Expr::Function(f) => f
+            .name
+            .0
+            .last()
+            .map(|p| fold(dialect, &p.to_string()))
+            .unwrap_or_else(|| "expr".into()),
+        Expr::Identifier(_) | Expr::CompoundIdentifier(_) => expr_name_in(dialect, expr),
+        Expr::Nested(inner) => key_name_part(dialect, inner),
+        _ => "expr".into(),
+    }
 }
 
 #[cfg(test)]

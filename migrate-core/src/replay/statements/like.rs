@@ -193,6 +193,14 @@ impl Run<'_> {
                     origin: origin.clone(),
                 });
             }
+            // Exclusion constraints come with the indexes, named anew.
+            for x in &from.exclusions {
+                table.exclusions.push(crate::schema::Exclusion {
+                    name: None,
+                    origin: origin.clone(),
+                    ..x.clone()
+                });
+            }
             let indexes: Vec<Index> = self
                 .schema
                 .indexes
@@ -216,6 +224,7 @@ impl Run<'_> {
                                 .to_lowercase()
                         }
                     })
+                    .chain(index.include.iter().cloned())
                     .collect();
                 let taken: Vec<String> = relations
                     .into_iter()

@@ -10,19 +10,22 @@ use crate::Dialect;
 use crate::schema::{Name, quote_ident};
 
 impl Run<'_> {
-    /// `ALTER INDEX|SEQUENCE [IF EXISTS] name RENAME TO new`. Returns whether it was one.
+    /// `ALTER INDEX|SEQUENCE|[MATERIALIZED] VIEW [IF EXISTS] name RENAME TO new`. Returns
+    /// whether it was one.
     pub(super) fn rename_by_words(&mut self, sql: &str) -> bool {
         let words = words(sql);
         let upper: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
-        let kind = upper.get(1).map(String::as_str);
+        let materialized = upper.get(1).map(String::as_str) == Some("MATERIALIZED");
+        let mut i = if materialized { 3 } else { 2 };
+        let kind = upper.get(i - 1).map(String::as_str);
         if upper.first().map(String::as_str) != Some("ALTER")
-            || !matches!(kind, Some("INDEX" | "SEQUENCE"))
+            || !matches!(kind, Some("INDEX" | "SEQUENCE" | "VIEW"))
+            || (materialized && kind != Some("VIEW"))
         {
             return false;
         }
-        let mut i = 2;
-        if upper.get(2).map(String::as_str) == Some("IF") {
-            i = 4;
+        if upper.get(i).map(String::as_str) == Some("IF") {
+            i += 2;
         }
         let (Some(old), Some(rename), Some(to), Some(new)) = (
             words.get(i),
@@ -38,7 +41,13 @@ impl Run<'_> {
         let (Some(old), Some(new)) = (self.parse_name(old), self.parse_name(new)) else {
             return false;
         };
-        if kind == Some("INDEX") {
+        if kind == Some("VIEW") {
+            let new = Name {
+                schema: old.schema.clone(),
+                name: new.name,
+            };
+            self.rename_view(&old, new, upper.get(2).map(String::as_str) == Some("IF"));
+        } else if kind == Some("INDEX") {
             if let Some(index) = self
                 .schema
                 .indexes
@@ -47,7 +56,8 @@ impl Run<'_> {
             {
                 index.name.name = new.name;
             } else {
-                // The index behind a primary key or unique constraint: PostgreSQL renames both.
+                // The index behind a primary key, unique or exclusion constraint: PostgreSQL
+                // renames both.
                 for table in self
                     .schema
                     .tables
@@ -58,7 +68,11 @@ impl Run<'_> {
                         || table
                             .uniques
                             .iter()
-                            .any(|u| u.name.as_deref() == Some(old.name.as_str()));
+                            .any(|u| u.name.as_deref() == Some(old.name.as_str()))
+                        || table
+                            .exclusions
+                            .iter()
+                            .any(|x| x.name.as_deref() == Some(old.name.as_str()));
                     if is_key {
                         super::constraints::rename_constraint(
                             Dialect::Postgres,
@@ -75,6 +89,9 @@ impl Run<'_> {
                 schema: old.schema.clone(),
                 name: new.name,
             };
+            for s in self.schema.sequences.iter_mut().filter(|s| **s == old) {
+                s.name = renamed.name.clone();
+            }
             let (from, to) = (sequence_default(&old), sequence_default(&renamed));
             for column in self
                 .schema
@@ -135,7 +152,7 @@ fn quote(label: &str) -> String {
 }
 
 /// The statement's words, keeping double-quoted identifiers (with dots) whole.
-fn words(sql: &str) -> Vec<String> {
+pub(super) fn words(sql: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
     let mut quoted = false;

@@ -1,10 +1,54 @@
 //! `CREATE SEQUENCE … OWNED BY t.c` and `ALTER SEQUENCE … OWNED BY t.c | NONE` (PostgreSQL):
-//! which column owns a sequence. Sequences themselves are not modelled.
+//! which column owns a sequence; and which sequences `CREATE SEQUENCE` made (by name only:
+//! the PL/pgSQL interpreter's catalog answers for them).
 
 use super::Run;
 use super::constraints::serial_sequence;
+use super::renames::words;
 
 impl Run<'_> {
+    /// `CREATE SEQUENCE [IF NOT EXISTS] s …`, `DROP SEQUENCE [IF EXISTS] s, … [CASCADE]`: the
+    /// names of the sequences made (`ALTER SEQUENCE … RENAME TO` is a rename, in renames.rs).
+    pub(super) fn track_sequences(&mut self, sql: &str) {
+        let words = words(sql);
+        let upper: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
+        let u = |i: usize| upper.get(i).map(String::as_str).unwrap_or("");
+        let mut at = 2;
+        while matches!(u(at), "IF" | "NOT" | "EXISTS") {
+            at += 1;
+        }
+        let if_exists = at > 2;
+        match u(0) {
+            "CREATE" => {
+                let Some(name) = words.get(at).and_then(|w| self.parse_name(w)) else {
+                    return;
+                };
+                if self.schema.sequences.contains(&name) {
+                    if !if_exists {
+                        self.error(format!("sequence {name} already exists"));
+                    }
+                    return;
+                }
+                self.schema.sequences.push(name);
+            }
+            "DROP" => {
+                let list = words[at.min(words.len())..]
+                    .iter()
+                    .filter(|w| !matches!(w.to_ascii_uppercase().as_str(), "CASCADE" | "RESTRICT"))
+                    .flat_map(|w| w.split(','))
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>();
+                for w in list {
+                    if let Some(name) = self.parse_name(&w) {
+                        self.schema.sequences.retain(|s| *s != name);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Reads `OWNED BY` from a `CREATE|ALTER SEQUENCE`; returns whether the statement was one
     /// that names an owner.
     pub(super) fn sequence_owner(&mut self, sql: &str) -> bool {

@@ -29,6 +29,7 @@ impl Run<'_> {
             uniques: Vec::new(),
             foreign_keys: Vec::new(),
             checks: Vec::new(),
+            exclusions: Vec::new(),
             strict: create.strict,
             without_rowid: create.without_rowid,
             origin: self.origin(),
