@@ -334,19 +334,7 @@ impl Driver for PgConnection {
     }
 
     async fn drop_everything(&mut self) -> Result<(), sqlx::Error> {
-        let schemas: Vec<String> = sqlx::query_scalar(
-            "SELECT nspname::text FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema') \
-             AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp\\_%'",
-        )
-        .fetch_all(&mut *self)
-        .await?;
-        for schema in schemas {
-            let sql = format!("DROP SCHEMA {} CASCADE", super::quote_ident(&schema));
-            Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
-        }
-        Executor::execute(self, sqlx::raw_sql("CREATE SCHEMA public"))
-            .await
-            .map(drop)
+        super::postgres_reset::drop_everything(self).await
     }
 }
 
