@@ -29,6 +29,14 @@ fn advice(error: &anyhow::Error, verb: &str) -> Option<String> {
         .chain()
         .find_map(|c| c.downcast_ref::<MigrateError>())?;
     match e {
+        MigrateError::Connect {
+            hint,
+            gave_up_after,
+            ..
+        } => Some(match gave_up_after {
+            Some(_) => format!("{hint} (raise --connect-timeout to wait longer)"),
+            None => hint.clone(),
+        }),
         MigrateError::LockTimeout { .. } => {
             Some("Raise --lock-timeout (seconds) to wait longer.".to_owned())
         }

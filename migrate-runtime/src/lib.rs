@@ -28,7 +28,7 @@ pub mod url;
 
 pub use check::{ColumnType, DbEnum, Kind, Table};
 pub use driver::{AnyConnection, ConnectOptions, Driver, describe_cause};
-pub use error::MigrateError;
+pub use error::{ConnectCause, MigrateError};
 pub use event::Event;
 pub use introspect::{Introspect, introspect};
 pub use migrate_core::adopt::Tool;

@@ -6,6 +6,7 @@ use migrate_core::adopt::{ForeignRow, Tool};
 use migrate_core::{AppliedRow, Dialect};
 
 use super::{Blocker, DbError, Driver, LockKey, NewRow, ProgressUpdate, TableName};
+use crate::error::ConnectCause;
 use crate::url::{redact_url, scrub};
 use crate::{Event, MigrateError, Stop};
 
@@ -55,11 +56,13 @@ impl AnyConnection {
         url: &str,
         options: &ConnectOptions,
     ) -> Result<AnyConnection, MigrateError> {
-        let fail = |message: String, hint: &str| MigrateError::Connect {
-            url: redact_url(url),
-            message: scrub(&message, url),
-            hint: hint.to_owned(),
-        };
+        let fail =
+            |cause: Cause, hint: &str, gave_up_after: Option<Duration>| MigrateError::Connect {
+                url: redact_url(url),
+                hint: hint.to_owned(),
+                gave_up_after,
+                source: ConnectCause::new(scrub(&cause.text, url), cause.driver),
+            };
         let dialect = crate::url::dialect_of(url)?;
         if let Some(path) = crate::url::sqlite_path(url) {
             let folder = std::path::Path::new(path)
@@ -67,11 +70,12 @@ impl AnyConnection {
                 .filter(|p| !p.as_os_str().is_empty());
             if let Some(folder) = folder.filter(|f| !f.is_dir()) {
                 return Err(fail(
-                    format!(
+                    Cause::text(format!(
                         "the folder {} of the SQLite database does not exist",
                         folder.display()
-                    ),
+                    )),
                     "create the folder, or fix the path in the URL",
+                    None,
                 ));
             }
         }
@@ -89,9 +93,10 @@ impl AnyConnection {
                     return Err(fail(
                         e,
                         "check the URL, the credentials and that the database exists",
+                        None,
                     ));
                 }
-                Ok(Err(Attempt::Tls { message, hint })) => return Err(fail(message, &hint)),
+                Ok(Err(Attempt::Tls { cause, hint })) => return Err(fail(cause, &hint, None)),
                 Ok(Err(Attempt::Unsupported(reason))) => {
                     return Err(MigrateError::Unsupported {
                         url: redact_url(url),
@@ -99,14 +104,15 @@ impl AnyConnection {
                     });
                 }
                 Ok(Err(Attempt::Retry(e))) => e,
-                Err(_) => "the server did not answer".to_owned(),
+                Err(_) => Cause::text("the server did not answer".to_owned()),
             };
             if started.elapsed() + delay >= options.connect_timeout {
+                let waited = started.elapsed();
                 let hint = format!(
-                    "gave up after {:.1}s: is the server running and reachable? (raise --connect-timeout to wait longer)",
-                    started.elapsed().as_secs_f64()
+                    "gave up after {:.1}s: is the server running and reachable?",
+                    waited.as_secs_f64()
                 );
-                return Err(fail(error, &hint));
+                return Err(fail(error, &hint, Some(waited)));
             }
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_secs(1));
@@ -120,31 +126,48 @@ impl AnyConnection {
     }
 }
 
+/// Why an attempt failed: a text (not yet scrubbed) and the driver's error when there is one.
+struct Cause {
+    text: String,
+    driver: Option<sqlx::Error>,
+}
+
+impl Cause {
+    fn text(text: String) -> Cause {
+        Cause { text, driver: None }
+    }
+
+    fn driver(e: sqlx::Error) -> Cause {
+        Cause {
+            text: super::describe_cause(&e).unwrap_or_else(|| e.to_string()),
+            driver: Some(e),
+        }
+    }
+}
+
 enum Attempt {
-    Retry(String),
-    Fatal(String),
-    /// A TLS check failed: the message says which, the hint what to do.
+    Retry(Cause),
+    Fatal(Cause),
+    /// A TLS check failed: the cause says which, the hint what to do.
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     Tls {
-        message: String,
+        cause: Cause,
         hint: String,
     },
     Unsupported(String),
 }
 
 fn classify(e: sqlx::Error) -> Attempt {
-    let text = super::describe_cause(&e).unwrap_or_else(|| e.to_string());
-    match e {
-        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Protocol(_) => {
-            Attempt::Retry(text)
-        }
+    let retry = match &e {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Protocol(_) => true,
         // The server is starting up or out of connections: worth another try.
-        sqlx::Error::Database(ref db)
-            if matches!(db.code().as_deref(), Some("57P03" | "53300")) =>
-        {
-            Attempt::Retry(text)
-        }
-        _ => Attempt::Fatal(text),
+        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("57P03" | "53300")),
+        _ => false,
+    };
+    if retry {
+        Attempt::Retry(Cause::driver(e))
+    } else {
+        Attempt::Fatal(Cause::driver(e))
     }
 }
 
@@ -161,10 +184,16 @@ async fn connect_once(
         Dialect::Postgres => {
             let opts: sqlx::postgres::PgConnectOptions = url
                 .parse()
-                .map_err(|e: sqlx::Error| Attempt::Fatal(e.to_string()))?;
+                .map_err(|e: sqlx::Error| Attempt::Fatal(Cause::driver(e)))?;
             let mut conn = opts.connect().await.map_err(|e| {
                 match super::tls::explain(&e, opts.get_host()) {
-                    Some((message, hint)) => Attempt::Tls { message, hint },
+                    Some((message, hint)) => Attempt::Tls {
+                        cause: Cause {
+                            text: message,
+                            driver: Some(e),
+                        },
+                        hint,
+                    },
                     None => classify(e),
                 }
             })?;
@@ -177,7 +206,7 @@ async fn connect_once(
         Dialect::Sqlite => {
             let opts: sqlx::sqlite::SqliteConnectOptions = url
                 .parse()
-                .map_err(|e: sqlx::Error| Attempt::Fatal(e.to_string()))?;
+                .map_err(|e: sqlx::Error| Attempt::Fatal(Cause::driver(e)))?;
             let conn = opts
                 .create_if_missing(true)
                 .busy_timeout(options.lock_timeout)
