@@ -109,7 +109,7 @@ pub enum MigrateError {
     NoDownFile { missing: Vec<(i64, String)> },
 
     /// A version given on the command line matches no migration file.
-    #[error("no migration has version {version}: run `cargo migrate status` to list them")]
+    #[error("no migration has version {version}")]
     UnknownVersion { version: i64 },
 
     /// `resolve --applied` of a migration already recorded as applied.
@@ -117,9 +117,7 @@ pub enum MigrateError {
     AlreadyApplied { version: i64 },
 
     /// `resolve --rolled-back`/`--checksum` of a migration the history does not have.
-    #[error(
-        "migration {version} is not recorded in the history table: nothing to resolve (run `cargo migrate status`)"
-    )]
+    #[error("migration {version} is not recorded in the history table: nothing to resolve")]
     NotRecorded { version: i64 },
 
     /// Another tool's history disagrees with the files.

@@ -2,7 +2,7 @@
 
 use migrate_core::diff;
 use migrate_core::json::Json;
-use migrate_core::{HistoryProblems, MigrationState, StatusEntry};
+use migrate_core::{MigrationState, StatusEntry};
 use migrate_runtime::{Dialect, VerifyReport};
 
 use super::Context;
@@ -73,7 +73,7 @@ pub fn history_advice(report: &VerifyReport) -> Option<String> {
     if report.history_problems.is_empty() {
         return None;
     }
-    Some(HistoryProblems(report.history_problems.clone()).to_string())
+    Some(crate::report::history_problems(&report.history_problems))
 }
 
 /// The `--format json` document of `verify`.
