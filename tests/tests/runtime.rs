@@ -301,7 +301,10 @@ async fn a_failed_no_transaction_migration_is_recorded_and_blocks_deploys() {
             .await
             .unwrap_err();
         assert_eq!(refused.exit_code(), 4);
-        assert!(refused.to_string().contains("stopped part-way"), "{refused}");
+        assert!(
+            refused.to_string().contains("stopped part-way"),
+            "{refused}"
+        );
         assert!(!table_exists(&mut conn, "later").await);
 
         // Finish it by hand, record it, and the deploy goes on.

@@ -444,6 +444,83 @@ fn sigint_during_a_no_transaction_migration_on_sqlite_records_the_statements_don
 }
 
 #[test]
+fn sigkill_on_sqlite_leaves_a_running_row_reported_as_interrupted_and_resume_finishes_it() {
+    let p = Project::new("dialect = \"sqlite\"");
+    let url = p.sqlite_url();
+    // The slow statement counts up to `gate.n`: the test lowers it for the resume.
+    p.write(
+        "migrations/1_accounts.sql",
+        format!("{ACCOUNTS}CREATE TABLE gate (n INTEGER NOT NULL);\nINSERT INTO gate VALUES (500000000);\n"),
+    );
+    p.write(
+        "migrations/2_bump.sql",
+        "-- migrate:no-transaction\nUPDATE accounts SET balance = balance + 50;\n\
+         WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < (SELECT n FROM gate)) SELECT count(*) FROM c;\n\
+         CREATE TABLE after_slow (x INTEGER);\n",
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let child = spawn(&p, &["deploy", "--database-url", &url]);
+    wait_for("statement 1 recorded done", || {
+        rt.block_on(sqlite_row(&url, 2))
+            .is_some_and(|r| r.done == Some(1))
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    kill(&child, "KILL");
+    finish(child);
+    let row = rt
+        .block_on(sqlite_row(&url, 2))
+        .expect("a history row for 2");
+    assert!(!row.success);
+    assert_eq!(row.state.as_deref(), Some("running"));
+    assert_eq!((row.done, row.total), (Some(1), Some(3)));
+
+    let status = p.run(&["status", "--database-url", &url]).expect(4);
+    assert!(
+        status.stdout.contains("1 of 3 statements done"),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        status.stderr.contains("was interrupted"),
+        "{}",
+        status.stderr
+    );
+    let refused = p.run(&["deploy", "--database-url", &url]).expect(4);
+    assert!(
+        refused.stderr.contains("resolve --applied 2")
+            && refused.stderr.contains("resolve --rolled-back 2"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(rt.block_on(sqlite_balance(&url)), 150);
+
+    rt.block_on(async {
+        let mut conn = SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("UPDATE gate SET n = 1")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    });
+    let resumed = p
+        .run(&["deploy", "--database-url", &url, "--resume", "2"])
+        .expect(0);
+    assert!(
+        resumed.stderr.contains("1 migration applied"),
+        "{}",
+        resumed.stderr
+    );
+    assert_eq!(
+        rt.block_on(sqlite_balance(&url)),
+        150,
+        "the UPDATE ran once"
+    );
+    let row = rt.block_on(sqlite_row(&url, 2)).unwrap();
+    assert!(row.success);
+    assert_eq!(row.done, Some(3));
+    p.run(&["status", "--database-url", &url]).expect(0);
+}
+
+#[test]
 fn sigterm_during_a_transactional_migration_on_sqlite_rolls_back_and_exits_143() {
     let p = Project::new("dialect = \"sqlite\"");
     let url = p.sqlite_url();
