@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use migrate_core::adopt::{ForeignRow, Tool};
 use migrate_core::{AppliedRow, Dialect};
 
-use super::{Blocker, DbError, Driver, LockKey, NewRow, ProgressUpdate, TableName};
+use super::{Blocker, DbError, Driver, HistoryStatement, LockKey, Placeholders, TableName};
 use crate::error::ConnectCause;
 use crate::url::{redact_url, scrub};
 use crate::{Event, MigrateError, Stop};
@@ -237,6 +237,15 @@ impl Driver for AnyConnection {
     fn recheck_in_transaction(&self) -> bool {
         dispatch!(self, c => c.recheck_in_transaction())
     }
+    fn placeholders(&self) -> Placeholders {
+        dispatch!(self, c => c.placeholders())
+    }
+    async fn write_history(&mut self, statement: HistoryStatement) -> Result<(), sqlx::Error> {
+        dispatch!(self, c => c.write_history(statement).await)
+    }
+    async fn history_flag(&mut self, statement: HistoryStatement) -> Result<bool, sqlx::Error> {
+        dispatch!(self, c => c.history_flag(statement).await)
+    }
     async fn history_exists(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
         dispatch!(self, c => c.history_exists(table).await)
     }
@@ -245,23 +254,6 @@ impl Driver for AnyConnection {
     }
     async fn read_history(&mut self, table: &TableName) -> Result<Vec<AppliedRow>, sqlx::Error> {
         dispatch!(self, c => c.read_history(table).await)
-    }
-    async fn is_recorded(&mut self, table: &TableName, version: i64) -> Result<bool, sqlx::Error> {
-        dispatch!(self, c => c.is_recorded(table, version).await)
-    }
-    async fn insert_row(&mut self, table: &TableName, row: &NewRow<'_>) -> Result<(), sqlx::Error> {
-        dispatch!(self, c => c.insert_row(table, row).await)
-    }
-    async fn delete_row(&mut self, table: &TableName, version: i64) -> Result<(), sqlx::Error> {
-        dispatch!(self, c => c.delete_row(table, version).await)
-    }
-    async fn set_checksum(
-        &mut self,
-        table: &TableName,
-        version: i64,
-        checksum: &str,
-    ) -> Result<(), sqlx::Error> {
-        dispatch!(self, c => c.set_checksum(table, version, checksum).await)
     }
     async fn lock(
         &mut self,
@@ -273,13 +265,6 @@ impl Driver for AnyConnection {
     }
     async fn unlock(&mut self, key: LockKey) -> Result<(), sqlx::Error> {
         dispatch!(self, c => c.unlock(key).await)
-    }
-    async fn update_progress(
-        &mut self,
-        table: &TableName,
-        update: &ProgressUpdate<'_>,
-    ) -> Result<(), sqlx::Error> {
-        dispatch!(self, c => c.update_progress(table, update).await)
     }
     async fn set_lock_wait(&mut self, timeout: Option<Duration>) -> Result<(), sqlx::Error> {
         dispatch!(self, c => c.set_lock_wait(timeout).await)

@@ -7,7 +7,7 @@ use migrate_core::{AppliedRow, Dialect};
 use sqlx::{AssertSqlSafe, Executor, PgConnection, Row};
 
 use super::{
-    Blocker, DbError, Driver, LockKey, NewRow, PROGRESS_COLUMNS, ProgressUpdate, TableName,
+    Blocker, DbError, Driver, HistoryStatement, LockKey, PROGRESS_COLUMNS, Placeholders, TableName,
     db_error,
 };
 use crate::{Event, MigrateError};
@@ -31,6 +31,24 @@ impl Driver for PgConnection {
             .await
             .map(drop)
             .map_err(db_error)
+    }
+
+    fn placeholders(&self) -> Placeholders {
+        Placeholders::Dollar
+    }
+
+    async fn write_history(&mut self, statement: HistoryStatement) -> Result<(), sqlx::Error> {
+        super::history_sql::query::<sqlx::Postgres>(statement)
+            .execute(self)
+            .await
+            .map(drop)
+    }
+
+    async fn history_flag(&mut self, statement: HistoryStatement) -> Result<bool, sqlx::Error> {
+        super::history_sql::query::<sqlx::Postgres>(statement)
+            .fetch_one(self)
+            .await?
+            .try_get(0)
     }
 
     async fn history_exists(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
@@ -114,109 +132,6 @@ impl Driver for PgConnection {
                 })
             })
             .collect()
-    }
-
-    async fn is_recorded(&mut self, table: &TableName, version: i64) -> Result<bool, sqlx::Error> {
-        let sql = format!(
-            "SELECT EXISTS (SELECT 1 FROM {} WHERE version = $1)",
-            table.quoted()
-        );
-        sqlx::query_scalar(AssertSqlSafe(sql))
-            .bind(version)
-            .fetch_one(self)
-            .await
-    }
-
-    async fn insert_row(&mut self, table: &TableName, row: &NewRow<'_>) -> Result<(), sqlx::Error> {
-        let sql = format!(
-            "INSERT INTO {} (version, name, checksum, execution_ms, success, error, applied_by, backup) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            table.quoted()
-        );
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(row.version)
-            .bind(row.name)
-            .bind(row.checksum)
-            .bind(row.execution_ms)
-            .bind(row.success)
-            .bind(row.error.as_deref())
-            .bind(row.applied_by)
-            .bind(row.backup)
-            .execute(self)
-            .await
-            .map(drop)
-    }
-
-    async fn delete_row(&mut self, table: &TableName, version: i64) -> Result<(), sqlx::Error> {
-        let sql = format!("DELETE FROM {} WHERE version = $1", table.quoted());
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(version)
-            .execute(self)
-            .await
-            .map(drop)
-    }
-
-    async fn set_checksum(
-        &mut self,
-        table: &TableName,
-        version: i64,
-        checksum: &str,
-    ) -> Result<(), sqlx::Error> {
-        let sql = format!(
-            "UPDATE {} SET checksum = $2 WHERE version = $1",
-            table.quoted()
-        );
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(version)
-            .bind(checksum)
-            .execute(self)
-            .await
-            .map(drop)
-    }
-
-    async fn update_progress(
-        &mut self,
-        table: &TableName,
-        update: &ProgressUpdate<'_>,
-    ) -> Result<(), sqlx::Error> {
-        let sql = update.sql(table, '$');
-        let query = sqlx::query(AssertSqlSafe(sql));
-        let query = match update {
-            ProgressUpdate::Start {
-                row,
-                total,
-                done_checksum,
-            } => query
-                .bind(row.version)
-                .bind(row.name)
-                .bind(row.checksum)
-                .bind(row.applied_by)
-                .bind(row.backup)
-                .bind(i64::from(*total))
-                .bind(*done_checksum),
-            ProgressUpdate::Restart { version } => query.bind(version),
-            ProgressUpdate::Step {
-                version,
-                done,
-                done_checksum,
-            } => query
-                .bind(version)
-                .bind(i64::from(*done))
-                .bind(*done_checksum),
-            ProgressUpdate::Finish {
-                version,
-                success,
-                error,
-                execution_ms,
-                checksum,
-            } => query
-                .bind(version)
-                .bind(success)
-                .bind(*error)
-                .bind(execution_ms)
-                .bind(*checksum),
-        };
-        query.execute(self).await.map(drop)
     }
 
     async fn set_lock_wait(&mut self, timeout: Option<Duration>) -> Result<(), sqlx::Error> {

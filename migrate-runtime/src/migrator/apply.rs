@@ -9,7 +9,7 @@ use migrate_core::{
 
 use super::progress::prefix_checksum;
 use super::watch::Watch;
-use super::{DeployOptions, DeployReport, Migrator, database, elapsed_ms, release};
+use super::{DeployOptions, DeployReport, Migrator, database, elapsed_ms, open_history, release};
 use crate::driver::{Driver, NewRow, ProgressUpdate, TableName, applied_by};
 use crate::stop::stopped;
 use crate::{Event, MigrateError};
@@ -88,18 +88,12 @@ impl Migrator {
         options: &DeployOptions<'_>,
         watch: &mut Watch<'_, D>,
     ) -> Result<DeployReport, MigrateError> {
-        conn.create_history(table)
-            .await
-            .map_err(|e| database("creating the history table", e))?;
+        let rows = open_history(conn, table).await?;
         if !conn.lock_wait_is_deploy_lock() {
             conn.set_lock_wait(options.statement_lock_timeout)
                 .await
                 .map_err(|e| database("setting lock_timeout", e))?;
         }
-        let rows = conn
-            .read_history(table)
-            .await
-            .map_err(|e| database("reading the history table", e))?;
         let mut entries = status(&self.migrations, &rows);
         let resume = match options.resume {
             Some(version) => Some(self.check_resume(&mut entries, version, conn)?),

@@ -7,7 +7,8 @@ use migrate_core::diff::diff;
 use migrate_core::replay::replay;
 
 use super::{
-    AdoptReport, BaselineOptions, LockOptions, Migrator, Resolution, Resolved, database, release,
+    AdoptReport, BaselineOptions, LockOptions, Migrator, Resolution, Resolved, database,
+    open_history, release,
 };
 use crate::MigrateError;
 use crate::driver::{Driver, NewRow, TableName, applied_by};
@@ -33,13 +34,7 @@ impl Migrator {
         table: &TableName,
         resolution: Resolution,
     ) -> Result<Resolved, MigrateError> {
-        conn.create_history(table)
-            .await
-            .map_err(|e| database("creating the history table", e))?;
-        let rows = conn
-            .read_history(table)
-            .await
-            .map_err(|e| database("reading the history table", e))?;
+        let rows = open_history(conn, table).await?;
         let version = match resolution {
             Resolution::Applied(v) | Resolution::RolledBack(v) | Resolution::Checksum(v) => v,
         };
@@ -140,13 +135,7 @@ impl Migrator {
                 });
             }
         }
-        conn.create_history(table)
-            .await
-            .map_err(|e| database("creating the history table", e))?;
-        let rows = conn
-            .read_history(table)
-            .await
-            .map_err(|e| database("reading the history table", e))?;
+        let rows = open_history(conn, table).await?;
         let mut recorded = Vec::new();
         for migration in self.migrations.iter().filter(|m| m.version <= version) {
             if rows.iter().any(|r| r.version == migration.version) {
@@ -193,13 +182,7 @@ impl Migrator {
             .await
             .map_err(|e| database(&format!("reading {}", tool.table()), e))?;
         let versions = check_adoption(tool, &self.migrations, &rows)?;
-        conn.create_history(table)
-            .await
-            .map_err(|e| database("creating the history table", e))?;
-        let ours = conn
-            .read_history(table)
-            .await
-            .map_err(|e| database("reading the history table", e))?;
+        let ours = open_history(conn, table).await?;
         let mut report = AdoptReport::default();
         for version in versions {
             if ours.iter().any(|r| r.version == version) {

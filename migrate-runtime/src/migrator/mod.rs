@@ -204,10 +204,7 @@ impl Migrator {
         A: sqlx::Acquire<'a>,
         <A::Database as sqlx::Database>::Connection: Driver,
     {
-        let mut conn = conn
-            .acquire()
-            .await
-            .map_err(|e| database("acquiring a connection", e))?;
+        let mut conn = acquire(conn).await?;
         self.run_with(&mut *conn, &DeployOptions::default()).await
     }
 
@@ -217,10 +214,7 @@ impl Migrator {
         A: sqlx::Acquire<'a>,
         <A::Database as sqlx::Database>::Connection: Driver,
     {
-        let mut conn = conn
-            .acquire()
-            .await
-            .map_err(|e| database("acquiring a connection", e))?;
+        let mut conn = acquire(conn).await?;
         self.status_with(&mut *conn).await
     }
 
@@ -230,10 +224,7 @@ impl Migrator {
         A: sqlx::Acquire<'a>,
         <A::Database as sqlx::Database>::Connection: Driver,
     {
-        let mut conn = conn
-            .acquire()
-            .await
-            .map_err(|e| database("acquiring a connection", e))?;
+        let mut conn = acquire(conn).await?;
         self.revert_with(&mut *conn, &RevertOptions::default())
             .await
     }
@@ -290,6 +281,28 @@ impl Migrator {
     }
 }
 
+/// A connection of a pool, a transaction or a connection (`sqlx::Acquire`).
+async fn acquire<'a, A: sqlx::Acquire<'a>>(conn: A) -> Result<A::Connection, MigrateError> {
+    conn.acquire()
+        .await
+        .map_err(|e| database("acquiring a connection", e))
+}
+
+/// The history table's rows, creating the table (or adding the columns an earlier version
+/// lacks) first: how every verb that writes history starts, under the deploy lock.
+async fn open_history<D: Driver>(
+    conn: &mut D,
+    table: &TableName,
+) -> Result<Vec<migrate_core::AppliedRow>, MigrateError> {
+    conn.create_history(table)
+        .await
+        .map_err(|e| database("creating the history table", e))?;
+    conn.read_history(table)
+        .await
+        .map_err(|e| database("reading the history table", e))
+}
+
+/// The history table's rows, none when it does not exist (creates nothing).
 async fn read_rows<D: Driver>(
     conn: &mut D,
     table: &TableName,
