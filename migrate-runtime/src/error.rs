@@ -157,19 +157,22 @@ pub enum MigrateError {
 #[derive(Debug)]
 pub struct ConnectCause {
     text: String,
-    driver: Option<sqlx::Error>,
+    driver: Option<Box<sqlx::Error>>,
 }
 
 impl ConnectCause {
     /// A cause with a driver error; `text` must already be scrubbed.
     pub(crate) fn new(text: String, driver: Option<sqlx::Error>) -> ConnectCause {
-        ConnectCause { text, driver }
+        ConnectCause {
+            text,
+            driver: driver.map(Box::new),
+        }
     }
 
     /// The driver's error, to match on its kind (I/O, database code, TLS, configuration).
     /// Its `Display` may contain parts of the URL: print the [`ConnectCause`] instead.
     pub fn driver(&self) -> Option<&sqlx::Error> {
-        self.driver.as_ref()
+        self.driver.as_deref()
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use crate::support::Project;
-use migrate_tests::pg_database;
+use crate::support::pg::PgProject;
 use sqlx::{Connection, PgConnection, SqliteConnection};
 
 const ACCOUNTS: &str = "CREATE TABLE accounts (id INTEGER PRIMARY KEY);\n";
@@ -77,13 +77,10 @@ async fn alter_waiting(url: &str) -> bool {
 }
 
 fn setup() -> Option<(tokio::runtime::Runtime, migrate_tests::PgTestDb, Project)> {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let db = rt.block_on(pg_database())?;
-    let p = Project::new("dialect = \"postgres\"");
-    p.write("migrations/1_accounts.sql", ACCOUNTS);
-    p.run(&["deploy", "--database-url", &db.url]).expect(0);
-    p.write("migrations/2_alter.sql", ALTER);
-    Some((rt, db, p))
+    let pg = PgProject::new(&[("migrations/1_accounts.sql", ACCOUNTS)])?;
+    pg.run(&["deploy"]).expect(0);
+    pg.p.write("migrations/2_alter.sql", ALTER);
+    Some((pg.rt, pg.db, pg.p))
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! A throwaway Cargo project and a way to run `cargo migrate` in it.
 #![allow(dead_code)] // not every test module uses every helper
 
+pub mod pg;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
