@@ -137,7 +137,7 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
             continue;
         }
         shown_by_version.insert(found.version, found.shown.clone());
-        let ignore_late = ignores_late_directives(dir, &found.shown);
+        let ignore_late = overrides::ignores_late_directives(dir, &found.shown);
         let up = read_text(&found).map_err(|e| vec![e]).and_then(|text| {
             Script::parse_with(
                 found.shown.clone(),
@@ -335,19 +335,6 @@ fn classify_dir(
             no_transaction,
         });
     }
-}
-
-/// Whether the replay override file of the migration at `shown` (`.replay/<migration>.sql`
-/// in `dir`) has the line [`LATE_DIRECTIVES_IGNORED`].
-fn ignores_late_directives(dir: &Path, shown: &str) -> bool {
-    let override_shown = overrides::path_for(shown);
-    let Some((_, file)) = override_shown.rsplit_once('/') else {
-        return false;
-    };
-    fs::read_to_string(dir.join(overrides::FOLDER).join(file)).is_ok_and(|text| {
-        text.lines()
-            .any(|l| l.trim() == crate::files::migration::LATE_DIRECTIVES_IGNORED)
-    })
 }
 
 fn read_script(found: &Found, dialect: Dialect) -> Result<Script, Vec<SourceError>> {
