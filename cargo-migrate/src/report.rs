@@ -17,7 +17,12 @@ pub fn render(error: &anyhow::Error, verb: &str) -> String {
             continue;
         }
         match describe_cause(cause) {
-            Some(clean) => text.push_str(&clean),
+            // The driver's error says it all: its own sources are the same error again
+            // (PostgreSQL's, with the server's source line).
+            Some(clean) => {
+                text.push_str(&clean);
+                break;
+            }
             None => text.push_str(&cause.to_string()),
         }
     }

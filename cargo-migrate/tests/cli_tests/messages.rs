@@ -107,6 +107,25 @@ async fn postgres_messages_carry_no_server_source_line() {
     let out = p.run(&["status", "--database-url", &missing]).expect(1);
     assert!(out.stderr.contains("does not exist"), "{}", out.stderr);
     assert!(!out.stderr.contains(" at line "), "{}", out.stderr);
+    // A query of cargo-migrate's own: the driver's error ends the chain (its own source is
+    // PostgreSQL's error again, with the source line).
+    {
+        use sqlx::{Connection, Executor};
+        let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        conn.execute(sqlx::raw_sql(
+            "DROP TABLE _migrate_history; CREATE TABLE _migrate_history (x int)",
+        ))
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+    }
+    let out = p.run(&["status", "--database-url", &db.url]).expect(1);
+    assert!(
+        out.stderr.contains("reading the history table: column"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains(" at line "), "{}", out.stderr);
 }
 
 /// migrate-core states each history problem; the CLI puts its remedy, in its own verbs,

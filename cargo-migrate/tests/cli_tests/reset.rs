@@ -25,9 +25,12 @@ COMMENT ON SCHEMA public IS 'mine';\n\
 CREATE TABLE public.leftover (y int);\n\
 CREATE CAST (money AS text) WITH INOUT;\n\
 SELECT lo_create(0);\n\
-CREATE PUBLICATION everything FOR ALL TABLES;\n\
-CREATE FUNCTION public.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;\n\
-CREATE EVENT TRIGGER noisy ON ddl_command_end EXECUTE FUNCTION public.on_ddl();\n";
+CREATE PUBLICATION everything FOR ALL TABLES;\n";
+
+/// An event trigger that refuses every DDL statement: reset must remove it before dropping.
+const NO_DDL: &str = "CREATE FUNCTION public.no_ddl() RETURNS event_trigger LANGUAGE plpgsql \
+AS $$ BEGIN RAISE EXCEPTION 'no DDL here'; END $$;\n\
+CREATE EVENT TRIGGER no_ddl ON ddl_command_start EXECUTE FUNCTION public.no_ddl();\n";
 
 /// The catalog rows a fresh database plus the migrations fixes, as sorted text lines.
 const CATALOG: &[(&str, &str)] = &[
@@ -137,7 +140,7 @@ fn reset_force_leaves_a_postgres_database_equal_to_a_fresh_one_plus_the_migratio
     }
     rt.block_on(async {
         let mut conn = PgConnection::connect(&used.url).await.unwrap();
-        conn.execute(sqlx::raw_sql(AssertSqlSafe(mess)))
+        conn.execute(sqlx::raw_sql(AssertSqlSafe(mess + NO_DDL)))
             .await
             .expect("make the database differ from a fresh one");
         conn.close().await.unwrap();

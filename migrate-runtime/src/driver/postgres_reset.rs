@@ -2,11 +2,12 @@
 //! stock `template1`), so that applying the migrations gives what a new database gives.
 //!
 //! What it removes, in order (docs/src/reset.md lists the same):
+//! 0. event triggers (first, so none fires on the drops);
 //! 1. every extension except `plpgsql` (the one `initdb` puts in `template1`), with `CASCADE`;
 //! 2. every schema except `pg_catalog`, `information_schema`, `pg_toast` and the temporary
 //!    ones, with `CASCADE` (their tables, views, sequences, types, functions, triggers,
 //!    default privileges `IN SCHEMA`, …);
-//! 3. event triggers, publications, casts between built-in types and large objects, which
+//! 3. publications, casts between built-in types and large objects, which
 //!    live in no schema;
 //! 4. default privileges not tied to a schema (`ALTER DEFAULT PRIVILEGES FOR ROLE r …`),
 //!    set back to PostgreSQL's built-in defaults so their catalog entries disappear.
@@ -31,6 +32,22 @@ pub(super) async fn drop_everything(conn: &mut PgConnection) -> Result<(), sqlx:
         .first()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
+
+    // First, so that no trigger of the user's fires on the DROPs below.
+    // (An extension's own go with it.)
+    let triggers = text_list(
+        conn,
+        "SELECT evtname::text FROM pg_event_trigger e WHERE NOT EXISTS (SELECT 1 FROM pg_depend d \
+         WHERE d.classid = 'pg_event_trigger'::regclass AND d.objid = e.oid AND d.deptype = 'e')",
+    )
+    .await?;
+    for trigger in triggers {
+        run(
+            conn,
+            format!("DROP EVENT TRIGGER IF EXISTS {}", quote_ident(&trigger)),
+        )
+        .await?;
+    }
 
     let extensions = text_list(
         conn,
@@ -64,13 +81,6 @@ pub(super) async fn drop_everything(conn: &mut PgConnection) -> Result<(), sqlx:
         .await?;
     }
 
-    for trigger in text_list(conn, "SELECT evtname::text FROM pg_event_trigger").await? {
-        run(
-            conn,
-            format!("DROP EVENT TRIGGER IF EXISTS {}", quote_ident(&trigger)),
-        )
-        .await?;
-    }
     for publication in text_list(conn, "SELECT pubname::text FROM pg_publication").await? {
         run(
             conn,
