@@ -29,6 +29,9 @@
 
 use crate::Dialect;
 
+pub mod kind;
+pub use kind::Kind;
+
 /// A Rust type as a derive sees it, from its tokens: one variant per SQL kind sqlx decodes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -273,6 +276,61 @@ impl RustType {
         all
     }
 
+    /// The kind of values it decodes ([`Kind`]), for a scalar or range type of the rules
+    /// (`None` for `Option`, arrays and other types).
+    pub fn kind(&self) -> Option<Kind> {
+        Some(match self {
+            RustType::Bool => Kind::Bool,
+            RustType::I8 => Kind::I8,
+            RustType::I16 => Kind::I16,
+            RustType::I32 => Kind::I32,
+            RustType::I64 => Kind::I64,
+            RustType::U8 => Kind::U8,
+            RustType::U16 => Kind::U16,
+            RustType::U32 => Kind::U32,
+            RustType::U64 => Kind::U64,
+            RustType::F32 => Kind::F32,
+            RustType::F64 => Kind::F64,
+            RustType::String => Kind::String,
+            RustType::Bytes => Kind::Bytes,
+            RustType::Json => Kind::Json,
+            RustType::Uuid => Kind::Uuid,
+            RustType::Date => Kind::Date,
+            RustType::Time => Kind::Time,
+            RustType::DateTime => Kind::DateTime,
+            RustType::DateTimeTz => Kind::DateTimeTz,
+            RustType::TimeDateTime => Kind::TimeDateTime,
+            RustType::TimeDateTimeTz => Kind::TimeDateTimeTz,
+            RustType::Decimal => Kind::Decimal,
+            RustType::Interval => Kind::Interval,
+            RustType::TimeTz => Kind::TimeTz,
+            RustType::Money => Kind::Money,
+            RustType::Oid => Kind::Oid,
+            RustType::Inet => Kind::Inet,
+            RustType::MacAddress => Kind::MacAddress,
+            RustType::Bits => Kind::Bits,
+            RustType::Pg(pg) => match pg {
+                PgType::LTree => Kind::LTree,
+                PgType::LQuery => Kind::LQuery,
+                PgType::Hstore => Kind::Hstore,
+                PgType::Cube => Kind::Cube,
+                PgType::Point => Kind::Point,
+                PgType::Line => Kind::Line,
+                PgType::LSeg => Kind::LSeg,
+                PgType::Box => Kind::Box,
+                PgType::Path => Kind::Path,
+                PgType::Polygon => Kind::Polygon,
+                PgType::Circle => Kind::Circle,
+            },
+            RustType::Range(element) => {
+                let element = element.kind()?;
+                // `Kind::Range` holds a `&'static Kind`: the elements sqlx has ranges of.
+                Kind::Range(RANGE_ELEMENTS.iter().find(|k| **k == element)?)
+            }
+            RustType::Array(_) | RustType::Option(_) | RustType::Other(_) => return None,
+        })
+    }
+
     /// The type inside `Option`, and whether there was one.
     pub fn unwrap_option(&self) -> (&RustType, bool) {
         match self {
@@ -311,6 +369,18 @@ pub fn check(dialect: Dialect, rust: &RustType, sql_type: &str, strict: bool) ->
         _ => Verdict::Unknown,
     }
 }
+
+/// The kinds of [`RANGES`]' elements, for [`Kind::Range`].
+const RANGE_ELEMENTS: &[Kind] = &[
+    Kind::I32,
+    Kind::I64,
+    Kind::Decimal,
+    Kind::Date,
+    Kind::DateTime,
+    Kind::DateTimeTz,
+    Kind::TimeDateTime,
+    Kind::TimeDateTimeTz,
+];
 
 /// sqlx's ranges: the element type and the PostgreSQL range type.
 const RANGES: &[(RustType, &str)] = &[

@@ -24,7 +24,9 @@ pub use config::{DEFAULT_TABLE, PackageConfig};
 pub use dialect::{Dialect, UnknownDialect};
 pub use files::checksum::{BadChecksum, Checksum};
 pub use files::error::{SourceError, SourceErrors};
-pub use files::migration::{DIRECTIVES, Migration, Script, TEMPLATE_LINE, template};
+pub use files::migration::{
+    DIRECTIVES, LATE_DIRECTIVES_IGNORED, Migration, Script, TEMPLATE_LINE, template,
+};
 pub use files::position::LineCol;
 pub use files::source::{LoadOptions, load};
 pub use files::split::{SplitError, Statement, split};

@@ -1,7 +1,7 @@
 //! What the derives need to know of a column's SQL type, and of a field's Rust type.
 
 use migrate_core::Dialect;
-use migrate_core::compat::{self, RustType, Verdict};
+use migrate_core::compat::{self, Kind, RustType, Verdict};
 use migrate_core::schema::{Column, Name, Origin, Schema, Table};
 use proc_macro2::TokenStream;
 use quote::ToTokens;
@@ -193,104 +193,101 @@ pub fn unjudged(sql_type: &str) -> String {
 
 /// Every `Kind` (with its usual Rust spelling) whose values read the column.
 pub fn kinds_reading(dialect: Dialect, column: &ColumnView) -> Vec<(&'static str, TokenStream)> {
-    KINDS
+    RUST_TYPES
         .iter()
-        .filter(|(_, rust)| {
-            compat::check(
-                dialect,
-                &RustType::parse(rust),
-                &column.sql_type,
-                column.strict,
-            ) == Verdict::Compatible
-        })
-        .map(|(kind, rust)| {
-            let kind: TokenStream = format!("::migrate_runtime::Kind::{kind}")
-                .parse()
-                .unwrap_or_default();
-            (*rust, kind)
+        .filter_map(|rust| {
+            let parsed = RustType::parse(rust);
+            let compatible = compat::check(dialect, &parsed, &column.sql_type, column.strict)
+                == Verdict::Compatible;
+            let kind = parsed.kind().filter(|_| compatible)?;
+            Some((*rust, kind_tokens(kind).parse().unwrap_or_default()))
         })
         .collect()
 }
 
-/// Each `Kind` variant and a Rust type of that kind (`RustType::all()` in the same order, a
-/// unit test checks).
-const KINDS: &[(&str, &str)] = &[
-    ("Bool", "bool"),
-    ("I8", "i8"),
-    ("I16", "i16"),
-    ("I32", "i32"),
-    ("I64", "i64"),
-    ("U8", "u8"),
-    ("U16", "u16"),
-    ("U32", "u32"),
-    ("U64", "u64"),
-    ("F32", "f32"),
-    ("F64", "f64"),
-    ("String", "String"),
-    ("Bytes", "Vec<u8>"),
-    ("Json", "serde_json::Value"),
-    ("Uuid", "uuid::Uuid"),
-    ("Date", "chrono::NaiveDate"),
-    ("Time", "chrono::NaiveTime"),
-    ("DateTime", "chrono::NaiveDateTime"),
-    ("DateTimeTz", "chrono::DateTime<Utc>"),
-    ("TimeDateTime", "time::PrimitiveDateTime"),
-    ("TimeDateTimeTz", "time::OffsetDateTime"),
-    ("Decimal", "rust_decimal::Decimal"),
-    ("Interval", "PgInterval"),
-    ("TimeTz", "PgTimeTz<NaiveTime,FixedOffset>"),
-    ("Money", "PgMoney"),
-    ("Oid", "sqlx::postgres::types::Oid"),
-    ("Inet", "ipnetwork::IpNetwork"),
-    ("MacAddress", "MacAddress"),
-    ("Bits", "BitVec"),
-    ("LTree", "PgLTree"),
-    ("LQuery", "PgLQuery"),
-    ("Hstore", "PgHstore"),
-    ("Cube", "PgCube"),
-    ("Point", "PgPoint"),
-    ("Line", "PgLine"),
-    ("LSeg", "PgLSeg"),
-    ("Box", "PgBox"),
-    ("Path", "PgPath"),
-    ("Polygon", "PgPolygon"),
-    ("Circle", "PgCircle"),
-    ("Range(&::migrate_runtime::Kind::I32)", "PgRange<i32>"),
-    ("Range(&::migrate_runtime::Kind::I64)", "PgRange<i64>"),
-    (
-        "Range(&::migrate_runtime::Kind::Decimal)",
-        "PgRange<Decimal>",
-    ),
-    (
-        "Range(&::migrate_runtime::Kind::Date)",
-        "PgRange<NaiveDate>",
-    ),
-    (
-        "Range(&::migrate_runtime::Kind::DateTime)",
-        "PgRange<NaiveDateTime>",
-    ),
-    (
-        "Range(&::migrate_runtime::Kind::DateTimeTz)",
-        "PgRange<DateTime<Utc>>",
-    ),
-    (
-        "Range(&::migrate_runtime::Kind::TimeDateTime)",
-        "PgRange<time::PrimitiveDateTime>",
-    ),
-    (
-        "Range(&::migrate_runtime::Kind::TimeDateTimeTz)",
-        "PgRange<time::OffsetDateTime>",
-    ),
+/// The path of a [`Kind`] value in generated code: `::migrate_runtime::Kind::I32`,
+/// `::migrate_runtime::Kind::Range(&::migrate_runtime::Kind::I32)`.
+fn kind_tokens(kind: Kind) -> String {
+    match kind {
+        Kind::Range(element) => {
+            format!("::migrate_runtime::Kind::Range(&{})", kind_tokens(*element))
+        }
+        // Unit variants: their name is their `Debug`.
+        other => format!("::migrate_runtime::Kind::{other:?}"),
+    }
+}
+
+/// A usual Rust spelling of each type of the rules (`RustType::all()` in the same order, a
+/// unit test checks); its `Kind` comes from migrate-core's `RustType::kind`.
+const RUST_TYPES: &[&str] = &[
+    "bool",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "f32",
+    "f64",
+    "String",
+    "Vec<u8>",
+    "serde_json::Value",
+    "uuid::Uuid",
+    "chrono::NaiveDate",
+    "chrono::NaiveTime",
+    "chrono::NaiveDateTime",
+    "chrono::DateTime<Utc>",
+    "time::PrimitiveDateTime",
+    "time::OffsetDateTime",
+    "rust_decimal::Decimal",
+    "PgInterval",
+    "PgTimeTz<NaiveTime,FixedOffset>",
+    "PgMoney",
+    "sqlx::postgres::types::Oid",
+    "ipnetwork::IpNetwork",
+    "MacAddress",
+    "BitVec",
+    "PgLTree",
+    "PgLQuery",
+    "PgHstore",
+    "PgCube",
+    "PgPoint",
+    "PgLine",
+    "PgLSeg",
+    "PgBox",
+    "PgPath",
+    "PgPolygon",
+    "PgCircle",
+    "PgRange<i32>",
+    "PgRange<i64>",
+    "PgRange<Decimal>",
+    "PgRange<NaiveDate>",
+    "PgRange<NaiveDateTime>",
+    "PgRange<DateTime<Utc>>",
+    "PgRange<time::PrimitiveDateTime>",
+    "PgRange<time::OffsetDateTime>",
 ];
 
 #[cfg(test)]
 mod tests {
-    use super::KINDS;
-    use migrate_core::compat::RustType;
+    use super::{RUST_TYPES, kind_tokens};
+    use migrate_core::compat::{Kind, RustType};
 
     #[test]
     fn every_rust_type_of_the_rules_has_a_kind() {
-        let parsed: Vec<RustType> = KINDS.iter().map(|(_, r)| RustType::parse(r)).collect();
+        let parsed: Vec<RustType> = RUST_TYPES.iter().map(|r| RustType::parse(r)).collect();
         assert_eq!(parsed, RustType::all());
+        assert!(parsed.iter().all(|r| r.kind().is_some()), "{parsed:?}");
+    }
+
+    #[test]
+    fn kind_tokens_are_paths_of_migrate_runtime() {
+        assert_eq!(kind_tokens(Kind::I32), "::migrate_runtime::Kind::I32");
+        assert_eq!(
+            kind_tokens(Kind::Range(&Kind::DateTimeTz)),
+            "::migrate_runtime::Kind::Range(&::migrate_runtime::Kind::DateTimeTz)"
+        );
     }
 }

@@ -17,12 +17,18 @@ pub enum MigrateError {
     #[error("cannot replay the migrations")]
     Replay(#[from] migrate_core::replay::ReplayErrors),
 
-    /// The database could not be reached.
-    #[error("cannot connect to {url}: {message}\n  {hint}")]
+    /// The database could not be reached. `source` says why (the driver's error, kept
+    /// whole, with its text scrubbed of the URL's secrets); `hint` what to check next.
+    #[error("cannot connect to {url}")]
     Connect {
+        /// The URL with its password replaced by `***`.
         url: String,
-        message: String,
+        /// What to check next ("check the URL, the credentials and that the database exists").
         hint: String,
+        /// How long connecting was retried before giving up, when the server never answered.
+        gave_up_after: Option<Duration>,
+        #[source]
+        source: ConnectCause,
     },
 
     /// A query of cargo-migrate's own failed (history table, lock); `source` is the driver's
@@ -103,7 +109,7 @@ pub enum MigrateError {
     NoDownFile { missing: Vec<(Version, String)> },
 
     /// A version given on the command line matches no migration file.
-    #[error("no migration has version {version}: run `cargo migrate status` to list them")]
+    #[error("no migration has version {version}")]
     UnknownVersion { version: Version },
 
     /// `resolve --applied` of a migration already recorded as applied.
@@ -111,9 +117,7 @@ pub enum MigrateError {
     AlreadyApplied { version: Version },
 
     /// `resolve --rolled-back`/`--checksum` of a migration the history does not have.
-    #[error(
-        "migration {version} is not recorded in the history table: nothing to resolve (run `cargo migrate status`)"
-    )]
+    #[error("migration {version} is not recorded in the history table: nothing to resolve")]
     NotRecorded { version: Version },
 
     /// Another tool's history disagrees with the files.
@@ -143,6 +147,42 @@ pub enum MigrateError {
     #[error("unsupported database URL {url}: {reason}")]
     Unsupported { url: String, reason: String },
 }
+
+/// Why connecting failed: the driver's error when there is one (see [`ConnectCause::driver`]),
+/// shown as a text scrubbed of the URL's secrets.
+///
+/// The driver's error is not in the `source()` chain: sqlx's texts can echo parts of the URL
+/// (`unknown value "…" for sslmode`, a socket path), so the chain shows only the scrubbed
+/// text and a password never reaches output that prints the chain.
+#[derive(Debug)]
+pub struct ConnectCause {
+    text: String,
+    driver: Option<Box<sqlx::Error>>,
+}
+
+impl ConnectCause {
+    /// A cause with a driver error; `text` must already be scrubbed.
+    pub(crate) fn new(text: String, driver: Option<sqlx::Error>) -> ConnectCause {
+        ConnectCause {
+            text,
+            driver: driver.map(Box::new),
+        }
+    }
+
+    /// The driver's error, to match on its kind (I/O, database code, TLS, configuration).
+    /// Its `Display` may contain parts of the URL: print the [`ConnectCause`] instead.
+    pub fn driver(&self) -> Option<&sqlx::Error> {
+        self.driver.as_deref()
+    }
+}
+
+impl std::fmt::Display for ConnectCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for ConnectCause {}
 
 fn list_versions(v: &[(Version, String)]) -> String {
     v.iter()

@@ -30,7 +30,7 @@ mod url;
 pub use check::{ColumnType, DbEnum, Kind, Table};
 pub use connection::Driver;
 pub use driver::{AnyConnection, Blocker, ConnectOptions, DbError};
-pub use error::MigrateError;
+pub use error::{ConnectCause, MigrateError};
 pub use event::Event;
 pub use introspect::{Introspect, introspect};
 pub use migrate_core::adopt::{AdoptProblem, AdoptProblems, Tool};

@@ -1,6 +1,6 @@
 //! What `verify` and `diff` share: reading the database's report, and saying what it found.
 
-use migrate_core::{HistoryProblems, MigrationState, StatusEntry};
+use migrate_core::{MigrationState, StatusEntry};
 use migrate_runtime::{Dialect, VerifyReport};
 use serde_json::Value;
 
@@ -73,7 +73,7 @@ pub fn history_advice(report: &VerifyReport) -> Option<String> {
     if report.history_problems.is_empty() {
         return None;
     }
-    Some(HistoryProblems(report.history_problems.clone()).to_string())
+    Some(crate::report::history_problems(&report.history_problems))
 }
 
 /// The `--format json` document of `verify`.

@@ -180,8 +180,7 @@ fn print_table(
     }
     if !problems.is_empty() {
         let owned: Vec<StatusEntry> = problems.into_iter().cloned().collect();
-        cx.shell
-            .warn(&migrate_core::HistoryProblems(owned).to_string());
+        cx.shell.warn(&crate::report::history_problems(&owned));
     }
     cx.shell.status(
         "Status",

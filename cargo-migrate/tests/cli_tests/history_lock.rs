@@ -1,65 +1,26 @@
 //! Every verb that writes history takes the deploy lock, and baseline checks the schema.
 
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
-
+use crate::support::pg::PgProject;
 use crate::support::{Project, Run};
-use migrate_tests::pg_database;
 use snapbox::str;
 use sqlx::{Connection, PgConnection};
 
 const ACCOUNTS: &str =
     "CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL);\n";
 
-fn spawn(p: &Project, args: &[&str]) -> Child {
-    p.command(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn cargo-migrate")
-}
-
-#[track_caller]
-fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !ready() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-async fn sleeping(url: &str, query: &str) -> bool {
-    let mut conn = PgConnection::connect(url).await.unwrap();
-    sqlx::query_scalar::<_, i64>(
-        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE $1 || '%' AND pid <> pg_backend_pid()",
-    )
-    .bind(query)
-    .fetch_one(&mut conn)
-    .await
-    .unwrap()
-        > 0
-}
-
 #[test]
 fn a_slow_deploy_and_a_baseline_at_the_same_time_keep_the_history_true() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let Some(db) = rt.block_on(pg_database()) else {
+    let Some(pg) = PgProject::new(&[
+        ("migrations/1_accounts.sql", ACCOUNTS),
+        (
+            "migrations/2_slow.sql",
+            "CREATE TABLE slow (x INTEGER);\nSELECT pg_sleep(3);\n",
+        ),
+    ]) else {
         return;
     };
-    let p = Project::new("dialect = \"postgres\"");
-    p.write("migrations/1_accounts.sql", ACCOUNTS);
-    p.write(
-        "migrations/2_slow.sql",
-        "CREATE TABLE slow (x INTEGER);\nSELECT pg_sleep(3);\n",
-    );
-    let url = db.url.as_str();
-    let deploy = spawn(&p, &["deploy", "--database-url", url]);
-    wait_for("the slow migration", || {
-        rt.block_on(sleeping(url, "SELECT pg_sleep(3)"))
-    });
+    let (rt, p, url) = (&pg.rt, &pg.p, pg.url());
+    let deploy = pg.deploy_until(&[], "SELECT pg_sleep(3)");
     let baseline = p
         .run(&[
             "baseline",
@@ -104,24 +65,19 @@ fn a_slow_deploy_and_a_baseline_at_the_same_time_keep_the_history_true() {
 
 #[test]
 fn every_verb_that_writes_history_waits_for_the_deploy_lock() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let Some(db) = rt.block_on(pg_database()) else {
+    let Some(pg) = PgProject::new(&[
+        ("migrations/1_accounts.up.sql", ACCOUNTS),
+        ("migrations/1_accounts.down.sql", "DROP TABLE accounts;\n"),
+        (
+            "migrations/2_slow.sql",
+            "CREATE TABLE slow (x INTEGER);\nSELECT pg_sleep(12);\n",
+        ),
+    ]) else {
         return;
     };
-    let p = Project::new("dialect = \"postgres\"");
-    p.write("migrations/1_accounts.up.sql", ACCOUNTS);
-    p.write("migrations/1_accounts.down.sql", "DROP TABLE accounts;\n");
-    p.write(
-        "migrations/2_slow.sql",
-        "CREATE TABLE slow (x INTEGER);\nSELECT pg_sleep(12);\n",
-    );
-    let url = db.url.as_str();
-    p.run(&["deploy", "--database-url", url, "--to", "1"])
-        .expect(0);
-    let mut deploy = spawn(&p, &["deploy", "--database-url", url]);
-    wait_for("the slow migration", || {
-        rt.block_on(sleeping(url, "SELECT pg_sleep(12)"))
-    });
+    let (p, url) = (&pg.p, pg.url());
+    pg.run(&["deploy", "--to", "1"]).expect(0);
+    let mut deploy = pg.deploy_until(&[], "SELECT pg_sleep(12)");
     for verb in [
         &["baseline", "1"][..],
         &["resolve", "--rolled-back", "1"],

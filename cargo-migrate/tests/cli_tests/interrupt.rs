@@ -1,11 +1,10 @@
 //! Real signals sent to the real binary at a chosen slow statement, on PostgreSQL and SQLite:
 //! what is applied, what the history row says, and what the next verbs do with it.
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Project, Run};
-use migrate_tests::pg_database;
+use crate::support::Project;
+use crate::support::pg::{PgProject, finish, kill, spawn, wait_for};
 use sqlx::{Connection, PgConnection, SqliteConnection};
 
 const ACCOUNTS: &str = "CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL);\nINSERT INTO accounts VALUES (1, 100);\n";
@@ -14,48 +13,6 @@ const ACCOUNTS: &str = "CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance I
 const BUMP_PG: &str = "-- migrate:no-transaction\nUPDATE accounts SET balance = balance + 50;\nSELECT pg_sleep(20);\nCREATE INDEX CONCURRENTLY accounts_bal ON accounts (balance);\n";
 
 const SLOW_SQLITE: &str = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500000000) SELECT count(*) FROM c";
-
-fn spawn(p: &Project, args: &[&str]) -> Child {
-    p.command(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn cargo-migrate")
-}
-
-/// Polls `ready` for up to 30 s.
-#[track_caller]
-fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !ready() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn kill(child: &Child, signal: &str) {
-    let status = Command::new("kill")
-        .args(["-s", signal, &child.id().to_string()])
-        .status()
-        .expect("run kill");
-    assert!(status.success(), "kill -s {signal} failed");
-}
-
-/// Waits (at most 15 s) for the child to exit and returns its output.
-fn finish(mut child: Child) -> Run {
-    let started = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if started.elapsed() > Duration::from_secs(15) {
-            let _ = child.kill();
-            panic!("cargo-migrate did not exit within 15 s of the signal");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Run::from(child.wait_with_output().expect("output"))
-}
 
 /// `success, state, statements_done, statements_total` of a history row.
 type RowColumns = (bool, Option<String>, Option<i64>, Option<i64>);
@@ -120,31 +77,16 @@ async fn sqlite_balance(url: &str) -> i64 {
         .unwrap()
 }
 
-async fn pg_running(url: &str, query: &str) -> i64 {
-    let mut conn = PgConnection::connect(url).await.unwrap();
-    sqlx::query_scalar(
-        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE $1 || '%' AND pid <> pg_backend_pid()",
-    )
-    .bind(query)
-    .fetch_one(&mut conn)
-    .await
-    .unwrap()
-}
-
 #[test]
 fn sigint_during_a_no_transaction_migration_records_the_statements_done_and_exits_130() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let Some(db) = rt.block_on(pg_database()) else {
+    let Some(pg) = PgProject::new(&[
+        ("migrations/1_accounts.sql", ACCOUNTS),
+        ("migrations/2_bump.sql", BUMP_PG),
+    ]) else {
         return;
     };
-    let p = Project::new("dialect = \"postgres\"");
-    p.write("migrations/1_accounts.sql", ACCOUNTS);
-    p.write("migrations/2_bump.sql", BUMP_PG);
-    let url = db.url.as_str();
-    let child = spawn(&p, &["deploy", "--database-url", url]);
-    wait_for("the pg_sleep statement", || {
-        rt.block_on(pg_running(url, "SELECT pg_sleep(20)")) > 0
-    });
+    let (rt, p, url) = (&pg.rt, &pg.p, pg.url());
+    let child = pg.deploy_until(&[], "SELECT pg_sleep(20)");
     let signalled = Instant::now();
     kill(&child, "INT");
     let out = finish(child).expect(130);
@@ -166,7 +108,7 @@ fn sigint_during_a_no_transaction_migration_records_the_statements_done_and_exit
     );
     assert!(out.stderr.contains("deploy --resume 2"), "{}", out.stderr);
     // The statement was cancelled on the server, not left running.
-    assert_eq!(rt.block_on(pg_running(url, "SELECT pg_sleep(20)")), 0);
+    assert_eq!(pg.running("SELECT pg_sleep(20)"), 0);
     assert_eq!(rt.block_on(pg_balance(url)), 150);
     let row = rt.block_on(pg_row(url, 2)).expect("a history row for 2");
     assert!(!row.success);
@@ -201,21 +143,17 @@ fn sigint_during_a_no_transaction_migration_records_the_statements_done_and_exit
 
 #[test]
 fn sigterm_during_a_transactional_migration_rolls_back_records_nothing_and_exits_143() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let Some(db) = rt.block_on(pg_database()) else {
+    let Some(pg) = PgProject::new(&[
+        ("migrations/1_accounts.sql", ACCOUNTS),
+        (
+            "migrations/2_bump.sql",
+            "UPDATE accounts SET balance = balance + 50;\nSELECT pg_sleep(21);\n",
+        ),
+    ]) else {
         return;
     };
-    let p = Project::new("dialect = \"postgres\"");
-    p.write("migrations/1_accounts.sql", ACCOUNTS);
-    p.write(
-        "migrations/2_bump.sql",
-        "UPDATE accounts SET balance = balance + 50;\nSELECT pg_sleep(21);\n",
-    );
-    let url = db.url.as_str();
-    let child = spawn(&p, &["deploy", "--database-url", url]);
-    wait_for("the pg_sleep statement", || {
-        rt.block_on(pg_running(url, "SELECT pg_sleep(21)")) > 0
-    });
+    let (rt, p, url) = (&pg.rt, &pg.p, pg.url());
+    let child = pg.deploy_until(&[], "SELECT pg_sleep(21)");
     kill(&child, "TERM");
     let out = finish(child).expect(143);
     assert!(out.stderr.contains("rolled back"), "{}", out.stderr);
@@ -231,30 +169,26 @@ fn sigterm_during_a_transactional_migration_rolls_back_records_nothing_and_exits
 
 #[test]
 fn sigkill_leaves_a_running_row_reported_as_interrupted_and_resume_finishes_it() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let Some(db) = rt.block_on(pg_database()) else {
+    // Statement 2 waits for a lock the test holds: a slow statement the test can end.
+    let Some(pg) = PgProject::new(&[
+        ("migrations/1_accounts.sql", ACCOUNTS),
+        (
+            "migrations/2_bump.sql",
+            "-- migrate:no-transaction\nUPDATE accounts SET balance = balance + 50;\nSELECT pg_advisory_xact_lock(4242);\nCREATE INDEX CONCURRENTLY accounts_bal ON accounts (balance);\n",
+        ),
+    ]) else {
         return;
     };
-    let p = Project::new("dialect = \"postgres\"");
-    p.write("migrations/1_accounts.sql", ACCOUNTS);
-    // Statement 2 waits for a lock the test holds: a slow statement the test can end.
-    p.write(
-        "migrations/2_bump.sql",
-        "-- migrate:no-transaction\nUPDATE accounts SET balance = balance + 50;\nSELECT pg_advisory_xact_lock(4242);\nCREATE INDEX CONCURRENTLY accounts_bal ON accounts (balance);\n",
-    );
-    let url = db.url.as_str();
+    let (rt, p, url) = (&pg.rt, &pg.p, pg.url());
     let mut gate = rt.block_on(PgConnection::connect(url)).unwrap();
     rt.block_on(sqlx::query("SELECT pg_advisory_lock(4242)").execute(&mut gate))
         .unwrap();
-    let child = spawn(&p, &["deploy", "--database-url", url]);
-    wait_for("the statement waiting at the gate", || {
-        rt.block_on(pg_running(url, "SELECT pg_advisory_xact_lock(4242)")) > 0
-    });
+    let child = pg.deploy_until(&[], "SELECT pg_advisory_xact_lock(4242)");
     kill(&child, "KILL");
     finish(child);
     // The server notices the dead client (client_connection_check_interval) and ends its session.
     wait_for("the killed deployer's session to end", || {
-        rt.block_on(pg_running(url, "SELECT pg_advisory_xact_lock(4242)")) == 0
+        pg.running("SELECT pg_advisory_xact_lock(4242)") == 0
     });
     let row = rt.block_on(pg_row(url, 2)).expect("a history row for 2");
     assert_eq!(row.state.as_deref(), Some("running"));
@@ -320,21 +254,17 @@ fn sigkill_leaves_a_running_row_reported_as_interrupted_and_resume_finishes_it()
 
 #[test]
 fn a_running_row_is_reported_running_while_its_deployer_holds_the_lock() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let Some(db) = rt.block_on(pg_database()) else {
+    let Some(pg) = PgProject::new(&[
+        ("migrations/1_accounts.sql", ACCOUNTS),
+        (
+            "migrations/2_bump.sql",
+            &BUMP_PG.replace("pg_sleep(20)", "pg_sleep(22)"),
+        ),
+    ]) else {
         return;
     };
-    let p = Project::new("dialect = \"postgres\"");
-    p.write("migrations/1_accounts.sql", ACCOUNTS);
-    p.write(
-        "migrations/2_bump.sql",
-        BUMP_PG.replace("pg_sleep(20)", "pg_sleep(22)"),
-    );
-    let url = db.url.as_str();
-    let child = spawn(&p, &["deploy", "--database-url", url]);
-    wait_for("the pg_sleep statement", || {
-        rt.block_on(pg_running(url, "SELECT pg_sleep(22)")) > 0
-    });
+    let (p, url) = (&pg.p, pg.url());
+    let child = pg.deploy_until(&[], "SELECT pg_sleep(22)");
     let status = p.run(&["status", "--database-url", url]).expect(4);
     assert!(status.stdout.contains("running"), "{}", status.stdout);
     assert!(
@@ -441,6 +371,83 @@ fn sigint_during_a_no_transaction_migration_on_sqlite_records_the_statements_don
         again.stderr
     );
     assert_eq!(rt.block_on(sqlite_balance(&url)), 150, "not 200");
+}
+
+#[test]
+fn sigkill_on_sqlite_leaves_a_running_row_reported_as_interrupted_and_resume_finishes_it() {
+    let p = Project::new("dialect = \"sqlite\"");
+    let url = p.sqlite_url();
+    // The slow statement counts up to `gate.n`: the test lowers it for the resume.
+    p.write(
+        "migrations/1_accounts.sql",
+        format!("{ACCOUNTS}CREATE TABLE gate (n INTEGER NOT NULL);\nINSERT INTO gate VALUES (500000000);\n"),
+    );
+    p.write(
+        "migrations/2_bump.sql",
+        "-- migrate:no-transaction\nUPDATE accounts SET balance = balance + 50;\n\
+         WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < (SELECT n FROM gate)) SELECT count(*) FROM c;\n\
+         CREATE TABLE after_slow (x INTEGER);\n",
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let child = spawn(&p, &["deploy", "--database-url", &url]);
+    wait_for("statement 1 recorded done", || {
+        rt.block_on(sqlite_row(&url, 2))
+            .is_some_and(|r| r.done == Some(1))
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    kill(&child, "KILL");
+    finish(child);
+    let row = rt
+        .block_on(sqlite_row(&url, 2))
+        .expect("a history row for 2");
+    assert!(!row.success);
+    assert_eq!(row.state.as_deref(), Some("running"));
+    assert_eq!((row.done, row.total), (Some(1), Some(3)));
+
+    let status = p.run(&["status", "--database-url", &url]).expect(4);
+    assert!(
+        status.stdout.contains("1 of 3 statements done"),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        status.stderr.contains("was interrupted"),
+        "{}",
+        status.stderr
+    );
+    let refused = p.run(&["deploy", "--database-url", &url]).expect(4);
+    assert!(
+        refused.stderr.contains("resolve --applied 2")
+            && refused.stderr.contains("resolve --rolled-back 2"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(rt.block_on(sqlite_balance(&url)), 150);
+
+    rt.block_on(async {
+        let mut conn = SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("UPDATE gate SET n = 1")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    });
+    let resumed = p
+        .run(&["deploy", "--database-url", &url, "--resume", "2"])
+        .expect(0);
+    assert!(
+        resumed.stderr.contains("1 migration applied"),
+        "{}",
+        resumed.stderr
+    );
+    assert_eq!(
+        rt.block_on(sqlite_balance(&url)),
+        150,
+        "the UPDATE ran once"
+    );
+    let row = rt.block_on(sqlite_row(&url, 2)).unwrap();
+    assert!(row.success);
+    assert_eq!(row.done, Some(3));
+    p.run(&["status", "--database-url", &url]).expect(0);
 }
 
 #[test]

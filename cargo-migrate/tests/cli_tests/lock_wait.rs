@@ -7,8 +7,8 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use crate::support::Project;
-use migrate_tests::pg_database;
-use sqlx::{Connection, PgConnection};
+use crate::support::pg::PgProject;
+use sqlx::{Connection, PgConnection, SqliteConnection};
 
 const ACCOUNTS: &str = "CREATE TABLE accounts (id INTEGER PRIMARY KEY);\n";
 const ALTER: &str = "ALTER TABLE accounts ADD COLUMN x INTEGER;\n";
@@ -77,13 +77,10 @@ async fn alter_waiting(url: &str) -> bool {
 }
 
 fn setup() -> Option<(tokio::runtime::Runtime, migrate_tests::PgTestDb, Project)> {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let db = rt.block_on(pg_database())?;
-    let p = Project::new("dialect = \"postgres\"");
-    p.write("migrations/1_accounts.sql", ACCOUNTS);
-    p.run(&["deploy", "--database-url", &db.url]).expect(0);
-    p.write("migrations/2_alter.sql", ALTER);
-    Some((rt, db, p))
+    let pg = PgProject::new(&[("migrations/1_accounts.sql", ACCOUNTS)])?;
+    pg.run(&["deploy"]).expect(0);
+    pg.p.write("migrations/2_alter.sql", ALTER);
+    Some((pg.rt, pg.db, pg.p))
 }
 
 #[test]
@@ -221,4 +218,62 @@ fn the_statement_lock_timeout_fails_the_migration_and_rolls_it_back() {
         "{}",
         status.stderr
     );
+}
+
+/// SQLite: a no-transaction migration's statement waits for another connection's write
+/// lock at most `--statement-lock-timeout` (its busy timeout), not the deploy lock's wait.
+#[test]
+fn a_sqlite_no_transaction_statement_waits_for_a_write_lock_at_most_the_statement_lock_timeout() {
+    let p = Project::new("dialect = \"sqlite\"");
+    let url = p.sqlite_url();
+    let other = p.path().join("other.db");
+    // The statement writes another database file, whose write lock the test holds; the
+    // history table stays free, so only the statement waits.
+    p.write(
+        "migrations/1_copy.sql",
+        format!(
+            "-- migrate:no-transaction\nATTACH DATABASE '{}' AS other;\nINSERT INTO other.t VALUES (1);\n",
+            other.display()
+        ),
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut holder = rt.block_on(async {
+        let mut conn = SqliteConnection::connect(&format!("sqlite:{}?mode=rwc", other.display()))
+            .await
+            .unwrap();
+        for sql in [
+            "CREATE TABLE t (x INTEGER)",
+            "BEGIN IMMEDIATE",
+            "INSERT INTO t VALUES (0)",
+        ] {
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+        }
+        conn
+    });
+    let started = Instant::now();
+    let out = p
+        .run(&[
+            "deploy",
+            "--database-url",
+            &url,
+            "--lock-timeout",
+            "30",
+            "--statement-lock-timeout",
+            "1",
+        ])
+        .expect(1);
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(10),
+        "waited {waited:?}: the deploy lock's 30 s, not the statement's 1 s"
+    );
+    assert!(out.stderr.contains("database is locked"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("statement 1 (line 2) is done, statement 2 (line 3) is not"),
+        "{}",
+        out.stderr
+    );
+    rt.block_on(sqlx::query("ROLLBACK").execute(&mut holder))
+        .unwrap();
 }

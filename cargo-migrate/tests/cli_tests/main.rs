@@ -19,6 +19,7 @@ mod messages;
 mod output;
 mod own_transaction;
 mod replay_overrides;
+mod reset;
 mod secrets;
 mod tls;
 mod urls;

@@ -130,4 +130,67 @@ error: cannot connect to postgres://postgres@127.0.0.1:5432/cm_no_such_database:
 
 "#]]);
     assert!(!out.stderr.contains(" at line "), "{}", out.stderr);
+    // A query of cargo-migrate's own: the driver's error ends the chain (its own source is
+    // PostgreSQL's error again, with the source line).
+    {
+        use sqlx::{Connection, Executor};
+        let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        conn.execute(sqlx::raw_sql(
+            "DROP TABLE _migrate_history; CREATE TABLE _migrate_history (x int)",
+        ))
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+    }
+    let out = p.run(&["status", "--database-url", &db.url]).expect(1);
+    assert!(
+        out.stderr.contains("reading the history table: column"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains(" at line "), "{}", out.stderr);
+}
+
+/// migrate-core states each history problem; the CLI puts its remedy, in its own verbs,
+/// under each one.
+#[test]
+fn history_problems_each_get_the_cli_remedy_under_them() {
+    let p = sqlite_project();
+    p.write("migrations/3_c.sql", "CREATE TABLE c (x INT);\n");
+    p.write("migrations/4_d.sql", "CREATE TABLE d (x INT);\n");
+    let url = p.sqlite_url();
+    p.run(&["deploy", "--database-url", &url]).expect(0);
+    p.write("migrations/2_b.sql", "CREATE TABLE b (x INT);\n");
+    p.write("migrations/3_c.sql", "CREATE TABLE c (y INT);\n");
+    std::fs::remove_file(p.path().join("migrations/4_d.sql")).unwrap();
+    let out = p.run(&["deploy", "--database-url", &url]).expect(4);
+    let error = out
+        .stderr
+        .lines()
+        .skip_while(|l| !l.starts_with("error: "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let checksum = |sql: &str| migrate_core::Checksum::of(sql).to_hex();
+    let expected = format!(
+        "error: migration 2 (b, migrations/2_b.sql) is older than migrations already applied.\n  \
+         Give it a newer version (rename the file), or apply it anyway with `--allow-out-of-order`\n\
+         migration 3 (c) was changed after it was applied: migrations/3_c.sql has checksum {}, the database recorded {}.\n  \
+         Restore the file (see `git log -p -- migrations/3_c.sql`), or, if the edit was reviewed and the database already matches it, accept it with `cargo migrate resolve --checksum 3`\n\
+         migration 4 (d) is recorded as applied but its file is gone.\n  \
+         Restore the file from version control, or, if it was removed on purpose, forget it with `cargo migrate resolve --rolled-back 4` (this runs no SQL)",
+        checksum("CREATE TABLE c (y INT);\n"),
+        checksum("CREATE TABLE c (x INT);\n"),
+    );
+    assert_eq!(error, expected);
+
+    let out = p
+        .run(&["resolve", "--applied", "99", "--database-url", &url])
+        .expect(1);
+    assert!(
+        out.stderr.contains(
+            "error: no migration has version 99\n  Run `cargo migrate status` to list the migrations."
+        ),
+        "{}",
+        out.stderr
+    );
 }

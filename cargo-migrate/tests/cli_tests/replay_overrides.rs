@@ -104,3 +104,57 @@ fn verify_reads_the_overrides_of_the_deployed_migrations() {
     let out = p.run(&["verify", "--database-url", &db.url]).expect(0);
     assert!(out.stderr.contains("no drift"), "{}", out.stderr);
 }
+
+/// A migration applied before a late `no-transaction` became an error (it ran in a
+/// transaction, the directive without effect) is never edited: its override file accepts it.
+#[test]
+fn an_applied_migration_with_a_late_directive_is_accepted_by_its_override_file_unchanged() {
+    let p = Project::new("dialect = \"sqlite\"");
+    let url = p.sqlite_url();
+    let late =
+        "CREATE TABLE a (x INTEGER);\n-- migrate:no-transaction\nCREATE TABLE b (x INTEGER);\n";
+    p.write("migrations/1_ab.sql", late);
+    let out = p.run(&["deploy", "--database-url", &url]).expect(1);
+    assert!(
+        out.stderr.contains("migrations/1_ab.sql:2: `-- migrate:no-transaction` after the first statement has no effect")
+            && out.stderr.contains(
+                "put the line `-- migrate:ignore-late-directives` in migrations/.replay/1_ab.sql"
+            ),
+        "{}",
+        out.stderr
+    );
+    // The history of the database it was applied to, as an earlier version recorded it.
+    let checksum = migrate_core::Checksum::of(late).to_hex();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use sqlx::{Connection, Executor};
+        let mut conn = sqlx::SqliteConnection::connect(&format!("{url}?mode=rwc"))
+            .await
+            .unwrap();
+        conn.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "CREATE TABLE a (x INTEGER); CREATE TABLE b (x INTEGER); \
+             CREATE TABLE _migrate_history (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, \
+             applied_at TEXT NOT NULL DEFAULT 'now', execution_ms INTEGER NOT NULL, success BOOLEAN NOT NULL, \
+             error TEXT, applied_by TEXT NOT NULL, backup TEXT); \
+             INSERT INTO _migrate_history (version, name, checksum, execution_ms, success, applied_by) \
+             VALUES (1, 'ab', '{checksum}', 1, 1, 'cargo-migrate 0.0.9')"
+        ))))
+        .await
+        .unwrap();
+    });
+    p.run(&["status", "--database-url", &url]).expect(1);
+
+    p.write(
+        "migrations/.replay/1_ab.sql",
+        "-- 1_ab.sql was applied with this directive after its first statement.\n-- migrate:ignore-late-directives\n",
+    );
+    let status = p.run(&["status", "--database-url", &url]).expect(0);
+    assert!(status.stderr.contains("1 applied"), "{}", status.stderr);
+    p.run(&["check"]).expect(0);
+    p.write("migrations/2_c.sql", "CREATE TABLE c (x INTEGER);\n");
+    p.run(&["deploy", "--database-url", &url]).expect(0);
+    assert_eq!(
+        std::fs::read_to_string(p.path().join("migrations/1_ab.sql")).unwrap(),
+        late
+    );
+}

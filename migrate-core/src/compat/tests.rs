@@ -95,3 +95,23 @@ fn sqlite_by_affinity() {
         Verdict::Compatible
     );
 }
+
+#[test]
+fn every_type_of_the_rules_has_its_own_kind() {
+    let all = RustType::all();
+    let kinds: Vec<Kind> = all.iter().map(|r| r.kind().expect("a kind")).collect();
+    for (i, k) in kinds.iter().enumerate() {
+        assert!(
+            !kinds[..i]
+                .iter()
+                .any(|j| crate::compat::kind::same_kind(*j, *k)),
+            "{:?} and another type share {k:?}",
+            all[i]
+        );
+    }
+    assert_eq!(
+        RustType::parse("PgRange<i64>").kind(),
+        Some(Kind::Range(&Kind::I64))
+    );
+    assert_eq!(RustType::parse("Option<i64>").kind(), None);
+}

@@ -73,9 +73,17 @@ pub enum SourceError {
     },
     #[error(
         "{path}:{line}: `-- migrate:no-transaction` after the first statement has no effect: \
-         move it into the comments before the first statement"
+         move it into the comments before the first statement. If this migration is already \
+         applied, leave its file as it is and put the line `{}` in {override_path}: the \
+         directive then stays without effect, as when the migration was applied",
+        crate::files::migration::LATE_DIRECTIVES_IGNORED
     )]
-    DirectiveAfterFirstStatement { path: String, line: usize },
+    DirectiveAfterFirstStatement {
+        path: String,
+        line: usize,
+        /// The replay override file where the migration can accept it.
+        override_path: String,
+    },
     #[error(
         "{path}: a replay override named after no migration: name it after the migration it overrides (`.replay/<version>_<name>.sql` for `<version>_<name>.sql`, `.up.sql` or the folder `<version>_<name>/`), or delete it"
     )]

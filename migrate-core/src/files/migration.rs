@@ -57,6 +57,11 @@ pub fn template(name: &str) -> String {
 /// The directives cargo-migrate understands in `-- migrate:<directive>` comments.
 pub const DIRECTIVES: &[&str] = &["no-transaction", "replay", "replay-skip", "allow"];
 
+/// The line of a replay override file (`.replay/<migration>.sql`) that lets its migration
+/// keep a `no-transaction` directive after its first statement, without effect: an applied
+/// migration's file is never edited.
+pub const LATE_DIRECTIVES_IGNORED: &str = "-- migrate:ignore-late-directives";
+
 impl Script {
     /// Checks a down script again: the loader keeps a down file whose text does not parse
     /// (an unclosed dollar quote), since `schema`, the build and `deploy` never run it, and
@@ -80,6 +85,20 @@ impl Script {
         text: impl Into<Cow<'static, str>>,
         dialect: Dialect,
         force_no_transaction: bool,
+    ) -> Result<Script, Vec<SourceError>> {
+        Script::parse_with(path, text, dialect, force_no_transaction, false)
+    }
+
+    /// [`Script::parse`]; with `ignore_late_directives`, a `no-transaction` directive after
+    /// the first statement is ignored (without effect, as before it was an error) instead
+    /// of refused: the way out for an applied migration, whose file must not change, given
+    /// by [`LATE_DIRECTIVES_IGNORED`] in its replay override file.
+    pub fn parse_with(
+        path: impl Into<Cow<'static, str>>,
+        text: impl Into<Cow<'static, str>>,
+        dialect: Dialect,
+        force_no_transaction: bool,
+        ignore_late_directives: bool,
     ) -> Result<Script, Vec<SourceError>> {
         let path = path.into();
         let mut text = text.into();
@@ -154,10 +173,13 @@ impl Script {
                     .map(|d| d.split_whitespace().next().unwrap_or(""));
                 let line = LineCol::of(&text, start).line + i;
                 if comment == "no-transaction" || word == Some("no-transaction") {
-                    errors.push(SourceError::DirectiveAfterFirstStatement {
-                        path: path.to_string(),
-                        line,
-                    });
+                    if !ignore_late_directives {
+                        errors.push(SourceError::DirectiveAfterFirstStatement {
+                            path: path.to_string(),
+                            line,
+                            override_path: crate::replay::overrides::path_for(&path),
+                        });
+                    }
                 } else if let Some(word) = word.filter(|w| !DIRECTIVES.contains(w)) {
                     errors.push(SourceError::UnknownDirective {
                         path: path.to_string(),
@@ -284,6 +306,29 @@ mod tests {
         );
         // Per-statement directives belong there.
         assert!(parse("SELECT 1;\n-- migrate:replay-skip\nSELECT 2;").is_ok());
+        // The error names the way out for an applied file.
+        let errors = parse("SELECT 1;\n-- migrate:no-transaction\nSELECT 2;").unwrap_err();
+        let text = errors[0].to_string();
+        assert!(
+            text.contains("`-- migrate:ignore-late-directives` in m/.replay/1_x.sql"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn late_directives_can_be_ignored_without_effect() {
+        let text = "SELECT 1;\n-- migrate:no-transaction\nSELECT 2;";
+        let script =
+            Script::parse_with("m/1_x.sql", text.to_owned(), Dialect::Postgres, false, true)
+                .unwrap();
+        assert!(!script.no_transaction, "ignored, as before it was an error");
+        assert_eq!(script.checksum, Checksum::of(text));
+        // Only late no-transaction directives: a typo is still one.
+        let typo = "SELECT 1;\n-- migrate:replay-skp\nSELECT 2;";
+        assert!(
+            Script::parse_with("m/1_x.sql", typo.to_owned(), Dialect::Postgres, false, true)
+                .is_err()
+        );
     }
 
     #[test]

@@ -148,7 +148,17 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
             continue;
         }
         shown_by_version.insert(found.version.clone(), found.shown.clone());
-        match read_script(&found, options.dialect) {
+        let ignore_late = overrides::ignores_late_directives(dir, &found.shown);
+        let up = read_text(&found).map_err(|e| vec![e]).and_then(|text| {
+            Script::parse_with(
+                found.shown.clone(),
+                text,
+                options.dialect,
+                found.no_transaction,
+                ignore_late,
+            )
+        });
+        match up {
             Ok(up) => {
                 by_version.insert(
                     found.version.clone(),

@@ -64,6 +64,19 @@ pub fn path_for(up_path: &str) -> String {
     }
 }
 
+/// Whether the replay override file of the migration at `shown` (`.replay/<migration>.sql`
+/// in `dir`) has the line [`LATE_DIRECTIVES_IGNORED`].
+pub fn ignores_late_directives(dir: &std::path::Path, shown: &str) -> bool {
+    let override_shown = path_for(shown);
+    let Some((_, file)) = override_shown.rsplit_once('/') else {
+        return false;
+    };
+    std::fs::read_to_string(dir.join(FOLDER).join(file)).is_ok_and(|text| {
+        text.lines()
+            .any(|l| l.trim() == crate::files::migration::LATE_DIRECTIVES_IGNORED)
+    })
+}
+
 /// Reads an override file. Every malformed section is an error naming its line.
 pub fn parse(script: &Script) -> Result<Vec<Override>, Vec<ReplayError>> {
     let mut overrides: Vec<Override> = Vec::new();

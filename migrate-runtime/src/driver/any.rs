@@ -3,9 +3,10 @@
 use std::time::{Duration, Instant};
 
 use migrate_core::adopt::{ForeignRow, Tool};
-use migrate_core::{AppliedRow, Dialect, Version, VersionOrder};
+use migrate_core::{AppliedRow, Dialect, VersionOrder};
 
-use super::{Blocker, DbError, Driver, LockKey, NewRow, ProgressUpdate, TableName};
+use super::{Blocker, DbError, Driver, HistoryStatement, LockKey, Placeholders, TableName};
+use crate::error::ConnectCause;
 use crate::url::{redact_url, scrub};
 use crate::{Event, MigrateError, Stop};
 
@@ -76,11 +77,13 @@ impl AnyConnection {
         url: &str,
         options: &ConnectOptions,
     ) -> Result<AnyConnection, MigrateError> {
-        let fail = |message: String, hint: &str| MigrateError::Connect {
-            url: redact_url(url),
-            message: scrub(&message, url),
-            hint: hint.to_owned(),
-        };
+        let fail =
+            |cause: Cause, hint: &str, gave_up_after: Option<Duration>| MigrateError::Connect {
+                url: redact_url(url),
+                hint: hint.to_owned(),
+                gave_up_after,
+                source: ConnectCause::new(scrub(&cause.text, url), cause.driver),
+            };
         let dialect = crate::url::dialect_of(url)?;
         if let Some(path) = crate::url::sqlite_path(url) {
             let folder = std::path::Path::new(path)
@@ -88,11 +91,12 @@ impl AnyConnection {
                 .filter(|p| !p.as_os_str().is_empty());
             if let Some(folder) = folder.filter(|f| !f.is_dir()) {
                 return Err(fail(
-                    format!(
+                    Cause::text(format!(
                         "the folder {} of the SQLite database does not exist",
                         folder.display()
-                    ),
+                    )),
                     "create the folder, or fix the path in the URL",
+                    None,
                 ));
             }
         }
@@ -110,9 +114,10 @@ impl AnyConnection {
                     return Err(fail(
                         e,
                         "check the URL, the credentials and that the database exists",
+                        None,
                     ));
                 }
-                Ok(Err(Attempt::Tls { message, hint })) => return Err(fail(message, &hint)),
+                Ok(Err(Attempt::Tls { cause, hint })) => return Err(fail(cause, &hint, None)),
                 Ok(Err(Attempt::Unsupported(reason))) => {
                     return Err(MigrateError::Unsupported {
                         url: redact_url(url),
@@ -120,14 +125,15 @@ impl AnyConnection {
                     });
                 }
                 Ok(Err(Attempt::Retry(e))) => e,
-                Err(_) => "the server did not answer".to_owned(),
+                Err(_) => Cause::text("the server did not answer".to_owned()),
             };
             if started.elapsed() + delay >= options.connect_timeout {
+                let waited = started.elapsed();
                 let hint = format!(
-                    "gave up after {:.1}s: is the server running and reachable? (raise --connect-timeout to wait longer)",
-                    started.elapsed().as_secs_f64()
+                    "gave up after {:.1}s: is the server running and reachable?",
+                    waited.as_secs_f64()
                 );
-                return Err(fail(error, &hint));
+                return Err(fail(error, &hint, Some(waited)));
             }
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_secs(1));
@@ -141,31 +147,48 @@ impl AnyConnection {
     }
 }
 
+/// Why an attempt failed: a text (not yet scrubbed) and the driver's error when there is one.
+struct Cause {
+    text: String,
+    driver: Option<sqlx::Error>,
+}
+
+impl Cause {
+    fn text(text: String) -> Cause {
+        Cause { text, driver: None }
+    }
+
+    fn driver(e: sqlx::Error) -> Cause {
+        Cause {
+            text: super::describe_cause(&e).unwrap_or_else(|| e.to_string()),
+            driver: Some(e),
+        }
+    }
+}
+
 enum Attempt {
-    Retry(String),
-    Fatal(String),
-    /// A TLS check failed: the message says which, the hint what to do.
+    Retry(Cause),
+    Fatal(Cause),
+    /// A TLS check failed: the cause says which, the hint what to do.
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     Tls {
-        message: String,
+        cause: Cause,
         hint: String,
     },
     Unsupported(String),
 }
 
 fn classify(e: sqlx::Error) -> Attempt {
-    let text = super::describe_cause(&e).unwrap_or_else(|| e.to_string());
-    match e {
-        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Protocol(_) => {
-            Attempt::Retry(text)
-        }
+    let retry = match &e {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Protocol(_) => true,
         // The server is starting up or out of connections: worth another try.
-        sqlx::Error::Database(ref db)
-            if matches!(db.code().as_deref(), Some("57P03" | "53300")) =>
-        {
-            Attempt::Retry(text)
-        }
-        _ => Attempt::Fatal(text),
+        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("57P03" | "53300")),
+        _ => false,
+    };
+    if retry {
+        Attempt::Retry(Cause::driver(e))
+    } else {
+        Attempt::Fatal(Cause::driver(e))
     }
 }
 
@@ -182,10 +205,16 @@ async fn connect_once(
         Dialect::Postgres => {
             let opts: sqlx::postgres::PgConnectOptions = url
                 .parse()
-                .map_err(|e: sqlx::Error| Attempt::Fatal(e.to_string()))?;
+                .map_err(|e: sqlx::Error| Attempt::Fatal(Cause::driver(e)))?;
             let mut conn = opts.connect().await.map_err(|e| {
                 match super::tls::explain(&e, opts.get_host()) {
-                    Some((message, hint)) => Attempt::Tls { message, hint },
+                    Some((message, hint)) => Attempt::Tls {
+                        cause: Cause {
+                            text: message,
+                            driver: Some(e),
+                        },
+                        hint,
+                    },
                     None => classify(e),
                 }
             })?;
@@ -198,7 +227,7 @@ async fn connect_once(
         Dialect::Sqlite => {
             let opts: sqlx::sqlite::SqliteConnectOptions = url
                 .parse()
-                .map_err(|e: sqlx::Error| Attempt::Fatal(e.to_string()))?;
+                .map_err(|e: sqlx::Error| Attempt::Fatal(Cause::driver(e)))?;
             let conn = opts
                 .create_if_missing(true)
                 .busy_timeout(options.lock_timeout)
@@ -229,6 +258,15 @@ impl Driver for AnyConnection {
     fn recheck_in_transaction(&self) -> bool {
         dispatch!(self, c => c.recheck_in_transaction())
     }
+    fn placeholders(&self) -> Placeholders {
+        dispatch!(self, c => c.placeholders())
+    }
+    async fn write_history(&mut self, statement: HistoryStatement) -> Result<(), sqlx::Error> {
+        dispatch!(self, c => c.write_history(statement).await)
+    }
+    async fn history_flag(&mut self, statement: HistoryStatement) -> Result<bool, sqlx::Error> {
+        dispatch!(self, c => c.history_flag(statement).await)
+    }
     async fn history_exists(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
         dispatch!(self, c => c.history_exists(table).await)
     }
@@ -242,31 +280,6 @@ impl Driver for AnyConnection {
     async fn read_history(&mut self, table: &TableName) -> Result<Vec<AppliedRow>, sqlx::Error> {
         dispatch!(self, c => c.read_history(table).await)
     }
-    async fn is_recorded(
-        &mut self,
-        table: &TableName,
-        version: &Version,
-    ) -> Result<bool, sqlx::Error> {
-        dispatch!(self, c => c.is_recorded(table, version).await)
-    }
-    async fn insert_row(&mut self, table: &TableName, row: &NewRow<'_>) -> Result<(), sqlx::Error> {
-        dispatch!(self, c => c.insert_row(table, row).await)
-    }
-    async fn delete_row(
-        &mut self,
-        table: &TableName,
-        version: &Version,
-    ) -> Result<(), sqlx::Error> {
-        dispatch!(self, c => c.delete_row(table, version).await)
-    }
-    async fn set_checksum(
-        &mut self,
-        table: &TableName,
-        version: &Version,
-        checksum: &str,
-    ) -> Result<(), sqlx::Error> {
-        dispatch!(self, c => c.set_checksum(table, version, checksum).await)
-    }
     async fn lock(
         &mut self,
         table: &TableName,
@@ -277,13 +290,6 @@ impl Driver for AnyConnection {
     }
     async fn unlock(&mut self, key: LockKey) -> Result<(), sqlx::Error> {
         dispatch!(self, c => c.unlock(key).await)
-    }
-    async fn update_progress(
-        &mut self,
-        table: &TableName,
-        update: &ProgressUpdate<'_>,
-    ) -> Result<(), sqlx::Error> {
-        dispatch!(self, c => c.update_progress(table, update).await)
     }
     async fn set_lock_wait(&mut self, timeout: Option<Duration>) -> Result<(), sqlx::Error> {
         dispatch!(self, c => c.set_lock_wait(timeout).await)

@@ -4,8 +4,11 @@
 //! [`crate::migrator`], over this trait.
 
 mod any;
+mod history_sql;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_reset;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "postgres")]
@@ -20,7 +23,8 @@ use migrate_core::{AppliedRow, Dialect, Version, VersionOrder};
 use crate::{Event, MigrateError, Stop};
 
 pub use any::{AnyConnection, ConnectOptions};
-pub(crate) use version::{VersionParam, version_of};
+pub use history_sql::{HistoryStatement, Placeholders};
+pub(crate) use version::version_of;
 
 /// A database error of a migration statement: the server's message and, when it gives one,
 /// the character position in the statement (1-based).
@@ -86,31 +90,6 @@ pub enum ProgressUpdate<'a> {
         execution_ms: i64,
         checksum: &'a str,
     },
-}
-
-impl ProgressUpdate<'_> {
-    /// The statement with `$n` placeholders (SQLite reads them as `?n`).
-    fn sql(&self, table: &TableName, placeholder: char) -> String {
-        let t = table.quoted();
-        let sql = match self {
-            ProgressUpdate::Start { .. } => format!(
-                "INSERT INTO {t} (version, name, checksum, execution_ms, success, error, applied_by, backup, \
-                 state, statements_done, statements_total, done_checksum) \
-                 VALUES ($1, $2, $3, 0, FALSE, NULL, $4, $5, 'running', 0, $6, $7)"
-            ),
-            ProgressUpdate::Restart { .. } => {
-                format!("UPDATE {t} SET state = 'running', error = NULL WHERE version = $1")
-            }
-            ProgressUpdate::Step { .. } => format!(
-                "UPDATE {t} SET statements_done = $2, done_checksum = $3 WHERE version = $1"
-            ),
-            ProgressUpdate::Finish { .. } => format!(
-                "UPDATE {t} SET success = $2, state = CASE WHEN $2 THEN NULL ELSE 'failed' END, \
-                 error = $3, execution_ms = $4, checksum = $5 WHERE version = $1"
-            ),
-        };
-        sql.replace('$', &placeholder.to_string())
-    }
 }
 
 /// Adds the columns of per-statement progress to a history table made by an earlier version.
@@ -221,20 +200,44 @@ pub trait Driver: Send {
     /// The rows; `version` as the column holds it (an integer column reads as
     /// [`Version::Number`], a text one as [`Version::Text`]).
     async fn read_history(&mut self, table: &TableName) -> Result<Vec<AppliedRow>, sqlx::Error>;
+
+    /// How this driver writes bind parameters: the history statements are written once
+    /// ([`history_sql`]) and handed to [`Driver::write_history`] in this form.
+    fn placeholders(&self) -> Placeholders;
+    /// Runs a history statement that returns no rows.
+    async fn write_history(&mut self, statement: HistoryStatement) -> Result<(), sqlx::Error>;
+    /// Runs a history statement that returns one boolean.
+    async fn history_flag(&mut self, statement: HistoryStatement) -> Result<bool, sqlx::Error>;
+
     async fn is_recorded(
         &mut self,
         table: &TableName,
         version: &Version,
-    ) -> Result<bool, sqlx::Error>;
-    async fn insert_row(&mut self, table: &TableName, row: &NewRow<'_>) -> Result<(), sqlx::Error>;
-    async fn delete_row(&mut self, table: &TableName, version: &Version)
-    -> Result<(), sqlx::Error>;
+    ) -> Result<bool, sqlx::Error> {
+        let statement = history_sql::is_recorded(table, version, self.placeholders());
+        self.history_flag(statement).await
+    }
+    async fn insert_row(&mut self, table: &TableName, row: &NewRow<'_>) -> Result<(), sqlx::Error> {
+        let statement = history_sql::insert_row(table, row, self.placeholders());
+        self.write_history(statement).await
+    }
+    async fn delete_row(
+        &mut self,
+        table: &TableName,
+        version: &Version,
+    ) -> Result<(), sqlx::Error> {
+        let statement = history_sql::delete_row(table, version, self.placeholders());
+        self.write_history(statement).await
+    }
     async fn set_checksum(
         &mut self,
         table: &TableName,
         version: &Version,
         checksum: &str,
-    ) -> Result<(), sqlx::Error>;
+    ) -> Result<(), sqlx::Error> {
+        let statement = history_sql::set_checksum(table, version, checksum, self.placeholders());
+        self.write_history(statement).await
+    }
 
     /// Takes the deploy lock, waiting up to `timeout`.
     async fn lock(
@@ -262,7 +265,10 @@ pub trait Driver: Send {
         &mut self,
         table: &TableName,
         update: &ProgressUpdate<'_>,
-    ) -> Result<(), sqlx::Error>;
+    ) -> Result<(), sqlx::Error> {
+        let statement = history_sql::progress(table, update, self.placeholders());
+        self.write_history(statement).await
+    }
 
     /// The server's id of this session (PostgreSQL: its backend pid), for a second
     /// connection to cancel its statement or see who blocks it.

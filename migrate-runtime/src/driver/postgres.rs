@@ -3,12 +3,12 @@
 use std::time::{Duration, Instant};
 
 use migrate_core::adopt::{ForeignRow, Tool};
-use migrate_core::{AppliedRow, Dialect, Version, VersionOrder};
+use migrate_core::{AppliedRow, Dialect, VersionOrder};
 use sqlx::{AssertSqlSafe, Executor, PgConnection, Row};
 
 use super::{
-    Blocker, DbError, Driver, LockKey, NewRow, PROGRESS_COLUMNS, ProgressUpdate, TableName,
-    VersionParam, db_error, version_of,
+    Blocker, DbError, Driver, HistoryStatement, LockKey, PROGRESS_COLUMNS, Placeholders, TableName,
+    db_error, version_of,
 };
 use crate::{Event, MigrateError};
 
@@ -31,6 +31,24 @@ impl Driver for PgConnection {
             .await
             .map(drop)
             .map_err(db_error)
+    }
+
+    fn placeholders(&self) -> Placeholders {
+        Placeholders::Dollar
+    }
+
+    async fn write_history(&mut self, statement: HistoryStatement) -> Result<(), sqlx::Error> {
+        super::history_sql::query::<sqlx::Postgres>(statement)
+            .execute(self)
+            .await
+            .map(drop)
+    }
+
+    async fn history_flag(&mut self, statement: HistoryStatement) -> Result<bool, sqlx::Error> {
+        super::history_sql::query::<sqlx::Postgres>(statement)
+            .fetch_one(self)
+            .await?
+            .try_get(0)
     }
 
     async fn history_exists(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
@@ -142,117 +160,6 @@ impl Driver for PgConnection {
                 })
             })
             .collect()
-    }
-
-    async fn is_recorded(
-        &mut self,
-        table: &TableName,
-        version: &Version,
-    ) -> Result<bool, sqlx::Error> {
-        let sql = format!(
-            "SELECT EXISTS (SELECT 1 FROM {} WHERE version = $1)",
-            table.quoted()
-        );
-        sqlx::query_scalar(AssertSqlSafe(sql))
-            .bind(VersionParam(version))
-            .fetch_one(self)
-            .await
-    }
-
-    async fn insert_row(&mut self, table: &TableName, row: &NewRow<'_>) -> Result<(), sqlx::Error> {
-        let sql = format!(
-            "INSERT INTO {} (version, name, checksum, execution_ms, success, error, applied_by, backup) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            table.quoted()
-        );
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(VersionParam(row.version))
-            .bind(row.name)
-            .bind(row.checksum)
-            .bind(row.execution_ms)
-            .bind(row.success)
-            .bind(row.error.as_deref())
-            .bind(row.applied_by)
-            .bind(row.backup)
-            .execute(self)
-            .await
-            .map(drop)
-    }
-
-    async fn delete_row(
-        &mut self,
-        table: &TableName,
-        version: &Version,
-    ) -> Result<(), sqlx::Error> {
-        let sql = format!("DELETE FROM {} WHERE version = $1", table.quoted());
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(VersionParam(version))
-            .execute(self)
-            .await
-            .map(drop)
-    }
-
-    async fn set_checksum(
-        &mut self,
-        table: &TableName,
-        version: &Version,
-        checksum: &str,
-    ) -> Result<(), sqlx::Error> {
-        let sql = format!(
-            "UPDATE {} SET checksum = $2 WHERE version = $1",
-            table.quoted()
-        );
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(VersionParam(version))
-            .bind(checksum)
-            .execute(self)
-            .await
-            .map(drop)
-    }
-
-    async fn update_progress(
-        &mut self,
-        table: &TableName,
-        update: &ProgressUpdate<'_>,
-    ) -> Result<(), sqlx::Error> {
-        let sql = update.sql(table, '$');
-        let query = sqlx::query(AssertSqlSafe(sql));
-        let query = match update {
-            ProgressUpdate::Start {
-                row,
-                total,
-                done_checksum,
-            } => query
-                .bind(VersionParam(row.version))
-                .bind(row.name)
-                .bind(row.checksum)
-                .bind(row.applied_by)
-                .bind(row.backup)
-                .bind(i64::from(*total))
-                .bind(*done_checksum),
-            ProgressUpdate::Restart { version } => query.bind(VersionParam(version)),
-            ProgressUpdate::Step {
-                version,
-                done,
-                done_checksum,
-            } => query
-                .bind(VersionParam(version))
-                .bind(i64::from(*done))
-                .bind(*done_checksum),
-            ProgressUpdate::Finish {
-                version,
-                success,
-                error,
-                execution_ms,
-                checksum,
-            } => query
-                .bind(VersionParam(version))
-                .bind(success)
-                .bind(*error)
-                .bind(execution_ms)
-                .bind(*checksum),
-        };
-        query.execute(self).await.map(drop)
     }
 
     async fn set_lock_wait(&mut self, timeout: Option<Duration>) -> Result<(), sqlx::Error> {
@@ -370,19 +277,7 @@ impl Driver for PgConnection {
     }
 
     async fn drop_everything(&mut self) -> Result<(), sqlx::Error> {
-        let schemas: Vec<String> = sqlx::query_scalar(
-            "SELECT nspname::text FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema') \
-             AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp\\_%'",
-        )
-        .fetch_all(&mut *self)
-        .await?;
-        for schema in schemas {
-            let sql = format!("DROP SCHEMA {} CASCADE", super::quote_ident(&schema));
-            Executor::execute(&mut *self, sqlx::raw_sql(AssertSqlSafe(sql))).await?;
-        }
-        Executor::execute(self, sqlx::raw_sql("CREATE SCHEMA public"))
-            .await
-            .map(drop)
+        super::postgres_reset::drop_everything(self).await
     }
 }
 

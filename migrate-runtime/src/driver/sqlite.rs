@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use migrate_core::adopt::{ForeignRow, Tool};
-use migrate_core::{AppliedRow, Dialect, Version, VersionOrder};
+use migrate_core::{AppliedRow, Dialect, VersionOrder};
 use sqlx::{AssertSqlSafe, Executor, Row, SqliteConnection};
 
 use super::{
-    DbError, Driver, LockKey, NewRow, PROGRESS_COLUMNS, ProgressUpdate, TableName, VersionParam,
+    DbError, Driver, HistoryStatement, LockKey, PROGRESS_COLUMNS, Placeholders, TableName,
     db_error, version_of,
 };
 use crate::{Event, MigrateError, Stop};
@@ -31,6 +31,24 @@ impl Driver for SqliteConnection {
 
     fn recheck_in_transaction(&self) -> bool {
         true
+    }
+
+    fn placeholders(&self) -> Placeholders {
+        Placeholders::NumberedQuestion
+    }
+
+    async fn write_history(&mut self, statement: HistoryStatement) -> Result<(), sqlx::Error> {
+        super::history_sql::query::<sqlx::Sqlite>(statement)
+            .execute(self)
+            .await
+            .map(drop)
+    }
+
+    async fn history_flag(&mut self, statement: HistoryStatement) -> Result<bool, sqlx::Error> {
+        super::history_sql::query::<sqlx::Sqlite>(statement)
+            .fetch_one(self)
+            .await?
+            .try_get(0)
     }
 
     async fn history_exists(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
@@ -94,117 +112,6 @@ impl Driver for SqliteConnection {
                 })
             })
             .collect()
-    }
-
-    async fn is_recorded(
-        &mut self,
-        table: &TableName,
-        version: &Version,
-    ) -> Result<bool, sqlx::Error> {
-        let sql = format!(
-            "SELECT EXISTS (SELECT 1 FROM {} WHERE version = ?1)",
-            table.quoted()
-        );
-        sqlx::query_scalar(AssertSqlSafe(sql))
-            .bind(VersionParam(version))
-            .fetch_one(self)
-            .await
-    }
-
-    async fn insert_row(&mut self, table: &TableName, row: &NewRow<'_>) -> Result<(), sqlx::Error> {
-        let sql = format!(
-            "INSERT INTO {} (version, name, checksum, execution_ms, success, error, applied_by, backup) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            table.quoted()
-        );
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(VersionParam(row.version))
-            .bind(row.name)
-            .bind(row.checksum)
-            .bind(row.execution_ms)
-            .bind(row.success)
-            .bind(row.error.as_deref())
-            .bind(row.applied_by)
-            .bind(row.backup)
-            .execute(self)
-            .await
-            .map(drop)
-    }
-
-    async fn delete_row(
-        &mut self,
-        table: &TableName,
-        version: &Version,
-    ) -> Result<(), sqlx::Error> {
-        let sql = format!("DELETE FROM {} WHERE version = ?1", table.quoted());
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(VersionParam(version))
-            .execute(self)
-            .await
-            .map(drop)
-    }
-
-    async fn set_checksum(
-        &mut self,
-        table: &TableName,
-        version: &Version,
-        checksum: &str,
-    ) -> Result<(), sqlx::Error> {
-        let sql = format!(
-            "UPDATE {} SET checksum = ?2 WHERE version = ?1",
-            table.quoted()
-        );
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(VersionParam(version))
-            .bind(checksum)
-            .execute(self)
-            .await
-            .map(drop)
-    }
-
-    async fn update_progress(
-        &mut self,
-        table: &TableName,
-        update: &ProgressUpdate<'_>,
-    ) -> Result<(), sqlx::Error> {
-        let sql = update.sql(table, '?');
-        let query = sqlx::query(AssertSqlSafe(sql));
-        let query = match update {
-            ProgressUpdate::Start {
-                row,
-                total,
-                done_checksum,
-            } => query
-                .bind(VersionParam(row.version))
-                .bind(row.name)
-                .bind(row.checksum)
-                .bind(row.applied_by)
-                .bind(row.backup)
-                .bind(i64::from(*total))
-                .bind(*done_checksum),
-            ProgressUpdate::Restart { version } => query.bind(VersionParam(version)),
-            ProgressUpdate::Step {
-                version,
-                done,
-                done_checksum,
-            } => query
-                .bind(VersionParam(version))
-                .bind(i64::from(*done))
-                .bind(*done_checksum),
-            ProgressUpdate::Finish {
-                version,
-                success,
-                error,
-                execution_ms,
-                checksum,
-            } => query
-                .bind(VersionParam(version))
-                .bind(*success)
-                .bind(*error)
-                .bind(*execution_ms)
-                .bind(*checksum),
-        };
-        query.execute(self).await.map(drop)
     }
 
     async fn set_lock_wait(&mut self, timeout: Option<Duration>) -> Result<(), sqlx::Error> {

@@ -395,9 +395,22 @@ async fn apply_by_statement<D: Driver>(
             done
         }
     };
+    // SQLite: the busy timeout is the deploy lock's wait between statements, and the
+    // statement lock timeout while each statement runs (as PostgreSQL's lock_timeout).
+    let busy_per_statement =
+        conn.lock_wait_is_deploy_lock() && options.statement_lock_timeout.is_some();
     for statement in statements.iter().skip(done as usize) {
         let result = if watch.stopped().is_some() {
             None
+        } else if busy_per_statement {
+            conn.set_lock_wait(options.statement_lock_timeout)
+                .await
+                .map_err(|e| database("setting the busy timeout", e))?;
+            let result = watch.execute(conn, migration, statement.sql).await;
+            conn.set_lock_wait(Some(options.lock_timeout))
+                .await
+                .map_err(|e| database("setting the busy timeout", e))?;
+            Some(result)
         } else {
             Some(watch.execute(conn, migration, statement.sql).await)
         };

@@ -375,10 +375,7 @@ impl Migrator {
         A: sqlx::Acquire<'a>,
         <A::Database as sqlx::Database>::Connection: Driver,
     {
-        let mut conn = conn
-            .acquire()
-            .await
-            .map_err(|e| database("acquiring a connection", e))?;
+        let mut conn = acquire(conn).await?;
         self.run_with(&mut *conn, &DeployOptions::default()).await
     }
 
@@ -388,10 +385,7 @@ impl Migrator {
         A: sqlx::Acquire<'a>,
         <A::Database as sqlx::Database>::Connection: Driver,
     {
-        let mut conn = conn
-            .acquire()
-            .await
-            .map_err(|e| database("acquiring a connection", e))?;
+        let mut conn = acquire(conn).await?;
         self.status_with(&mut *conn).await
     }
 
@@ -401,10 +395,7 @@ impl Migrator {
         A: sqlx::Acquire<'a>,
         <A::Database as sqlx::Database>::Connection: Driver,
     {
-        let mut conn = conn
-            .acquire()
-            .await
-            .map_err(|e| database("acquiring a connection", e))?;
+        let mut conn = acquire(conn).await?;
         self.revert_with(&mut *conn, &RevertOptions::default())
             .await
     }
@@ -560,6 +551,13 @@ impl Migrator {
             .map_err(|e| database("dropping the database's objects", e));
         release(conn, key, result).await
     }
+}
+
+/// A connection of a pool, a transaction or a connection (`sqlx::Acquire`).
+async fn acquire<'a, A: sqlx::Acquire<'a>>(conn: A) -> Result<A::Connection, MigrateError> {
+    conn.acquire()
+        .await
+        .map_err(|e| database("acquiring a connection", e))
 }
 
 /// Releases the lock, keeping the first error.

@@ -5,7 +5,7 @@ use migrate_core::replay::replay;
 use migrate_core::schema::Schema;
 use migrate_core::{Migration, MigrationState, StatusEntry, Version, status};
 
-use super::{Migrator, database};
+use super::{Migrator, acquire, database};
 use crate::introspect::Introspect;
 use crate::{Driver, MigrateError};
 
@@ -50,10 +50,7 @@ impl Migrator {
         A: sqlx::Acquire<'a>,
         <A::Database as sqlx::Database>::Connection: Driver + Introspect,
     {
-        let mut conn = conn
-            .acquire()
-            .await
-            .map_err(|e| database("acquiring a connection", e))?;
+        let mut conn = acquire(conn).await?;
         self.verify_with(&mut *conn).await
     }
 
