@@ -13,7 +13,12 @@ use crate::suggest;
 impl FieldCheck<'_> {
     /// Why a nullable column into a non-`Option` field is wrong, as true for the dialect and
     /// the type as sqlx 0.9 makes it, and the fixes that fit the field as written.
-    pub(super) fn nullable_message(&self, where_: &str, column: &Column, decoded: &Type) -> String {
+    pub(super) fn nullable_message(
+        &self,
+        where_: &str,
+        column: &Column,
+        decoded: &Type,
+    ) -> (String, String) {
         let dialect = self.loaded.schema.dialect;
         let origin = &column.origin;
         let field = self.field_ident;
@@ -49,34 +54,59 @@ impl FieldCheck<'_> {
                 "use `Option<{decoded}>`, {schema_fix}, or mark the field #[migrate(not_null)] if your queries never return NULL here"
             ),
         };
-        format!("{why}, but field `{field}` is not an Option: {effect}. Fix: {field_fix}")
+        let short = match &self.attrs.try_from {
+            Some(_) => format!(
+                "add NOT NULL to `{}` in a migration, or select COALESCE({}, …) and mark the field #[migrate(not_null)]",
+                column.name, column.name
+            ),
+            None => format!(
+                "make it `Option<{decoded}>` (or add NOT NULL to `{}` in a migration, or mark the field #[migrate(not_null)] if your queries never return NULL)",
+                column.name
+            ),
+        };
+        (
+            format!("{why}, but field `{field}` is not an Option: {effect}. Fix: {field_fix}"),
+            short,
+        )
     }
 
-    pub(super) fn missing_column(&self) -> String {
+    pub(super) fn missing_column(&self) -> (String, String) {
         let relation = self.relation;
         let mut message = format!(
             "{} `{}` has no column `{}` (field `{}`)",
             relation.kind, relation.name, self.column_name, self.field_ident
         );
-        if let Some(gone) = self.where_it_went() {
+        if let Some((gone, fix)) = self.where_it_went() {
             message.push_str(&gone);
-            return message;
+            return (message, fix);
         }
         let names = relation.columns.iter().map(|c| c.name.as_str());
-        match suggest::closest(self.column_name, names) {
-            Some(close) => message.push_str(&format!(
-                "; did you mean `{close}`? Map the field with #[sqlx(rename = \"{close}\")], or add the column in a new migration (`cargo migrate new`)"
-            )),
-            None => message.push_str(
-                "; add it in a new migration (`cargo migrate new`), or mark the field #[sqlx(skip)] or #[sqlx(default)] if it is not read from the database",
-            ),
-        }
-        message
+        let fix = match suggest::closest(self.column_name, names) {
+            Some(close) => {
+                message.push_str(&format!(
+                    "; did you mean `{close}`? Map the field with #[sqlx(rename = \"{close}\")], or add the column in a new migration (`cargo migrate new`)"
+                ));
+                format!(
+                    "#[sqlx(rename = \"{close}\")] (or add column `{}` in a new migration)",
+                    self.column_name
+                )
+            }
+            None => {
+                message.push_str(
+                    "; add it in a new migration (`cargo migrate new`), or mark the field #[sqlx(skip)] or #[sqlx(default)] if it is not read from the database",
+                );
+                format!(
+                    "add column `{}` in a new migration, or mark the field #[sqlx(skip)] or #[sqlx(default)]",
+                    self.column_name
+                )
+            }
+        };
+        (message, fix)
     }
 
     /// "; it was dropped by <file>:<line>…" or "; it was renamed to `x` by <file>:<line>…",
     /// following renames to where the column is now.
-    fn where_it_went(&self) -> Option<String> {
+    fn where_it_went(&self) -> Option<(String, String)> {
         let schema = &self.loaded.schema;
         let table = &self.relation.name;
         let mut name = self.column_name.to_owned();
@@ -100,17 +130,23 @@ impl FieldCheck<'_> {
                         .iter()
                         .any(|c| schema.same(&c.name, new))
                     {
-                        return Some(format!(
-                            "; it was {}: map the field with #[sqlx(rename = \"{new}\")] (or rename the field)",
-                            steps.join(", then ")
+                        return Some((
+                            format!(
+                                "; it was {}: map the field with #[sqlx(rename = \"{new}\")] (or rename the field)",
+                                steps.join(", then ")
+                            ),
+                            format!("#[sqlx(rename = \"{new}\")] (or rename the field)"),
                         ));
                     }
                 }
                 None => {
                     steps.push(format!("dropped by {}", gone.origin));
-                    return Some(format!(
-                        "; it was {}: remove the field, mark it #[sqlx(skip)] or #[sqlx(default)], or add the column back in a new migration",
-                        steps.join(", then ")
+                    return Some((
+                        format!(
+                            "; it was {}: remove the field, mark it #[sqlx(skip)] or #[sqlx(default)], or add the column back in a new migration",
+                            steps.join(", then ")
+                        ),
+                        "remove the field, or mark it #[sqlx(skip)] or #[sqlx(default)]".to_owned(),
                     ));
                 }
             }
