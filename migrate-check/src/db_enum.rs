@@ -382,6 +382,10 @@ fn unknown_label(v: &Variant<'_>, target: &Target) -> Finding {
             ),
         ),
     };
+    let problem = format!(
+        "written as '{}', which {} ({}) does not have: its labels are {shown}",
+        v.label, target.what, target.origin
+    );
     Finding::new(
         v.ident.span(),
         Some(v.ident.to_string()),
@@ -391,4 +395,5 @@ fn unknown_label(v: &Variant<'_>, target: &Target) -> Finding {
         ),
         fix,
     )
+    .problem(problem)
 }

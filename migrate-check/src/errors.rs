@@ -12,6 +12,8 @@ pub struct Finding {
     pub member: Option<String>,
     /// The whole message, as the derive reports it.
     pub message: String,
+    /// The problem alone, where the message goes on with its advice (`None`: the message).
+    pub problem: Option<String>,
     /// The one-line fix, where one fits the item as written.
     pub fix: Option<String>,
 }
@@ -27,8 +29,15 @@ impl Finding {
             span,
             member,
             message,
+            problem: None,
             fix: Some(fix.into()),
         }
+    }
+
+    /// The problem alone (the message without its advice).
+    pub fn problem(mut self, problem: String) -> Self {
+        self.problem = Some(problem);
+        self
     }
 }
 
@@ -63,6 +72,7 @@ impl Errors {
                 span: e.span(),
                 member: None,
                 message: e.to_string(),
+                problem: None,
                 fix: None,
             });
         }

@@ -3,7 +3,7 @@
 
 use migrate_core::Dialect;
 use migrate_core::compat::Verdict;
-use migrate_core::schema::{Column, Name, Schema};
+use migrate_core::schema::{Column, Name};
 use std::cell::RefCell;
 
 use proc_macro2::{Span, TokenStream};
@@ -15,7 +15,6 @@ use crate::attrs::{self, On};
 use crate::errors::{Checked, Deferred, Errors, Finding};
 use crate::loaded::{Loaded, Loader};
 use crate::sql_types::{self, ColumnView};
-use crate::suggest;
 
 mod messages;
 
@@ -65,8 +64,8 @@ fn run(input: &DeriveInput, load: Loader<'_>) -> syn::Result<Checked> {
     };
     let relation = match find_relation(&loaded, &table_text) {
         Ok(relation) => relation,
-        Err((message, fix)) => {
-            errors.add(Finding::new(table_span, None, message, fix));
+        Err((message, problem, fix)) => {
+            errors.add(Finding::new(table_span, None, message, fix).problem(problem));
             let tokens = fallback_impl(input, &table_text, &container, &fields);
             return Ok(Checked { tokens, errors });
         }
@@ -218,8 +217,11 @@ struct Relation<'a> {
     table: Option<&'a migrate_core::schema::Table>,
 }
 
-/// The table or view, or why there is none and the fix.
-fn find_relation<'a>(loaded: &'a Loaded, written: &str) -> Result<Relation<'a>, (String, String)> {
+/// The table or view, or why there is none (the message, the problem alone) and the fix.
+fn find_relation<'a>(
+    loaded: &'a Loaded,
+    written: &str,
+) -> Result<Relation<'a>, (String, String, String)> {
     let schema = &loaded.schema;
     let name = sql_types::parse_name(schema.dialect, written, false);
     if let Some(table) = schema.tables.iter().find(|t| t.name == name) {
@@ -243,61 +245,15 @@ fn find_relation<'a>(loaded: &'a Loaded, written: &str) -> Result<Relation<'a>, 
                     "the columns of view `{name}` ({}) cannot be derived from its query, so this struct cannot be checked: read it through a table, or simplify the view",
                     view.origin
                 ),
+                format!(
+                    "the columns of view `{name}` ({}) cannot be derived from its query",
+                    view.origin
+                ),
                 "read it through a table, or simplify the view".to_owned(),
             )),
         };
     }
-    Err(missing_relation(schema, &loaded.dir, &name))
-}
-
-fn missing_relation(schema: &Schema, dir: &str, name: &Name) -> (String, String) {
-    let mut message = format!("no table or view `{name}` in the schema that {dir}/ produces");
-    if let Some(dropped) = schema.dropped.iter().rev().find(|d| d.name == *name) {
-        return (
-            format!(
-                "table `{name}` was {} by {}: point #[migrate(table = \"…\")] at the table that holds these rows now",
-                dropped.how, dropped.origin
-            ),
-            "point #[migrate(table = \"…\")] at the table that holds these rows now".to_owned(),
-        );
-    }
-    let names: Vec<String> = schema
-        .tables
-        .iter()
-        .map(|t| t.name.to_string())
-        .chain(schema.views.iter().map(|v| v.name.to_string()))
-        .collect();
-    let fix = match suggest::closest(&name.to_string(), names.iter().map(String::as_str)) {
-        Some(close) => {
-            message.push_str(&format!(
-                "; did you mean `{close}`? Set #[migrate(table = \"{close}\")]"
-            ));
-            format!("set #[migrate(table = \"{close}\")]")
-        }
-        None if names.is_empty() => {
-            message.push_str(": the migrations create no tables yet");
-            format!("create table `{name}` in a migration")
-        }
-        None => {
-            message.push_str(&format!(
-                "; it has {}. Set #[migrate(table = \"…\")]",
-                list(&names)
-            ));
-            format!(
-                "set #[migrate(table = \"…\")] to one of them, or create table `{name}` in a migration"
-            )
-        }
-    };
-    (message, fix)
-}
-
-fn list(names: &[String]) -> String {
-    const SHOWN: usize = 8;
-    let mut shown: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
-    if names.len() > SHOWN {
-        shown.push(format!("and {} more", names.len() - SHOWN));
-    }
-    shown.join(", ")
+    Err(messages::missing_relation(schema, &loaded.dir, &name))
 }
 
 pub(crate) struct FieldCheck<'a> {
@@ -336,8 +292,8 @@ impl FieldCheck<'_> {
             if may_be_missing {
                 return Ok(None);
             }
-            let (message, fix) = self.missing_column();
-            return Err(self.error(message, fix));
+            let (message, problem, fix) = self.missing_column();
+            return Err(self.error(message, fix).problem(problem));
         };
         let view = ColumnView::new(&self.loaded.schema, relation.table, column);
         let decoded = self.attrs.try_from.as_ref().unwrap_or(self.field_ty);
@@ -354,8 +310,8 @@ impl FieldCheck<'_> {
         };
         let origin = &column.origin;
         if view.nullable && !optional && !self.attrs.not_null {
-            let (message, fix) = self.nullable_message(&where_, column, decoded);
-            errors.add(self.error(message, fix));
+            let (message, problem, fix) = self.nullable_message(&where_, column, decoded);
+            errors.add(self.error(message, fix).problem(problem));
         }
         if self.attrs.unchecked {
             return Ok(None);
@@ -500,14 +456,20 @@ impl FieldCheck<'_> {
                 } else {
                     use_one_of(&names, optional)
                 };
-                Err(self.error_at(
-                    ty.span(),
-                    format!(
-                        "field `{}: {tokens}` cannot read {where_}, which is `{}` ({origin}): {hint}",
-                        self.field_ident, view.sql_type
-                    ),
-                    fix,
-                ))
+                let problem = format!(
+                    "`{tokens}` cannot read {where_}, which is `{}` ({origin})",
+                    view.sql_type
+                );
+                Err(self
+                    .error_at(
+                        ty.span(),
+                        format!(
+                            "field `{}: {tokens}` cannot read {where_}, which is `{}` ({origin}): {hint}",
+                            self.field_ident, view.sql_type
+                        ),
+                        fix,
+                    )
+                    .problem(problem))
             }
             Verdict::Unknown => Err(self.error_at(
                 ty.span(),

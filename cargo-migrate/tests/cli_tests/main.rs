@@ -16,6 +16,7 @@ mod lock_wait;
 mod messages;
 mod output;
 mod replay_overrides;
+mod rows;
 mod secrets;
 mod tls;
 mod urls;

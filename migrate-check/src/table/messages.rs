@@ -2,7 +2,7 @@
 //! missing column went.
 
 use migrate_core::Dialect;
-use migrate_core::schema::Column;
+use migrate_core::schema::{Column, Name, Schema};
 use quote::ToTokens;
 use syn::Type;
 
@@ -18,7 +18,7 @@ impl FieldCheck<'_> {
         where_: &str,
         column: &Column,
         decoded: &Type,
-    ) -> (String, String) {
+    ) -> (String, String, String) {
         let dialect = self.loaded.schema.dialect;
         let origin = &column.origin;
         let field = self.field_ident;
@@ -66,19 +66,26 @@ impl FieldCheck<'_> {
         };
         (
             format!("{why}, but field `{field}` is not an Option: {effect}. Fix: {field_fix}"),
+            format!("{why}, but the field is not an Option: {effect}"),
             short,
         )
     }
 
-    pub(super) fn missing_column(&self) -> (String, String) {
+    /// The message, the problem alone, and the fix.
+    pub(super) fn missing_column(&self) -> (String, String, String) {
         let relation = self.relation;
         let mut message = format!(
             "{} `{}` has no column `{}` (field `{}`)",
             relation.kind, relation.name, self.column_name, self.field_ident
         );
-        if let Some((gone, fix)) = self.where_it_went() {
-            message.push_str(&gone);
-            return (message, fix);
+        let mut problem = format!(
+            "{} `{}` has no column `{}`",
+            relation.kind, relation.name, self.column_name
+        );
+        if let Some((steps, advice, fix)) = self.where_it_went() {
+            message.push_str(&format!("; it was {steps}: {advice}"));
+            problem.push_str(&format!("; it was {steps}"));
+            return (message, problem, fix);
         }
         let names = relation.columns.iter().map(|c| c.name.as_str());
         let fix = match suggest::closest(self.column_name, names) {
@@ -101,12 +108,13 @@ impl FieldCheck<'_> {
                 )
             }
         };
-        (message, fix)
+        (message, problem, fix)
     }
 
     /// "; it was dropped by <file>:<line>…" or "; it was renamed to `x` by <file>:<line>…",
     /// following renames to where the column is now.
-    fn where_it_went(&self) -> Option<(String, String)> {
+    /// The steps (renamed …, dropped …), the advice in the message, and the fix.
+    fn where_it_went(&self) -> Option<(String, String, String)> {
         let schema = &self.loaded.schema;
         let table = &self.relation.name;
         let mut name = self.column_name.to_owned();
@@ -131,9 +139,9 @@ impl FieldCheck<'_> {
                         .any(|c| schema.same(&c.name, new))
                     {
                         return Some((
+                            steps.join(", then "),
                             format!(
-                                "; it was {}: map the field with #[sqlx(rename = \"{new}\")] (or rename the field)",
-                                steps.join(", then ")
+                                "map the field with #[sqlx(rename = \"{new}\")] (or rename the field)"
                             ),
                             format!("#[sqlx(rename = \"{new}\")] (or rename the field)"),
                         ));
@@ -142,10 +150,8 @@ impl FieldCheck<'_> {
                 None => {
                     steps.push(format!("dropped by {}", gone.origin));
                     return Some((
-                        format!(
-                            "; it was {}: remove the field, mark it #[sqlx(skip)] or #[sqlx(default)], or add the column back in a new migration",
-                            steps.join(", then ")
-                        ),
+                        steps.join(", then "),
+                        "remove the field, mark it #[sqlx(skip)] or #[sqlx(default)], or add the column back in a new migration".to_owned(),
                         "remove the field, or mark it #[sqlx(skip)] or #[sqlx(default)]".to_owned(),
                     ));
                 }
@@ -153,4 +159,61 @@ impl FieldCheck<'_> {
         }
         None
     }
+}
+
+/// Why there is no such relation: the message, the problem alone, the fix.
+pub(super) fn missing_relation(
+    schema: &Schema,
+    dir: &str,
+    name: &Name,
+) -> (String, String, String) {
+    let mut message = format!("no table or view `{name}` in the schema that {dir}/ produces");
+    let problem = message.clone();
+    if let Some(dropped) = schema.dropped.iter().rev().find(|d| d.name == *name) {
+        return (
+            format!(
+                "table `{name}` was {} by {}: point #[migrate(table = \"…\")] at the table that holds these rows now",
+                dropped.how, dropped.origin
+            ),
+            format!("table `{name}` was {} by {}", dropped.how, dropped.origin),
+            "point #[migrate(table = \"…\")] at the table that holds these rows now".to_owned(),
+        );
+    }
+    let names: Vec<String> = schema
+        .tables
+        .iter()
+        .map(|t| t.name.to_string())
+        .chain(schema.views.iter().map(|v| v.name.to_string()))
+        .collect();
+    let fix = match suggest::closest(&name.to_string(), names.iter().map(String::as_str)) {
+        Some(close) => {
+            message.push_str(&format!(
+                "; did you mean `{close}`? Set #[migrate(table = \"{close}\")]"
+            ));
+            format!("set #[migrate(table = \"{close}\")]")
+        }
+        None if names.is_empty() => {
+            message.push_str(": the migrations create no tables yet");
+            format!("create table `{name}` in a migration")
+        }
+        None => {
+            message.push_str(&format!(
+                "; it has {}. Set #[migrate(table = \"…\")]",
+                list(&names)
+            ));
+            format!(
+                "set #[migrate(table = \"…\")] to one of them, or create table `{name}` in a migration"
+            )
+        }
+    };
+    (message, problem, fix)
+}
+
+fn list(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut shown: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    if names.len() > SHOWN {
+        shown.push(format!("and {} more", names.len() - SHOWN));
+    }
+    shown.join(", ")
 }
