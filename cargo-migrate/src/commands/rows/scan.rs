@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, DeriveInput, Item, Token};
 
@@ -89,6 +89,23 @@ fn collect(file: &Path, items: Vec<Item>, found: &mut Vec<Found>) {
             Item::Enum(e) => DeriveInput::from(e),
             _ => continue,
         };
+        let mut input = input;
+        input.attrs = expand_cfg_attr(std::mem::take(&mut input.attrs));
+        input.data = match input.data {
+            syn::Data::Struct(mut data) => {
+                for field in data.fields.iter_mut() {
+                    field.attrs = expand_cfg_attr(std::mem::take(&mut field.attrs));
+                }
+                syn::Data::Struct(data)
+            }
+            syn::Data::Enum(mut data) => {
+                for variant in data.variants.iter_mut() {
+                    variant.attrs = expand_cfg_attr(std::mem::take(&mut variant.attrs));
+                }
+                syn::Data::Enum(data)
+            }
+            other => other,
+        };
         // One check per item: both derives on one item is itself an error the check reports.
         if let Some(&derive) = derives(&input.attrs).first() {
             found.push(Found {
@@ -100,27 +117,43 @@ fn collect(file: &Path, items: Vec<Item>, found: &mut Vec<Found>) {
     }
 }
 
-/// Our derives among the item's `#[derive(…)]` and `#[cfg_attr(…, derive(…))]` attributes.
+/// `#[cfg_attr(condition, a, b)]` as `#[a] #[b]`: whatever the condition, some build
+/// expands the derive with those attributes, so the check reads them.
+fn expand_cfg_attr(attrs: Vec<Attribute>) -> Vec<Attribute> {
+    let mut out = Vec::new();
+    for attr in attrs {
+        let syn::Meta::List(list) = &attr.meta else {
+            out.push(attr);
+            continue;
+        };
+        if !attr.path().is_ident("cfg_attr") {
+            out.push(attr);
+            continue;
+        }
+        let parser = Punctuated::<syn::Meta, Token![,]>::parse_terminated;
+        match syn::parse::Parser::parse2(parser, list.tokens.clone()) {
+            Ok(metas) => {
+                let inner: Vec<Attribute> = metas
+                    .into_iter()
+                    .skip(1)
+                    .map(|meta| syn::parse_quote!(#[#meta]))
+                    .collect();
+                out.extend(expand_cfg_attr(inner));
+            }
+            Err(_) => out.push(attr),
+        }
+    }
+    out
+}
+
+/// Our derives among the item's `#[derive(…)]` attributes (`cfg_attr` already expanded).
 fn derives(attrs: &[Attribute]) -> Vec<Derive> {
     let mut out = Vec::new();
     for attr in attrs {
-        if attr.path().is_ident("derive") {
-            if let syn::Meta::List(list) = &attr.meta {
-                derived_in(list.tokens.clone(), &mut out);
-            }
-        } else if attr.path().is_ident("cfg_attr")
+        if attr.path().is_ident("derive")
             && let syn::Meta::List(list) = &attr.meta
         {
-            // `cfg_attr(feature = "x", derive(Table))`: whatever the condition, the derive
-            // runs in some build; check it.
-            let tokens: Vec<TokenTree> = list.tokens.clone().into_iter().collect();
-            for pair in tokens.windows(2) {
-                if let [TokenTree::Ident(ident), TokenTree::Group(group)] = pair
-                    && ident == "derive"
-                {
-                    derived_in(group.stream(), &mut out);
-                }
-            }
+            derived_in(list.tokens.clone(), &mut out);
         }
     }
     out.dedup();
@@ -172,6 +205,24 @@ mod tests {
             #[derive(Debug)]
             struct NotOurs { id: i64 }
         "#;
+        let mut found = Vec::new();
+        let with_cfg = "#[cfg_attr(x, derive(Table), migrate(table = \"t\"))] struct D { a: i64 }";
+        collect(
+            Path::new("x.rs"),
+            syn::parse_file(with_cfg).unwrap().items,
+            &mut found,
+        );
+        let attrs: Vec<String> = found[0]
+            .input
+            .attrs
+            .iter()
+            .map(|a| a.path().get_ident().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            attrs,
+            ["derive", "migrate"],
+            "cfg_attr reads as the attributes it holds"
+        );
         assert_eq!(
             kinds(source),
             [
