@@ -26,7 +26,8 @@ use scan::{Derive, Found};
     after_help = "Examples:\n  cargo migrate rows\n  cargo migrate rows --format json | jq -r '.mismatches[].fix'\n\n\
                   Each mismatch is printed as `file:line: Type.field: problem; fix: …`. Fields whose type \
                   only the compiler can judge (a newtype, an imported alias) are listed, not checked: the \
-                  build checks them through their ColumnType impl."
+                  build checks them through their ColumnType impl.\n\n\
+                  Exit code: 0 when every item matches, 1 on a mismatch (or migrations that do not replay)."
 )]
 pub struct Args {
     /// Output format
