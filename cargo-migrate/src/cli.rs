@@ -74,6 +74,8 @@ pub enum Command {
     Reset(commands::reset::Args),
     /// Check the migrations for CI: well-formed files, unique versions, migrate.sum; with a URL, a round trip
     Check(commands::check::Args),
+    /// Check every #[derive(Table)]/#[derive(DbEnum)] of the package against the migrations, offline: all mismatches at once, a fix each
+    Rows(commands::rows::Args),
     /// Write migrations/migrate.sum, the committed checksums of every migration file
     Hash(commands::hash::Args),
     /// Print the schema the migrations produce (replayed offline) as SQL or JSON
@@ -95,6 +97,10 @@ const IGNORED: &[(&str, &[&str])] = &[
     ),
     (
         "hash",
+        &["database_url", "env", "lock_timeout", "connect_timeout"],
+    ),
+    (
+        "rows",
         &["database_url", "env", "lock_timeout", "connect_timeout"],
     ),
     ("schema", &["lock_timeout", "connect_timeout"]),
@@ -146,6 +152,7 @@ impl Command {
             Command::Adopt(_) => "adopt",
             Command::Reset(_) => "reset",
             Command::Check(_) => "check",
+            Command::Rows(_) => "rows",
             Command::Hash(_) => "hash",
             Command::Schema(_) => "schema",
             Command::Verify(_) => "verify",

@@ -1,20 +1,11 @@
 //! The macros of cargo-migrate. Use them through `migrate-runtime`, which re-exports them.
 //!
-//! Thin by design: they parse their input with syn, ask `migrate-core` (the same code the CLI
-//! and the runtime use), and emit tokens or `syn::Error`s on the exact span.
+//! Thin by design: they parse their input with syn, ask `migrate-core` and `migrate-check` (the
+//! same code the CLI and the runtime use), and emit tokens or `syn::Error`s on the exact span.
 
-mod attrs;
-mod case;
-mod db_enum;
 mod embed;
-mod errors;
 mod package;
 mod schema_cache;
-mod sql_types;
-mod suggest;
-mod table;
-#[cfg(test)]
-mod tests;
 
 use proc_macro::TokenStream;
 use syn::DeriveInput;
@@ -54,8 +45,8 @@ pub fn embed_migrations(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Table, attributes(migrate, sqlx))]
 pub fn derive_table(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);
-    table::expand(input)
-        .unwrap_or_else(errors::Failed::into_tokens)
+    migrate_check::table(&input, &schema_cache::load)
+        .into_tokens()
         .into()
 }
 
@@ -66,7 +57,7 @@ pub fn derive_table(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(DbEnum, attributes(migrate, sqlx))]
 pub fn derive_db_enum(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);
-    db_enum::expand(input)
-        .unwrap_or_else(errors::Failed::into_tokens)
+    migrate_check::db_enum(&input, &schema_cache::load)
+        .into_tokens()
         .into()
 }

@@ -19,23 +19,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use migrate_core::schema::Schema;
-use migrate_core::{Dialect, LoadOptions};
+use migrate_check::Loaded;
 use proc_macro2::Span;
 
 use crate::package;
-
-/// The replayed schema and what the derives need beside it.
-pub struct Loaded {
-    pub schema: Schema,
-    /// `[…migrate.types]`: SQL type -> Rust type, for extension types.
-    pub types: BTreeMap<String, String>,
-    /// The migrations folder as messages show it (relative to the package).
-    pub dir: String,
-}
-
-/// How a derive gets the replayed schema (the tests hand it one).
-pub type Loader = fn(Span) -> syn::Result<Arc<Loaded>>;
 
 type Key = Vec<(PathBuf, u64, Option<SystemTime>)>;
 /// How long a checked key is trusted without stating the files again.
@@ -100,7 +87,7 @@ fn load_from(manifest_dir: PathBuf, span: Span) -> syn::Result<Arc<Loaded>> {
             let mut entry = Entry {
                 key,
                 checked: Instant::now(),
-                loaded: replay(&config, dir).map(Arc::new),
+                loaded: Loaded::replay(&config, dir, replay_cache_dir().as_deref()).map(Arc::new),
                 reported: false,
             };
             let outcome = entry.outcome(span);
@@ -108,33 +95,6 @@ fn load_from(manifest_dir: PathBuf, span: Span) -> syn::Result<Arc<Loaded>> {
             outcome
         }
     }
-}
-
-fn replay(config: &migrate_core::PackageConfig, dir: String) -> Result<Loaded, Vec<String>> {
-    let dialect = config.dialect.unwrap_or(Dialect::Sqlite);
-    let options = LoadOptions {
-        dialect,
-        ignore: config.ignore.clone(),
-        display_dir: Some(dir.clone()),
-    };
-    let migrations = migrate_core::load(&config.dir, &options)
-        .map_err(|errors| errors.0.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-    let schema = match replay_cache_dir() {
-        Some(dir) => migrate_core::replay::replay_cached(&migrations, dialect, &dir),
-        None => migrate_core::replay::replay(&migrations, dialect),
-    };
-    let schema = schema.map_err(|errors| {
-        errors
-            .0
-            .iter()
-            .map(|e| format!("the migrations do not replay: {e}"))
-            .collect::<Vec<_>>()
-    })?;
-    Ok(Loaded {
-        schema,
-        types: config.types.clone(),
-        dir,
-    })
 }
 
 /// Where replayed schemas are kept between compilations: this crate's `OUT_DIR` (inside the

@@ -13,6 +13,7 @@ pub mod new;
 pub mod reset;
 pub mod resolve;
 pub mod revert;
+pub mod rows;
 pub mod schema;
 pub mod status;
 pub mod verify;
@@ -59,6 +60,7 @@ pub fn run(args: MigrateArgs, shell: &Shell) -> anyhow::Result<i32> {
             Command::Adopt(a) => adopt::exec(&cx, a).await,
             Command::Reset(a) => reset::exec(&cx, a).await,
             Command::Check(a) => check::exec(&cx, a).await,
+            Command::Rows(a) => rows::exec(&cx, a),
             Command::Hash(a) => hash::exec(&cx, a),
             Command::Schema(a) => schema::exec(&cx, a),
             Command::Verify(a) => verify::exec(&cx, a).await,

@@ -20,6 +20,7 @@ mod output;
 mod own_transaction;
 mod replay_overrides;
 mod reset;
+mod rows;
 mod secrets;
 mod tls;
 mod urls;

@@ -379,8 +379,8 @@ const PG_KEYS_REVIEW: &[&str] = &[
     "table tasks: unique (status, points) exists but no migration adds it",
     "table tasks: foreign key (user_id) -> users (id) ON DELETE CASCADE is missing (added by migrations/1_init.sql:2)",
     "table tasks: foreign key (user_id) -> users (id) exists but no migration adds it",
-    "table tasks: column status may hold ('pending', 'done'), the migrations allow ('todo', 'done') (migrations/1_init.sql:2)",
-    "table tasks: check tasks_points_check (points >= 0) is missing (added by migrations/1_init.sql:2)",
+    "table tasks: column status may hold ('pending', 'done'), the migrations allow ('todo', 'done') (migrations/1_init.sql:5)",
+    "table tasks: check tasks_points_check (points >= 0) is missing (added by migrations/1_init.sql:6)",
 ];
 
 #[test]
@@ -403,7 +403,7 @@ fn postgres_constraint_drift_is_reported_and_repaired() {
         serde_json::json!({
             "kind": "check_values", "table": "tasks", "name": "tasks_status_check",
             "column": "status", "expected": ["todo", "done"], "actual": ["pending", "done"],
-            "message": PG_KEYS_REVIEW[4], "origin": "migrations/1_init.sql:2",
+            "message": PG_KEYS_REVIEW[4], "origin": "migrations/1_init.sql:5",
         })
     );
 

@@ -188,3 +188,24 @@ fn dropping_a_column_drops_expression_indexes_on_it() {
     let names: Vec<&str> = s.indexes.iter().map(|i| i.name.name.as_str()).collect();
     assert_eq!(names, ["users_name_lower"]);
 }
+
+#[test]
+fn checks_point_at_their_own_line() {
+    let create = "\n\
+                  CREATE TABLE jobs (\n  \
+                    id int,\n  \
+                    state text NOT NULL\n    CHECK (state IN ('a', 'b')),\n  \
+                    n int,\n  \
+                    CONSTRAINT n_positive CHECK (n > 0)\n\
+                  );";
+    let alter = "ALTER TABLE jobs\n  ADD CONSTRAINT short CHECK (state IN ('a'));";
+    let lines = |s: &crate::schema::Schema| -> Vec<usize> {
+        table(s, "jobs")
+            .checks
+            .iter()
+            .map(|c| c.origin.line)
+            .collect()
+    };
+    assert_eq!(lines(&pg(&[&format!("{create}\n{alter}")])), [5, 7, 10]);
+    assert_eq!(lines(&lite(&[create])), [5, 7]);
+}

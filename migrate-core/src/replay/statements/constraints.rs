@@ -6,7 +6,7 @@
 //! `tasks_user_id_fkey`, `tasks_status_check`, `tasks_check`, with `1`, `2`… on a clash).
 //! SQLite keeps only the names written in the SQL.
 
-use sqlparser::ast::{ColumnOption, Expr, ForeignKeyConstraint, Ident, TableConstraint};
+use sqlparser::ast::{ColumnOption, Expr, ForeignKeyConstraint, Ident, Spanned, TableConstraint};
 
 use super::expressions::{list_values, referenced_columns};
 use super::{Run, same};
@@ -41,7 +41,7 @@ impl Run<'_> {
                 name: name.or_else(|| check.name.as_ref().map(|n| self.ident(n))),
                 expr: check.expr.to_string(),
                 in_list: self.in_list(&check.expr),
-                origin: self.origin(),
+                origin: self.origin_at(check.expr.span().start.line),
             }),
             _ => return false,
         }
@@ -111,7 +111,7 @@ impl Run<'_> {
                     name: check.name.as_ref().map(|n| self.ident(n)),
                     expr: check.expr.to_string(),
                     in_list,
-                    origin: self.origin(),
+                    origin: self.origin_at(check.expr.span().start.line),
                 });
             }
             _ => {}

@@ -191,6 +191,17 @@ pub fn unjudged(sql_type: &str) -> String {
     )
 }
 
+/// The one-line fix for a column whose type cannot be judged.
+pub fn unjudged_fix(sql_type: &str) -> String {
+    if sql_type.trim().is_empty() {
+        "mark the field #[migrate(unchecked)] once you know every value decodes".to_owned()
+    } else {
+        format!(
+            "mark the field #[migrate(sql_type = \"{sql_type}\")] or #[migrate(unchecked)] once you know every value decodes"
+        )
+    }
+}
+
 /// Every `Kind` (with its usual Rust spelling) whose values read the column.
 pub fn kinds_reading(dialect: Dialect, column: &ColumnView) -> Vec<(&'static str, TokenStream)> {
     RUST_TYPES

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use migrate_core::{Dialect, Migration, Script};
 use proc_macro2::{Span, TokenStream};
 
-use crate::schema_cache::Loaded;
+use crate::Loaded;
 
 thread_local! {
     static SCHEMA: RefCell<Option<Arc<Loaded>>> = const { RefCell::new(None) };
@@ -51,16 +51,19 @@ fn from_thread(_: Span) -> syn::Result<Arc<Loaded>> {
 
 fn table(item: &str) -> Result<TokenStream, Vec<String>> {
     let input = syn::parse_str(item).unwrap();
-    crate::table::expand_with(input, from_thread).map_err(|f| messages(f.error))
+    outcome(crate::table(&input, &from_thread))
 }
 
 fn db_enum(item: &str) -> Result<TokenStream, Vec<String>> {
     let input = syn::parse_str(item).unwrap();
-    crate::db_enum::expand_with(input, from_thread).map_err(|f| messages(f.error))
+    outcome(crate::db_enum(&input, &from_thread))
 }
 
-fn messages(e: syn::Error) -> Vec<String> {
-    e.into_iter().map(|e| e.to_string()).collect()
+fn outcome(checked: crate::Checked) -> Result<TokenStream, Vec<String>> {
+    match checked.errors.to_error() {
+        None => Ok(checked.tokens),
+        Some(e) => Err(e.into_iter().map(|e| e.to_string()).collect()),
+    }
 }
 
 fn one_error(result: Result<TokenStream, Vec<String>>) -> String {
@@ -505,7 +508,7 @@ fn db_enum_check_lists_allow_the_intersection_of_every_check_in_force() {
          enum S { Pending, Done, Cancelled }",
     ));
     assert!(
-        e.contains("variant `Cancelled` is written as 'cancelled', which CHECK `c2` (migrations/2_m.sql:1) refuses though CHECK `q_status_check` (migrations/1_m.sql:1) allows it"),
+        e.contains("variant `Cancelled` is written as 'cancelled', which CHECK `c2` (migrations/2_m.sql:1) refuses though CHECK `q_status_check` (migrations/1_m.sql:2) allows it"),
         "{e}"
     );
 
@@ -522,7 +525,7 @@ fn db_enum_check_lists_allow_the_intersection_of_every_check_in_force() {
          enum S { Pending, Done }",
     ));
     assert!(
-        e.contains("'cancelled' (migrations/1_m.sql:1) with no variant"),
+        e.contains("'cancelled' (migrations/1_m.sql:2) with no variant"),
         "{e}"
     );
 }

@@ -3,43 +3,41 @@
 
 use migrate_core::Dialect;
 use migrate_core::compat::Verdict;
-use migrate_core::schema::{Column, Name, Schema};
-use proc_macro2::TokenStream;
+use migrate_core::schema::{Column, Name};
+use std::cell::RefCell;
+
+use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident, Type};
 
 use crate::attrs::{self, On};
-use crate::errors::{self, Errors, Failed};
-use crate::schema_cache::{self, Loaded, Loader};
+use crate::errors::{Checked, Deferred, Errors, Finding};
+use crate::loaded::{Loaded, Loader};
 use crate::sql_types::{self, ColumnView};
-use crate::suggest;
 
 mod messages;
 
-pub fn expand(input: DeriveInput) -> Result<TokenStream, Failed> {
-    expand_with(input, schema_cache::load)
+/// The impl and the generated checks, and every error of every field, with the impl beside
+/// them (its columns as the fields name them) so that nothing else fails because of them.
+pub fn check(input: &DeriveInput, load: Loader<'_>) -> Checked {
+    run(input, load).unwrap_or_else(Checked::failed)
 }
 
-/// The impl and the generated checks; on errors, every error of every field, with the impl
-/// beside them (its columns as the fields name them) so that nothing else fails because of
-/// them.
-pub fn expand_with(input: DeriveInput, load: Loader) -> Result<TokenStream, Failed> {
+fn run(input: &DeriveInput, load: Loader<'_>) -> syn::Result<Checked> {
     let ident = &input.ident;
     let container = attrs::Container::parse(&input.attrs, On::Struct)?;
     let Data::Struct(data) = &input.data else {
         return Err(syn::Error::new(
             ident.span(),
             "#[derive(Table)] needs a struct with named fields: sqlx::FromRow reads columns by name",
-        )
-        .into());
+        ));
     };
     let Fields::Named(named) = &data.fields else {
         return Err(syn::Error::new(
             ident.span(),
             "#[derive(Table)] needs a struct with named fields: sqlx::FromRow reads columns by name",
-        )
-        .into());
+        ));
     };
     let mut errors = Errors::default();
     let mut fields = Vec::new();
@@ -60,16 +58,16 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> Result<TokenStream, Fail
         Ok(loaded) => loaded,
         Err(e) => {
             errors.push(e);
-            let fallback = fallback_impl(&input, &table_text, &container, &fields);
-            return errors::with_fallback(errors, fallback);
+            let tokens = fallback_impl(input, &table_text, &container, &fields);
+            return Ok(Checked { tokens, errors });
         }
     };
     let relation = match find_relation(&loaded, &table_text) {
         Ok(relation) => relation,
-        Err(message) => {
-            errors.push(syn::Error::new(table_span, message));
-            let fallback = fallback_impl(&input, &table_text, &container, &fields);
-            return errors::with_fallback(errors, fallback);
+        Err((message, problem, fix)) => {
+            errors.add(Finding::new(table_span, None, message, fix).problem(problem));
+            let tokens = fallback_impl(input, &table_text, &container, &fields);
+            return Ok(Checked { tokens, errors });
         }
     };
 
@@ -89,7 +87,7 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> Result<TokenStream, Fail
             if !attrs.unchecked {
                 match flatten_check(ident, field_ident, &field.ty, &relation, &generics) {
                     Ok(tokens) => checks.push(tokens),
-                    Err(e) => errors.push(e),
+                    Err(finding) => errors.add(finding),
                 }
             }
             continue;
@@ -106,11 +104,13 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> Result<TokenStream, Fail
             attrs,
             column_name: &column_name,
             generics: &generics,
+            deferred: RefCell::default(),
         };
         let may_be_missing = container.default || attrs.default;
         if let Some(tokens) = field_check.run(may_be_missing, &mut errors) {
             checks.push(tokens);
         }
+        errors.deferred.extend(field_check.deferred.into_inner());
         if !may_be_missing {
             required.push(column_name.clone());
         }
@@ -119,14 +119,14 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> Result<TokenStream, Fail
         }
     }
     let table = relation.name.to_string();
-    let table_impl = table_impl(&input, &table, &columns, &required);
-    errors::with_fallback(
-        errors,
-        quote! {
+    let table_impl = table_impl(input, &table, &columns, &required);
+    Ok(Checked {
+        tokens: quote! {
             #table_impl
             #(#checks)*
         },
-    )
+        errors,
+    })
 }
 
 fn table_impl(
@@ -172,13 +172,15 @@ fn flatten_check(
     ty: &Type,
     relation: &Relation,
     generics: &[String],
-) -> syn::Result<TokenStream> {
+) -> Result<TokenStream, Finding> {
     if sql_types::mentions(ty, generics) {
-        return Err(syn::Error::new(
+        return Err(Finding::new(
             ty.span(),
+            Some(field.to_string()),
             format!(
                 "field `{field}` flattens a generic type, whose columns the build cannot check: mark it #[migrate(unchecked)]"
             ),
+            "mark the field #[migrate(unchecked)]",
         ));
     }
     let names: Vec<&str> = relation.columns.iter().map(|c| c.name.as_str()).collect();
@@ -215,7 +217,11 @@ struct Relation<'a> {
     table: Option<&'a migrate_core::schema::Table>,
 }
 
-fn find_relation<'a>(loaded: &'a Loaded, written: &str) -> Result<Relation<'a>, String> {
+/// The table or view, or why there is none (the message, the problem alone) and the fix.
+fn find_relation<'a>(
+    loaded: &'a Loaded,
+    written: &str,
+) -> Result<Relation<'a>, (String, String, String)> {
     let schema = &loaded.schema;
     let name = sql_types::parse_name(schema.dialect, written, false);
     if let Some(table) = schema.tables.iter().find(|t| t.name == name) {
@@ -234,49 +240,20 @@ fn find_relation<'a>(loaded: &'a Loaded, written: &str) -> Result<Relation<'a>, 
                 columns,
                 table: None,
             }),
-            None => Err(format!(
-                "the columns of view `{name}` ({}) cannot be derived from its query, so this struct cannot be checked: read it through a table, or simplify the view",
-                view.origin
+            None => Err((
+                format!(
+                    "the columns of view `{name}` ({}) cannot be derived from its query, so this struct cannot be checked: read it through a table, or simplify the view",
+                    view.origin
+                ),
+                format!(
+                    "the columns of view `{name}` ({}) cannot be derived from its query",
+                    view.origin
+                ),
+                "read it through a table, or simplify the view".to_owned(),
             )),
         };
     }
-    Err(missing_relation(schema, &loaded.dir, &name))
-}
-
-fn missing_relation(schema: &Schema, dir: &str, name: &Name) -> String {
-    let mut message = format!("no table or view `{name}` in the schema that {dir}/ produces");
-    if let Some(dropped) = schema.dropped.iter().rev().find(|d| d.name == *name) {
-        return format!(
-            "table `{name}` was {} by {}: point #[migrate(table = \"…\")] at the table that holds these rows now",
-            dropped.how, dropped.origin
-        );
-    }
-    let names: Vec<String> = schema
-        .tables
-        .iter()
-        .map(|t| t.name.to_string())
-        .chain(schema.views.iter().map(|v| v.name.to_string()))
-        .collect();
-    match suggest::closest(&name.to_string(), names.iter().map(String::as_str)) {
-        Some(close) => message.push_str(&format!(
-            "; did you mean `{close}`? Set #[migrate(table = \"{close}\")]"
-        )),
-        None if names.is_empty() => message.push_str(": the migrations create no tables yet"),
-        None => message.push_str(&format!(
-            "; it has {}. Set #[migrate(table = \"…\")]",
-            list(&names)
-        )),
-    }
-    message
-}
-
-fn list(names: &[String]) -> String {
-    const SHOWN: usize = 8;
-    let mut shown: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
-    if names.len() > SHOWN {
-        shown.push(format!("and {} more", names.len() - SHOWN));
-    }
-    shown.join(", ")
+    Err(messages::missing_relation(schema, &loaded.dir, &name))
 }
 
 pub(crate) struct FieldCheck<'a> {
@@ -287,6 +264,8 @@ pub(crate) struct FieldCheck<'a> {
     attrs: &'a attrs::Field,
     column_name: &'a str,
     generics: &'a [String],
+    /// The fields judged by their `ColumnType` impl (reported beside the findings).
+    deferred: RefCell<Vec<Deferred>>,
 }
 
 impl FieldCheck<'_> {
@@ -295,21 +274,26 @@ impl FieldCheck<'_> {
     fn run(&self, may_be_missing: bool, errors: &mut Errors) -> Option<TokenStream> {
         match self.check(may_be_missing, errors) {
             Ok(tokens) => tokens,
-            Err(e) => {
-                errors.push(e);
+            Err(finding) => {
+                errors.add(finding);
                 None
             }
         }
     }
 
-    fn check(&self, may_be_missing: bool, errors: &mut Errors) -> syn::Result<Option<TokenStream>> {
+    fn check(
+        &self,
+        may_be_missing: bool,
+        errors: &mut Errors,
+    ) -> Result<Option<TokenStream>, Finding> {
         let dialect = self.loaded.schema.dialect;
         let relation = self.relation;
         let Some(column) = relation.columns.iter().find(|c| c.name == self.column_name) else {
             if may_be_missing {
                 return Ok(None);
             }
-            return Err(self.error(self.missing_column()));
+            let (message, problem, fix) = self.missing_column();
+            return Err(self.error(message, fix).problem(problem));
         };
         let view = ColumnView::new(&self.loaded.schema, relation.table, column);
         let decoded = self.attrs.try_from.as_ref().unwrap_or(self.field_ty);
@@ -326,7 +310,8 @@ impl FieldCheck<'_> {
         };
         let origin = &column.origin;
         if view.nullable && !optional && !self.attrs.not_null {
-            errors.push(self.error(self.nullable_message(&where_, column, decoded)));
+            let (message, problem, fix) = self.nullable_message(&where_, column, decoded);
+            errors.add(self.error(message, fix).problem(problem));
         }
         if self.attrs.unchecked {
             return Ok(None);
@@ -335,13 +320,14 @@ impl FieldCheck<'_> {
             let declared_norm =
                 migrate_core::replay::types::normalize(dialect, &declared.value()).sql_type;
             if !migrate_core::diff::same_type(dialect, &declared_norm, &view.sql_type) {
-                return Err(syn::Error::new(
+                return Err(self.error_at(
                     declared.span(),
                     format!(
                         "{where_} is `{}` ({origin}), not `{}`: fix #[migrate(sql_type)] or the column",
                         view.sql_type,
                         declared.value()
                     ),
+                    format!("#[migrate(sql_type = \"{}\")]", view.sql_type),
                 ));
             }
             return Ok(None);
@@ -350,19 +336,25 @@ impl FieldCheck<'_> {
             // `#[sqlx(json)]`: the column must hold JSON.
             return match sql_types::verdict(dialect, "serde_json::Value", &view) {
                 Verdict::Compatible => Ok(None),
-                Verdict::Incompatible { hint } => Err(self.error(format!(
-                    "field `{}` is read as JSON (#[sqlx(json)]), but {where_} is `{}` ({origin}): {hint}",
-                    self.field_ident, view.sql_type
-                ))),
-                Verdict::Unknown => Err(self.error(format!(
-                    "field `{}` is read as JSON (#[sqlx(json)]) from {where_}, which is `{}` ({origin}): {}",
-                    self.field_ident,
-                    view.sql_type,
-                    sql_types::unjudged(&view.sql_type)
-                ))),
+                Verdict::Incompatible { hint } => Err(self.error(
+                    format!(
+                        "field `{}` is read as JSON (#[sqlx(json)]), but {where_} is `{}` ({origin}): {hint}",
+                        self.field_ident, view.sql_type
+                    ),
+                    format!("drop #[sqlx(json)] and read the column as it is ({hint})"),
+                )),
+                Verdict::Unknown => Err(self.error(
+                    format!(
+                        "field `{}` is read as JSON (#[sqlx(json)]) from {where_}, which is `{}` ({origin}): {}",
+                        self.field_ident,
+                        view.sql_type,
+                        sql_types::unjudged(&view.sql_type)
+                    ),
+                    sql_types::unjudged_fix(&view.sql_type),
+                )),
             };
         };
-        self.check_type(inner, &view, &where_)
+        self.check_type(inner, &view, &where_, optional)
     }
 
     fn check_type(
@@ -370,7 +362,8 @@ impl FieldCheck<'_> {
         ty: &Type,
         view: &ColumnView,
         where_: &str,
-    ) -> syn::Result<Option<TokenStream>> {
+        optional: bool,
+    ) -> Result<Option<TokenStream>, Finding> {
         let dialect = self.loaded.schema.dialect;
         let origin = &view.origin;
         let tokens = ty.to_token_stream().to_string().replace(' ', "");
@@ -385,7 +378,7 @@ impl FieldCheck<'_> {
             if sql_types::enum_name(&self.loaded.schema, element_sql).is_some()
                 || sql_types::is_other(element_ty)
             {
-                return self.check_type(element_ty, &element, where_);
+                return self.check_type(element_ty, &element, where_, false);
             }
         }
         if let Some(mapped) = self.loaded.types.get(&view.base_type()) {
@@ -393,41 +386,51 @@ impl FieldCheck<'_> {
             if last(&mapped.replace(' ', "")) == last(&tokens) {
                 return Ok(None);
             }
-            return Err(self.error(format!(
-                "{where_} is `{}` ({origin}), which [package.metadata.migrate.types] maps to `{mapped}`, not `{tokens}`",
-                view.sql_type
-            )));
+            return Err(self.error(
+                format!(
+                    "{where_} is `{}` ({origin}), which [package.metadata.migrate.types] maps to `{mapped}`, not `{tokens}`",
+                    view.sql_type
+                ),
+                format!("make it `{}`", wrap(mapped, optional)),
+            ));
         }
         if let Some(enum_name) = sql_types::enum_name(&self.loaded.schema, &view.sql_type) {
             let message = format!(
                 "{where_} is the enum type `{enum_name}` ({origin}); field `{}: {tokens}` must be a #[derive(DbEnum)] enum with #[sqlx(type_name = \"{enum_name}\")]",
                 self.field_ident
             );
+            let fix =
+                format!("use a #[derive(DbEnum)] enum with #[sqlx(type_name = \"{enum_name}\")]");
             if !sql_types::is_other(ty) {
-                return Err(self.error(message));
+                return Err(self.error(message, fix));
             }
             let allowed = quote!(::migrate_runtime::Kind::Enum(#enum_name));
-            return self.trait_check(ty, &[allowed], &message);
+            return self.trait_check(ty, &[allowed], message, fix);
         }
         if sql_types::is_other(ty) {
             let allowed = sql_types::kinds_reading(dialect, view);
             if allowed.is_empty() {
                 // No rule reads this SQL type: say so rather than pass the field.
-                let fix = if dialect == Dialect::Postgres {
-                    format!(
+                let (fix, short) = if dialect == Dialect::Postgres {
+                    let line = format!(
                         "map the type in [package.metadata.migrate.types] (`\"{}\" = \"{tokens}\"`), or mark the field #[migrate(sql_type = \"{}\")] or #[migrate(unchecked)]",
                         view.base_type(),
                         view.sql_type
-                    )
+                    );
+                    (line.clone(), line)
                 } else {
-                    sql_types::unjudged(&view.sql_type)
+                    (
+                        sql_types::unjudged(&view.sql_type),
+                        sql_types::unjudged_fix(&view.sql_type),
+                    )
                 };
-                return Err(syn::Error::new(
+                return Err(self.error_at(
                     ty.span(),
                     format!(
                         "field `{}: {tokens}` reads {where_}, which is `{}` ({origin}): {fix}",
                         self.field_ident, view.sql_type
                     ),
+                    short,
                 ));
             }
             let names: Vec<&str> = allowed.iter().map(|(name, _)| *name).collect();
@@ -437,19 +440,38 @@ impl FieldCheck<'_> {
                 view.sql_type,
                 names.join(", ")
             );
+            let fix = use_one_of(&names, optional);
             let kinds: Vec<TokenStream> = allowed.into_iter().map(|(_, kind)| kind).collect();
-            return self.trait_check(ty, &kinds, &message);
+            return self.trait_check(ty, &kinds, message, fix);
         }
         match sql_types::verdict(dialect, &tokens, view) {
             Verdict::Compatible => Ok(None),
-            Verdict::Incompatible { hint } => Err(syn::Error::new(
-                ty.span(),
-                format!(
-                    "field `{}: {tokens}` cannot read {where_}, which is `{}` ({origin}): {hint}",
-                    self.field_ident, view.sql_type
-                ),
-            )),
-            Verdict::Unknown => Err(syn::Error::new(
+            Verdict::Incompatible { hint } => {
+                let names: Vec<&str> = sql_types::kinds_reading(dialect, view)
+                    .into_iter()
+                    .map(|(name, _)| name)
+                    .collect();
+                let fix = if names.is_empty() {
+                    hint.clone()
+                } else {
+                    use_one_of(&names, optional)
+                };
+                let problem = format!(
+                    "`{tokens}` cannot read {where_}, which is `{}` ({origin})",
+                    view.sql_type
+                );
+                Err(self
+                    .error_at(
+                        ty.span(),
+                        format!(
+                            "field `{}: {tokens}` cannot read {where_}, which is `{}` ({origin}): {hint}",
+                            self.field_ident, view.sql_type
+                        ),
+                        fix,
+                    )
+                    .problem(problem))
+            }
+            Verdict::Unknown => Err(self.error_at(
                 ty.span(),
                 format!(
                     "field `{}: {tokens}` reads {where_}, which is `{}` ({origin}): {}",
@@ -457,6 +479,7 @@ impl FieldCheck<'_> {
                     view.sql_type,
                     sql_types::unjudged(&view.sql_type)
                 ),
+                sql_types::unjudged_fix(&view.sql_type),
             )),
         }
     }
@@ -466,18 +489,20 @@ impl FieldCheck<'_> {
         &self,
         ty: &Type,
         allowed: &[TokenStream],
-        message: &str,
-    ) -> syn::Result<Option<TokenStream>> {
+        message: String,
+        fix: String,
+    ) -> Result<Option<TokenStream>, Finding> {
         if sql_types::mentions(ty, self.generics) {
-            return Err(syn::Error::new(
+            return Err(self.error_at(
                 ty.span(),
                 format!(
                     "field `{}` has a generic type, which the build cannot check against its column: mark it #[migrate(sql_type = \"…\")] or #[migrate(unchecked)]",
                     self.field_ident
                 ),
+                "mark the field #[migrate(sql_type = \"…\")] or #[migrate(unchecked)]",
             ));
         }
-        Ok(Some(quote_spanned! {ty.span()=>
+        let tokens = quote_spanned! {ty.span()=>
             const _: () = {
                 if !::migrate_runtime::__private::kind_in(
                     <#ty as ::migrate_runtime::ColumnType>::KIND,
@@ -486,10 +511,46 @@ impl FieldCheck<'_> {
                     ::core::panic!(#message);
                 }
             };
-        }))
+        };
+        self.deferred.borrow_mut().push(Deferred {
+            span: ty.span(),
+            member: self.field_ident.to_string(),
+            ty: ty.to_token_stream().to_string().replace(' ', ""),
+            allowed: allowed.iter().map(ToString::to_string).collect(),
+            message,
+            fix,
+        });
+        Ok(Some(tokens))
     }
 
-    fn error(&self, message: String) -> syn::Error {
-        syn::Error::new(self.field_ident.span(), message)
+    fn error(&self, message: String, fix: impl Into<String>) -> Finding {
+        self.error_at(self.field_ident.span(), message, fix)
+    }
+
+    fn error_at(&self, span: Span, message: String, fix: impl Into<String>) -> Finding {
+        Finding::new(span, Some(self.field_ident.to_string()), message, fix)
+    }
+}
+
+/// `T`, or `Option<T>` when the field is optional.
+fn wrap(ty: &str, optional: bool) -> String {
+    if optional {
+        format!("Option<{ty}>")
+    } else {
+        ty.to_owned()
+    }
+}
+
+/// "make it `i64`", or "make it one of `i32`, `i64`".
+fn use_one_of(names: &[&str], optional: bool) -> String {
+    const SHOWN: usize = 4;
+    let shown: Vec<String> = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| format!("`{}`", wrap(n, optional)))
+        .collect();
+    match shown.as_slice() {
+        [one] => format!("make it {one}"),
+        _ => format!("make it one of {}", shown.join(", ")),
     }
 }

@@ -9,8 +9,8 @@ use quote::quote;
 use syn::{Data, DeriveInput, Fields, Ident, LitStr};
 
 use crate::attrs::{self, On};
-use crate::errors::{self, Errors, Failed};
-use crate::schema_cache::{self, Loaded, Loader};
+use crate::errors::{Checked, Errors, Finding};
+use crate::loaded::{Loaded, Loader};
 use crate::sql_types;
 use crate::suggest;
 
@@ -40,29 +40,58 @@ struct CheckList {
     origin: Origin,
 }
 
-pub fn expand(input: DeriveInput) -> Result<TokenStream, Failed> {
-    expand_with(input, schema_cache::load)
+/// The impls, and every error with the impls beside them (as the variants spell their
+/// labels), so that no "`DbEnum` is not implemented" follows from them.
+pub fn check(input: &DeriveInput, load: Loader<'_>) -> Checked {
+    run(input, load).unwrap_or_else(Checked::failed)
 }
 
-/// The impls; on errors, every error with the impls beside them (as the variants spell their
-/// labels), so that no "`DbEnum` is not implemented" follows from them.
-pub fn expand_with(input: DeriveInput, load: Loader) -> Result<TokenStream, Failed> {
+/// The `Kind` the enum's `ColumnType` impl has, as [`check`] emits it, without the schema.
+pub fn kind(input: &DeriveInput, dialect: Dialect) -> Option<TokenStream> {
+    let container = attrs::Container::parse(&input.attrs, On::Enum).ok()?;
+    if let Some(repr) = &container.repr {
+        return Some(repr_kind(repr));
+    }
+    if container.check.is_some() || dialect != Dialect::Postgres {
+        return Some(quote!(::migrate_runtime::Kind::String));
+    }
+    let written = match &container.type_name {
+        Some(lit) => lit.value(),
+        None => input.ident.to_string(),
+    };
+    let display = sql_types::parse_name(dialect, &written, true).to_string();
+    Some(quote!(::migrate_runtime::Kind::Enum(#display)))
+}
+
+fn repr_kind(repr: &Ident) -> TokenStream {
+    let kind = match repr.to_string().as_str() {
+        "i8" => quote!(I8),
+        "i16" | "u8" => quote!(I16),
+        "i32" | "u16" => quote!(I32),
+        _ => quote!(I64),
+    };
+    quote!(::migrate_runtime::Kind::#kind)
+}
+
+fn run(input: &DeriveInput, load: Loader<'_>) -> syn::Result<Checked> {
     let ident = &input.ident;
     let container = attrs::Container::parse(&input.attrs, On::Enum)?;
     let Data::Enum(data) = &input.data else {
         return Err(syn::Error::new(
             ident.span(),
             "#[derive(DbEnum)] is for enums (a struct maps to a table: #[derive(Table)])",
-        )
-        .into());
+        ));
     };
     let mut errors = Errors::default();
     let mut variants = Vec::new();
     for variant in &data.variants {
         if !matches!(variant.fields, Fields::Unit) {
-            errors.push(syn::Error::new(
+            errors.add(Finding::new(
                 variant.ident.span(),
-                "a database enum's variants carry no data: sqlx encodes unit variants only",
+                Some(variant.ident.to_string()),
+                "a database enum's variants carry no data: sqlx encodes unit variants only"
+                    .to_owned(),
+                "make it a unit variant",
             ));
             continue;
         }
@@ -80,16 +109,10 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> Result<TokenStream, Fail
 
     if let Some(repr) = &container.repr {
         // `#[repr(i32)]`: sqlx stores the discriminant as an integer; there are no labels.
-        let kind = match repr.to_string().as_str() {
-            "i8" => quote!(I8),
-            "i16" | "u8" => quote!(I16),
-            "i32" | "u16" => quote!(I32),
-            _ => quote!(I64),
-        };
-        return errors::with_fallback(
+        return Ok(Checked {
+            tokens: impls(ident, &repr_kind(repr), &[]),
             errors,
-            impls(ident, &quote!(::migrate_runtime::Kind::#kind), &[]),
-        );
+        });
     }
 
     let loaded = match load(ident.span()) {
@@ -97,12 +120,15 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> Result<TokenStream, Fail
         Err(e) => {
             errors.push(e);
             let kind = quote!(::migrate_runtime::Kind::String);
-            return errors::with_fallback(errors, impls(ident, &kind, &labels));
+            return Ok(Checked {
+                tokens: impls(ident, &kind, &labels),
+                errors,
+            });
         }
     };
     let schema = &loaded.schema;
     let (kind, target) = if let Some(check) = &container.check {
-        let target = errors.ok(check_target(&loaded, check));
+        let target = check_target(&loaded, check).map_err(|e| errors.add(e)).ok();
         (quote!(::migrate_runtime::Kind::String), target)
     } else if schema.dialect == Dialect::Postgres {
         let (written, span) = match &container.type_name {
@@ -111,7 +137,9 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> Result<TokenStream, Fail
         };
         let name = sql_types::parse_name(schema.dialect, &written, true);
         let display = name.to_string();
-        let target = errors.ok(enum_target(schema, &written, &name, span));
+        let target = enum_target(schema, &written, &name, span)
+            .map_err(|e| errors.add(e))
+            .ok();
         (quote!(::migrate_runtime::Kind::Enum(#display)), target)
     } else {
         // SQLite (and MySQL) store the label as TEXT; only a CHECK list could be checked.
@@ -120,9 +148,15 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> Result<TokenStream, Fail
     if let Some(target) = &target {
         for v in &variants {
             if !target.labels.iter().any(|(l, _)| *l == v.label) {
-                errors.push(unknown_label(v, target));
+                errors.add(unknown_label(v, target));
             }
         }
+        let unread_labels: Vec<&str> = target
+            .labels
+            .iter()
+            .filter(|(label, _)| !variants.iter().any(|v| v.label == *label))
+            .map(|(label, _)| label.as_str())
+            .collect();
         let unread: Vec<String> = target
             .labels
             .iter()
@@ -130,18 +164,30 @@ pub fn expand_with(input: DeriveInput, load: Loader) -> Result<TokenStream, Fail
             .map(|(label, origin)| format!("'{label}' ({origin})"))
             .collect();
         if !container.non_exhaustive && !unread.is_empty() {
-            errors.push(syn::Error::new(
+            errors.add(Finding::new(
                 ident.span(),
+                None,
                 format!(
                     "{} has {} {} with no variant in `{ident}`: reading a row that holds one fails to decode. Add a variant for each (with #[sqlx(rename = \"…\")] where the name differs), or mark the enum #[migrate(non_exhaustive)] if such rows are never read",
                     target.what,
                     if unread.len() == 1 { "the label" } else { "the labels" },
                     unread.join(", ")
                 ),
+                format!(
+                    "add a variant for {}, or mark the enum #[migrate(non_exhaustive)]",
+                    unread_labels
+                        .iter()
+                        .map(|l| format!("'{l}'"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             ));
         }
     }
-    errors::with_fallback(errors, impls(ident, &kind, &labels))
+    Ok(Checked {
+        tokens: impls(ident, &kind, &labels),
+        errors,
+    })
 }
 
 fn impls(ident: &Ident, kind: &TokenStream, labels: &[&str]) -> TokenStream {
@@ -160,7 +206,7 @@ fn enum_target(
     written: &str,
     name: &migrate_core::schema::Name,
     span: Span,
-) -> syn::Result<Target> {
+) -> Result<Target, Finding> {
     if let Some(found) = schema.enum_type(name) {
         return Ok(Target {
             what: format!("enum type `{}`", found.name),
@@ -177,41 +223,57 @@ fn enum_target(
     let mut message = format!(
         "no enum type `{name}` in the schema the migrations produce (sqlx looks up `{written}` at run time, and fails with `type \"{name}\" does not exist`)"
     );
-    match suggest::closest(&name.to_string(), names.iter().map(String::as_str)) {
-        Some(close) => message.push_str(&format!(
-            "; did you mean `{close}`? Set #[sqlx(type_name = \"{close}\")]"
-        )),
-        None if names.is_empty() => message.push_str(
-            ": create it in a migration (`CREATE TYPE … AS ENUM (…)`), or use #[migrate(check = \"table.column\")] for a text column with a CHECK list",
-        ),
-        None => message.push_str(&format!(
-            "; the enum types are {}",
-            names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-        )),
-    }
-    Err(syn::Error::new(span, message))
+    let fix = match suggest::closest(&name.to_string(), names.iter().map(String::as_str)) {
+        Some(close) => {
+            message.push_str(&format!(
+                "; did you mean `{close}`? Set #[sqlx(type_name = \"{close}\")]"
+            ));
+            format!("set #[sqlx(type_name = \"{close}\")]")
+        }
+        None if names.is_empty() => {
+            message.push_str(
+                ": create it in a migration (`CREATE TYPE … AS ENUM (…)`), or use #[migrate(check = \"table.column\")] for a text column with a CHECK list",
+            );
+            format!(
+                "create the type `{name}` in a migration, or use #[migrate(check = \"table.column\")]"
+            )
+        }
+        None => {
+            message.push_str(&format!(
+                "; the enum types are {}",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            "set #[sqlx(type_name = \"…\")] to one of them".to_owned()
+        }
+    };
+    Err(Finding::new(span, None, message, fix))
 }
 
-fn check_target(loaded: &Loaded, check: &LitStr) -> syn::Result<Target> {
+fn check_target(loaded: &Loaded, check: &LitStr) -> Result<Target, Finding> {
+    let fail = |message: String, fix: &str| Finding::new(check.span(), None, message, fix);
     let schema = &loaded.schema;
     let text = check.value();
     let Some((table_text, column)) = text.rsplit_once('.') else {
-        return Err(syn::Error::new(
-            check.span(),
-            "expected #[migrate(check = \"table.column\")]",
+        return Err(fail(
+            "expected #[migrate(check = \"table.column\")]".to_owned(),
+            "write #[migrate(check = \"table.column\")]",
         ));
     };
     let table_name = sql_types::parse_name(schema.dialect, table_text, false);
     let Some(table) = schema.tables.iter().find(|t| t.name == table_name) else {
-        return Err(syn::Error::new(
-            check.span(),
+        return Err(fail(
             format!("no table `{table_name}` in the schema the migrations produce"),
+            "name an existing table in #[migrate(check = \"table.column\")]",
         ));
     };
     let Some(col) = table.columns.iter().find(|c| c.name == column) else {
-        return Err(syn::Error::new(
-            check.span(),
+        return Err(fail(
             format!("table `{table_name}` has no column `{column}`"),
+            "name an existing column in #[migrate(check = \"table.column\")]",
         ));
     };
     // Every IN-list check on the column still in force: a value must pass all of them.
@@ -231,12 +293,12 @@ fn check_target(loaded: &Loaded, check: &LitStr) -> syn::Result<Target> {
         })
         .collect();
     let Some(first) = lists.first() else {
-        return Err(syn::Error::new(
-            check.span(),
+        return Err(fail(
             format!(
                 "column `{table_name}.{column}` ({}) has no `CHECK ({column} IN (…))` list to check the variants against",
                 col.origin
             ),
+            "add a CHECK (… IN (…)) list in a migration, or remove #[migrate(check)]",
         ));
     };
     let labels = first
@@ -265,7 +327,7 @@ fn check_target(loaded: &Loaded, check: &LitStr) -> syn::Result<Target> {
     })
 }
 
-fn unknown_label(v: &Variant<'_>, target: &Target) -> syn::Error {
+fn unknown_label(v: &Variant<'_>, target: &Target) -> Finding {
     let labels: Vec<&str> = target.labels.iter().map(|(l, _)| l.as_str()).collect();
     let shown = labels
         .iter()
@@ -285,8 +347,9 @@ fn unknown_label(v: &Variant<'_>, target: &Target) -> syn::Error {
             .filter(|l| !l.values.contains(&v.label))
             .map(|l| format!("{} ({})", l.name, l.origin))
             .collect();
-        return syn::Error::new(
+        return Finding::new(
             v.ident.span(),
+            Some(v.ident.to_string()),
             format!(
                 "variant `{}` is written as '{}', which {} refuses though {} allows it: a row must pass every check, so the database rejects it. The labels all checks allow are {shown}; drop the variant, or drop or widen the refusing check in a migration",
                 v.ident,
@@ -298,19 +361,39 @@ fn unknown_label(v: &Variant<'_>, target: &Target) -> syn::Error {
                     .collect::<Vec<_>>()
                     .join(" and "),
             ),
+            "drop the variant, or drop or widen the refusing check in a migration",
         );
     }
-    let hint = match suggest::spelling_of(&v.label, labels.iter().copied()) {
-        Some(close) => format!(
-            "; '{close}' looks like the same word: rename the variant with #[sqlx(rename = \"{close}\")], or add the label in a migration"
+    let (hint, fix) = match suggest::spelling_of(&v.label, labels.iter().copied()) {
+        Some(close) => (
+            format!(
+                "; '{close}' looks like the same word: rename the variant with #[sqlx(rename = \"{close}\")], or add the label in a migration"
+            ),
+            format!(
+                "#[sqlx(rename = \"{close}\")] (or add the label '{}' in a migration)",
+                v.label
+            ),
         ),
-        None => "; add the label in a migration (or remove the variant)".to_owned(),
+        None => (
+            "; add the label in a migration (or remove the variant)".to_owned(),
+            format!(
+                "add the label '{}' in a migration, or remove the variant",
+                v.label
+            ),
+        ),
     };
-    syn::Error::new(
+    let problem = format!(
+        "written as '{}', which {} ({}) does not have: its labels are {shown}",
+        v.label, target.what, target.origin
+    );
+    Finding::new(
         v.ident.span(),
+        Some(v.ident.to_string()),
         format!(
             "variant `{}` is written as '{}', which {} ({}) does not have: its labels are {shown}{hint}",
             v.ident, v.label, target.what, target.origin
         ),
+        fix,
     )
+    .problem(problem)
 }
