@@ -7,11 +7,17 @@ use std::fmt::Write;
 /// A JSON value. Objects keep their fields in insertion order, so documents are stable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Json {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// An integer.
     Int(i64),
+    /// A string.
     Str(String),
+    /// An array.
     Array(Vec<Json>),
+    /// An object, keys in insertion order.
     Object(Vec<(String, Json)>),
 }
 

@@ -4,6 +4,8 @@
 //! Thin by design: they parse their input with syn, ask `migrate-core` (the same code the CLI
 //! and the runtime use), and emit tokens or `syn::Error`s on the exact span.
 
+#![warn(missing_docs)]
+
 mod attrs;
 mod case;
 mod db_enum;

@@ -1,4 +1,5 @@
 #![doc = include_str!("../GUIDE.md")]
+#![warn(missing_docs)]
 
 #[cfg(not(any(feature = "sqlite", feature = "postgres")))]
 compile_error!("enable at least one of the `sqlite` and `postgres` features of migrate-runtime");

@@ -9,9 +9,13 @@ use crate::{Checksum, Dialect, LineCol, SourceError, split};
 /// Fields are `Cow<'static, str>` so that `embed_migrations!` can build them in a `static`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
+    /// The version: migrations apply in version order.
     pub version: i64,
+    /// The name after the version (`create_users`).
     pub name: Cow<'static, str>,
+    /// The up script.
     pub up: Script,
+    /// The down script, when there is a down file.
     pub down: Option<Script>,
     /// The replay overrides of this migration (`<dir>/.replay/<version>_<name>.sql`): how the
     /// schema replay reads statements it cannot interpret, kept outside the applied file.

@@ -24,8 +24,11 @@ use crate::{Dialect, LineCol, Migration, Script, split};
 /// A statement the replay cannot interpret, or that the real database would reject.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplayError {
+    /// The migration file.
     pub path: String,
+    /// The statement's position in it.
     pub at: LineCol,
+    /// What the replay cannot do, or what the database would refuse.
     pub message: String,
     /// The override that would settle it, for an error on a migration's statement.
     pub way_out: Option<WayOut>,
@@ -34,7 +37,9 @@ pub struct ReplayError {
 /// Where a statement's replay override goes: the override file and the statement's number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WayOut {
+    /// The override file to write (`migrations/.replay/<migration>.sql`).
     pub file: String,
+    /// The statement's number in its migration, from 1.
     pub statement: usize,
 }
 

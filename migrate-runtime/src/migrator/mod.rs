@@ -76,7 +76,9 @@ pub struct RevertOptions<'a> {
     /// Keep this version applied and revert everything newer (`0`: revert all). `None`:
     /// revert the newest applied migration only.
     pub to: Option<i64>,
+    /// How long to wait for another deployer's lock.
     pub lock_timeout: Duration,
+    /// Told about progress as it happens.
     pub observer: &'a (dyn Fn(&Event<'_>) + Sync),
     /// Check everything a revert checks (history, down files, their text) and return the
     /// versions it would revert, newest first, without running or recording anything.
@@ -117,6 +119,7 @@ impl Default for LockOptions<'_> {
 pub struct BaselineOptions<'a> {
     /// Record even when the live schema differs from the schema of the migrations.
     pub force: bool,
+    /// How to take the migration lock.
     pub lock: LockOptions<'a>,
 }
 
@@ -186,10 +189,12 @@ impl Migrator {
         self
     }
 
+    /// The migrations, in version order.
     pub fn migrations(&self) -> &[Migration] {
         &self.migrations
     }
 
+    /// The history table's name.
     pub fn table(&self) -> &str {
         &self.table
     }
