@@ -49,7 +49,7 @@ impl fmt::Display for ReplayError {
         if let Some(WayOut { file, statement }) = &self.way_out {
             write!(
                 f,
-                "\n  way out, without editing the migration: in `{file}` write `-- migrate:statement {statement}` and under it the DDL this statement amounts to, or `-- migrate:statement {statement} skip` if it changes no table, column or type (see \"Schema replay\" in cargo-migrate's README); in a file not yet applied, `-- migrate:replay <DDL>` or `-- migrate:replay-skip` on the line above the statement also works"
+                "\n  way out, without editing the migration: in `{file}` write `-- migrate:statement {statement}` and under it the DDL this statement amounts to, or `-- migrate:statement {statement} skip` if it changes no table, column or type (see \"Replay overrides\" in the cargo-migrate book, docs/src/replay.md); in a file not yet applied, `-- migrate:replay <DDL>` or `-- migrate:replay-skip` on the line above the statement also works"
             )?;
         }
         Ok(())

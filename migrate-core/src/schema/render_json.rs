@@ -1,6 +1,6 @@
 //! The schema as a stable JSON document (`cargo migrate schema --format json`). Every key is
-//! always present (`null` or `[]` when empty); objects come in creation order. The README
-//! documents the shape.
+//! always present (`null` or `[]` when empty); objects come in creation order. The book
+//! (docs/src/json-output.md) documents the shape.
 
 use super::{Column, Name, Schema, Table};
 use crate::json::Json;
