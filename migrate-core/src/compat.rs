@@ -36,22 +36,35 @@ pub use kind::Kind;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RustType {
+    /// `bool`: PostgreSQL `boolean`.
     Bool,
+    /// `i8`: PostgreSQL `"char"`.
     I8,
+    /// `i16`: `smallint`.
     I16,
+    /// `i32`: `integer`.
     I32,
+    /// `i64`: `bigint`.
     I64,
     /// `u8`–`u64`: SQLite only (PostgreSQL has no unsigned types).
     U8,
+    /// `u16` (SQLite only).
     U16,
+    /// `u32` (SQLite only).
     U32,
+    /// `u64` (SQLite only).
     U64,
+    /// `f32`: `real`.
     F32,
+    /// `f64`: `double precision`.
     F64,
     /// `String`, `&str`, `PgCiText`, `Text<T>`.
     String,
+    /// `Vec<u8>`: `bytea`.
     Bytes,
+    /// `serde_json::Value`, `Json<T>`: `json`, `jsonb`.
     Json,
+    /// `uuid::Uuid`: `uuid`.
     Uuid,
     /// `chrono::NaiveDate`, `time::Date`.
     Date,
@@ -98,20 +111,32 @@ pub enum RustType {
 /// sqlx's own PostgreSQL types that read exactly one SQL type each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PgType {
+    /// `PgLTree`: `ltree`.
     LTree,
+    /// `PgLQuery`: `lquery`.
     LQuery,
+    /// `PgHstore`: `hstore`.
     Hstore,
+    /// `PgCube`: `cube`.
     Cube,
+    /// `PgPoint`: `point`.
     Point,
+    /// `PgLine`: `line`.
     Line,
+    /// `PgLSeg`: `lseg`.
     LSeg,
+    /// `PgBox`: `box`.
     Box,
+    /// `PgPath`: `path`.
     Path,
+    /// `PgPolygon`: `polygon`.
     Polygon,
+    /// `PgCircle`: `circle`.
     Circle,
 }
 
 impl PgType {
+    /// Every PostgreSQL type of an extension or of sqlx's own Rust types, for the rule tables and their test.
     pub const ALL: [PgType; 11] = [
         PgType::LTree,
         PgType::LQuery,
@@ -351,9 +376,11 @@ fn generic<'a>(t: &'a str, name: &str) -> Option<&'a str> {
 /// Whether a Rust type can read a column's values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
+    /// It can.
     Compatible,
     /// It cannot; these SQL types (or Rust types) would fit instead.
     Incompatible {
+        /// The types that would fit, for the message.
         hint: String,
     },
     /// Cannot be judged from the SQL type (SQLite `ANY`/untyped columns, enums, other types).

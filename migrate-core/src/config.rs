@@ -22,12 +22,17 @@ pub struct Environment {
 /// The resolved configuration of one package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackageConfig {
+    /// The folder of the package's `Cargo.toml`.
     pub manifest_dir: PathBuf,
     /// The migrations folder (absolute when the manifest path was).
     pub dir: PathBuf,
+    /// `dialect`: the configured dialect, if any (else the URL decides).
     pub dialect: Option<Dialect>,
+    /// `table`: the history table (default `_migrate_history`).
     pub table: String,
+    /// `ignore`: names in the folder that are not migrations.
     pub ignore: Vec<String>,
+    /// `[…migrate.environments]`, by name (the workspace's and the package's).
     pub environments: BTreeMap<String, Environment>,
     /// `[…migrate.types]`: SQL type name -> Rust type, for extension types.
     pub types: BTreeMap<String, String>,
@@ -41,7 +46,9 @@ pub struct PackageConfig {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {message}")]
 pub struct ConfigError {
+    /// The manifest.
     pub path: String,
+    /// What is wrong with it.
     pub message: String,
 }
 

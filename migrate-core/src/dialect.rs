@@ -7,8 +7,11 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Dialect {
+    /// PostgreSQL.
     Postgres,
+    /// SQLite.
     Sqlite,
+    /// MySQL and MariaDB (not supported yet).
     Mysql,
 }
 
@@ -44,6 +47,7 @@ impl fmt::Display for Dialect {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown dialect `{given}`: expected one of `postgres`, `sqlite`, `mysql`")]
 pub struct UnknownDialect {
+    /// The name that was given.
     pub given: String,
 }
 

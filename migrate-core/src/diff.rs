@@ -26,172 +26,282 @@ pub use review::{origin, review};
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Difference {
+    /// A table the migrations create is missing.
     MissingTable {
+        /// The table, schema-qualified outside the default schema.
         table: String,
     },
+    /// A table exists that no migration creates.
     ExtraTable {
+        /// The table, schema-qualified outside the default schema.
         table: String,
     },
+    /// A column the migrations add is missing.
     MissingColumn {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The column.
         column: String,
     },
+    /// A column exists that no migration adds.
     ExtraColumn {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The column.
         column: String,
     },
+    /// The table's columns are in another order.
     ColumnOrder {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// What the migrations give.
         expected: Vec<String>,
+        /// What the database has.
         actual: Vec<String>,
     },
+    /// A column has another type.
     Type {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The column.
         column: String,
+        /// What the migrations give.
         expected: String,
+        /// What the database has.
         actual: String,
     },
+    /// A column's nullability differs.
     Nullability {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The column.
         column: String,
+        /// Whether the migrations make the column `NOT NULL`.
         expected_not_null: bool,
     },
+    /// A column's default differs.
     Default {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The column.
         column: String,
+        /// What the migrations give.
         expected: Option<String>,
+        /// What the database has.
         actual: Option<String>,
     },
+    /// The primary key differs.
     PrimaryKey {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// What the migrations give.
         expected: Vec<String>,
+        /// What the database has.
         actual: Vec<String>,
     },
+    /// An enum type the migrations create is missing.
     MissingEnum {
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: String,
     },
+    /// An enum type exists that no migration creates.
     ExtraEnum {
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: String,
     },
+    /// An enum type's labels differ.
     EnumLabels {
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: String,
+        /// What the migrations give.
         expected: Vec<String>,
+        /// What the database has.
         actual: Vec<String>,
     },
+    /// An index the migrations create is missing.
     MissingIndex {
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: String,
     },
+    /// An index exists that no migration creates.
     ExtraIndex {
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: String,
     },
+    /// A unique constraint the migrations add is missing.
     MissingUnique {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The constrained columns, in order.
         columns: Vec<String>,
     },
+    /// A unique constraint exists that no migration adds.
     ExtraUnique {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The constrained columns, in order.
         columns: Vec<String>,
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: Option<String>,
     },
+    /// A foreign key the migrations add is missing.
     MissingForeignKey {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The constrained columns, in order.
         columns: Vec<String>,
         /// `users (id) ON DELETE CASCADE`.
         references: String,
     },
+    /// A foreign key exists that no migration adds.
     ExtraForeignKey {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The constrained columns, in order.
         columns: Vec<String>,
+        /// The referenced table and columns, with the actions (`users (id) ON DELETE CASCADE`).
         references: String,
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: Option<String>,
     },
+    /// A check constraint the migrations add is missing.
     MissingCheck {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: Option<String>,
+        /// The check's expression.
         expr: String,
     },
+    /// A check constraint exists that no migration adds.
     ExtraCheck {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: Option<String>,
+        /// The check's expression.
         expr: String,
     },
+    /// A view the migrations create is missing.
     MissingView {
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: String,
     },
+    /// A view exists that no migration creates.
     ExtraView {
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: String,
     },
     /// The view's columns (by name, in order) differ.
     ViewColumns {
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: String,
+        /// What the migrations give.
         expected: Vec<String>,
+        /// What the database has.
         actual: Vec<String>,
     },
+    /// A domain the migrations create is missing.
     MissingDomain {
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: String,
     },
+    /// A domain exists that no migration creates.
     ExtraDomain {
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: String,
     },
     /// The domain's base type or nullability differs (`text NOT NULL`).
     DomainType {
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: String,
+        /// What the migrations give.
         expected: String,
+        /// What the database has.
         actual: String,
     },
     /// The index's definition differs: its keys (expressions, order, operator classes,
     /// collations), `INCLUDE` columns, uniqueness, method or predicate.
     IndexShape {
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: String,
         /// `UNIQUE USING btree (email DESC) WHERE (…)`.
         expected: String,
+        /// What the database has.
         actual: String,
     },
     /// `GENERATED ALWAYS | BY DEFAULT AS IDENTITY`, or none (`None`).
     Identity {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The column.
         column: String,
+        /// What the migrations give.
         expected: Option<String>,
+        /// What the database has.
         actual: Option<String>,
     },
     /// `GENERATED ALWAYS AS (…) STORED`, or not generated (`None`).
     Generated {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The column.
         column: String,
+        /// What the migrations give.
         expected: Option<String>,
+        /// What the database has.
         actual: Option<String>,
     },
     /// Whether a sequence (a serial's) is owned by the column.
     SequenceOwner {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The column.
         column: String,
+        /// Whether the migrations make the column own a sequence.
         expected_owned: bool,
     },
     /// A `CHECK (col IN (…))` allows other values.
     CheckValues {
+        /// The table, schema-qualified outside the default schema.
         table: String,
+        /// The object's name, schema-qualified outside the default schema (for a constraint: its name, when it has one).
         name: Option<String>,
+        /// The column.
         column: String,
+        /// What the migrations give.
         expected: Vec<String>,
+        /// What the database has.
         actual: Vec<String>,
     },
     /// An `EXCLUDE` constraint the migrations add (`definition` without its name:
     /// `EXCLUDE USING gist (room WITH =, during WITH &&)`).
     MissingExclusion {
+        /// The table.
         table: String,
+        /// Its name, when the migrations give or imply one.
         name: Option<String>,
+        /// What it excludes.
         definition: String,
     },
+    /// An `EXCLUDE` constraint the database has and the migrations do not.
     ExtraExclusion {
+        /// The table.
         table: String,
+        /// Its name.
         name: Option<String>,
+        /// What it excludes.
         definition: String,
     },
     /// The `EXCLUDE` constraint of this name excludes something else.
     ExclusionShape {
+        /// The table.
         table: String,
+        /// The constraint's name.
         name: String,
+        /// What the migrations define.
         expected: String,
+        /// What the database has.
         actual: String,
     },
 }

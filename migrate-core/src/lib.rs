@@ -10,6 +10,8 @@
 //!   types;
 //! - [`config`], [`dialect`](Dialect): configuration and shared small pieces.
 
+#![warn(missing_docs)]
+
 pub mod compat;
 pub mod config;
 mod dialect;

@@ -1,7 +1,10 @@
-//! The macros of cargo-migrate. Use them through `migrate-runtime`, which re-exports them.
+//! The macros of cargo-migrate. Use them through `migrate-runtime`, which re-exports them
+//! (its documentation is the guide, with compiled examples).
 //!
 //! Thin by design: they parse their input with syn, ask `migrate-core` and `migrate-check` (the
 //! same code the CLI and the runtime use), and emit tokens or `syn::Error`s on the exact span.
+
+#![warn(missing_docs)]
 
 mod embed;
 mod package;
@@ -12,11 +15,9 @@ use syn::DeriveInput;
 
 /// Embeds every migration of the package's migrations folder (or of the folder given,
 /// relative to the package's `Cargo.toml`) into a `Migrator` usable in a `static`:
-///
-/// ```ignore
-/// static MIGRATOR: migrate_runtime::Migrator = migrate_runtime::embed_migrations!();
-/// static OTHER: migrate_runtime::Migrator = migrate_runtime::embed_migrations!("db/migrations");
-/// ```
+/// `static MIGRATOR: Migrator = embed_migrations!();` or `embed_migrations!("db/migrations")`.
+/// Use it through `migrate_runtime::embed_migrations!`, whose documentation has compiled
+/// examples.
 ///
 /// Files are read, ordered, checked and checksummed exactly as `cargo migrate` does. An edit
 /// re-expands the macro; a new file does too when the package's `build.rs` prints
@@ -32,13 +33,8 @@ pub fn embed_migrations(input: TokenStream) -> TokenStream {
 /// Checks a struct against the table (or view) the migrations produce, field by field, as
 /// `sqlx::FromRow` maps fields to columns: missing tables and columns, types sqlx cannot
 /// decode, nullable columns read into non-`Option` fields, enum columns read into the wrong
-/// enum. Implements `migrate_runtime::Table`.
-///
-/// ```ignore
-/// #[derive(sqlx::FromRow, migrate_runtime::Table)]
-/// #[migrate(table = "tasks")]
-/// struct Task { id: i64, title: String, status: TaskStatus, due: Option<chrono::NaiveDate> }
-/// ```
+/// enum. Implements `migrate_runtime::Table`. Use it through `migrate_runtime::Table`, whose
+/// documentation has compiled examples.
 ///
 /// Reads `#[sqlx(rename, rename_all, skip, default, flatten, json, try_from)]`; per field,
 /// `#[migrate(sql_type = "…")]`, `#[migrate(unchecked)]` and `#[migrate(not_null)]`.
@@ -53,7 +49,8 @@ pub fn derive_table(input: TokenStream) -> TokenStream {
 /// Checks an enum against the PostgreSQL enum type it maps to (sqlx's `type_name`,
 /// `rename_all`, `rename`), or against a `CHECK (col IN (…))` list with
 /// `#[migrate(check = "table.column")]`: every variant's label exists, and every label has a
-/// variant unless `#[migrate(non_exhaustive)]`. Implements `migrate_runtime::DbEnum`.
+/// variant unless `#[migrate(non_exhaustive)]`. Implements `migrate_runtime::DbEnum`. Use it
+/// through `migrate_runtime::DbEnum`, whose documentation has compiled examples.
 #[proc_macro_derive(DbEnum, attributes(migrate, sqlx))]
 pub fn derive_db_enum(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);

@@ -26,6 +26,7 @@ use migrate_core::compat::kind::{same_kind, same_str};
     note = "a type of another crate that sqlx decodes (uuid, chrono, time, serde_json, rust_decimal, …) needs migrate-runtime's cargo feature of the same name as sqlx's; derive `DbEnum` for a database enum; implement `ColumnType` for a newtype (`const KIND: Kind = <i64 as ColumnType>::KIND;`); or mark the field `#[migrate(sql_type = \"…\")]` or `#[migrate(unchecked)]`"
 )]
 pub trait ColumnType {
+    /// What the type decodes.
     const KIND: Kind;
 }
 

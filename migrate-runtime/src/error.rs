@@ -27,6 +27,7 @@ pub enum MigrateError {
         hint: String,
         /// How long connecting was retried before giving up, when the server never answered.
         gave_up_after: Option<Duration>,
+        /// Why connecting failed, scrubbed of the URL's secrets.
         #[source]
         source: ConnectCause,
     },
@@ -35,8 +36,10 @@ pub enum MigrateError {
     /// error.
     #[error("{context}")]
     Database {
+        /// What was being done.
         context: String,
         #[source]
+        /// The driver's error.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 
@@ -47,7 +50,9 @@ pub enum MigrateError {
         waited.as_secs()
     )]
     LockTimeout {
+        /// How long it waited.
         waited: Duration,
+        /// How to find the lock's holder.
         holder_hint: String,
     },
 
@@ -65,11 +70,17 @@ pub enum MigrateError {
         }
     )]
     Failed {
+        /// The migration's version.
         version: Version,
+        /// The migration's name.
         name: String,
+        /// The migration's file.
         path: String,
+        /// Where in the file the failing statement starts.
         at: LineCol,
+        /// The database's message.
         message: String,
+        /// Whether the migration was rolled back (transactional) or stopped part-way (no-transaction).
         rolled_back: bool,
     },
 
@@ -83,6 +94,7 @@ pub enum MigrateError {
         version: Option<Version>,
         /// Whether its history row records it as failed part-way (a no-transaction migration).
         recorded: bool,
+        /// The history problems, one per line.
         summary: String,
     },
 
@@ -93,32 +105,51 @@ pub enum MigrateError {
         differences.iter().map(|d| format!("  - {d}")).collect::<Vec<_>>().join("\n")
     )]
     BaselineDrift {
+        /// The version given.
         version: Version,
+        /// Each difference, one line.
         differences: Vec<String>,
     },
 
     /// A resume of a migration that cannot be resumed.
     #[error("cannot resume migration {version}: {why}")]
-    CannotResume { version: Version, why: String },
+    CannotResume {
+        /// The migration's version.
+        version: Version,
+        /// Why not.
+        why: String,
+    },
 
     /// Reverting needs down files that do not exist.
     #[error(
         "cannot revert: no down file for {}.\n  Nothing was reverted. Write the missing `<version>_<name>.down.sql` file(s) first",
         list_versions(missing)
     )]
-    NoDownFile { missing: Vec<(Version, String)> },
+    NoDownFile {
+        /// The migrations without a down file: version and name.
+        missing: Vec<(Version, String)>,
+    },
 
     /// A version given on the command line matches no migration file.
     #[error("no migration has version {version}")]
-    UnknownVersion { version: Version },
+    UnknownVersion {
+        /// The migration's version.
+        version: Version,
+    },
 
     /// `resolve --applied` of a migration already recorded as applied.
     #[error("migration {version} is already recorded as applied: nothing to do")]
-    AlreadyApplied { version: Version },
+    AlreadyApplied {
+        /// The migration's version.
+        version: Version,
+    },
 
     /// `resolve --rolled-back`/`--checksum` of a migration the history does not have.
     #[error("migration {version} is not recorded in the history table: nothing to resolve")]
-    NotRecorded { version: Version },
+    NotRecorded {
+        /// The migration's version.
+        version: Version,
+    },
 
     /// Another tool's history disagrees with the files.
     #[error(transparent)]
@@ -128,14 +159,19 @@ pub enum MigrateError {
     #[error(
         "there is no table {table} in this database: nothing to adopt (is this the right database?)"
     )]
-    NothingToAdopt { table: String },
+    NothingToAdopt {
+        /// The table that was looked for.
+        table: String,
+    },
 
     /// The URL's database kind differs from the configured dialect.
     #[error(
         "the database URL is {url_dialect}, but the migrations are written for {configured}: use a {configured} URL or change `dialect` in [package.metadata.migrate]"
     )]
     DialectMismatch {
+        /// The configured dialect.
         configured: String,
+        /// The URL's dialect.
         url_dialect: String,
     },
 
@@ -145,7 +181,12 @@ pub enum MigrateError {
 
     /// The URL names a database kind this build does not support.
     #[error("unsupported database URL {url}: {reason}")]
-    Unsupported { url: String, reason: String },
+    Unsupported {
+        /// The URL, without its password.
+        url: String,
+        /// Why not.
+        reason: String,
+    },
 }
 
 /// Why connecting failed: the driver's error when there is one (see [`ConnectCause::driver`]),

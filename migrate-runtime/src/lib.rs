@@ -1,15 +1,5 @@
-//! Apply cargo-migrate migrations safely over sqlx: locking, one transaction per migration
-//! with its history row, checksums, and refusal on a changed or missing applied migration.
-//!
-//! ```no_run
-//! # async fn demo(pool: sqlx::SqlitePool) -> Result<(), migrate_runtime::MigrateError> {
-//! use migrate_runtime::{Dialect, LoadOptions, Migrator};
-//!
-//! let migrator = Migrator::from_dir("migrations".as_ref(), &LoadOptions::new(Dialect::Sqlite))?;
-//! let report = migrator.run(&pool).await?;
-//! println!("applied {} migration(s)", report.applied.len());
-//! # Ok(()) }
-//! ```
+#![doc = include_str!("../GUIDE.md")]
+#![warn(missing_docs)]
 
 #[cfg(not(any(feature = "sqlite", feature = "postgres")))]
 compile_error!("enable at least one of the `sqlite` and `postgres` features of migrate-runtime");
@@ -39,7 +29,33 @@ pub use migrate_core::{
     AppliedRow, Checksum, Dialect, HistoryProblems, LineCol, LoadOptions, Migration,
     MigrationState, Progress, Script, SourceError, SourceErrors, StatusEntry,
 };
-pub use migrate_macros::{DbEnum, Table, embed_migrations};
+/// Checks an enum against its enum type or `CHECK` list at build time.
+///
+/// ```
+/// #[derive(sqlx::Type, migrate_runtime::DbEnum)]
+/// #[sqlx(rename_all = "snake_case")]
+/// #[migrate(check = "tasks.status")]
+/// enum TaskStatus { Todo, InProgress, Done }
+/// ```
+pub use migrate_macros::DbEnum;
+/// Checks a struct against its table at build time.
+///
+/// ```
+/// #[derive(sqlx::FromRow, migrate_runtime::Table)]
+/// #[migrate(table = "users")]
+/// struct User { id: i64, email: String, name: Option<String> }
+/// ```
+pub use migrate_macros::Table;
+/// Embeds the migrations folder in the binary.
+///
+/// ```
+/// use migrate_runtime::{Migrator, embed_migrations};
+///
+/// static MIGRATOR: Migrator = embed_migrations!();
+/// static SAME: Migrator = embed_migrations!("tests/fixtures/guide");
+/// assert_eq!(MIGRATOR.migrations(), SAME.migrations());
+/// ```
+pub use migrate_macros::embed_migrations;
 pub use migrator::{
     AdoptReport, Applied, BaselineOptions, DEFAULT_TABLE, DeployOptions, DeployReport, LockOptions,
     Migrator, Resolution, Resolved, RevertOptions, VerifyReport,

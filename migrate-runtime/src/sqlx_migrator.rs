@@ -1,13 +1,13 @@
 //! `Migrator` -> `sqlx::migrate::Migrator`, so `#[sqlx::test(migrator = …)]` and other sqlx
 //! tooling run the same files (feature `sqlx-migrate`).
 //!
-//! ```ignore
+//! ```
 //! static MIGRATOR: migrate_runtime::Migrator = migrate_runtime::embed_migrations!();
 //! static SQLX_MIGRATOR: std::sync::LazyLock<sqlx::migrate::Migrator> =
 //!     std::sync::LazyLock::new(|| (&MIGRATOR).into());
 //!
-//! #[sqlx::test(migrator = "SQLX_MIGRATOR")]
-//! async fn creates_a_user(pool: sqlx::PgPool) { /* … */ }
+//! // #[sqlx::test(migrator = "SQLX_MIGRATOR")]
+//! // async fn creates_a_user(pool: sqlx::PgPool) { /* … */ }
 //! ```
 //!
 //! sqlx records what it applies in its own `_sqlx_migrations` table, with its own checksums

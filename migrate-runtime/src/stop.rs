@@ -18,6 +18,7 @@ struct Inner {
 }
 
 impl Stop {
+    /// A stop not triggered yet.
     pub fn new() -> Stop {
         Stop::default()
     }
@@ -47,6 +48,7 @@ impl Stop {
             .or_else(|| Some("a stop request".to_owned()))
     }
 
+    /// Whether a stop was requested.
     pub fn is_stopped(&self) -> bool {
         self.inner.stopped.load(Ordering::SeqCst)
     }

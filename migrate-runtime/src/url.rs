@@ -28,19 +28,32 @@ pub enum UrlError {
     #[error(
         "`{shown}` is not a valid URL: write `{scheme}://` (with two slashes) before the user and host"
     )]
-    NoSlashes { shown: String, scheme: String },
+    NoSlashes {
+        /// The string, with any password hidden.
+        shown: String,
+        /// The scheme as written.
+        scheme: String,
+    },
     /// A scheme no dialect has (`postgress://`).
     #[error(
         "unknown database URL scheme `{scheme}` in `{shown}`: expected `postgres://…`, \
          `postgresql://…`, `sqlite:path` or `mysql://…`"
     )]
-    UnknownScheme { shown: String, scheme: String },
+    UnknownScheme {
+        /// The string, with any password hidden.
+        shown: String,
+        /// The scheme as written.
+        scheme: String,
+    },
     /// No scheme at all (`foo.db`).
     #[error(
         "`{shown}` is not a database URL: expected `postgres://…`, `sqlite:path` (for this file: \
          `sqlite:{shown}`) or `mysql://…`"
     )]
-    NoScheme { shown: String },
+    NoScheme {
+        /// The string, with any password hidden.
+        shown: String,
+    },
 }
 
 /// The dialect of a URL, or why it has none.

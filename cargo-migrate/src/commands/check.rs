@@ -208,7 +208,7 @@ async fn verify_clean(s: &mut Session, when: &str) -> anyhow::Result<()> {
         .collect();
     anyhow::bail!(
         "the scratch database {when} differs from the schema the migrations replay to:\n{}\n\
-         The replay mis-reads a statement: give what it does in a replay override (`.replay/<migration>.sql` in the migrations folder, see \"Schema replay\" in the README), or report it",
+         The replay mis-reads a statement: give what it does in a replay override (`.replay/<migration>.sql` in the migrations folder, see \"Replay overrides\" in the cargo-migrate book, docs/src/replay.md), or report it",
         lines.join("\n")
     )
 }

@@ -1,6 +1,6 @@
 //! The schema as a stable JSON document (`cargo migrate schema --format json`). Every key is
 //! always present (`null` or `[]` when empty); objects come in creation order. The book
-//! documents the shape.
+//! (docs/src/json-output.md) documents the shape.
 
 use migrate_core::schema::{Column, Exclusion, Name, Origin, Schema, Table};
 use serde_json::Value;

@@ -320,7 +320,7 @@ async fn sqlx_deploys(db: &Db) {
 fn adopt_sqlx_refuses_a_changed_file_and_records_nothing() {
     on_each_database(|db, rt| {
         rt.block_on(sqlx_deploys(db));
-        // What sqlx stored is the SHA-384 of the file's bytes (the README's claim).
+        // What sqlx stored is the SHA-384 of the file's bytes (the book's claim, docs/src/commands.md).
         let stored = rt.block_on(db.texts(if db.sqlite() {
             "SELECT lower(hex(checksum)) FROM _sqlx_migrations ORDER BY version"
         } else {

@@ -6,47 +6,87 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Kind {
+    /// `bool`.
     Bool,
+    /// `i8`.
     I8,
+    /// `i16`.
     I16,
+    /// `i32`.
     I32,
+    /// `i64`.
     I64,
+    /// `f32`.
     F32,
+    /// `f64`.
     F64,
+    /// `String`, `&str`.
     String,
+    /// `Vec<u8>`, `&[u8]`.
     Bytes,
+    /// `serde_json::Value`, `Json<T>`.
     Json,
+    /// `uuid::Uuid`.
     Uuid,
+    /// A date without time (`chrono::NaiveDate`, `time::Date`).
     Date,
+    /// A time of day (`chrono::NaiveTime`, `time::Time`).
     Time,
+    /// A chrono date and time without zone (`chrono::NaiveDateTime`).
     DateTime,
+    /// A chrono date and time with zone (`chrono::DateTime<Tz>`).
     DateTimeTz,
+    /// A decimal (`rust_decimal::Decimal`, `bigdecimal::BigDecimal`).
     Decimal,
     /// A PostgreSQL enum type, by name (schema-qualified unless in `public`).
     Enum(&'static str),
+    /// `u8` (SQLite).
     U8,
+    /// `u16` (SQLite).
     U16,
+    /// `u32` (SQLite).
     U32,
+    /// `u64` (SQLite).
     U64,
+    /// `PgInterval`.
     Interval,
+    /// `PgTimeTz`.
     TimeTz,
+    /// `PgMoney`.
     Money,
+    /// `Oid`.
     Oid,
+    /// `IpNetwork`, `IpNet`, `IpAddr`.
     Inet,
+    /// `MacAddress`.
     MacAddress,
+    /// `BitVec`.
     Bits,
+    /// `PgLTree`.
     LTree,
+    /// `PgLQuery`.
     LQuery,
+    /// `PgHstore`.
     Hstore,
+    /// `PgCube`.
     Cube,
+    /// `PgPoint`.
     Point,
+    /// `PgLine`.
     Line,
+    /// `PgLSeg`.
     LSeg,
+    /// `PgBox`.
     Box,
+    /// `PgPath`.
     Path,
+    /// `PgPolygon`.
     Polygon,
+    /// `PgCircle`.
     Circle,
+    /// `time::PrimitiveDateTime`.
     TimeDateTime,
+    /// `time::OffsetDateTime`.
     TimeDateTimeTz,
     /// `PgRange<T>`, by the element's kind.
     Range(&'static Kind),
@@ -109,6 +149,7 @@ const fn discriminant(k: Kind) -> u8 {
     }
 }
 
+/// Whether two strings are equal, in a `const` context.
 pub const fn same_str(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {

@@ -6,14 +6,20 @@ use super::{RustType, Verdict};
 /// SQLite's column affinity, by its five rules (section 3.1 of "Datatypes In SQLite").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Affinity {
+    /// `INTEGER` affinity (a declared type containing `INT`).
     Integer,
+    /// `TEXT` affinity (`CHAR`, `CLOB`, `TEXT`).
     Text,
+    /// `BLOB` affinity (`BLOB`, or no declared type).
     Blob,
+    /// `REAL` affinity (`REAL`, `FLOA`, `DOUB`).
     Real,
+    /// `NUMERIC` affinity (anything else).
     Numeric,
 }
 
 impl Affinity {
+    /// The affinity of a declared type, by SQLite's rules (section 3.1 of its datatype page).
     pub fn of(declared: &str) -> Affinity {
         let t = declared.to_ascii_uppercase();
         if t.contains("INT") {
@@ -29,6 +35,7 @@ impl Affinity {
         }
     }
 
+    /// The affinity's name, upper case.
     pub fn as_str(self) -> &'static str {
         match self {
             Affinity::Integer => "INTEGER",
@@ -46,6 +53,7 @@ impl Affinity {
 pub struct SqliteRule {
     /// What the rule covers, for messages and for the test that probes every rule.
     pub name: &'static str,
+    /// The storage classes the values may have (`INTEGER`, `REAL`, `TEXT`, `BLOB`).
     pub stored: &'static [&'static str],
 }
 

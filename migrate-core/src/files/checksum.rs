@@ -62,6 +62,7 @@ impl fmt::Display for Checksum {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{given}` is not a SHA-256 checksum (64 hex digits)")]
 pub struct BadChecksum {
+    /// The text that was given.
     pub given: String,
 }
 

@@ -72,15 +72,27 @@ pub fn append_unhashed(sum_text: &str, names: &[String]) -> String {
 pub enum SumProblem {
     /// A file that `migrate.sum` does not list, or lists as not hashed yet (a new
     /// migration): pending.
-    Unlisted { name: String },
+    Unlisted {
+        /// The file's name in the folder.
+        name: String,
+    },
     /// A listed file whose content changed.
-    Changed { name: String },
+    Changed {
+        /// The file's name in the folder.
+        name: String,
+    },
     /// A listed file that no longer exists.
-    Gone { name: String },
+    Gone {
+        /// The file's name in the folder.
+        name: String,
+    },
     /// The final line does not hash the lines above it (a hand edit or a bad merge).
     BadTotal,
     /// A line that is not `<checksum>  <name>`.
-    Malformed { line: usize },
+    Malformed {
+        /// The line of `migrate.sum`, from 1.
+        line: usize,
+    },
 }
 
 impl SumProblem {

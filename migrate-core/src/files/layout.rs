@@ -25,7 +25,9 @@ pub enum FileKind {
 /// A parsed `<version>_<name>` stem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionedName {
+    /// The version: sqlx's integer, or diesel's text (see [`Version`]).
     pub version: Version,
+    /// The name after the version.
     pub name: String,
 }
 
@@ -34,10 +36,16 @@ pub struct VersionedName {
 #[non_exhaustive]
 pub enum NameError {
     #[error("the name does not start with a version (digits, then `_`)")]
+    /// The name does not start with a version.
     NoVersion,
     #[error("the version `{digits}` does not fit a 64-bit integer")]
-    VersionTooLarge { digits: String },
+    /// The version does not fit a signed 64-bit integer.
+    VersionTooLarge {
+        /// The digits as written.
+        digits: String,
+    },
     #[error("there is no name after the version (`<version>_<name>`)")]
+    /// Nothing follows the version.
     NoName,
 }
 

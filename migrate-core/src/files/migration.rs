@@ -11,8 +11,11 @@ use crate::{Checksum, Dialect, LineCol, SourceError, Statement, Version, split};
 pub struct Migration {
     /// Its identity and place in the order (sqlx's integer or diesel's text, see [`Version`]).
     pub version: Version,
+    /// The name after the version (`create_users`).
     pub name: Cow<'static, str>,
+    /// The up script.
     pub up: Script,
+    /// The down script, when there is a down file.
     pub down: Option<Script>,
     /// The replay overrides of this migration (`<dir>/.replay/<version>_<name>.sql`): how the
     /// schema replay reads statements it cannot interpret, kept outside the applied file.

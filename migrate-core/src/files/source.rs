@@ -22,6 +22,7 @@ pub struct LoadOptions {
 }
 
 impl LoadOptions {
+    /// Options for this dialect, with the defaults for everything else.
     pub fn new(dialect: Dialect) -> LoadOptions {
         LoadOptions {
             dialect,

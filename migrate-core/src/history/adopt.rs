@@ -10,8 +10,11 @@ use crate::{Checksum, Migration, Version, layout, version};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Tool {
+    /// sqlx's `_sqlx_migrations`.
     Sqlx,
+    /// diesel's `__diesel_schema_migrations`.
     Diesel,
+    /// Prisma's `_prisma_migrations`.
     Prisma,
 }
 
@@ -25,6 +28,7 @@ impl Tool {
         }
     }
 
+    /// The tool's name, as `cargo migrate adopt` takes it.
     pub fn name(self) -> &'static str {
         match self {
             Tool::Sqlx => "sqlx",
@@ -59,19 +63,35 @@ pub type ForeignRow = (String, bool, Option<Vec<u8>>, Option<String>, bool);
 #[non_exhaustive]
 pub enum AdoptProblem {
     /// The row names no migration file.
-    Missing { key: String },
+    Missing {
+        /// The row's key in the other tool's history.
+        key: String,
+    },
     /// The file's content differs from what the tool applied.
-    Changed { version: Version, path: String },
+    Changed {
+        /// The migration's version.
+        version: Version,
+        /// The migration's file.
+        path: String,
+    },
     /// The tool recorded the migration as failed.
-    Failed { key: String },
+    Failed {
+        /// The row's key in the other tool's history.
+        key: String,
+    },
     /// The row's key is not a version.
-    BadKey { key: String },
+    BadKey {
+        /// The row's key in the other tool's history.
+        key: String,
+    },
 }
 
 /// Every problem found, reported together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdoptProblems {
+    /// The tool whose history was read.
     pub tool: Tool,
+    /// Every problem, in version order.
     pub problems: Vec<AdoptProblem>,
 }
 

@@ -9,16 +9,23 @@ use crate::{Checksum, Migration, Version};
 /// One row of the history table, as read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppliedRow {
+    /// The migration's version.
     pub version: Version,
+    /// The migration's name.
     pub name: String,
     /// Hex SHA-256 (see [`Checksum`]).
     pub checksum: String,
     /// RFC 3339 UTC time.
     pub applied_at: String,
+    /// How long it took, in milliseconds.
     pub execution_ms: i64,
+    /// Whether it was applied (`false`: it failed, or a no-transaction migration is part-way).
     pub success: bool,
+    /// The error of a failed migration.
     pub error: Option<String>,
+    /// The tool and verb that applied it (`cargo-migrate 0.1.0 deploy`).
     pub applied_by: String,
+    /// The backup taken before the deploy that applied it, if any.
     pub backup: Option<String>,
     /// Per-statement progress of a migration run statement by statement (no-transaction
     /// migrations); `None` for rows written in one transaction or by earlier versions.
@@ -93,6 +100,7 @@ pub enum MigrationState {
 }
 
 impl MigrationState {
+    /// The state as `status` prints it (`applied`, `out-of-order`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             MigrationState::Applied => "applied",
@@ -122,11 +130,15 @@ impl fmt::Display for MigrationState {
 /// One line of `status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusEntry {
+    /// The migration's version.
     pub version: Version,
+    /// The migration's name.
     pub name: String,
+    /// Its one state.
     pub state: MigrationState,
     /// The file, when it exists.
     pub path: Option<String>,
+    /// The file's checksum, when the file exists.
     pub file_checksum: Option<Checksum>,
     /// The history row, when there is one.
     pub row: Option<AppliedRow>,

@@ -27,7 +27,9 @@ pub struct Finding {
     /// The rule's id (`create-index-concurrently`), or `allow-needs-reason` and
     /// `allow-unknown-rule` for a malformed `-- migrate:allow`.
     pub rule: &'static str,
+    /// The migration file, as shown in messages.
     pub path: String,
+    /// Where its statement starts.
     pub at: LineCol,
     /// The statement's first line, for the caret display.
     pub line_text: String,

@@ -15,6 +15,7 @@ use crate::{Dialect, Statement};
 /// A lint rule, as `cargo migrate lint --list` and the book show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
+    /// The id findings and `-- migrate:allow` name.
     pub id: &'static str,
     /// Why it is unsafe, in one line.
     pub why: &'static str,

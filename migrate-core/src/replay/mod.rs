@@ -24,8 +24,11 @@ use crate::{Dialect, LineCol, Migration, Script, split};
 /// A statement the replay cannot interpret, or that the real database would reject.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplayError {
+    /// The migration file.
     pub path: String,
+    /// The statement's position in it.
     pub at: LineCol,
+    /// What the replay cannot do, or what the database would refuse.
     pub message: String,
     /// The override that would settle it, for an error on a migration's statement.
     pub way_out: Option<WayOut>,
@@ -34,7 +37,9 @@ pub struct ReplayError {
 /// Where a statement's replay override goes: the override file and the statement's number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WayOut {
+    /// The override file to write (`migrations/.replay/<migration>.sql`).
     pub file: String,
+    /// The statement's number in its migration, from 1.
     pub statement: usize,
 }
 
@@ -44,7 +49,7 @@ impl fmt::Display for ReplayError {
         if let Some(WayOut { file, statement }) = &self.way_out {
             write!(
                 f,
-                "\n  way out, without editing the migration: in `{file}` write `-- migrate:statement {statement}` and under it the DDL this statement amounts to, or `-- migrate:statement {statement} skip` if it changes no table, column or type (see \"Schema replay\" in cargo-migrate's README); in a file not yet applied, `-- migrate:replay <DDL>` or `-- migrate:replay-skip` on the line above the statement also works"
+                "\n  way out, without editing the migration: in `{file}` write `-- migrate:statement {statement}` and under it the DDL this statement amounts to, or `-- migrate:statement {statement} skip` if it changes no table, column or type (see \"Replay overrides\" in the cargo-migrate book, docs/src/replay.md); in a file not yet applied, `-- migrate:replay <DDL>` or `-- migrate:replay-skip` on the line above the statement also works"
             )?;
         }
         Ok(())

@@ -31,7 +31,12 @@ pub enum Action {
     /// The statement changes no table, column or type.
     Skip,
     /// The statement's effect, as DDL the replay understands, and the line where it starts.
-    Replace { ddl: String, line: usize },
+    Replace {
+        /// The DDL the statement amounts to.
+        ddl: String,
+        /// The line where the DDL starts in the override file.
+        line: usize,
+    },
 }
 
 /// One `-- migrate:statement N` section of an override file.
@@ -41,6 +46,7 @@ pub struct Override {
     pub statement: usize,
     /// The line of the header in the override file.
     pub line: usize,
+    /// What the override says.
     pub action: Action,
 }
 

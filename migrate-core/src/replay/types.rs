@@ -7,7 +7,9 @@ use crate::Dialect;
 /// means NOT NULL and a sequence default).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Normalized {
+    /// The type as PostgreSQL's `format_type()` (or SQLite's declaration) spells it.
     pub sql_type: String,
+    /// Whether it was written `serial`/`bigserial`/`smallserial`.
     pub serial: bool,
 }
 

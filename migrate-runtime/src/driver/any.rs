@@ -53,8 +53,10 @@ impl ConnectOptions {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum AnyConnection {
+    /// A PostgreSQL connection.
     #[cfg(feature = "postgres")]
     Postgres(sqlx::PgConnection),
+    /// A SQLite connection.
     #[cfg(feature = "sqlite")]
     Sqlite(sqlx::SqliteConnection),
 }

@@ -1,7 +1,7 @@
 //! The few database operations the apply loop needs, one implementation per backend.
 //!
 //! Everything else (planning, ordering, checks, history rules) is written once, in
-//! [`crate::migrator`], over this trait.
+//! the migrator ([`crate::Migrator`]), over this trait.
 
 mod any;
 mod history_sql;
@@ -54,13 +54,21 @@ pub struct LockKey(pub i64);
 /// A history row to write.
 #[derive(Debug, Clone)]
 pub struct NewRow<'a> {
+    /// The migration's version.
     pub version: &'a Version,
+    /// The migration's name.
     pub name: &'a str,
+    /// The file's checksum (hex SHA-256).
     pub checksum: &'a str,
+    /// How long it took, in milliseconds.
     pub execution_ms: i64,
+    /// Whether it was applied.
     pub success: bool,
+    /// The error of a failed migration.
     pub error: Option<String>,
+    /// The tool and verb that applied it.
     pub applied_by: &'a str,
+    /// The backup taken before the deploy, if any.
     pub backup: Option<&'a str>,
 }
 
@@ -70,24 +78,38 @@ pub struct NewRow<'a> {
 pub enum ProgressUpdate<'a> {
     /// Insert the row as `running`, no statement done yet, committed before the first one.
     Start {
+        /// The row to insert.
         row: &'a NewRow<'a>,
+        /// How many statements the migration has.
         total: u32,
+        /// The checksum of the done statements' text.
         done_checksum: &'a str,
     },
     /// `deploy --resume`: the row is `running` again.
-    Restart { version: &'a Version },
+    Restart {
+        /// The migration's version.
+        version: &'a Version,
+    },
     /// Statement `done` finished: the row counts it.
     Step {
+        /// The migration's version.
         version: &'a Version,
+        /// How many statements are done.
         done: u32,
+        /// The checksum of the done statements' text.
         done_checksum: &'a str,
     },
     /// The run ended: applied, or failed (with the error) at the recorded count.
     Finish {
+        /// The migration's version.
         version: &'a Version,
+        /// Whether it was applied.
         success: bool,
+        /// The error, when it failed.
         error: Option<&'a str>,
+        /// How long it took, in milliseconds.
         execution_ms: i64,
+        /// The file's checksum (hex SHA-256).
         checksum: &'a str,
     },
 }
@@ -119,11 +141,14 @@ pub struct Blocker {
 /// A history table's name, optionally schema-qualified (`ops.migrations`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableName {
+    /// The schema, when named.
     pub schema: Option<String>,
+    /// The table's name.
     pub name: String,
 }
 
 impl TableName {
+    /// Reads `name` or `schema.name`.
     pub fn parse(s: &str) -> TableName {
         match s.split_once('.') {
             Some((schema, name)) => TableName {
@@ -145,6 +170,7 @@ impl TableName {
         }
     }
 
+    /// The name as shown in messages (`schema.name`).
     pub fn display(&self) -> String {
         match &self.schema {
             Some(schema) => format!("{schema}.{}", self.name),

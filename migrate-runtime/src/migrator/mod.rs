@@ -357,10 +357,12 @@ impl Migrator {
         self
     }
 
+    /// The migrations, in version order.
     pub fn migrations(&self) -> &[Migration] {
         &self.migrations
     }
 
+    /// The history table's name.
     pub fn table(&self) -> &str {
         &self.table
     }

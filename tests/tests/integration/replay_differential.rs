@@ -164,7 +164,7 @@ async fn sqlite_fixtures_replay_exactly() {
 
 /// The SQLite rebuild pattern with a referencing table: a no-transaction migration that turns
 /// the foreign key checks off and makes its own transaction keeps the referencing rows (see
-/// the README). Without `PRAGMA foreign_keys = OFF` the deploy fails.
+/// the book's docs/src/replay.md). Without `PRAGMA foreign_keys = OFF` the deploy fails.
 #[tokio::test]
 async fn sqlite_rebuild_keeps_referencing_rows() {
     let dir = fixtures("fixtures/replay/sqlite");

@@ -7,7 +7,7 @@ use sqlx::postgres::types::{PgInterval, PgRange};
 
 type Payload = Value;
 
-/// The README's newtype recipe over a foreign type.
+/// The book's newtype recipe (docs/src/types.md) over a foreign type.
 struct SlotId(uuid::Uuid);
 impl ColumnType for SlotId {
     const KIND: Kind = <uuid::Uuid as ColumnType>::KIND;
