@@ -73,7 +73,36 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     }
 
     let header = migrate_core::template(&args.name);
-    let files = if args.reversible {
+    let files = if order == VersionOrder::Text {
+        // A diesel folder: `<yyyy-mm-dd-hhmmss>_<name>/up.sql`, as `diesel migration generate`
+        // names it; its version (the digits) sorts last by diesel's rule, checked above.
+        let digits = version.to_string();
+        let stamp = if digits.len() == 14 {
+            format!(
+                "{}-{}-{}-{}",
+                &digits[0..4],
+                &digits[4..6],
+                &digits[6..8],
+                &digits[8..14]
+            )
+        } else {
+            digits
+        };
+        let folder = format!("{stamp}_{}", args.name);
+        fs::create_dir(dir.join(&folder))
+            .with_context(|| format!("cannot create {}", dir.join(&folder).display()))?;
+        let mut files = vec![(format!("{folder}/up.sql"), header)];
+        if args.reversible {
+            files.push((
+                format!("{folder}/down.sql"),
+                format!(
+                    "-- Revert {}: undo the up migration, newest change first.\n\n",
+                    args.name
+                ),
+            ));
+        }
+        files
+    } else if args.reversible {
         vec![
             (format!("{version}_{}.up.sql", args.name), header),
             (

@@ -108,11 +108,10 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
             );
             continue;
         }
+        // Not SQL (a README, a .gitkeep, notes): sqlx and diesel skip these, and so do we. An
+        // `.sql` file whose name is no migration name is still an error (a typo would
+        // otherwise never run).
         let Some((stem, kind)) = layout::classify_file(&file_name) else {
-            errors.push(SourceError::Unrecognized {
-                path: shown,
-                reason: "not an `.sql` file".into(),
-            });
             continue;
         };
         match layout::parse_name(stem, order) {

@@ -321,3 +321,31 @@ fn crlf_and_bom_files_have_the_checksum_of_their_lf_twin() {
         "the BOM is not sent to the database"
     );
 }
+
+#[test]
+fn files_that_are_not_sql_are_skipped_as_sqlx_and_diesel_skip_them() {
+    // crates.io's migrations folder holds a README.md; many hold notes or a .gitkeep. No
+    // `ignore` pattern here.
+    let plain = LoadOptions {
+        ignore: Vec::new(),
+        ..options()
+    };
+    let dir = folder(&[
+        ("1_a.sql", b"SELECT 1;"),
+        ("README.md", b"# how we write migrations"),
+        ("notes.txt", b"remember the index"),
+    ]);
+    let loaded = load(dir.path(), &plain).unwrap();
+    assert_eq!(loaded.len(), 1);
+    assert_eq!(loaded[0].up.path, "migrations/1_a.sql");
+    // An `.sql` file with no version is still refused: it looks like a migration that would
+    // never run.
+    let typo = folder(&[("1_a.sql", b"SELECT 1;"), ("a_b.sql", b"SELECT 2;")]);
+    let errors = load(typo.path(), &plain).unwrap_err().0;
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.to_string().contains("migrations/a_b.sql")),
+        "{errors:?}"
+    );
+}
