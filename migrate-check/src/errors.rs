@@ -19,6 +19,7 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding on `span` about `member` (a field or variant), with its fix.
     pub fn new(
         span: Span,
         member: Option<String>,
@@ -45,7 +46,9 @@ impl Finding {
 /// the derive emits a constant that fails to compile unless the type's kind is allowed.
 #[derive(Clone, Debug)]
 pub struct Deferred {
+    /// The field's type, where the build reports it.
     pub span: Span,
+    /// The field.
     pub member: String,
     /// The type as written (the element for a `Vec` of enums), without spaces.
     pub ty: String,
@@ -60,7 +63,9 @@ pub struct Deferred {
 /// Everything the checks of one item found.
 #[derive(Default)]
 pub struct Errors {
+    /// What is wrong, each on its span.
     pub findings: Vec<Finding>,
+    /// The fields left to the compiler.
     pub deferred: Vec<Deferred>,
 }
 
@@ -78,6 +83,7 @@ impl Errors {
         }
     }
 
+    /// Records a finding.
     pub fn add(&mut self, finding: Finding) {
         self.findings.push(finding);
     }
@@ -105,11 +111,14 @@ impl Errors {
 /// which are also the fallback beside errors, as thiserror does, so that no second error
 /// such as "the trait `Table` is not implemented" follows from the first) and what it found.
 pub struct Checked {
+    /// The impls and the generated checks.
     pub tokens: TokenStream,
+    /// What the checks found.
     pub errors: Errors,
 }
 
 impl Checked {
+    /// A check that could not start: only the error, no tokens.
     pub fn failed(error: syn::Error) -> Checked {
         let mut errors = Errors::default();
         errors.push(error);

@@ -6,6 +6,8 @@
 //! errors on the exact span and emit the impls; `cargo migrate rows` parses a crate's files and
 //! lists every finding of every item at once, each with its one-line fix.
 
+#![warn(missing_docs)]
+
 mod attrs;
 mod case;
 mod db_enum;

@@ -10,6 +10,7 @@ use proc_macro2::Span;
 
 /// The replayed schema and what the checks need beside it.
 pub struct Loaded {
+    /// The schema the migrations replay to.
     pub schema: Schema,
     /// `[…migrate.types]`: SQL type -> Rust type, for extension types.
     pub types: BTreeMap<String, String>,

@@ -27,7 +27,8 @@ pub use migrate_core::adopt::{AdoptProblem, AdoptProblems, Tool};
 pub use migrate_core::replay::ReplayErrors;
 pub use migrate_core::{
     AppliedRow, Checksum, Dialect, HistoryProblems, LineCol, LoadOptions, Migration,
-    MigrationState, Progress, Script, SourceError, SourceErrors, StatusEntry,
+    MigrationState, Progress, Script, SourceError, SourceErrors, StatusEntry, Version,
+    VersionOrder,
 };
 /// Checks an enum against its enum type or `CHECK` list at build time.
 ///

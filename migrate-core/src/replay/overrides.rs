@@ -71,7 +71,7 @@ pub fn path_for(up_path: &str) -> String {
 }
 
 /// Whether the replay override file of the migration at `shown` (`.replay/<migration>.sql`
-/// in `dir`) has the line [`LATE_DIRECTIVES_IGNORED`].
+/// in `dir`) has the line [`LATE_DIRECTIVES_IGNORED`](crate::files::migration::LATE_DIRECTIVES_IGNORED).
 pub fn ignores_late_directives(dir: &std::path::Path, shown: &str) -> bool {
     let override_shown = path_for(shown);
     let Some((_, file)) = override_shown.rsplit_once('/') else {

@@ -35,9 +35,10 @@ pub struct Migrator {
 ///
 /// ```
 /// use std::time::Duration;
-/// use migrate_runtime::DeployOptions;
+/// use migrate_runtime::{DeployOptions, Version};
 ///
-/// let options = DeployOptions::new().to(20260103000000).lock_retries(3);
+/// let target = Version::from(20260103000000);
+/// let options = DeployOptions::new().to(&target).lock_retries(3);
 /// assert_eq!(options.statement_lock_timeout, None);
 /// let mut options = options;
 /// options.statement_lock_timeout = Some(Duration::from_secs(5));
