@@ -64,6 +64,11 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     }
     let dialect = cx.config.dialect_for(None)?;
     cx.note_assumed_dialect(None, dialect);
+    if dialect != migrate_runtime::Dialect::Postgres {
+        cx.shell.warn(&format!(
+            "lint has rules for PostgreSQL only so far: nothing is judged for {dialect}"
+        ));
+    }
     let migrator = cx.config.migrator(dialect)?;
     let migrations = migrator.migrations();
     let sum_path = cx.config.dir.join(SUM_FILE);

@@ -89,3 +89,19 @@ fn allowed_findings_pass_and_bad_flags_are_usage_errors() {
     let list = p.run(&["lint", "--list"]).expect(0);
     assert!(list.stdout.contains("create-index-concurrently\n    why: "));
 }
+
+#[test]
+fn a_sqlite_project_is_told_that_no_rule_judges_it() {
+    let p = Project::new("dialect = \"sqlite\"");
+    p.write(
+        "migrations/1_users.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+    );
+    let run = p.run(&["lint"]).expect(0);
+    assert!(
+        run.stderr
+            .contains("lint has rules for PostgreSQL only so far: nothing is judged for sqlite"),
+        "{}",
+        run.stderr
+    );
+}
