@@ -139,6 +139,38 @@ pub(super) fn rewrite(sql: &str) -> Option<Pg18> {
     })
 }
 
+/// The keyword of token `i`, if it is a word.
+fn keyword_at(tokens: &[TokenWithSpan], i: usize) -> Option<Keyword> {
+    match tokens.get(i).map(|t| &t.token) {
+        Some(Token::Word(w)) => Some(w.keyword),
+        _ => None,
+    }
+}
+
+/// `[CONSTRAINT n] NOT NULL c [NO INHERIT]` starting at token `i`: the index of `c` and of the
+/// clause's last token.
+fn not_null_clause(tokens: &[TokenWithSpan], mut i: usize) -> Option<(usize, usize)> {
+    if keyword_at(tokens, i) == Some(Keyword::CONSTRAINT) {
+        i += 2;
+    }
+    if keyword_at(tokens, i) != Some(Keyword::NOT)
+        || keyword_at(tokens, i + 1) != Some(Keyword::NULL)
+    {
+        return None;
+    }
+    let column = i + 2;
+    if !matches!(tokens.get(column).map(|t| &t.token), Some(Token::Word(_))) {
+        return None;
+    }
+    let mut last = column;
+    if keyword_at(tokens, last + 1) == Some(Keyword::NO)
+        && keyword_at(tokens, last + 2) == Some(Keyword::INHERIT)
+    {
+        last += 2;
+    }
+    Some((column, last))
+}
+
 /// `ADD [CONSTRAINT n] NOT NULL c [NO INHERIT]` from the `ADD` at `add`, as
 /// `ALTER COLUMN c SET NOT NULL`, padded with blanks to the written length.
 fn add_not_null(
@@ -147,25 +179,8 @@ fn add_not_null(
     sql: &str,
     at: impl Fn(Location) -> usize,
 ) -> Option<Edit> {
-    let keyword = |i: usize| match tokens.get(i).map(|t| &t.token) {
-        Some(Token::Word(w)) => Some(w.keyword),
-        _ => None,
-    };
-    let mut i = add + 1;
-    if keyword(i) == Some(Keyword::CONSTRAINT) {
-        i += 2;
-    }
-    if keyword(i) != Some(Keyword::NOT) || keyword(i + 1) != Some(Keyword::NULL) {
-        return None;
-    }
-    let column = tokens.get(i + 2)?;
-    if !matches!(column.token, Token::Word(_)) {
-        return None;
-    }
-    let mut last = i + 2;
-    if keyword(last + 1) == Some(Keyword::NO) && keyword(last + 2) == Some(Keyword::INHERIT) {
-        last += 2;
-    }
+    let (column, last) = not_null_clause(tokens, add + 1)?;
+    let column = &tokens[column];
     let (start, end) = (at(tokens[add].span.start), at(tokens[last].span.end));
     let written = &sql[at(column.span.start)..at(column.span.end)];
     let mut with = format!("ALTER COLUMN {written} SET NOT NULL");
@@ -185,24 +200,10 @@ fn table_not_null(
     sql: &str,
     at: impl Fn(Location) -> usize,
 ) -> Option<(Edit, String)> {
-    let keyword = |i: usize| match tokens.get(i).map(|t| &t.token) {
-        Some(Token::Word(w)) => Some(w.keyword),
-        _ => None,
-    };
-    let mut i = comma + 1;
-    if keyword(i) == Some(Keyword::CONSTRAINT) {
-        i += 2;
-    }
-    if keyword(i) != Some(Keyword::NOT) || keyword(i + 1) != Some(Keyword::NULL) {
-        return None;
-    }
-    let Some(Token::Word(column)) = tokens.get(i + 2).map(|t| &t.token) else {
+    let (column, last) = not_null_clause(tokens, comma + 1)?;
+    let Token::Word(column) = &tokens[column].token else {
         return None;
     };
-    let mut last = i + 2;
-    if keyword(last + 1) == Some(Keyword::NO) && keyword(last + 2) == Some(Keyword::INHERIT) {
-        last += 2;
-    }
     if !matches!(
         tokens.get(last + 1).map(|t| &t.token),
         Some(Token::Comma | Token::RParen)
