@@ -4,6 +4,7 @@
 mod support;
 
 mod adopt;
+mod applied_transaction_control;
 mod backup;
 mod check;
 mod cli_verbs;

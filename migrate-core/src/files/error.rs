@@ -100,7 +100,8 @@ pub enum SourceError {
         what: &'static str,
     },
     #[error(
-        "{path}:{at}: `{keyword}` controls the transaction, but every migration already runs in its own transaction: remove it, or put `-- migrate:no-transaction` at the top of the file to manage transactions yourself"
+        "{path}:{at}: `{keyword}` controls the transaction, but every migration already runs in its own transaction: remove it, or put `-- migrate:no-transaction` at the top of the file to manage transactions yourself. If this migration is already applied, leave its file as it is and put the line `{}` in {override_path}: it then runs without a transaction, statement by statement, as it was written",
+        crate::files::migration::RUN_WITHOUT_TRANSACTION
     )]
     /// A transactional migration has its own top-level `BEGIN`/`COMMIT`.
     TransactionControl {
@@ -110,11 +111,15 @@ pub enum SourceError {
         at: LineCol,
         /// The keyword (`BEGIN`, `COMMIT`, …).
         keyword: String,
+        /// The migration's replay override file, the way out for an applied migration.
+        override_path: String,
     },
     #[error(
         "{path}:{at}: {database} refuses `{what}` inside a transaction, and this migration runs in one: \
          put `-- migrate:no-transaction` in the comments before its first statement (its statements \
-         then run one by one, each committed on its own)"
+         then run one by one, each committed on its own). If this migration is already applied, \
+         leave its file as it is and put the line `{}` in {override_path} instead",
+        crate::files::migration::RUN_WITHOUT_TRANSACTION
     )]
     /// A transactional migration holds a statement the database refuses inside a transaction.
     NeedsNoTransaction {
@@ -126,6 +131,8 @@ pub enum SourceError {
         what: &'static str,
         /// `PostgreSQL` or `SQLite`.
         database: &'static str,
+        /// The migration's replay override file, the way out for an applied migration.
+        override_path: String,
     },
     #[error(
         "{path}:{line}: `-- migrate:no-transaction` after the first statement has no effect: \

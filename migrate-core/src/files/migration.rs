@@ -65,6 +65,12 @@ pub const DIRECTIVES: &[&str] = &["no-transaction", "replay", "replay-skip", "al
 /// migration's file is never edited.
 pub const LATE_DIRECTIVES_IGNORED: &str = "-- migrate:ignore-late-directives";
 
+/// The line of a replay override file (`.replay/<migration>.sql`) that runs its migration
+/// without a transaction, statement by statement, as `-- migrate:no-transaction` in its header
+/// would: the way out for an applied migration with its own `COMMIT`, or a statement the
+/// database refuses in a transaction, whose file must not change.
+pub const RUN_WITHOUT_TRANSACTION: &str = "-- migrate:no-transaction";
+
 impl Script {
     /// Checks a down script again: the loader keeps a down file whose text does not parse
     /// (an unclosed dollar quote), since `schema`, the build and `deploy` never run it, and
@@ -199,6 +205,7 @@ impl Script {
                         path: path.to_string(),
                         at: LineCol::of(&text, statement.offset),
                         what,
+                        override_path: crate::replay::overrides::path_for(&path),
                         database: if dialect == Dialect::Sqlite {
                             "SQLite"
                         } else {
@@ -214,6 +221,7 @@ impl Script {
                     path: path.to_string(),
                     at: LineCol::of(&text, statement.offset),
                     keyword: statement.keyword(),
+                    override_path: crate::replay::overrides::path_for(&path),
                 });
             }
         }

@@ -148,14 +148,14 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Vec<Migration>, SourceE
             continue;
         }
         shown_by_version.insert(found.version.clone(), found.shown.clone());
-        let ignore_late = overrides::ignores_late_directives(dir, &found.shown);
+        let directives = overrides::load_directives(dir, &found.shown);
         let up = read_text(&found).map_err(|e| vec![e]).and_then(|text| {
             Script::parse_with(
                 found.shown.clone(),
                 text,
                 options.dialect,
-                found.no_transaction,
-                ignore_late,
+                found.no_transaction || directives.no_transaction,
+                directives.ignore_late_directives,
             )
         });
         match up {

@@ -70,17 +70,40 @@ pub fn path_for(up_path: &str) -> String {
     }
 }
 
+/// What the replay override file of a migration says about loading it: the lines
+/// [`LATE_DIRECTIVES_IGNORED`](crate::files::migration::LATE_DIRECTIVES_IGNORED) and
+/// [`RUN_WITHOUT_TRANSACTION`](crate::files::migration::RUN_WITHOUT_TRANSACTION), the ways out
+/// for an applied migration whose file must not change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadDirectives {
+    /// A `no-transaction` directive after the first statement is accepted, without effect.
+    pub ignore_late_directives: bool,
+    /// The migration runs without a transaction, statement by statement, as if its header
+    /// said `-- migrate:no-transaction`.
+    pub no_transaction: bool,
+}
+
+/// Reads the [`LoadDirectives`] of the migration at `shown` from its replay override file
+/// (`.replay/<migration>.sql` in `dir`); none when there is no such file.
+pub fn load_directives(dir: &std::path::Path, shown: &str) -> LoadDirectives {
+    let override_shown = path_for(shown);
+    let Some((_, file)) = override_shown.rsplit_once('/') else {
+        return LoadDirectives::default();
+    };
+    let Ok(text) = std::fs::read_to_string(dir.join(FOLDER).join(file)) else {
+        return LoadDirectives::default();
+    };
+    let has = |line: &str| text.lines().any(|l| l.trim() == line);
+    LoadDirectives {
+        ignore_late_directives: has(crate::files::migration::LATE_DIRECTIVES_IGNORED),
+        no_transaction: has(crate::files::migration::RUN_WITHOUT_TRANSACTION),
+    }
+}
+
 /// Whether the replay override file of the migration at `shown` (`.replay/<migration>.sql`
 /// in `dir`) has the line [`LATE_DIRECTIVES_IGNORED`](crate::files::migration::LATE_DIRECTIVES_IGNORED).
 pub fn ignores_late_directives(dir: &std::path::Path, shown: &str) -> bool {
-    let override_shown = path_for(shown);
-    let Some((_, file)) = override_shown.rsplit_once('/') else {
-        return false;
-    };
-    std::fs::read_to_string(dir.join(FOLDER).join(file)).is_ok_and(|text| {
-        text.lines()
-            .any(|l| l.trim() == crate::files::migration::LATE_DIRECTIVES_IGNORED)
-    })
+    load_directives(dir, shown).ignore_late_directives
 }
 
 /// Reads an override file. Every malformed section is an error naming its line.
