@@ -7,6 +7,7 @@ mod adopt;
 mod backup;
 mod check;
 mod cli_verbs;
+mod compat;
 mod diesel_layout;
 mod embed_rebuild;
 mod environments;

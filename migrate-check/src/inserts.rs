@@ -1,0 +1,102 @@
+//! Which columns an INSERT written from a `#[derive(Table)]` struct's fields cannot fill: the
+//! question a rolling deploy asks of the previous release (`cargo migrate compat`).
+
+use migrate_core::Dialect;
+use migrate_core::schema::{Column, Origin, Table};
+use syn::{Data, DeriveInput, Fields, Type};
+
+use crate::attrs::{self, On};
+use crate::loaded::Loaded;
+use crate::sql_types;
+
+/// A column of the struct's table that its fields do not map and that the database cannot
+/// fill by itself: `NOT NULL`, no default, no identity, not generated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unfilled {
+    /// The table, as the schema names it.
+    pub table: String,
+    /// The column.
+    pub column: String,
+    /// Where the migrations last defined the column.
+    pub origin: Origin,
+}
+
+/// The columns of the table a `#[derive(Table)]` struct maps that an INSERT listing exactly
+/// the struct's columns leaves out although the table requires them. `flattened` gives the
+/// columns of a `#[sqlx(flatten)]` field's type (`None`: unknown, and then nothing is
+/// reported, since the struct may fill any column). A struct over a view, an unknown table or
+/// with attributes that do not parse has none: the derive's own check reports those.
+pub fn unfilled_columns(
+    input: &DeriveInput,
+    loaded: &Loaded,
+    flattened: &dyn Fn(&Type) -> Option<Vec<String>>,
+) -> Vec<Unfilled> {
+    let Some((table_text, mapped)) = table_columns(input, flattened) else {
+        return Vec::new();
+    };
+    let schema = &loaded.schema;
+    let name = sql_types::parse_name(schema.dialect, &table_text, false);
+    let Some(table) = schema.tables.iter().find(|t| t.name == name) else {
+        return Vec::new();
+    };
+    table
+        .columns
+        .iter()
+        .filter(|c| !mapped.iter().any(|m| schema.same(m, &c.name)))
+        .filter(|c| required(schema.dialect, table, c))
+        .map(|c| Unfilled {
+            table: table.name.to_string(),
+            column: c.name.clone(),
+            origin: c.origin.clone(),
+        })
+        .collect()
+}
+
+/// The table a `#[derive(Table)]` struct names, as written, and the columns its fields map
+/// (`#[sqlx(skip)]` fields left out, `#[sqlx(flatten)]` fields through `flattened`); `None`
+/// when the item is not such a struct, its attributes do not parse, or a flattened type is
+/// unknown.
+pub fn table_columns(
+    input: &DeriveInput,
+    flattened: &dyn Fn(&Type) -> Option<Vec<String>>,
+) -> Option<(String, Vec<String>)> {
+    let container = attrs::Container::parse(&input.attrs, On::Struct).ok()?;
+    let Data::Struct(data) = &input.data else {
+        return None;
+    };
+    let Fields::Named(named) = &data.fields else {
+        return None;
+    };
+    let mut mapped = Vec::new();
+    for field in &named.named {
+        let attrs = attrs::Field::parse(&field.attrs, On::Field).ok()?;
+        let ident = field.ident.as_ref()?;
+        if attrs.skip {
+            continue;
+        }
+        if attrs.flatten {
+            mapped.extend(flattened(&field.ty)?);
+            continue;
+        }
+        mapped.push(attrs.rename.unwrap_or_else(|| container.mapped(ident)));
+    }
+    let table = match &container.table {
+        Some(lit) => lit.value(),
+        None => super::table::default_table(&input.ident),
+    };
+    Some((table, mapped))
+}
+
+/// Whether an INSERT must name the column: NOT NULL and nothing fills it.
+fn required(dialect: Dialect, table: &Table, column: &Column) -> bool {
+    let rowid_alias = dialect == Dialect::Sqlite
+        && table.primary_key.len() == 1
+        && table.primary_key[0].eq_ignore_ascii_case(&column.name)
+        && column.sql_type.eq_ignore_ascii_case("INTEGER")
+        && !table.without_rowid;
+    column.not_null
+        && column.default.is_none()
+        && column.identity.is_none()
+        && column.generated.is_none()
+        && !rowid_alias
+}
