@@ -100,3 +100,66 @@ fn required(dialect: Dialect, table: &Table, column: &Column) -> bool {
         && column.generated.is_none()
         && !rowid_alias
 }
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::Span;
+
+    use super::*;
+    use crate::tests::{from_thread, given};
+
+    fn unfilled(item: &str, flattened: &dyn Fn(&Type) -> Option<Vec<String>>) -> Vec<String> {
+        let input: DeriveInput = syn::parse_str(item).unwrap();
+        let loaded = from_thread(Span::call_site()).unwrap();
+        unfilled_columns(&input, &loaded, flattened)
+            .into_iter()
+            .map(|u| format!("{}.{} {}", u.table, u.column, u.origin))
+            .collect()
+    }
+
+    #[test]
+    fn only_required_columns_the_struct_does_not_map() {
+        given(
+            Dialect::Postgres,
+            &[
+                "CREATE TABLE t (\n id BIGSERIAL PRIMARY KEY,\n a TEXT NOT NULL,\n b TEXT NOT NULL DEFAULT '',\n c TEXT,\n d BIGINT GENERATED ALWAYS AS IDENTITY,\n e INT NOT NULL,\n f INT GENERATED ALWAYS AS (e + 1) STORED\n);",
+            ],
+        );
+        let none = |_: &Type| None;
+        assert_eq!(
+            unfilled("struct T { id: i64, a: String }", &none),
+            ["t.e migrations/1_m.sql:7"]
+        );
+        assert_eq!(
+            unfilled(
+                "#[sqlx(rename_all = \"UPPERCASE\")] #[migrate(table = \"t\")] struct X { #[sqlx(rename = \"e\")] n: i32, #[sqlx(skip)] a: String }",
+                &none
+            ),
+            ["t.a migrations/1_m.sql:3"],
+            "renamed fields map their column; skipped ones map none"
+        );
+        let inner = |_: &Type| Some(vec!["a".to_owned(), "e".to_owned()]);
+        assert!(unfilled("struct T { id: i64, #[sqlx(flatten)] rest: Rest }", &inner).is_empty());
+        assert!(
+            unfilled("struct T { id: i64, #[sqlx(flatten)] rest: Rest }", &none).is_empty(),
+            "a flattened type of unknown columns may fill any"
+        );
+        assert!(unfilled("struct Nowhere { id: i64 }", &none).is_empty());
+    }
+
+    #[test]
+    fn a_sqlite_rowid_alias_fills_itself() {
+        given(
+            Dialect::Sqlite,
+            &["CREATE TABLE n (id INTEGER PRIMARY KEY NOT NULL, k TEXT NOT NULL);"],
+        );
+        assert_eq!(
+            unfilled("struct N { k: String }", &|_| None),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            unfilled("struct N { id: i64 }", &|_| None),
+            ["n.k migrations/1_m.sql:1"]
+        );
+    }
+}

@@ -373,3 +373,35 @@ fn a_release_with_another_migrations_folder() {
 "#]],
     );
 }
+
+#[test]
+fn a_workspace_member_in_a_subfolder_with_the_workspace_settings() {
+    // The repository is the workspace; the package is `app/`; the dialect comes from the
+    // workspace's table, at v1 as now.
+    let p = Project::new("");
+    p.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"app\"]\n\n[workspace.metadata.migrate]\ndialect = \"postgres\"\n",
+    );
+    p.write(
+        "app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    git(&p, &["init", "-q"]);
+    p.write("app/migrations/1_init.sql", PG_V1);
+    p.write("app/src/lib.rs", PG_CODE_V1);
+    p.write("other/src/lib.rs", "this file is not Rust and not read");
+    release(&p, "v1");
+    p.write(
+        "app/migrations/2_drop.sql",
+        "ALTER TABLE users DROP COLUMN bio;\n",
+    );
+    let out = p.run(&["compat", "--with", "v1", "-p", "app"]).expect(1);
+    out.stdout_eq(
+        &p,
+        str![[r#"
+src/lib.rs:10: User.bio: table `users` has no column `bio`; it was dropped by migrations/2_drop.sql:1
+
+"#]],
+    );
+}
