@@ -10,12 +10,8 @@ cd "$(dirname "$0")/.."
 N=${1:-1000}
 RUNS=${2:-5}
 PROFILE=${3:-release}
-if [ "$PROFILE" = release ]; then
-    cargo build --release -q -p cargo-migrate
-else
-    cargo build -q -p cargo-migrate
-fi
-MIGRATE=$PWD/target/$PROFILE/cargo-migrate
+. bench/common.sh
+build_migrate "$PROFILE"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/migrations" "$WORK/src"
@@ -45,13 +41,6 @@ for i in $(seq $(( N - 9 )) "$N"); do
 done
 echo "ALTER TABLE t1 DROP COLUMN note;" >> "$WORK/migrations/$(printf '%05d' "$N")_m$N.sql"
 git add -A && git commit -qm v2
-now_ms() { date +%s%3N; }
-times=()
-for _ in $(seq 1 "$RUNS"); do
-    start=$(now_ms)
-    (cd "$WORK" && "$MIGRATE" migrate compat --with v1 >/dev/null 2>&1) || true
-    times+=($(( $(now_ms) - start )))
-done
-median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+median=$(median_ms "$RUNS" "$WORK" compat --with v1)
 breaks=$(cd "$WORK" && "$MIGRATE" migrate compat --with v1 --format json 2>/dev/null | grep -c '"problem"' || true)
 echo "compat --with v1 over $N migrations, 50 row types ($PROFILE): median ${median} ms of $RUNS runs, $breaks break(s)"

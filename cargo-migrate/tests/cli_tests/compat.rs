@@ -262,13 +262,23 @@ DROP TABLE notes;
 ALTER TABLE notes_new RENAME TO notes;
 ";
 
-#[test]
-fn sqlite_check_list_enums_and_a_rebuilt_table() {
-    let p = Project::new("dialect = \"sqlite\"");
+/// A SQLite project whose release v1 (committed and tagged) has the notes table in `dir`, its
+/// row type and enum, and the `extra` migrations.
+fn sqlite_v1(metadata: &str, dir: &str, extra: &[(&str, &str)]) -> Project {
+    let p = Project::new(metadata);
     git(&p, &["init", "-q"]);
-    p.write("migrations/1_init.sql", SQLITE_V1);
+    p.write(&format!("{dir}/1_init.sql"), SQLITE_V1);
+    for (file, sql) in extra {
+        p.write(&format!("{dir}/{file}"), sql);
+    }
     p.write("src/main.rs", SQLITE_CODE_V1);
     release(&p, "v1");
+    p
+}
+
+#[test]
+fn sqlite_check_list_enums_and_a_rebuilt_table() {
+    let p = sqlite_v1("dialect = \"sqlite\"", "migrations", &[]);
     p.write("migrations/2_rebuild.sql", SQLITE_REBUILD);
     let out = p.run(&["compat", "--with", "v1"]).expect(1);
     out.stdout_eq(&p, str![[r#"
@@ -328,15 +338,14 @@ error: at v0 there is no migrations folder migrations: that release has no migra
 
 #[test]
 fn a_release_whose_migrations_the_current_folder_lacks() {
-    let p = Project::new("dialect = \"sqlite\"");
-    git(&p, &["init", "-q"]);
-    p.write("migrations/1_init.sql", SQLITE_V1);
-    p.write(
-        "migrations/2_gone.sql",
-        "CREATE TABLE gone (id INTEGER PRIMARY KEY);\n",
+    let p = sqlite_v1(
+        "dialect = \"sqlite\"",
+        "migrations",
+        &[(
+            "2_gone.sql",
+            "CREATE TABLE gone (id INTEGER PRIMARY KEY);\n",
+        )],
     );
-    p.write("src/main.rs", SQLITE_CODE_V1);
-    release(&p, "v1");
     std::fs::remove_file(p.path().join("migrations/2_gone.sql")).unwrap();
     let out = p.run(&["compat", "--with", "v1"]).expect(1);
     stderr_is(
@@ -351,11 +360,7 @@ error: the current migrations lack a migration of v1: 2_gone; databases deployed
 
 #[test]
 fn a_release_with_another_migrations_folder() {
-    let p = Project::new("dialect = \"sqlite\"\ndir = \"db\"");
-    git(&p, &["init", "-q"]);
-    p.write("db/1_init.sql", SQLITE_V1);
-    p.write("src/main.rs", SQLITE_CODE_V1);
-    release(&p, "v1");
+    let p = sqlite_v1("dialect = \"sqlite\"\ndir = \"db\"", "db", &[]);
     // Release 2 moves the folder (and keeps every migration).
     std::fs::rename(p.path().join("db"), p.path().join("migrations")).unwrap();
     p.write(
