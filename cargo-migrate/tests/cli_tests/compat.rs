@@ -410,3 +410,33 @@ src/lib.rs:10: User.bio: table `users` has no column `bio`; it was dropped by mi
 "#]],
     );
 }
+
+#[test]
+fn a_new_enum_label_breaks_an_exhaustive_old_enum_only() {
+    let p = pg_project("ALTER TYPE task_status ADD VALUE 'blocked';\n");
+    let out = p
+        .run(&["compat", "--with", "v1", "--format", "json"])
+        .expect(1);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON on stdout");
+    let breaks = json["breaks"].as_array().unwrap();
+    assert_eq!(breaks.len(), 1, "{}", out.stdout);
+    assert_eq!(breaks[0]["item"], "Status");
+    assert_eq!(breaks[0]["migration"]["file"], "migrations/2_next.sql");
+
+    // The same release, when the old enum said it may meet labels it lacks.
+    git(&p, &["checkout", "-q", "v1"]);
+    p.write(
+        "src/lib.rs",
+        PG_CODE_V1.replace(
+            "pub enum Status",
+            "#[migrate(non_exhaustive)]\npub enum Status",
+        ),
+    );
+    git(&p, &["commit", "-qam", "v1.1"]);
+    git(&p, &["tag", "v1.1"]);
+    p.write(
+        "migrations/2_next.sql",
+        "ALTER TYPE task_status ADD VALUE 'blocked';\n",
+    );
+    p.run(&["compat", "--with", "v1.1"]).expect(0);
+}
