@@ -2,11 +2,10 @@
 //! question a rolling deploy asks of the previous release (`cargo migrate compat`).
 
 use migrate_core::Dialect;
-use migrate_core::schema::{Column, Origin, Table};
+use migrate_core::schema::{Column, Origin, Schema, Table};
 use syn::{Data, DeriveInput, Fields, Type};
 
 use crate::attrs::{self, On};
-use crate::loaded::Loaded;
 use crate::sql_types;
 
 /// A column of the struct's table that its fields do not map and that the database cannot
@@ -28,13 +27,12 @@ pub struct Unfilled {
 /// with attributes that do not parse has none: the derive's own check reports those.
 pub fn unfilled_columns(
     input: &DeriveInput,
-    loaded: &Loaded,
+    schema: &Schema,
     flattened: &dyn Fn(&Type) -> Option<Vec<String>>,
 ) -> Vec<Unfilled> {
     let Some((table_text, mapped)) = table_columns(input, flattened) else {
         return Vec::new();
     };
-    let schema = &loaded.schema;
     let name = sql_types::parse_name(schema.dialect, &table_text, false);
     let Some(table) = schema.tables.iter().find(|t| t.name == name) else {
         return Vec::new();
@@ -111,7 +109,7 @@ mod tests {
     fn unfilled(item: &str, flattened: &dyn Fn(&Type) -> Option<Vec<String>>) -> Vec<String> {
         let input: DeriveInput = syn::parse_str(item).unwrap();
         let loaded = from_thread(Span::call_site()).unwrap();
-        unfilled_columns(&input, &loaded, flattened)
+        unfilled_columns(&input, &loaded.schema, flattened)
             .into_iter()
             .map(|u| format!("{}.{} {}", u.table, u.column, u.origin))
             .collect()

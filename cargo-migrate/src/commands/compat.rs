@@ -9,6 +9,7 @@
 //! listing its columns): a NOT NULL column without a default that it does not map is a break.
 
 mod git;
+mod inserts;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -19,7 +20,7 @@ use migrate_core::PackageConfig;
 use serde_json::json;
 
 use super::Context;
-use super::rows::scan::{self, Derive, Found};
+use super::rows::scan::{self, Derive};
 use super::rows::{Mismatch, check_items, package_dir, replayed, shown};
 use crate::cli::Format;
 use crate::exit::{FAILURE, OK};
@@ -76,7 +77,7 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
             ),
         );
     }
-    history_continues(package, &old_config, &old.reference)?;
+    let history = history_continues(package, &old_config, &old.reference, &shown_dir)?;
     let baseline = match Loaded::replay(&old_config, shown_dir.clone(), None) {
         Ok(loaded) => Some(Arc::new(loaded)),
         Err(errors) => {
@@ -119,7 +120,13 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
             old: m,
         })
         .collect();
-    breaks.extend(unfilled(&found, &new, baseline.as_deref(), &old_root));
+    breaks.extend(inserts::unfilled(
+        &found,
+        &new,
+        baseline.as_deref(),
+        history.as_ref(),
+        &old_root,
+    ));
     breaks.sort_by(|a, b| {
         (&a.old.file, a.old.line, a.old.column).cmp(&(&b.old.file, b.old.line, b.old.column))
     });
@@ -203,21 +210,23 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
 
 /// Refuses a current folder that lacks a migration of the previous release: databases deployed
 /// from it have that migration applied, so the new schema is not what the files say.
+/// The current migrations and the old release's versions, when both folders load.
 fn history_continues(
     current: &PackageConfig,
     old: &PackageConfig,
     reference: &str,
-) -> anyhow::Result<()> {
+    shown_dir: &str,
+) -> anyhow::Result<Option<inserts::History>> {
     let load = |config: &PackageConfig| {
         let options = migrate_core::LoadOptions {
             dialect: current.dialect.unwrap_or(migrate_core::Dialect::Sqlite),
             ignore: config.ignore.clone(),
-            display_dir: None,
+            display_dir: Some(shown_dir.to_owned()),
         };
         migrate_core::load(&config.dir, &options).ok()
     };
     let (Some(now), Some(then)) = (load(current), load(old)) else {
-        return Ok(());
+        return Ok(None);
     };
     let gone: Vec<String> = then
         .iter()
@@ -235,65 +244,10 @@ fn history_continues(
             gone.join(", ")
         );
     }
-    Ok(())
-}
-
-/// The new NOT NULL columns without a default that an old row type's INSERTs cannot fill.
-fn unfilled(found: &[Found], new: &Loaded, old: Option<&Loaded>, root: &Path) -> Vec<Break> {
-    let flattened = |ty: &syn::Type| columns_of(ty, found, 0);
-    let mut breaks = Vec::new();
-    for item in found.iter().filter(|f| f.derive == Derive::Table) {
-        let before = old
-            .map(|old| migrate_check::unfilled_columns(&item.input, old, &flattened))
-            .unwrap_or_default();
-        for u in migrate_check::unfilled_columns(&item.input, new, &flattened) {
-            // Already unfilled, or a renamed column: the rename is the break (reported where
-            // the struct reads it), or the struct never filled it under its old name either.
-            let renamed = new.schema.dropped_columns.iter().any(|d| {
-                d.table.to_string() == u.table && d.renamed_to.as_deref() == Some(&u.column)
-            });
-            if renamed
-                || before
-                    .iter()
-                    .any(|b| b.table == u.table && b.column == u.column)
-            {
-                continue;
-            }
-            let at = item.input.ident.span().start();
-            breaks.push(Break {
-                old: Mismatch {
-                    file: shown(root, &item.file),
-                    line: at.line,
-                    column: at.column + 1,
-                    item: item.input.ident.to_string(),
-                    member: None,
-                    problem: format!(
-                        "table `{}` has a new column `{}` that is NOT NULL without a default ({}), which this row type does not map: INSERTs written from it fail; add the column with a DEFAULT (or nullable) now, and make it NOT NULL in a later release",
-                        u.table, u.column, u.origin
-                    ),
-                    fix: None,
-                },
-                migration: Some((u.origin.path.clone(), u.origin.line)),
-            });
-        }
-    }
-    breaks
-}
-
-/// The columns of a flattened type: a local `#[derive(Table)]` struct of that name.
-fn columns_of(ty: &syn::Type, found: &[Found], depth: usize) -> Option<Vec<String>> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let name = path.path.segments.last()?.ident.to_string();
-    let item = found
-        .iter()
-        .find(|f| f.derive == Derive::Table && f.input.ident == name)?;
-    if depth > 8 {
-        return None;
-    }
-    let nested = |ty: &syn::Type| columns_of(ty, found, depth + 1);
-    migrate_check::table_columns(&item.input, &nested).map(|(_, columns)| columns)
+    Ok(Some(inserts::History {
+        old_versions: then.into_iter().map(|m| m.version).collect(),
+        now,
+    }))
 }
 
 /// What identifies a mismatch across the two schemas: the item, the member and the problem

@@ -153,7 +153,7 @@ src/lib.rs:9: User.karma: `i32` cannot read column `users.karma`, which is `bigi
 src/lib.rs:10: User.bio: table `users` has no column `bio`; it was dropped by migrations/2_next.sql:1
 src/lib.rs:15: Status: enum type `task_status` has the label 'blocked' (migrations/2_next.sql:5) with no variant in `Status`: reading a row that holds one fails to decode. Add a variant for each (with #[sqlx(rename = "…")] where the name differs), or mark the enum #[migrate(non_exhaustive)] if such rows are never read
 src/lib.rs:17: Status.Doing: written as 'doing', which enum type `task_status` (migrations/2_next.sql:5) does not have: its labels are 'todo', 'done', 'blocked'
-src/lib.rs:23: Task: table `tasks` has a new column `priority` that is NOT NULL without a default (migrations/2_next.sql:8), which this row type does not map: INSERTs written from it fail; add the column with a DEFAULT (or nullable) now, and make it NOT NULL in a later release
+src/lib.rs:23: Task: column `tasks.priority` is NOT NULL without a default since migrations/2_next.sql:8, and this row type does not map it: INSERTs written from it fail; add the column with a DEFAULT (or nullable) now, and make it NOT NULL in a later release
 src/lib.rs:30: Audit: table `audit` was dropped by migrations/2_next.sql:9
 
 "#]]);
@@ -282,7 +282,7 @@ fn sqlite_check_list_enums_and_a_rebuilt_table() {
     p.write("migrations/2_rebuild.sql", SQLITE_REBUILD);
     let out = p.run(&["compat", "--with", "v1"]).expect(1);
     out.stdout_eq(&p, str![[r#"
-src/main.rs:3: Note: table `notes` has a new column `author` that is NOT NULL without a default (migrations/2_rebuild.sql:5), which this row type does not map: INSERTs written from it fail; add the column with a DEFAULT (or nullable) now, and make it NOT NULL in a later release
+src/main.rs:3: Note: column `notes.author` is NOT NULL without a default since migrations/2_rebuild.sql:9, and this row type does not map it: INSERTs written from it fail; add the column with a DEFAULT (or nullable) now, and make it NOT NULL in a later release
 src/main.rs:12: Kind: `CHECK (kind IN (…))` on `notes.kind` has the label 'c' (migrations/2_rebuild.sql:4) with no variant in `Kind`: reading a row that holds one fails to decode. Add a variant for each (with #[sqlx(rename = "…")] where the name differs), or mark the enum #[migrate(non_exhaustive)] if such rows are never read
 src/main.rs:14: Kind.B: written as 'b', which `CHECK (kind IN (…))` on `notes.kind` (CHECK at migrations/2_rebuild.sql:4) does not have: its labels are 'a', 'c'
 
@@ -439,4 +439,34 @@ fn a_new_enum_label_breaks_an_exhaustive_old_enum_only() {
         "ALTER TYPE task_status ADD VALUE 'blocked';\n",
     );
     p.run(&["compat", "--with", "v1.1"]).expect(0);
+}
+
+#[test]
+fn a_column_made_not_null_later_is_reported_where_it_became_required() {
+    // Release 1 adds `status` nullable (expand) but its code does not write it yet; release 2
+    // backfills and sets NOT NULL in one step: the INSERTs of release 1 fail from then on.
+    let p = Project::new("dialect = \"postgres\"");
+    git(&p, &["init", "-q"]);
+    p.write(
+        "migrations/1_subscriptions.sql",
+        "CREATE TABLE subscriptions (id uuid PRIMARY KEY, email TEXT NOT NULL);\n",
+    );
+    p.write(
+        "migrations/2_status.sql",
+        "ALTER TABLE subscriptions ADD COLUMN status TEXT;\n",
+    );
+    p.write(
+        "src/lib.rs",
+        "#[derive(migrate_runtime::Table)]\n#[migrate(table = \"subscriptions\")]\npub struct Subscription {\n    pub id: uuid::Uuid,\n    pub email: String,\n}\n",
+    );
+    release(&p, "v1");
+    p.write(
+        "migrations/3_status_not_null.sql",
+        "BEGIN;\n-- backfill\nUPDATE subscriptions SET status = 'confirmed' WHERE status IS NULL;\nALTER TABLE subscriptions ALTER COLUMN status SET NOT NULL;\nCOMMIT;\n",
+    );
+    let out = p.run(&["compat", "--with", "v1"]).expect(1);
+    out.stdout_eq(&p, str![[r#"
+src/lib.rs:3: Subscription: column `subscriptions.status` is NOT NULL without a default since migrations/3_status_not_null.sql:4, and this row type does not map it: INSERTs written from it fail; add the column with a DEFAULT (or nullable) now, and make it NOT NULL in a later release
+
+"#]]);
 }
