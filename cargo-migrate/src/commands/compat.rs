@@ -77,7 +77,7 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
             ),
         );
     }
-    let history = history_continues(package, &old_config, &old.reference, &shown_dir)?;
+    let history = history_continues(package, &old_config, &old.reference, &shown_dir, cx.shell)?;
     let baseline = match Loaded::replay(&old_config, shown_dir.clone(), None) {
         Ok(loaded) => Some(Arc::new(loaded)),
         Err(errors) => {
@@ -216,6 +216,7 @@ fn history_continues(
     old: &PackageConfig,
     reference: &str,
     shown_dir: &str,
+    shell: &crate::shell::Shell,
 ) -> anyhow::Result<Option<inserts::History>> {
     let load = |config: &PackageConfig| {
         let options = migrate_core::LoadOptions {
@@ -243,6 +244,21 @@ fn history_continues(
             },
             gone.join(", ")
         );
+    }
+    let edited: Vec<String> = then
+        .iter()
+        .filter(|m| {
+            now.iter()
+                .any(|n| n.version == m.version && n.checksum() != m.checksum())
+        })
+        .map(|m| format!("{}_{}", m.version, m.name))
+        .collect();
+    if !edited.is_empty() {
+        shell.warn(&format!(
+            "{} of {reference} changed since: {}; databases deployed from {reference} ran the old text (`cargo migrate status` calls it changed), so the schema they have may differ from the replay",
+            if edited.len() == 1 { "a migration" } else { "migrations" },
+            edited.join(", ")
+        ));
     }
     Ok(Some(inserts::History {
         old_versions: then.into_iter().map(|m| m.version).collect(),

@@ -138,6 +138,15 @@ impl Git {
             ),
             Err(e) => return Err(e).context("cannot run git"),
         };
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !output.status.success() && !stderr.contains("not a git repository") {
+            // Such as git's `safe.directory` refusal of a clone owned by another user.
+            anyhow::bail!(
+                "git cannot read the repository around {}: {}",
+                dir.display(),
+                stderr.trim()
+            );
+        }
         if !output.status.success() {
             anyhow::bail!(
                 "{} is not in a git repository: compat reads the previous release's code from git \
