@@ -1,5 +1,16 @@
 # Shared by the bench scripts (source it): build the binary, time runs, take a median.
 
+# setup [N=1000] [RUNS=5] [PROFILE=release]: sets N, RUNS and PROFILE, builds the binary
+# (MIGRATE) and makes a temporary folder WORK, removed on exit.
+setup() {
+    N=${1:-1000}
+    RUNS=${2:-5}
+    PROFILE=${3:-release}
+    build_migrate "$PROFILE"
+    WORK=$(mktemp -d)
+    trap 'rm -rf "$WORK"' EXIT
+}
+
 # build_migrate PROFILE: builds cargo-migrate in PROFILE (release or debug) and sets MIGRATE.
 build_migrate() {
     if [ "$1" = release ]; then

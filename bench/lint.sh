@@ -7,13 +7,8 @@
 # tables an added column, an index, a foreign key, so every rule's code runs. No database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-1000}
-RUNS=${2:-5}
-PROFILE=${3:-release}
 . bench/common.sh
-build_migrate "$PROFILE"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+setup "$@"
 mkdir -p "$WORK/migrations"
 printf '[package]\nname = "bench"\nversion = "0.1.0"\n\n[package.metadata.migrate]\ndialect = "postgres"\n' > "$WORK/Cargo.toml"
 for i in $(seq 1 "$N"); do
