@@ -479,9 +479,13 @@ fn an_edited_migration_of_the_release_is_warned_about() {
         format!("{SQLITE_V1}CREATE TABLE extra (id INTEGER PRIMARY KEY);\n"),
     );
     let out = p.run(&["compat", "--with", "v1"]).expect(0);
-    stderr_is(&p, &out, str![[r#"
+    stderr_is(
+        &p,
+        &out,
+        str![[r#"
 warning: a migration of v1 changed since: 1_init; databases deployed from v1 ran the old text (`cargo migrate status` calls it changed), so the schema they have may differ from the replay
   Compatible 1 row type(s) and 1 enum(s) of v1 ([COMMIT]) against the schema of migrations: the previous release keeps working during the deploy
 
-"#]]);
+"#]],
+    );
 }

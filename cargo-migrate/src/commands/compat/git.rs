@@ -56,12 +56,14 @@ pub fn old_release(manifest_dir: &Path, reference: &str) -> anyhow::Result<OldRe
         .prefix("cargo-migrate-compat-")
         .tempdir()
         .context("cannot create a temporary folder for the previous release's files")?;
-    // The package, and every Cargo.toml above it (a workspace's [workspace.metadata.migrate]).
-    let mut paths = vec![if prefix.is_empty() {
-        ".".to_owned()
-    } else {
-        prefix.to_owned()
-    }];
+    // The package's Rust files and manifests (a nested package's Cargo.toml keeps its files
+    // out of the scan, as in the work tree), every Cargo.toml above it (a workspace's
+    // [workspace.metadata.migrate]); the migrations folder once the manifest names it.
+    let mut paths: Vec<String> = git
+        .files(&commit, prefix)?
+        .into_iter()
+        .filter(|f| f.ends_with(".rs") || f == "Cargo.toml" || f.ends_with("/Cargo.toml"))
+        .collect();
     let mut above = Path::new(prefix).parent();
     while let Some(folder) = above {
         let candidate = folder.join("Cargo.toml").display().to_string();
@@ -70,7 +72,9 @@ pub fn old_release(manifest_dir: &Path, reference: &str) -> anyhow::Result<OldRe
         }
         above = folder.parent();
     }
-    git.extract(&commit, &paths, dir.path())?;
+    for chunk in paths.chunks(500) {
+        git.extract(&commit, chunk, dir.path())?;
+    }
     let old_manifest = dir.path().join(&manifest);
     let mut config = PackageConfig::from_manifest(&old_manifest)
         .with_context(|| format!("reading {manifest} as it was at {reference}"))?;
@@ -82,9 +86,7 @@ pub fn old_release(manifest_dir: &Path, reference: &str) -> anyhow::Result<OldRe
              name an older or newer release that has them"
         );
     }
-    if !prefix.is_empty() && !migrations.starts_with(prefix) {
-        git.extract(&commit, std::slice::from_ref(&migrations), dir.path())?;
-    }
+    git.extract(&commit, std::slice::from_ref(&migrations), dir.path())?;
     config.dir = dir.path().join(&migrations);
     let short = git
         .run(&["rev-parse", "--short", &commit])?
@@ -180,6 +182,20 @@ impl Git {
             .status
             .success()
             .then(|| String::from_utf8_lossy(&output.stdout).into_owned()))
+    }
+
+    /// Every file below `prefix` (from the top level; empty: all) at `commit`.
+    fn files(&self, commit: &str, prefix: &str) -> anyhow::Result<Vec<String>> {
+        let mut args = vec!["ls-tree", "-r", "--name-only", "-z", "--full-tree", commit];
+        if !prefix.is_empty() {
+            args.extend(["--", prefix]);
+        }
+        Ok(self
+            .run(&args)?
+            .split('\0')
+            .filter(|f| !f.is_empty())
+            .map(str::to_owned)
+            .collect())
     }
 
     /// Whether `path` (from the top level) exists at `commit`.
