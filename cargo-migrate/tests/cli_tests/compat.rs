@@ -489,3 +489,25 @@ warning: a migration of v1 changed since: 1_init; databases deployed from v1 ran
 "#]],
     );
 }
+
+#[test]
+fn an_old_file_that_does_not_parse_is_named_and_the_rest_checked() {
+    let p = sqlite_v1("dialect = \"sqlite\"", "migrations", &[]);
+    p.write("src/broken.rs", "pub struct {\n");
+    release(&p, "v1.1");
+    p.write(
+        "migrations/2_drop.sql",
+        "ALTER TABLE notes DROP COLUMN body;\n",
+    );
+    let out = p.run(&["compat", "--with", "v1.1"]).expect(1);
+    out.stdout_eq(&p, str![[r#"
+src/main.rs:5: Note.body: table `notes` has no column `body`; it was dropped by migrations/2_drop.sql:1
+
+"#]]);
+    assert!(
+        out.stderr
+            .contains("src/broken.rs:1: not checked, the file does not parse at v1.1"),
+        "{}",
+        out.stderr
+    );
+}
