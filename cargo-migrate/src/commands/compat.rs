@@ -10,6 +10,7 @@
 
 mod git;
 mod inserts;
+mod locate;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -120,6 +121,32 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
             old: m,
         })
         .collect();
+    if let Some(history) = &history {
+        for b in breaks.iter_mut() {
+            if b.migration.as_ref().is_some_and(|(f, _)| history.is_new(f)) {
+                continue;
+            }
+            // The message cites an older migration (where the column was defined): find the
+            // new statement after which the old code meets the problem.
+            let wanted = key(&b.old, &shown_dir);
+            let holds = |schema: &migrate_core::schema::Schema| {
+                let loaded = Arc::new(Loaded {
+                    schema: schema.clone(),
+                    types: new.types.clone(),
+                    dir: shown_dir.clone(),
+                });
+                check_items(&found, &loaded, &old_root)
+                    .0
+                    .iter()
+                    .any(|m| key(m, &shown_dir) == wanted)
+            };
+            if let Some((file, line)) = locate::first_statement(history, new.schema.dialect, &holds)
+            {
+                b.old.problem.push_str(&format!(" (since {file}:{line})"));
+                b.migration = Some((file, line));
+            }
+        }
+    }
     breaks.extend(inserts::unfilled(
         &found,
         &new,
@@ -217,7 +244,7 @@ fn history_continues(
     reference: &str,
     shown_dir: &str,
     shell: &crate::shell::Shell,
-) -> anyhow::Result<Option<inserts::History>> {
+) -> anyhow::Result<Option<locate::History>> {
     let load = |config: &PackageConfig| {
         let options = migrate_core::LoadOptions {
             dialect: current.dialect.unwrap_or(migrate_core::Dialect::Sqlite),
@@ -260,7 +287,7 @@ fn history_continues(
             edited.join(", ")
         ));
     }
-    Ok(Some(inserts::History {
+    Ok(Some(locate::History {
         old_versions: then.into_iter().map(|m| m.version).collect(),
         now,
     }))

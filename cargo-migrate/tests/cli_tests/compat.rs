@@ -511,3 +511,27 @@ src/main.rs:5: Note.body: table `notes` has no column `body`; it was dropped by 
         out.stderr
     );
 }
+
+#[test]
+fn a_column_made_nullable_cites_the_new_statement_not_where_it_was_defined() {
+    let p = pg_project("-- relax\n\nALTER TABLE users ALTER COLUMN email DROP NOT NULL;\n");
+    let out = p
+        .run(&["compat", "--with", "v1", "--format", "json"])
+        .expect(1);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON on stdout");
+    let breaks = json["breaks"].as_array().unwrap();
+    assert_eq!(breaks.len(), 1, "{}", out.stdout);
+    assert_eq!(breaks[0]["member"], "email");
+    assert_eq!(
+        breaks[0]["migration"],
+        serde_json::json!({ "file": "migrations/2_next.sql", "line": 3 })
+    );
+    assert!(
+        breaks[0]["problem"]
+            .as_str()
+            .unwrap()
+            .ends_with("(since migrations/2_next.sql:3)"),
+        "{}",
+        out.stdout
+    );
+}

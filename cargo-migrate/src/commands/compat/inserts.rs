@@ -5,18 +5,12 @@ use std::path::Path;
 
 use migrate_check::Loaded;
 use migrate_core::schema::Schema;
-use migrate_core::{Migration, Script, Version};
 
 use super::Break;
+use super::locate::{History, first_statement};
 use crate::commands::rows::Mismatch;
 use crate::commands::rows::scan::{Derive, Found};
 use crate::commands::rows::shown;
-
-/// The current migrations, and the versions the old release had.
-pub struct History {
-    pub now: Vec<Migration>,
-    pub old_versions: Vec<Version>,
-}
 
 /// A break for each column an old row type does not map that the new schema requires and the
 /// old one did not.
@@ -52,7 +46,7 @@ pub fn unfilled(
                     .any(|x| x.table == u.table && x.column == u.column)
             };
             let (file, line) = history
-                .and_then(|h| made_required(h, new.schema.dialect, &is_it))
+                .and_then(|h| first_statement(h, new.schema.dialect, &is_it))
                 .unwrap_or((u.origin.path.clone(), u.origin.line));
             let at = item.input.ident.span().start();
             breaks.push(Break {
@@ -73,43 +67,6 @@ pub fn unfilled(
         }
     }
     breaks
-}
-
-/// The first statement of the migrations new since the old release after which `required`
-/// holds: the old release's migrations are replayed, then the new ones statement by
-/// statement (each at its own line, so that what the replay records points into the file).
-fn made_required(
-    history: &History,
-    dialect: migrate_core::Dialect,
-    required: &dyn Fn(&Schema) -> bool,
-) -> Option<(String, usize)> {
-    let (before, new): (Vec<&Migration>, Vec<&Migration>) = history
-        .now
-        .iter()
-        .partition(|m| history.old_versions.contains(&m.version));
-    let before: Vec<Migration> = before.into_iter().cloned().collect();
-    let (mut schema, _) = migrate_core::replay::replay_despite_errors(&before, dialect);
-    if required(&schema) {
-        return None;
-    }
-    for m in new {
-        let Ok(statements) = migrate_core::split(&m.up.sql, dialect) else {
-            continue;
-        };
-        for statement in statements {
-            let line = m.up.sql[..statement.offset].matches('\n').count() + 1;
-            let text = format!("{}{};\n", "\n".repeat(line - 1), statement.sql);
-            if let Ok(script) = Script::parse(m.up.path.clone(), text, dialect, true) {
-                // A statement the replay cannot read alone (one that needs a routine defined
-                // earlier) changes nothing here; the whole replay reported it already.
-                let _ = migrate_core::replay::replay_script(&mut schema, &script);
-            }
-            if required(&schema) {
-                return Some((m.up.path.to_string(), line));
-            }
-        }
-    }
-    None
 }
 
 /// The columns of a flattened type: a local `#[derive(Table)]` struct of that name.
