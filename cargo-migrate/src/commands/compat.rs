@@ -290,6 +290,7 @@ fn history_continues(
     Ok(Some(locate::History {
         old_versions: then.into_iter().map(|m| m.version).collect(),
         now,
+        before: std::cell::OnceCell::new(),
     }))
 }
 

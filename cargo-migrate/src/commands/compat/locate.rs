@@ -10,6 +10,8 @@ use migrate_core::{Migration, Script, Version};
 pub struct History {
     pub now: Vec<Migration>,
     pub old_versions: Vec<Version>,
+    /// The schema of the current migrations the old release had, replayed once when needed.
+    pub before: std::cell::OnceCell<Schema>,
 }
 
 impl History {
@@ -33,8 +35,13 @@ pub fn first_statement(
         .now
         .iter()
         .partition(|m| history.old_versions.contains(&m.version));
-    let before: Vec<Migration> = before.into_iter().cloned().collect();
-    let (mut schema, _) = migrate_core::replay::replay_despite_errors(&before, dialect);
+    let mut schema = history
+        .before
+        .get_or_init(|| {
+            let before: Vec<Migration> = before.into_iter().cloned().collect();
+            migrate_core::replay::replay_despite_errors(&before, dialect).0
+        })
+        .clone();
     if holds(&schema) {
         return None;
     }
