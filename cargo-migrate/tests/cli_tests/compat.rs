@@ -47,6 +47,18 @@ fn stderr_is(p: &Project, out: &Run, expected: impl snapbox::IntoData) {
     }
 }
 
+/// The breaks of `compat --with v1 --format json`, which must be exactly one.
+#[track_caller]
+fn one_break(p: &Project) -> Vec<serde_json::Value> {
+    let out = p
+        .run(&["compat", "--with", "v1", "--format", "json"])
+        .expect(1);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON on stdout");
+    let breaks = json["breaks"].as_array().unwrap().clone();
+    assert_eq!(breaks.len(), 1, "{}", out.stdout);
+    breaks
+}
+
 /// Commits everything and tags it.
 fn release(p: &Project, tag: &str) {
     git(p, &["add", "-A"]);
@@ -414,12 +426,7 @@ src/lib.rs:10: User.bio: table `users` has no column `bio`; it was dropped by mi
 #[test]
 fn a_new_enum_label_breaks_an_exhaustive_old_enum_only() {
     let p = pg_project("ALTER TYPE task_status ADD VALUE 'blocked';\n");
-    let out = p
-        .run(&["compat", "--with", "v1", "--format", "json"])
-        .expect(1);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON on stdout");
-    let breaks = json["breaks"].as_array().unwrap();
-    assert_eq!(breaks.len(), 1, "{}", out.stdout);
+    let breaks = one_break(&p);
     assert_eq!(breaks[0]["item"], "Status");
     assert_eq!(breaks[0]["migration"]["file"], "migrations/2_next.sql");
 
@@ -515,12 +522,7 @@ src/main.rs:5: Note.body: table `notes` has no column `body`; it was dropped by 
 #[test]
 fn a_column_made_nullable_cites_the_new_statement_not_where_it_was_defined() {
     let p = pg_project("-- relax\n\nALTER TABLE users ALTER COLUMN email DROP NOT NULL;\n");
-    let out = p
-        .run(&["compat", "--with", "v1", "--format", "json"])
-        .expect(1);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON on stdout");
-    let breaks = json["breaks"].as_array().unwrap();
-    assert_eq!(breaks.len(), 1, "{}", out.stdout);
+    let breaks = one_break(&p);
     assert_eq!(breaks[0]["member"], "email");
     assert_eq!(
         breaks[0]["migration"],
@@ -532,6 +534,6 @@ fn a_column_made_nullable_cites_the_new_statement_not_where_it_was_defined() {
             .unwrap()
             .ends_with("(since migrations/2_next.sql:3)"),
         "{}",
-        out.stdout
+        breaks[0]
     );
 }
