@@ -7,17 +7,8 @@
 # tables an added column, an index, a foreign key, so every rule's code runs. No database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-1000}
-RUNS=${2:-5}
-PROFILE=${3:-release}
-if [ "$PROFILE" = release ]; then
-    cargo build --release -q -p cargo-migrate
-else
-    cargo build -q -p cargo-migrate
-fi
-MIGRATE=$PWD/target/$PROFILE/cargo-migrate
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+. bench/common.sh
+setup "$@"
 mkdir -p "$WORK/migrations"
 printf '[package]\nname = "bench"\nversion = "0.1.0"\n\n[package.metadata.migrate]\ndialect = "postgres"\n' > "$WORK/Cargo.toml"
 for i in $(seq 1 "$N"); do
@@ -30,13 +21,6 @@ for i in $(seq 1 "$N"); do
     esac
     printf '%s\n' "$sql" > "$WORK/migrations/$(printf '%05d' "$i")_m$i.sql"
 done
-now_ms() { date +%s%3N; }
-times=()
-for _ in $(seq 1 "$RUNS"); do
-    start=$(now_ms)
-    (cd "$WORK" && "$MIGRATE" migrate lint --all >/dev/null 2>&1) || true
-    times+=($(( $(now_ms) - start )))
-done
-median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+median=$(median_ms "$RUNS" "$WORK" lint --all)
 findings=$(cd "$WORK" && "$MIGRATE" migrate lint --all --format json 2>/dev/null | grep -c '"rule"' || true)
 echo "lint --all over $N migrations ($PROFILE): median ${median} ms of $RUNS runs, $findings findings"

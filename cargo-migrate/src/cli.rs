@@ -86,6 +86,8 @@ pub enum Command {
     Diff(commands::diff::Args),
     /// Find migrations that are correct but unsafe on a live database (locks, rewrites, breaking changes)
     Lint(commands::lint::Args),
+    /// Check the previous release's row types (from git) against the new migrations: breaks of a rolling deploy
+    Compat(commands::compat::Args),
 }
 
 /// The global options a verb ignores, left out of its `--help`: `new` and `hash` touch no
@@ -106,6 +108,10 @@ const IGNORED: &[(&str, &[&str])] = &[
     ("schema", &["lock_timeout", "connect_timeout"]),
     (
         "lint",
+        &["database_url", "env", "lock_timeout", "connect_timeout"],
+    ),
+    (
+        "compat",
         &["database_url", "env", "lock_timeout", "connect_timeout"],
     ),
 ];
@@ -158,6 +164,7 @@ impl Command {
             Command::Verify(_) => "verify",
             Command::Diff(_) => "diff",
             Command::Lint(_) => "lint",
+            Command::Compat(_) => "compat",
         }
     }
 }

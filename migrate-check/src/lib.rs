@@ -12,6 +12,7 @@ mod attrs;
 mod case;
 mod db_enum;
 mod errors;
+mod inserts;
 mod loaded;
 mod sql_types;
 mod suggest;
@@ -20,6 +21,7 @@ mod table;
 mod tests;
 
 pub use errors::{Checked, Deferred, Errors, Finding};
+pub use inserts::{Unfilled, table_columns, unfilled_columns};
 pub use loaded::{Loaded, Loader};
 
 use syn::DeriveInput;

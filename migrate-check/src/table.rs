@@ -205,7 +205,7 @@ fn flatten_check(
 }
 
 /// `TaskItem` -> `task_item` (the table name when `#[migrate(table)]` is absent).
-fn default_table(ident: &Ident) -> String {
+pub(crate) fn default_table(ident: &Ident) -> String {
     crate::case::rename(&ident.to_string(), "snake_case").unwrap_or_default()
 }
 

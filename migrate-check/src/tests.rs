@@ -14,7 +14,7 @@ thread_local! {
     static SCHEMA: RefCell<Option<Arc<Loaded>>> = const { RefCell::new(None) };
 }
 
-fn given(dialect: Dialect, files: &[&str]) {
+pub(crate) fn given(dialect: Dialect, files: &[&str]) {
     let migrations: Vec<Migration> = files
         .iter()
         .enumerate()
@@ -45,7 +45,7 @@ fn given(dialect: Dialect, files: &[&str]) {
     });
 }
 
-fn from_thread(_: Span) -> syn::Result<Arc<Loaded>> {
+pub(crate) fn from_thread(_: Span) -> syn::Result<Arc<Loaded>> {
     Ok(SCHEMA.with(|s| s.borrow().clone().expect("call given() first")))
 }
 

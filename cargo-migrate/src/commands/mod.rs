@@ -3,6 +3,7 @@
 pub mod adopt;
 pub mod baseline;
 pub mod check;
+pub mod compat;
 pub mod deploy;
 pub mod diff;
 mod drift;
@@ -66,6 +67,7 @@ pub fn run(args: MigrateArgs, shell: &Shell) -> anyhow::Result<i32> {
             Command::Verify(a) => verify::exec(&cx, a).await,
             Command::Diff(a) => diff::exec(&cx, a).await,
             Command::Lint(a) => lint::exec(&cx, a),
+            Command::Compat(a) => compat::exec(&cx, a),
         }
     })
 }

@@ -1,7 +1,7 @@
 //! `cargo migrate rows [--format json]`: every `#[derive(Table)]` and `#[derive(DbEnum)]` of
 //! the package checked at once, by the engine the derives use (`migrate-check`).
 
-mod scan;
+pub(crate) mod scan;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -36,46 +36,28 @@ pub struct Args {
 }
 
 /// One mismatch, as printed.
-struct Mismatch {
-    file: String,
-    line: usize,
-    column: usize,
-    item: String,
-    member: Option<String>,
-    problem: String,
-    fix: Option<String>,
+pub(crate) struct Mismatch {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub item: String,
+    pub member: Option<String>,
+    pub problem: String,
+    pub fix: Option<String>,
 }
 
 /// A field left to the compiler.
-struct Left {
-    file: String,
-    line: usize,
-    item: String,
-    member: String,
-    ty: String,
+pub(crate) struct Left {
+    pub file: String,
+    pub line: usize,
+    pub item: String,
+    pub member: String,
+    pub ty: String,
 }
 
 pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
-    let package = &cx.config.package;
-    let root = &package.manifest_dir;
-    let shown_dir = package
-        .dir
-        .strip_prefix(root)
-        .unwrap_or(&package.dir)
-        .display()
-        .to_string();
-    let loaded = Loaded::replay(package, shown_dir, None).map_err(|errors| {
-        for e in &errors {
-            cx.shell.error(e);
-        }
-        anyhow::anyhow!(
-            "no schema to check the row types against: the migrations of {} have {} error(s); fix them (or give a statement a replay override), then run this again",
-            cx.config.shown_dir(),
-            errors.len()
-        )
-    })?;
-    let loaded = Arc::new(loaded);
-    let dialect = loaded.schema.dialect;
+    let root = &cx.config.package.manifest_dir;
+    let loaded = replayed(cx, "the row types")?;
     let files = scan::rust_files(root);
     let (found, unparsed) = scan::derived_items(&files);
     for u in &unparsed {
@@ -87,61 +69,7 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         ));
     }
 
-    let load = |_| Ok(loaded.clone());
-    let enum_kinds = enum_kinds(&found, dialect);
-    let mut mismatches = Vec::new();
-    let mut left = Vec::new();
-    for item in &found {
-        let checked: Checked = match item.derive {
-            Derive::Table => migrate_check::table(&item.input, &load),
-            Derive::DbEnum => migrate_check::db_enum(&item.input, &load),
-        };
-        let file = shown(root, &item.file);
-        let name = item.input.ident.to_string();
-        for f in checked.errors.findings {
-            let at = f.span.start();
-            mismatches.push(Mismatch {
-                file: file.clone(),
-                line: at.line,
-                column: at.column + 1,
-                item: name.clone(),
-                member: f.member,
-                problem: f.problem.unwrap_or(f.message),
-                fix: f.fix,
-            });
-        }
-        for d in checked.errors.deferred {
-            let at = d.span.start();
-            // A local #[derive(DbEnum)] enum: its kind is known without the compiler.
-            let last = d.ty.rsplit("::").next().unwrap_or(&d.ty);
-            match enum_kinds.get(last) {
-                Some(kinds) if kinds.len() == 1 => {
-                    let squash = |s: &str| s.replace(' ', "");
-                    if !d.allowed.iter().any(|a| squash(a) == squash(&kinds[0])) {
-                        mismatches.push(Mismatch {
-                            file: file.clone(),
-                            line: at.line,
-                            column: at.column + 1,
-                            item: name.clone(),
-                            member: Some(d.member),
-                            problem: d.message,
-                            fix: Some(d.fix),
-                        });
-                    }
-                }
-                _ => left.push(Left {
-                    file: file.clone(),
-                    line: at.line,
-                    item: name.clone(),
-                    member: d.member,
-                    ty: d.ty,
-                }),
-            }
-        }
-    }
-
-    // In file order, whatever judged them (the derive itself, or a local enum's kind).
-    mismatches.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    let (mismatches, left) = check_items(&found, &loaded, root);
     let tables = found.iter().filter(|f| f.derive == Derive::Table).count();
     let enums = found.len() - tables;
     match args.format {
@@ -213,6 +141,71 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     }
 }
 
+/// Every mismatch of the items against the schema of `loaded`, in file order (paths shown
+/// relative to `root`), and the fields left to the compiler.
+pub(crate) fn check_items(
+    found: &[Found],
+    loaded: &Arc<Loaded>,
+    root: &Path,
+) -> (Vec<Mismatch>, Vec<Left>) {
+    let load = |_| Ok(loaded.clone());
+    let enum_kinds = enum_kinds(found, loaded.schema.dialect);
+    let mut mismatches = Vec::new();
+    let mut left = Vec::new();
+    for item in found {
+        let checked: Checked = match item.derive {
+            Derive::Table => migrate_check::table(&item.input, &load),
+            Derive::DbEnum => migrate_check::db_enum(&item.input, &load),
+        };
+        let file = shown(root, &item.file);
+        let name = item.input.ident.to_string();
+        for f in checked.errors.findings {
+            let at = f.span.start();
+            mismatches.push(Mismatch {
+                file: file.clone(),
+                line: at.line,
+                column: at.column + 1,
+                item: name.clone(),
+                member: f.member,
+                problem: f.problem.unwrap_or(f.message),
+                fix: f.fix,
+            });
+        }
+        for d in checked.errors.deferred {
+            let at = d.span.start();
+            // A local #[derive(DbEnum)] enum: its kind is known without the compiler.
+            let last = d.ty.rsplit("::").next().unwrap_or(&d.ty);
+            match enum_kinds.get(last) {
+                Some(kinds) if kinds.len() == 1 => {
+                    let squash = |s: &str| s.replace(' ', "");
+                    if !d.allowed.iter().any(|a| squash(a) == squash(&kinds[0])) {
+                        mismatches.push(Mismatch {
+                            file: file.clone(),
+                            line: at.line,
+                            column: at.column + 1,
+                            item: name.clone(),
+                            member: Some(d.member),
+                            problem: d.message,
+                            fix: Some(d.fix),
+                        });
+                    }
+                }
+                _ => left.push(Left {
+                    file: file.clone(),
+                    line: at.line,
+                    item: name.clone(),
+                    member: d.member,
+                    ty: d.ty,
+                }),
+            }
+        }
+    }
+
+    // In file order, whatever judged them (the derive itself, or a local enum's kind).
+    mismatches.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    (mismatches, left)
+}
+
 /// Each local `#[derive(DbEnum)]` enum's `Kind`, by name (a name used twice has both).
 fn enum_kinds(found: &[Found], dialect: Dialect) -> BTreeMap<String, Vec<String>> {
     let mut kinds: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -227,8 +220,35 @@ fn enum_kinds(found: &[Found], dialect: Dialect) -> BTreeMap<String, Vec<String>
     kinds
 }
 
+/// The package's migrations folder as messages show it (relative to the package).
+pub(crate) fn package_dir(package: &migrate_core::PackageConfig) -> String {
+    package
+        .dir
+        .strip_prefix(&package.manifest_dir)
+        .unwrap_or(&package.dir)
+        .display()
+        .to_string()
+}
+
+/// The schema the package's migrations replay to, or their errors printed and why `what`
+/// cannot be checked.
+pub(crate) fn replayed(cx: &Context<'_>, what: &str) -> anyhow::Result<Arc<Loaded>> {
+    let package = &cx.config.package;
+    let loaded = Loaded::replay(package, package_dir(package), None).map_err(|errors| {
+        for e in &errors {
+            cx.shell.error(e);
+        }
+        anyhow::anyhow!(
+            "no schema to check {what} against: the migrations of {} have {} error(s); fix them (or give a statement a replay override), then run this again",
+            cx.config.shown_dir(),
+            errors.len()
+        )
+    })?;
+    Ok(Arc::new(loaded))
+}
+
 /// A path as messages show it: relative to the package.
-fn shown(root: &Path, file: &Path) -> String {
+pub(crate) fn shown(root: &Path, file: &Path) -> String {
     file.strip_prefix(root)
         .unwrap_or(file)
         .display()

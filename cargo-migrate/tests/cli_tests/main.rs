@@ -8,6 +8,7 @@ mod applied_transaction_control;
 mod backup;
 mod check;
 mod cli_verbs;
+mod compat;
 mod diesel_layout;
 mod embed_rebuild;
 mod environments;
