@@ -126,8 +126,8 @@ pub enum MigrateError {
         list_versions(missing)
     )]
     NoDownFile {
-        /// The migrations without a down file: version and name.
-        missing: Vec<(Version, String)>,
+        /// The migrations without a down file.
+        missing: Vec<MissingDown>,
     },
 
     /// A version given on the command line matches no migration file.
@@ -225,9 +225,19 @@ impl std::fmt::Display for ConnectCause {
 
 impl std::error::Error for ConnectCause {}
 
-fn list_versions(v: &[(Version, String)]) -> String {
+/// A migration [`MigrateError::NoDownFile`] cannot revert: it has no down file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MissingDown {
+    /// Its version.
+    pub version: Version,
+    /// Its name (the file name's part after the version).
+    pub name: String,
+}
+
+fn list_versions(v: &[MissingDown]) -> String {
     v.iter()
-        .map(|(version, name)| format!("{version} ({name})"))
+        .map(|m| format!("{} ({})", m.version, m.name))
         .collect::<Vec<_>>()
         .join(", ")
 }

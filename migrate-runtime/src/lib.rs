@@ -20,7 +20,7 @@ mod url;
 pub use check::{ColumnType, DbEnum, Kind, Table};
 pub use connection::Driver;
 pub use driver::{AnyConnection, Blocker, ConnectOptions, DbError};
-pub use error::{ConnectCause, MigrateError};
+pub use error::{ConnectCause, MigrateError, MissingDown};
 pub use event::Event;
 pub use introspect::{Introspect, introspect};
 pub use migrate_core::adopt::{AdoptProblem, AdoptProblems, Tool};

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use migrate_core::{Version, layout};
-use migrate_runtime::{MigrateError, Migrator, RevertOptions};
+use migrate_runtime::{MigrateError, Migrator, MissingDown, RevertOptions};
 
 use super::Context;
 use crate::exit::OK;
@@ -107,10 +107,10 @@ fn dry_run(
 
 /// "No down file", or, where the file is there but holds no statement, says so: diesel writes
 /// an empty `down.sql` for a migration nothing can undo, which the loader reads as none.
-fn no_down_file(cx: &Context<'_>, missing: &[(Version, String)]) -> anyhow::Error {
+fn no_down_file(cx: &Context<'_>, missing: &[MissingDown]) -> anyhow::Error {
     let empty: Vec<String> = missing
         .iter()
-        .filter_map(|(version, name)| empty_down_file(&cx.config.dir, version, name))
+        .filter_map(|m| empty_down_file(&cx.config.dir, &m.version, &m.name))
         .collect();
     if empty.is_empty() {
         return MigrateError::NoDownFile {
