@@ -110,7 +110,9 @@ fn dry_run(
 fn no_down_file(cx: &Context<'_>, missing: &[MissingDown]) -> anyhow::Error {
     let empty: Vec<String> = missing
         .iter()
-        .filter_map(|m| empty_down_file(&cx.config.dir, &m.version, &m.name))
+        .filter_map(|m| {
+            empty_down_file(&cx.config.dir, &cx.config.shown_dir(), &m.version, &m.name)
+        })
         .collect();
     if empty.is_empty() {
         return MigrateError::NoDownFile {
@@ -125,8 +127,9 @@ fn no_down_file(cx: &Context<'_>, missing: &[MissingDown]) -> anyhow::Error {
     )
 }
 
-/// The path of `version`'s down file when it exists and holds no statement.
-fn empty_down_file(dir: &Path, version: &Version, name: &str) -> Option<String> {
+/// The path of `version`'s down file, as messages show it (under `shown`, the folder as
+/// shown), when it exists and holds no statement.
+fn empty_down_file(dir: &Path, shown: &str, version: &Version, name: &str) -> Option<String> {
     let entries = std::fs::read_dir(dir).ok()?;
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
@@ -148,7 +151,8 @@ fn empty_down_file(dir: &Path, version: &Version, name: &str) -> Option<String> 
             .map(str::trim)
             .all(|l| l.is_empty() || l.starts_with("--"));
         if only_comments {
-            return Some(candidate.display().to_string());
+            let inside = candidate.strip_prefix(dir).unwrap_or(&candidate);
+            return Some(Path::new(shown).join(inside).display().to_string());
         }
     }
     None

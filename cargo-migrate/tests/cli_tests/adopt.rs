@@ -429,18 +429,24 @@ fn baseline_records_up_to_the_version_and_deploy_runs_only_the_rest() {
 
         let out = db.run(&["baseline", "7"]);
         assert_ne!(out.code, 0, "an unknown version is refused");
-        db.stderr_eq(&out, str![[r#"
+        db.stderr_eq(
+            &out,
+            str![[r#"
 error: no migration has version 7
   Run `cargo migrate status` to list the migrations.
 
-"#]]);
+"#]],
+        );
         assert_eq!(rt.block_on(db.recorded()), Vec::<String>::new());
 
         let out = db.run(&["baseline", "2"]).expect(0);
-        db.stderr_eq(&out, str![[r#"
+        db.stderr_eq(
+            &out,
+            str![[r#"
    Baselined 2 migration(s) up to 2 recorded as applied on [URL] (no SQL was run)
 
-"#]]);
+"#]],
+        );
         assert_eq!(rt.block_on(db.recorded()), ["1", "2"]);
         let status = db.run(&["status"]).expect(3);
         assert_eq!(
@@ -453,9 +459,12 @@ error: no migration has version 7
         assert_eq!(rt.block_on(db.recorded()), ["1", "2", "3"]);
         // Baselining again records nothing new.
         let out = db.run(&["baseline", "3"]).expect(0);
-        db.stderr_eq(&out, str![[r#"
+        db.stderr_eq(
+            &out,
+            str![[r#"
    Baselined 0 migration(s) up to 3 recorded as applied on [URL] (no SQL was run)
 
-"#]]);
+"#]],
+        );
     });
 }

@@ -93,10 +93,14 @@ fn postgres_clean_database_verifies_with_exit_0() {
     p.run(&["deploy", "--database-url", &db.url]).expect(0);
     let out = p.run(&["verify", "--database-url", &db.url]).expect(0);
     assert_eq!(out.stdout, "");
-    out.stderr_eq_with(&p, &[("[URL]", &db.url)], str![[r#"
+    out.stderr_eq_with(
+        &p,
+        &[("[URL]", &db.url)],
+        str![[r#"
     Verified [URL] against 2 applied migration(s): no drift
 
-"#]]);
+"#]],
+    );
     let json = p
         .run(&["verify", "--format", "json", "--database-url", &db.url])
         .expect(0);
@@ -166,7 +170,9 @@ fn postgres_drift_is_reported_line_by_line_and_repaired() {
     ])
     .expect(0);
     let script = std::fs::read_to_string(p.path().join("repair.sql")).unwrap();
-    snapbox::assert_data_eq!(&script, str![[r#"
+    snapbox::assert_data_eq!(
+        &script,
+        str![[r#"
 -- Repair migration: brings the database back to the schema of its applied migrations (postgres).
 -- Written by `cargo migrate diff --script`. Review it: DROP statements lose data.
 
@@ -188,7 +194,8 @@ ALTER TABLE users DROP COLUMN nickname;
 -- index users_email_idx on users is missing (created by migrations/1_init.sql:9)
 CREATE INDEX users_email_idx ON users (email);
 
-"#]]);
+"#]]
+    );
     run_sql(&db.url, &script);
     let after = p.run(&["verify", "--database-url", &db.url]).expect(4);
     assert_eq!(lines(&after), [PG_REVIEW[4]], "{script}");
@@ -238,12 +245,15 @@ error: history table _migrate_history does not exist: no migration was deployed 
 "#]]);
     // Read-only: still no history table.
     let status = p.run(&["status", "--database-url", &db.url]).expect(3);
-    status.stdout_eq(&p, str![[r#"
+    status.stdout_eq(
+        &p,
+        str![[r#"
 VERSION          NAME   STATE        APPLIED AT                DURATION
 1                init   pending                                        
 2                avatar pending                                        
 
-"#]]);
+"#]],
+    );
     let rt = tokio::runtime::Runtime::new().unwrap();
     let tables: i64 = rt.block_on(async {
         let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
@@ -330,7 +340,9 @@ error: cannot connect to postgres://app:***@127.0.0.1:1/nowhere: error communica
 fn schema_prints_sql_and_json_without_a_database() {
     let p = project("postgres", PG_INIT, PG_AVATAR);
     let sql = p.run(&["schema"]).expect(0);
-    sql.stdout_eq(&p, str![[r#"
+    sql.stdout_eq(
+        &p,
+        str![[r#"
 -- The schema the migrations produce (postgres), replayed by cargo migrate schema.
 
 CREATE TYPE mood AS ENUM ('sad', 'happy');
@@ -347,7 +359,8 @@ CREATE TABLE users (
 
 CREATE INDEX users_email_idx ON users (email);
 
-"#]]);
+"#]],
+    );
 
     let json = p.run(&["schema", "--format", "json"]).expect(0);
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();

@@ -4,8 +4,8 @@ use std::sync::Mutex;
 
 use migrate_runtime::{
     AnyConnection, BaselineOptions, ConnectOptions, DeployOptions, Dialect, Driver, Event,
-    LoadOptions, LockOptions, MigrateError, MigrationState, MissingDown, Migrator, Resolution, Resolved,
-    RevertOptions,
+    LoadOptions, LockOptions, MigrateError, MigrationState, Migrator, MissingDown, Resolution,
+    Resolved, RevertOptions,
 };
 use migrate_tests::{migrations_dir, pg_database, sqlite_database};
 use sqlx::AssertSqlSafe;
@@ -196,9 +196,7 @@ async fn an_edited_applied_migration_is_refused_before_anything_runs() {
         // Accepting the reviewed edit clears it.
         m.resolve_with(
             &mut conn,
-            Resolution::Checksum {
-                version: 1.into(),
-            },
+            Resolution::Checksum { version: 1.into() },
             &LockOptions::default(),
         )
         .await
@@ -317,9 +315,7 @@ async fn a_failed_no_transaction_migration_is_recorded_and_blocks_deploys() {
         conn.execute("CREATE TABLE missing (x INT)").await.unwrap();
         m.resolve_with(
             &mut conn,
-            Resolution::Applied {
-                version: 2.into(),
-            },
+            Resolution::Applied { version: 2.into() },
             &LockOptions::default(),
         )
         .await
@@ -447,9 +443,7 @@ async fn baseline_and_resolve_record_without_running() {
 
         m.resolve_with(
             &mut conn,
-            Resolution::RolledBack {
-                version: 3.into(),
-            },
+            Resolution::RolledBack { version: 3.into() },
             &LockOptions::default(),
         )
         .await
@@ -461,9 +455,7 @@ async fn baseline_and_resolve_record_without_running() {
         assert!(matches!(
             m.resolve_with(
                 &mut conn,
-                Resolution::RolledBack {
-                version: 3.into(),
-            },
+                Resolution::RolledBack { version: 3.into() },
                 &LockOptions::default()
             )
             .await,
@@ -471,9 +463,7 @@ async fn baseline_and_resolve_record_without_running() {
         ));
         m.resolve_with(
             &mut conn,
-            Resolution::Applied {
-                version: 3.into(),
-            },
+            Resolution::Applied { version: 3.into() },
             &LockOptions::default(),
         )
         .await
@@ -482,9 +472,7 @@ async fn baseline_and_resolve_record_without_running() {
         assert_eq!(
             m.resolve_with(
                 &mut conn,
-                Resolution::Applied {
-                version: 3.into(),
-            },
+                Resolution::Applied { version: 3.into() },
                 &LockOptions::default()
             )
             .await
@@ -494,9 +482,7 @@ async fn baseline_and_resolve_record_without_running() {
         assert_eq!(
             m.resolve_with(
                 &mut conn,
-                Resolution::Checksum {
-                version: 3.into(),
-            },
+                Resolution::Checksum { version: 3.into() },
                 &LockOptions::default()
             )
             .await
