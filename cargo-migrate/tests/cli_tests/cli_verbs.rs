@@ -338,7 +338,7 @@ error: no database URL: pass --database-url, set DATABASE_URL, or write DATABASE
     unset.stderr_eq(
         &p,
         str![[r#"
-error: environment `staging` reads its URL from $STAGING_URL, which is not set (nor in .env)
+error: environment `staging` reads its URL from $STAGING_URL, which is not set or is empty (nor in .env)
 
 "#]],
     );

@@ -2,8 +2,8 @@
 //! `verify` read them, and none of them needs the applied migration edited.
 
 use crate::support::Project;
-use snapbox::str;
 use migrate_tests::pg_database;
+use snapbox::str;
 
 /// Statement 3 creates a table per row: no replay can know which without the data.
 const LOOP: &str = "CREATE TABLE tenants (name text PRIMARY KEY);\n\
@@ -42,7 +42,9 @@ fn an_override_makes_check_and_schema_pass_and_is_hashed() {
     assert!(sum.contains("  .replay/1_tenants.sql\n"), "{sum}");
     p.run(&["check"]).expect(0);
     let schema = p.run(&["schema"]).expect(0);
-    schema.stdout_eq(&p, str![[r#"
+    schema.stdout_eq(
+        &p,
+        str![[r#"
 -- The schema the migrations produce (postgres), replayed by cargo migrate schema.
 
 CREATE TABLE tenants (
@@ -54,7 +56,8 @@ CREATE TABLE orders_acme (
     id integer
 );
 
-"#]]);
+"#]],
+    );
 
     p.write(
         "migrations/.replay/1_tenants.sql",
@@ -111,10 +114,14 @@ error: cannot replay the migrations: migrations/1_tenants.sql:4:3: a FOR loop: w
 "#]]);
     p.write("migrations/.replay/1_tenants.sql", OVERRIDE);
     let out = p.run(&["verify", "--database-url", &db.url]).expect(0);
-    out.stderr_eq_with(&p, &[("[URL]", &db.url)], str![[r#"
+    out.stderr_eq_with(
+        &p,
+        &[("[URL]", &db.url)],
+        str![[r#"
     Verified [URL] against 1 applied migration(s): no drift
 
-"#]]);
+"#]],
+    );
 }
 
 /// A migration applied before a late `no-transaction` became an error (it ran in a
@@ -157,10 +164,13 @@ error: migrations/1_ab.sql:2: `-- migrate:no-transaction` after the first statem
         "-- 1_ab.sql was applied with this directive after its first statement.\n-- migrate:ignore-late-directives\n",
     );
     let status = p.run(&["status", "--database-url", &url]).expect(0);
-    status.stderr_eq(&p, str![[r#"
+    status.stderr_eq(
+        &p,
+        str![[r#"
       Status 1 applied, 0 pending on sqlite:[ROOT]/app.db
 
-"#]]);
+"#]],
+    );
     p.run(&["check"]).expect(0);
     p.write("migrations/2_c.sql", "CREATE TABLE c (x INTEGER);\n");
     p.run(&["deploy", "--database-url", &url]).expect(0);

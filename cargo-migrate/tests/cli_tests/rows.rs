@@ -156,10 +156,13 @@ fn a_crate_whose_rows_match_exits_zero() {
     );
     let out = p.run(&["rows"]).expect(0);
     assert_eq!(out.stdout, "");
-    out.stderr_eq(&p, str![[r#"
+    out.stderr_eq(
+        &p,
+        str![[r#"
      Checked 1 row type(s) and 1 enum(s) in 1 file(s) against the schema of migrations: no mismatch
 
-"#]]);
+"#]],
+    );
 }
 
 #[test]
