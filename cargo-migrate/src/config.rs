@@ -61,7 +61,7 @@ impl Config {
         let from_url = url
             .map(migrate_runtime::__private::url::dialect_of)
             .transpose()
-            .map_err(MigrateError::Url)?;
+            .map_err(|error| MigrateError::Url { error })?;
         match (self.dialect, from_url) {
             (Some(configured), Some(of_url)) if configured != of_url => {
                 Err(MigrateError::DialectMismatch {

@@ -14,7 +14,6 @@ mod db_enum;
 mod errors;
 mod loaded;
 mod sql_types;
-mod suggest;
 mod table;
 #[cfg(test)]
 mod tests;

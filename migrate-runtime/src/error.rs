@@ -10,12 +10,20 @@ use migrate_core::{HistoryProblems, LineCol, SourceErrors, Version};
 pub enum MigrateError {
     /// The migrations folder has problems.
     #[error(transparent)]
-    Source(#[from] SourceErrors),
+    Source {
+        /// Every problem of the folder.
+        #[from]
+        errors: SourceErrors,
+    },
 
     /// A migration cannot be replayed into a schema (`verify`, `diff`): the source lists the
     /// errors, each naming `path:line:col`.
     #[error("cannot replay the migrations")]
-    Replay(#[from] migrate_core::replay::ReplayErrors),
+    Replay {
+        /// Every statement that does not replay.
+        #[from]
+        errors: migrate_core::replay::ReplayErrors,
+    },
 
     /// The database could not be reached. `source` says why (the driver's error, kept
     /// whole, with its text scrubbed of the URL's secrets); `hint` what to check next.
@@ -58,7 +66,11 @@ pub enum MigrateError {
 
     /// Applied migrations changed, went missing, failed part-way, or pending ones are out of order.
     #[error(transparent)]
-    History(#[from] HistoryProblems),
+    History {
+        /// Each migration whose history is wrong.
+        #[from]
+        problems: HistoryProblems,
+    },
 
     /// A migration's SQL failed.
     #[error(
@@ -153,7 +165,11 @@ pub enum MigrateError {
 
     /// Another tool's history disagrees with the files.
     #[error(transparent)]
-    Adopt(#[from] migrate_core::adopt::AdoptProblems),
+    Adopt {
+        /// Each disagreement.
+        #[from]
+        problems: migrate_core::adopt::AdoptProblems,
+    },
 
     /// `adopt` found no history table of that tool.
     #[error(
@@ -177,7 +193,11 @@ pub enum MigrateError {
 
     /// The string is not a database URL (empty, libpq key/value form, unknown scheme, …).
     #[error(transparent)]
-    Url(#[from] crate::url::UrlError),
+    Url {
+        /// What is wrong with it.
+        #[from]
+        error: crate::url::UrlError,
+    },
 
     /// The URL names a database kind this build does not support.
     #[error("unsupported database URL {url}: {reason}")]
@@ -247,11 +267,11 @@ impl MigrateError {
     /// string that is not a database URL, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            MigrateError::History(_)
-            | MigrateError::Adopt(_)
+            MigrateError::History { .. }
+            | MigrateError::Adopt { .. }
             | MigrateError::CannotResume { .. }
             | MigrateError::BaselineDrift { .. } => 4,
-            MigrateError::Url(_) => 2,
+            MigrateError::Url { .. } => 2,
             _ => 1,
         }
     }

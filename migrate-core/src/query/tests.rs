@@ -1,0 +1,1 @@
+//! Unit tests of the query inference, over schemas replayed from migration text.
