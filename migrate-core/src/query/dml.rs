@@ -102,11 +102,11 @@ impl Infer<'_> {
     }
 
     pub fn update(&mut self, update: &Update) -> Result<Vec<Col>, QueryError> {
-        let mut scope = self.from_clause(std::slice::from_ref(&update.table))?;
+        let mut scope = self.scope_of(std::slice::from_ref(&update.table))?;
         if let Some(from) = &update.from {
             let (UpdateTableFromKind::BeforeSet(tables) | UpdateTableFromKind::AfterSet(tables)) =
                 from;
-            scope.rels.extend(self.from_clause(tables)?.rels);
+            scope.rels.extend(self.scope_of(tables)?.rels);
         }
         for assignment in &update.assignments {
             self.assignment(&scope, assignment)?;
@@ -119,9 +119,9 @@ impl Infer<'_> {
 
     pub fn delete(&mut self, delete: &Delete) -> Result<Vec<Col>, QueryError> {
         let (FromTable::WithFromKeyword(tables) | FromTable::WithoutKeyword(tables)) = &delete.from;
-        let mut scope = self.from_clause(tables)?;
+        let mut scope = self.scope_of(tables)?;
         if let Some(using) = &delete.using {
-            scope.rels.extend(self.from_clause(using)?.rels);
+            scope.rels.extend(self.scope_of(using)?.rels);
         }
         if let Some(selection) = &delete.selection {
             self.with_scope(scope.clone(), |me| me.expr(selection))?;

@@ -68,9 +68,8 @@ impl Infer<'_> {
             Expr::InSubquery {
                 expr: e, subquery, ..
             } => {
-                let left = self.expr(e)?;
+                self.expr(e)?;
                 self.subquery(subquery)?;
-                let _ = left;
                 self.boolean(false)
             }
             Expr::Between {
@@ -323,12 +322,8 @@ impl Infer<'_> {
         };
         if let (Some(x), Some(y)) = (rank(a), rank(b)) {
             let wide = x.max(y);
-            // real with anything but real is double precision; smallint arithmetic is integer.
-            let wide = match wide {
-                0 => 1,
-                4 if x != y => 5,
-                w => w,
-            };
+            // real with anything but real is double precision.
+            let wide = if wide == 4 && x != y { 5 } else { wide };
             return Some(NUMBERS[wide].to_owned());
         }
         let time = |t: &str| t.starts_with("timestamp") || t == "date";

@@ -118,7 +118,6 @@ fn sqlite(name: &str) -> Option<(Returns, Nulls)> {
 impl Infer<'_> {
     pub fn function(&mut self, function: &Function) -> Result<Typed, QueryError> {
         let mut args = Vec::new();
-        let mut star = false;
         match &function.args {
             FunctionArguments::List(list) => {
                 for arg in &list.args {
@@ -127,9 +126,9 @@ impl Infer<'_> {
                         | FunctionArg::ExprNamed { arg, .. }
                         | FunctionArg::Unnamed(arg) => arg,
                     };
-                    match arg {
-                        FunctionArgExpr::Expr(e) => args.push((e, self.expr(e)?)),
-                        _ => star = true,
+                    // `count(*)`: a star is no argument to type.
+                    if let FunctionArgExpr::Expr(e) = arg {
+                        args.push((e, self.expr(e)?));
                     }
                 }
             }
@@ -182,15 +181,12 @@ impl Infer<'_> {
             Returns::Sum => {
                 first.map(|t| if t.contains("INT") { "INTEGER" } else { "REAL" }.to_owned())
             }
-            Returns::Avg => first.and_then(|t| {
-                Some(match t.as_str() {
-                    "smallint" | "integer" | "bigint" | "numeric" => "numeric",
-                    n if n.starts_with("numeric(") => "numeric",
-                    "real" | "double precision" => "double precision",
-                    "interval" => "interval",
-                    _ => return None,
-                })
-                .map(str::to_owned)
+            Returns::Avg => first.and_then(|t| match t.as_str() {
+                "smallint" | "integer" | "bigint" | "numeric" => Some("numeric".to_owned()),
+                n if n.starts_with("numeric(") => Some("numeric".to_owned()),
+                "real" | "double precision" => Some("double precision".to_owned()),
+                "interval" => Some(t),
+                _ => None,
             }),
         };
         let not_null = match nulls {
@@ -199,7 +195,6 @@ impl Infer<'_> {
             Nulls::Strict => !typed.is_empty() && typed.iter().all(|t| t.not_null),
             Nulls::AllNull => typed.iter().any(|t| t.not_null),
         };
-        let _ = star;
         Ok(Typed { sql_type, not_null })
     }
 }

@@ -89,7 +89,7 @@ impl std::error::Error for QueryError {}
 
 impl QueryError {
     pub(crate) fn new(message: impl Into<String>, span: Span) -> QueryError {
-        let at = (span.start.line > 0).then(|| LineCol {
+        let at = (span.start.line > 0).then_some(LineCol {
             line: span.start.line as usize,
             col: span.start.column as usize,
         });
@@ -227,9 +227,17 @@ impl<'a> Infer<'a> {
             }
             _ => Tokenizer::new(&SQLiteDialect {}, sql).tokenize_with_location(),
         };
-        for token in tokens.unwrap_or_default() {
-            if let Token::Placeholder(text) = &token.token {
-                self.number_placeholder(text, token.span);
+        let tokens = tokens.unwrap_or_default();
+        for (i, token) in tokens.iter().enumerate() {
+            match (&token.token, tokens.get(i + 1).map(|t| (&t.token, t.span))) {
+                (Token::Placeholder(text), _) => self.number_placeholder(text, token.span),
+                // SQLite's `:name` is a colon and a word to the tokenizer.
+                (Token::Colon, Some((Token::Word(word), next)))
+                    if self.dialect == Dialect::Sqlite && next.start == token.span.end =>
+                {
+                    self.number_placeholder(&format!(":{}", word.value), token.span);
+                }
+                _ => {}
             }
         }
     }

@@ -31,7 +31,7 @@ pub(crate) struct Scope {
 
 impl Infer<'_> {
     /// The scope of a `FROM` list: each item with its joins, join conditions checked.
-    pub fn from_clause(&mut self, from: &[TableWithJoins]) -> Result<Scope, QueryError> {
+    pub fn scope_of(&mut self, from: &[TableWithJoins]) -> Result<Scope, QueryError> {
         let mut scope = Scope::default();
         for item in from {
             scope.rels.push(self.relation(&item.relation)?);
@@ -264,7 +264,9 @@ impl Infer<'_> {
         let message = match (&qualifier, innermost) {
             (Some(q), _) => {
                 let known: Vec<&str> = innermost.iter().map(|r| r.name.as_str()).collect();
-                let hint = match closest(q, known.iter().copied()) {
+                // A one- or two-letter alias is no typo of another: list what there is.
+                let close = closest(q, known.iter().copied()).filter(|_| q.chars().count() > 2);
+                let hint = match close {
                     Some(close) => format!("; did you mean `{close}`?"),
                     None => format!(" (the query reads {})", list_or_nothing(&known)),
                 };

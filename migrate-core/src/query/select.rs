@@ -28,7 +28,10 @@ impl Infer<'_> {
                 if with.recursive
                     && let SetExpr::SetOperation { left, .. } = cte.query.body.as_ref()
                 {
-                    let seed = self.set_expr(left)?;
+                    let mut seed = self.set_expr(left)?;
+                    for (col, def) in seed.iter_mut().zip(&cte.alias.columns) {
+                        col.name = ident_in(self.dialect, &def.name);
+                    }
                     self.ctes.push((name.clone(), seed));
                 }
                 let mut columns = self.query(&cte.query)?;
@@ -105,10 +108,7 @@ impl Infer<'_> {
                         let column: Vec<Typed> =
                             rows.iter().filter_map(|r| r.get(i).cloned()).collect();
                         Col {
-                            name: match self.dialect {
-                                Dialect::Postgres => format!("column{}", i + 1),
-                                _ => format!("column{}", i + 1),
-                            },
+                            name: format!("column{}", i + 1),
                             typed: common(&column),
                         }
                     })
@@ -122,7 +122,7 @@ impl Infer<'_> {
     }
 
     fn select(&mut self, select: &Select) -> Result<Vec<Col>, QueryError> {
-        let scope = self.from_clause(&select.from)?;
+        let scope = self.scope_of(&select.from)?;
         self.scopes.push(scope);
         let result = self.select_in_scope(select);
         self.scopes.pop();
