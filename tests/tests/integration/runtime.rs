@@ -4,8 +4,8 @@ use std::sync::Mutex;
 
 use migrate_runtime::{
     AnyConnection, BaselineOptions, ConnectOptions, DeployOptions, Dialect, Driver, Event,
-    LoadOptions, LockOptions, MigrateError, MigrationState, Migrator, MissingDown, Resolution,
-    Resolved, RevertOptions,
+    LoadOptions, LockOptions, MigrateError, MigrationState, Migrator, Resolution, Resolved,
+    RevertOptions,
 };
 use migrate_tests::{migrations_dir, pg_database, sqlite_database};
 use sqlx::AssertSqlSafe;
