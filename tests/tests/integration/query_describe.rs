@@ -126,6 +126,15 @@ fn pg_name(ours: &str) -> String {
     .to_owned()
 }
 
+/// Each column of a prepared statement: its name and its type's name.
+fn columns_of(statement: &impl Statement) -> Vec<(String, String)> {
+    statement
+        .columns()
+        .iter()
+        .map(|c| (c.name().to_owned(), c.type_info().name().to_owned()))
+        .collect()
+}
+
 /// What the database says, in the inference's terms: each column's `name type` and each
 /// parameter's type, for the lines the inference types.
 struct Tally {
@@ -222,12 +231,7 @@ async fn the_inference_agrees_with_postgres_on_names_and_types() {
             .prepare(AssertSqlSafe(*query).into_sql_str())
             .await
             .unwrap_or_else(|e| panic!("{query}\n{e}"));
-        let columns: Vec<(String, String)> = theirs
-            .columns()
-            .iter()
-            .map(|c| (c.name().to_owned(), c.type_info().name().to_owned()))
-            .collect();
-        tally.columns(query, &ours, &columns, pg_name);
+        tally.columns(query, &ours, &columns_of(&theirs), pg_name);
         let params = match theirs.parameters() {
             Some(sqlx::Either::Left(types)) => types.to_vec(),
             _ => Vec::new(),
@@ -259,12 +263,7 @@ async fn the_inference_agrees_with_sqlite_on_names_and_declared_types() {
             .prepare(AssertSqlSafe(*query).into_sql_str())
             .await
             .unwrap_or_else(|e| panic!("{query}\n{e}"));
-        let columns: Vec<(String, String)> = theirs
-            .columns()
-            .iter()
-            .map(|c| (c.name().to_owned(), c.type_info().name().to_owned()))
-            .collect();
-        tally.columns(query, &ours, &columns, str::to_owned);
+        tally.columns(query, &ours, &columns_of(&theirs), str::to_owned);
         if let Some(sqlx::Either::Right(count)) = theirs.parameters() {
             assert_eq!(ours.parameters.len(), count, "{query}");
         }
