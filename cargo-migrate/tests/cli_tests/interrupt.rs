@@ -95,7 +95,7 @@ fn sigint_during_a_no_transaction_migration_records_the_statements_done_and_exit
         signalled.elapsed() < Duration::from_secs(10),
         "the sleep was not cancelled"
     );
-    out.stderr_eq_with(&p, &[("[URL]", url)], str![[r#"
+    out.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
     Applying 1 accounts (migrations/1_accounts.sql)
      Applied 1 accounts in [ELAPSED]
     Applying 2 bump (migrations/2_bump.sql)
@@ -114,14 +114,14 @@ error: migrations/2_bump.sql: migration 2 (bump), run without a transaction, was
 
     // The next deploy refuses instead of running the UPDATE again.
     let again = p.run(&["deploy", "--database-url", url]).expect(4);
-    again.stderr_eq_with(&p, &[("[URL]", url)], str![[r#"
+    again.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
 error: migration 2 (bump, migrations/2_bump.sql) stopped part-way with 1 of 3 statements done: statement 1 is done, statements 2-3 are not (interrupted by SIGINT during statement 2 (line 3): statement 1 (line 2) is done, statements 2-3 (lines 3-4) are not).
   Either finish the remaining statements by hand and record it with `cargo migrate resolve --applied 2`, or undo the done ones by hand and record that with `cargo migrate resolve --rolled-back 2`; `cargo migrate deploy --resume 2` runs the remaining statements
 
 "#]]);
     assert_eq!(rt.block_on(pg_balance(url)), 150, "not 200");
     let status = p.run(&["status", "--database-url", url]).expect(4);
-    status.stdout_eq(&p, str![[r#"
+    status.stdout_eq(p, str![[r#"
 VERSION          NAME     STATE        APPLIED AT                DURATION
 1                accounts applied      [..]
 2                bump     failed       [..] 1 of 3 statements done
@@ -144,7 +144,7 @@ fn sigterm_during_a_transactional_migration_rolls_back_records_nothing_and_exits
     let child = pg.deploy_until(&[], "SELECT pg_sleep(21)");
     kill(&child, "TERM");
     let out = finish(child).expect(143);
-    out.stderr_eq_with(&p, &[("[URL]", url)], str![[r#"
+    out.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
     Applying 1 accounts (migrations/1_accounts.sql)
      Applied 1 accounts in [ELAPSED]
     Applying 2 bump (migrations/2_bump.sql)
@@ -156,7 +156,7 @@ error: migrations/2_bump.sql: migration 2 (bump) was interrupted by SIGTERM and 
     assert_eq!(rt.block_on(pg_balance(url)), 100);
     assert!(rt.block_on(pg_row(url, 2)).is_none(), "recorded nowhere");
     let status = p.run(&["status", "--database-url", url]).expect(3);
-    status.stderr_eq_with(&p, &[("[URL]", url)], str![[r#"
+    status.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
       Status 1 applied, 1 pending on [URL]
 
 "#]]);
@@ -190,13 +190,13 @@ fn sigkill_leaves_a_running_row_reported_as_interrupted_and_resume_finishes_it()
     assert_eq!((row.done, row.total), (Some(1), Some(3)));
 
     let status = p.run(&["status", "--database-url", url]).expect(4);
-    status.stdout_eq(&p, str![[r#"
+    status.stdout_eq(p, str![[r#"
 VERSION          NAME     STATE        APPLIED AT                DURATION
 1                accounts applied      [..]
 2                bump     failed       [..] 1 of 3 statements done
 
 "#]]);
-    status.stderr_eq_with(&p, &[("[URL]", url)], str![[r#"
+    status.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
 warning: migration 2 (bump, migrations/2_bump.sql) was interrupted (its deployer was killed or lost its connection) with 1 of 3 statements done: statement 1 is done, statements 2-3 are not.
   Either finish the remaining statements by hand and record it with `cargo migrate resolve --applied 2`, or undo the done ones by hand and record that with `cargo migrate resolve --rolled-back 2`; `cargo migrate deploy --resume 2` runs the remaining statements
       Status 1 applied, 0 pending, 1 failed on [URL]
@@ -212,7 +212,7 @@ warning: migration 2 (bump, migrations/2_bump.sql) was interrupted (its deployer
     );
 
     let refused = p.run(&["deploy", "--database-url", url]).expect(4);
-    refused.stderr_eq_with(&p, &[("[URL]", url)], str![[r#"
+    refused.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
 error: migration 2 (bump, migrations/2_bump.sql) was interrupted (its deployer was killed or lost its connection) with 1 of 3 statements done: statement 1 is done, statements 2-3 are not.
   Either finish the remaining statements by hand and record it with `cargo migrate resolve --applied 2`, or undo the done ones by hand and record that with `cargo migrate resolve --rolled-back 2`; `cargo migrate deploy --resume 2` runs the remaining statements
 
@@ -224,7 +224,7 @@ error: migration 2 (bump, migrations/2_bump.sql) was interrupted (its deployer w
     let resumed = p
         .run(&["deploy", "--database-url", url, "--resume", "2"])
         .expect(0);
-    resumed.stderr_eq_with(&p, &[("[URL]", url)], str![[r#"
+    resumed.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
     Applying 2 bump (migrations/2_bump.sql)
      Applied 2 bump in [ELAPSED]
     Finished 1 migration applied to [URL] in [ELAPSED]
@@ -258,13 +258,13 @@ fn a_running_row_is_reported_running_while_its_deployer_holds_the_lock() {
     let (p, url) = (&pg.p, pg.url());
     let child = pg.deploy_until(&[], "SELECT pg_sleep(22)");
     let status = p.run(&["status", "--database-url", url]).expect(4);
-    status.stdout_eq(&p, str![[r#"
+    status.stdout_eq(p, str![[r#"
 VERSION          NAME     STATE        APPLIED AT                DURATION
 1                accounts applied      [..]
 2                bump     running      [..] 1 of 3 statements done
 
 "#]]);
-    status.stderr_eq_with(&p, &[("[URL]", url)], str![[r#"
+    status.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
      Running migration 2 (bump) is being applied by a deploy that holds the lock now: 1 of 3 statements done so far
       Status 1 applied, 0 pending, 1 failed on [URL]
 
