@@ -121,12 +121,15 @@ error: migration 2 (bump, migrations/2_bump.sql) stopped part-way with 1 of 3 st
 "#]]);
     assert_eq!(rt.block_on(pg_balance(url)), 150, "not 200");
     let status = p.run(&["status", "--database-url", url]).expect(4);
-    status.stdout_eq(p, str![[r#"
+    status.stdout_eq(
+        p,
+        str![[r#"
 VERSION          NAME     STATE        APPLIED AT                DURATION
 1                accounts applied      [..]
 2                bump     failed       [..] 1 of 3 statements done
 
-"#]]);
+"#]],
+    );
 }
 
 #[test]
@@ -156,10 +159,14 @@ error: migrations/2_bump.sql: migration 2 (bump) was interrupted by SIGTERM and 
     assert_eq!(rt.block_on(pg_balance(url)), 100);
     assert!(rt.block_on(pg_row(url, 2)).is_none(), "recorded nowhere");
     let status = p.run(&["status", "--database-url", url]).expect(3);
-    status.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
+    status.stderr_eq_with(
+        p,
+        &[("[URL]", url)],
+        str![[r#"
       Status 1 applied, 1 pending on [URL]
 
-"#]]);
+"#]],
+    );
 }
 
 #[test]
@@ -190,12 +197,15 @@ fn sigkill_leaves_a_running_row_reported_as_interrupted_and_resume_finishes_it()
     assert_eq!((row.done, row.total), (Some(1), Some(3)));
 
     let status = p.run(&["status", "--database-url", url]).expect(4);
-    status.stdout_eq(p, str![[r#"
+    status.stdout_eq(
+        p,
+        str![[r#"
 VERSION          NAME     STATE        APPLIED AT                DURATION
 1                accounts applied      [..]
 2                bump     failed       [..] 1 of 3 statements done
 
-"#]]);
+"#]],
+    );
     status.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
 warning: migration 2 (bump, migrations/2_bump.sql) was interrupted (its deployer was killed or lost its connection) with 1 of 3 statements done: statement 1 is done, statements 2-3 are not.
   Either finish the remaining statements by hand and record it with `cargo migrate resolve --applied 2`, or undo the done ones by hand and record that with `cargo migrate resolve --rolled-back 2`; `cargo migrate deploy --resume 2` runs the remaining statements
@@ -224,12 +234,16 @@ error: migration 2 (bump, migrations/2_bump.sql) was interrupted (its deployer w
     let resumed = p
         .run(&["deploy", "--database-url", url, "--resume", "2"])
         .expect(0);
-    resumed.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
+    resumed.stderr_eq_with(
+        p,
+        &[("[URL]", url)],
+        str![[r#"
     Applying 2 bump (migrations/2_bump.sql)
      Applied 2 bump in [ELAPSED]
     Finished 1 migration applied to [URL] in [ELAPSED]
 
-"#]]);
+"#]],
+    );
     assert_eq!(rt.block_on(pg_balance(url)), 150, "the UPDATE ran once");
     let row = rt.block_on(pg_row(url, 2)).unwrap();
     assert!(row.success);
@@ -258,12 +272,15 @@ fn a_running_row_is_reported_running_while_its_deployer_holds_the_lock() {
     let (p, url) = (&pg.p, pg.url());
     let child = pg.deploy_until(&[], "SELECT pg_sleep(22)");
     let status = p.run(&["status", "--database-url", url]).expect(4);
-    status.stdout_eq(p, str![[r#"
+    status.stdout_eq(
+        p,
+        str![[r#"
 VERSION          NAME     STATE        APPLIED AT                DURATION
 1                accounts applied      [..]
 2                bump     running      [..] 1 of 3 statements done
 
-"#]]);
+"#]],
+    );
     status.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
      Running migration 2 (bump) is being applied by a deploy that holds the lock now: 1 of 3 statements done so far
       Status 1 applied, 0 pending, 1 failed on [URL]
@@ -404,12 +421,15 @@ fn sigkill_on_sqlite_leaves_a_running_row_reported_as_interrupted_and_resume_fin
     assert_eq!((row.done, row.total), (Some(1), Some(3)));
 
     let status = p.run(&["status", "--database-url", &url]).expect(4);
-    status.stdout_eq(&p, str![[r#"
+    status.stdout_eq(
+        &p,
+        str![[r#"
 VERSION          NAME     STATE        APPLIED AT                DURATION
 1                accounts applied      [..]
 2                bump     failed       [..] 1 of 3 statements done
 
-"#]]);
+"#]],
+    );
     status.stderr_eq_with(&p, &[("[URL]", &url)], str![[r#"
 warning: migration 2 (bump, migrations/2_bump.sql) was interrupted (its deployer was killed or lost its connection) with 1 of 3 statements done: statement 1 is done, statements 2-3 are not.
   Either finish the remaining statements by hand and record it with `cargo migrate resolve --applied 2`, or undo the done ones by hand and record that with `cargo migrate resolve --rolled-back 2`; `cargo migrate deploy --resume 2` runs the remaining statements
@@ -434,12 +454,16 @@ error: migration 2 (bump, migrations/2_bump.sql) was interrupted (its deployer w
     let resumed = p
         .run(&["deploy", "--database-url", &url, "--resume", "2"])
         .expect(0);
-    resumed.stderr_eq_with(&p, &[("[URL]", &url)], str![[r#"
+    resumed.stderr_eq_with(
+        &p,
+        &[("[URL]", &url)],
+        str![[r#"
     Applying 2 bump (migrations/2_bump.sql)
      Applied 2 bump in [ELAPSED]
     Finished 1 migration applied to [URL] in [ELAPSED]
 
-"#]]);
+"#]],
+    );
     assert_eq!(
         rt.block_on(sqlite_balance(&url)),
         150,
@@ -505,10 +529,14 @@ fn a_history_table_of_an_earlier_version_keeps_working_and_gains_the_progress_co
         "-- migrate:no-transaction\nCREATE TABLE more (x INTEGER);\n",
     );
     let status = p.run(&["status", "--database-url", &url]).expect(3);
-    status.stderr_eq_with(&p, &[("[URL]", &url)], str![[r#"
+    status.stderr_eq_with(
+        &p,
+        &[("[URL]", &url)],
+        str![[r#"
       Status 1 applied, 1 pending on [URL]
 
-"#]]);
+"#]],
+    );
     p.run(&["deploy", "--database-url", &url]).expect(0);
     let row = rt.block_on(sqlite_row(&url, 2)).unwrap();
     assert!(row.success);
