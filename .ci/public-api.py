@@ -110,7 +110,8 @@ def walk_item(it, prefix):
         for m in v['items']:
             mi = get(m)
             if 'function' in mi['inner']: out.append(f'pub {name}::' + fn_sig(mi['name'], mi['inner']['function']))
-        for i in v.get('implementations', []):
+        # The types implementing ColumnType are the book's type tables, not listed here.
+        for i in ([] if name.endswith('::ColumnType') else v.get('implementations', [])):
             ii = get(i)
             if ii: out.append(f'impl {name} for {ty(ii["inner"]["impl"]["for"])}')
     elif k == 'function':
@@ -127,6 +128,8 @@ def impls(ids, name):
         if not ii: continue
         im = ii['inner']['impl']
         if im.get('is_synthetic') or im.get('blanket_impl'): continue
+        # Derived standard traits (Debug, Clone, PartialEq, …) are left out.
+        if any('automatically_derived' in (a if isinstance(a,str) else json.dumps(a)) for a in ii.get('attrs', [])): continue
         if im['trait'] is None:
             for m in im['items']:
                 mi = get(m)
@@ -134,7 +137,10 @@ def impls(ids, name):
                     out.append(f'pub {name}::' + fn_sig(mi['name'], mi['inner']['function']))
         else:
             tn = im['trait']['path'].split('::')[-1]
-            out.append(f'impl {tn}{gargs(im["trait"].get("args"))} for {name}')
+            # An impl for another type that names this one (`From<&Migrator> for sqlx's Migrator`).
+            target = im['for'].get('resolved_path', {}).get('path', '')
+            shown = name if target in ('', name.split('::')[-1], name) else target
+            out.append(f'impl {tn}{gargs(im["trait"].get("args"))} for {shown}')
 def walk_mod(m, prefix):
     for i in m['inner']['module']['items']:
         it = get(i)

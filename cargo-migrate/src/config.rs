@@ -61,7 +61,7 @@ impl Config {
         let from_url = url
             .map(migrate_runtime::__private::url::dialect_of)
             .transpose()
-            .map_err(MigrateError::Url)?;
+            .map_err(|error| MigrateError::Url { error })?;
         match (self.dialect, from_url) {
             (Some(configured), Some(of_url)) if configured != of_url => {
                 Err(MigrateError::DialectMismatch {
@@ -132,7 +132,7 @@ impl Config {
         match env.url.strip_prefix("env:") {
             Some(var) => self.lookup(var, &self.dotenv()).with_context(|| {
                 format!(
-                    "environment `{name}` reads its URL from ${var}, which is not set (nor in .env)"
+                    "environment `{name}` reads its URL from ${var}, which is not set or is empty (nor in .env)"
                 )
             }),
             None => Ok(sqlite_relative_to(&env.url, &self.manifest_dir)),

@@ -92,7 +92,7 @@ fn history_problems_of<'a>(
     cause: &'a (dyn std::error::Error + 'static),
 ) -> Option<&'a HistoryProblems> {
     match cause.downcast_ref::<MigrateError>() {
-        Some(MigrateError::History(problems)) => Some(problems),
+        Some(MigrateError::History { problems }) => Some(problems),
         _ => cause.downcast_ref::<HistoryProblems>(),
     }
 }

@@ -12,7 +12,7 @@ use crate::attrs::{self, On};
 use crate::errors::{Checked, Errors, Finding};
 use crate::loaded::{Loaded, Loader};
 use crate::sql_types;
-use crate::suggest;
+use migrate_core::suggest;
 
 /// One variant and the label sqlx writes for it.
 struct Variant<'a> {

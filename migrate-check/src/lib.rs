@@ -15,7 +15,6 @@ mod errors;
 mod inserts;
 mod loaded;
 mod sql_types;
-mod suggest;
 mod table;
 #[cfg(test)]
 mod tests;

@@ -19,8 +19,10 @@ pub mod diff;
 pub mod files;
 pub mod history;
 pub mod lint;
+pub mod query;
 pub mod replay;
 pub mod schema;
+pub mod suggest;
 
 pub use config::{DEFAULT_TABLE, PackageConfig};
 pub use dialect::{Dialect, UnknownDialect};

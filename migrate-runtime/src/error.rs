@@ -10,12 +10,20 @@ use migrate_core::{HistoryProblems, LineCol, SourceErrors, Version};
 pub enum MigrateError {
     /// The migrations folder has problems.
     #[error(transparent)]
-    Source(#[from] SourceErrors),
+    Source {
+        /// Every problem of the folder.
+        #[from]
+        errors: SourceErrors,
+    },
 
     /// A migration cannot be replayed into a schema (`verify`, `diff`): the source lists the
     /// errors, each naming `path:line:col`.
     #[error("cannot replay the migrations")]
-    Replay(#[from] migrate_core::replay::ReplayErrors),
+    Replay {
+        /// Every statement that does not replay.
+        #[from]
+        errors: migrate_core::replay::ReplayErrors,
+    },
 
     /// The database could not be reached. `source` says why (the driver's error, kept
     /// whole, with its text scrubbed of the URL's secrets); `hint` what to check next.
@@ -58,7 +66,11 @@ pub enum MigrateError {
 
     /// Applied migrations changed, went missing, failed part-way, or pending ones are out of order.
     #[error(transparent)]
-    History(#[from] HistoryProblems),
+    History {
+        /// Each migration whose history is wrong.
+        #[from]
+        problems: HistoryProblems,
+    },
 
     /// A migration's SQL failed.
     #[error(
@@ -126,8 +138,8 @@ pub enum MigrateError {
         list_versions(missing)
     )]
     NoDownFile {
-        /// The migrations without a down file: version and name.
-        missing: Vec<(Version, String)>,
+        /// The migrations without a down file.
+        missing: Vec<MissingDown>,
     },
 
     /// A version given on the command line matches no migration file.
@@ -153,7 +165,11 @@ pub enum MigrateError {
 
     /// Another tool's history disagrees with the files.
     #[error(transparent)]
-    Adopt(#[from] migrate_core::adopt::AdoptProblems),
+    Adopt {
+        /// Each disagreement.
+        #[from]
+        problems: migrate_core::adopt::AdoptProblems,
+    },
 
     /// `adopt` found no history table of that tool.
     #[error(
@@ -177,7 +193,11 @@ pub enum MigrateError {
 
     /// The string is not a database URL (empty, libpq key/value form, unknown scheme, …).
     #[error(transparent)]
-    Url(#[from] crate::url::UrlError),
+    Url {
+        /// What is wrong with it.
+        #[from]
+        error: crate::url::UrlError,
+    },
 
     /// The URL names a database kind this build does not support.
     #[error("unsupported database URL {url}: {reason}")]
@@ -225,9 +245,19 @@ impl std::fmt::Display for ConnectCause {
 
 impl std::error::Error for ConnectCause {}
 
-fn list_versions(v: &[(Version, String)]) -> String {
+/// A migration [`MigrateError::NoDownFile`] cannot revert: it has no down file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MissingDown {
+    /// Its version.
+    pub version: Version,
+    /// Its name (the file name's part after the version).
+    pub name: String,
+}
+
+fn list_versions(v: &[MissingDown]) -> String {
     v.iter()
-        .map(|(version, name)| format!("{version} ({name})"))
+        .map(|m| format!("{} ({})", m.version, m.name))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -237,11 +267,11 @@ impl MigrateError {
     /// string that is not a database URL, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            MigrateError::History(_)
-            | MigrateError::Adopt(_)
+            MigrateError::History { .. }
+            | MigrateError::Adopt { .. }
             | MigrateError::CannotResume { .. }
             | MigrateError::BaselineDrift { .. } => 4,
-            MigrateError::Url(_) => 2,
+            MigrateError::Url { .. } => 2,
             _ => 1,
         }
     }

@@ -13,7 +13,10 @@ pub enum Event<'a> {
     /// Another deployer holds the lock; we wait for it.
     WaitingForLock,
     /// About to apply a migration.
-    Applying(&'a Migration),
+    Applying {
+        /// The migration.
+        migration: &'a Migration,
+    },
     /// Applied.
     Applied {
         /// The migration.
@@ -22,9 +25,15 @@ pub enum Event<'a> {
         elapsed: Duration,
     },
     /// Another deployer applied it while we waited: nothing to do.
-    AlreadyApplied(&'a Migration),
+    AlreadyApplied {
+        /// The migration.
+        migration: &'a Migration,
+    },
     /// About to run a migration's down script.
-    Reverting(&'a Migration),
+    Reverting {
+        /// The migration.
+        migration: &'a Migration,
+    },
     /// Reverted.
     Reverted {
         /// The migration.

@@ -20,11 +20,11 @@ mod url;
 pub use check::{ColumnType, DbEnum, Kind, Table};
 pub use connection::Driver;
 pub use driver::{AnyConnection, Blocker, ConnectOptions, DbError};
-pub use error::{ConnectCause, MigrateError};
+pub use error::{ConnectCause, MigrateError, MissingDown};
 pub use event::Event;
 pub use introspect::{Introspect, introspect};
 pub use migrate_core::adopt::{AdoptProblem, AdoptProblems, Tool};
-pub use migrate_core::replay::ReplayErrors;
+pub use migrate_core::replay::{ReplayError, ReplayErrors, WayOut};
 pub use migrate_core::{
     AppliedRow, Checksum, Dialect, HistoryProblems, LineCol, LoadOptions, Migration,
     MigrationState, Progress, Script, SourceError, SourceErrors, StatusEntry, Version,

@@ -188,7 +188,7 @@ impl Context<'_> {
                 "Waiting",
                 "for the migration lock: another deploy is running on this database",
             ),
-            Event::Applying(m) => self.shell.status(
+            Event::Applying { migration: m } => self.shell.status(
                 "Applying",
                 &format!("{} {} ({})", m.version, m.name, m.up.path),
             ),
@@ -196,11 +196,11 @@ impl Context<'_> {
                 "Applied",
                 &format!("{} {} in {} ms", m.version, m.name, elapsed.as_millis()),
             ),
-            Event::AlreadyApplied(m) => self.shell.status(
+            Event::AlreadyApplied { migration: m } => self.shell.status(
                 "Skipped",
                 &format!("{} {}: another deployer applied it", m.version, m.name),
             ),
-            Event::Reverting(m) => self.shell.status(
+            Event::Reverting { migration: m } => self.shell.status(
                 "Reverting",
                 &format!(
                     "{} {} ({})",

@@ -28,17 +28,23 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     let typed = |flag: &str, text: &str| super::typed_version(&session.migrator, flag, text);
     let (resolution, verb, what) = match (args.applied, args.rolled_back, args.checksum) {
         (Some(v), _, _) => (
-            Resolution::Applied(typed("--applied", &v)?),
+            Resolution::Applied {
+                version: typed("--applied", &v)?,
+            },
             "Resolved",
             format!("{v} recorded as applied"),
         ),
         (_, Some(v), _) => (
-            Resolution::RolledBack(typed("--rolled-back", &v)?),
+            Resolution::RolledBack {
+                version: typed("--rolled-back", &v)?,
+            },
             "Resolved",
             format!("{v} recorded as rolled back"),
         ),
         (_, _, Some(v)) => (
-            Resolution::Checksum(typed("--checksum", &v)?),
+            Resolution::Checksum {
+                version: typed("--checksum", &v)?,
+            },
             "Resolved",
             format!("{v} now expects the file's current checksum"),
         ),

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use migrate_core::{Version, layout};
-use migrate_runtime::{MigrateError, Migrator, RevertOptions};
+use migrate_runtime::{MigrateError, Migrator, MissingDown, RevertOptions};
 
 use super::Context;
 use crate::exit::OK;
@@ -107,10 +107,12 @@ fn dry_run(
 
 /// "No down file", or, where the file is there but holds no statement, says so: diesel writes
 /// an empty `down.sql` for a migration nothing can undo, which the loader reads as none.
-fn no_down_file(cx: &Context<'_>, missing: &[(Version, String)]) -> anyhow::Error {
+fn no_down_file(cx: &Context<'_>, missing: &[MissingDown]) -> anyhow::Error {
     let empty: Vec<String> = missing
         .iter()
-        .filter_map(|(version, name)| empty_down_file(&cx.config.dir, version, name))
+        .filter_map(|m| {
+            empty_down_file(&cx.config.dir, &cx.config.shown_dir(), &m.version, &m.name)
+        })
         .collect();
     if empty.is_empty() {
         return MigrateError::NoDownFile {
@@ -125,8 +127,9 @@ fn no_down_file(cx: &Context<'_>, missing: &[(Version, String)]) -> anyhow::Erro
     )
 }
 
-/// The path of `version`'s down file when it exists and holds no statement.
-fn empty_down_file(dir: &Path, version: &Version, name: &str) -> Option<String> {
+/// The path of `version`'s down file, as messages show it (under `shown`, the folder as
+/// shown), when it exists and holds no statement.
+fn empty_down_file(dir: &Path, shown: &str, version: &Version, name: &str) -> Option<String> {
     let entries = std::fs::read_dir(dir).ok()?;
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
@@ -148,7 +151,8 @@ fn empty_down_file(dir: &Path, version: &Version, name: &str) -> Option<String> 
             .map(str::trim)
             .all(|l| l.is_empty() || l.starts_with("--"));
         if only_comments {
-            return Some(candidate.display().to_string());
+            let inside = candidate.strip_prefix(dir).unwrap_or(&candidate);
+            return Some(Path::new(shown).join(inside).display().to_string());
         }
     }
     None

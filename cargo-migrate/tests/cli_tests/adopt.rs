@@ -6,9 +6,10 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::support::Project;
+use crate::support::{Project, Run};
 use migrate_tests::{PgTestDb, pg_database};
 use sha2::{Digest, Sha256, Sha384};
+use snapbox::{IntoData, str};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection, SqliteConnection};
 
 /// One database of one dialect, with a project configured for that dialect.
@@ -94,7 +95,14 @@ impl Db {
             .await
     }
 
-    pub(crate) fn run(&self, args: &[&str]) -> crate::support::Run {
+    /// Asserts `out`'s stderr equals `expected`, this database's URL reading `[URL]`: one
+    /// snapshot serves both databases.
+    #[track_caller]
+    pub(crate) fn stderr_eq(&self, out: &Run, expected: impl IntoData) {
+        out.stderr_eq_with(&self.project, &[("[URL]", &self.url)], expected);
+    }
+
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         let mut all = args.to_vec();
         all.extend(["--database-url", &self.url]);
         self.project.run(&all)
@@ -173,13 +181,10 @@ fn adopt_prisma_records_a_history_prisma_wrote() {
     on_each_database(|db, rt| {
         rt.block_on(prisma_deploys(db));
         let out = db.run(&["adopt", "prisma"]).expect(0);
-        assert!(
-            out.stderr
-                .contains("2 applied migration(s) from _prisma_migrations"),
-            "{}: {}",
-            db.dialect,
-            out.stderr
-        );
+        db.stderr_eq(&out, str![[r#"
+     Adopted 2 applied migration(s) from _prisma_migrations (0 already recorded); nothing was re-run. The old table _prisma_migrations is untouched: drop it when you no longer need it
+
+"#]]);
         assert_eq!(
             rt.block_on(db.recorded()),
             ["20230101000000", "20230102000000"],
@@ -201,23 +206,12 @@ fn adopt_prisma_refuses_a_changed_migration_sql_and_records_nothing() {
             PRISMA_POSTS.replace("NOT NULL,", "NOT NULL,\n    \"title\" TEXT,"),
         );
         let out = db.run(&["adopt", "prisma"]).expect(4);
-        assert!(
-            out.stderr
-                .contains("20230102000000_posts/migration.sql (version 20230102000000) differs from what prisma applied"),
-            "{}: {}",
-            db.dialect,
-            out.stderr
-        );
-        assert!(
-            out.stderr.contains("nothing was recorded"),
-            "{}",
-            out.stderr
-        );
-        assert!(
-            !out.stderr.contains("20230101000000_users/migration.sql"),
-            "the unchanged file is not blamed: {}",
-            out.stderr
-        );
+        // The unchanged file (20230101000000_users) is not blamed.
+        db.stderr_eq(&out, str![[r#"
+error: cannot adopt _prisma_migrations: nothing was recorded.
+  migrations/20230102000000_posts/migration.sql (version 20230102000000) differs from what prisma applied: restore the file as it was applied (see `git log -p -- migrations/20230102000000_posts/migration.sql`)
+
+"#]]);
         assert_eq!(
             rt.block_on(db.recorded()),
             Vec::<String>::new(),
@@ -279,13 +273,11 @@ fn adopt_prisma_refuses_a_migration_prisma_did_not_finish() {
             "UPDATE _prisma_migrations SET finished_at = NULL, logs = 'boom' WHERE migration_name = '20230102000000_posts'",
         ));
         let out = db.run(&["adopt", "prisma"]).expect(4);
-        assert!(
-            out.stderr
-                .contains("records 20230102000000_posts as failed"),
-            "{}: {}",
-            db.dialect,
-            out.stderr
-        );
+        db.stderr_eq(&out, str![[r#"
+error: cannot adopt _prisma_migrations: nothing was recorded.
+  _prisma_migrations records 20230102000000_posts as failed: fix it with prisma first, or fix the database by hand and delete that row
+
+"#]]);
         assert_eq!(rt.block_on(db.recorded()), Vec::<String>::new());
     });
 }
@@ -337,22 +329,18 @@ fn adopt_sqlx_refuses_a_changed_file_and_records_nothing() {
         db.project
             .write("migrations/1_users.sql", format!("{SQLX_USERS} "));
         let out = db.run(&["adopt", "sqlx"]).expect(4);
-        assert!(
-            out.stderr
-                .contains("1_users.sql (version 1) differs from what sqlx applied"),
-            "{}: {}",
-            db.dialect,
-            out.stderr
-        );
+        db.stderr_eq(&out, str![[r#"
+error: cannot adopt _sqlx_migrations: nothing was recorded.
+  migrations/1_users.sql (version 1) differs from what sqlx applied: restore the file as it was applied (see `git log -p -- migrations/1_users.sql`)
+
+"#]]);
         assert_eq!(rt.block_on(db.recorded()), Vec::<String>::new());
         db.project.write("migrations/1_users.sql", SQLX_USERS);
         let out = db.run(&["adopt", "sqlx"]).expect(0);
-        assert!(
-            out.stderr
-                .contains("2 applied migration(s) from _sqlx_migrations"),
-            "{}",
-            out.stderr
-        );
+        db.stderr_eq(&out, str![[r#"
+     Adopted 2 applied migration(s) from _sqlx_migrations (0 already recorded); nothing was re-run. The old table _sqlx_migrations is untouched: drop it when you no longer need it
+
+"#]]);
         assert_eq!(rt.block_on(db.recorded()), ["1", "2"]);
     });
 }
@@ -392,14 +380,11 @@ fn adopt_diesel_refuses_a_version_without_its_folder_and_records_nothing() {
             &["2023-01-01-000000_users", "2023-02-01-000000_posts"],
         ));
         let out = db.run(&["adopt", "diesel"]).expect(4);
-        assert!(
-            out.stderr.contains(
-                "__diesel_schema_migrations has 20230201000000 applied, but no migration file has that version"
-            ),
-            "{}: {}",
-            db.dialect,
-            out.stderr
-        );
+        db.stderr_eq(&out, str![[r#"
+error: cannot adopt __diesel_schema_migrations: nothing was recorded.
+  __diesel_schema_migrations has 20230201000000 applied, but no migration file has that version: restore the file, or delete the row from __diesel_schema_migrations if it was removed on purpose
+
+"#]]);
         assert_eq!(rt.block_on(db.recorded()), Vec::<String>::new());
         // diesel stores no checksum: with the folder back, the history is taken over.
         db.project.write(
@@ -420,12 +405,10 @@ fn adopt_without_the_tools_table_says_so_and_records_nothing() {
         db.project.write("migrations/1_users.sql", SQLX_USERS);
         let out = db.run(&["adopt", "prisma"]);
         assert_ne!(out.code, 0, "{}", out.stderr);
-        assert!(
-            out.stderr.contains("_prisma_migrations"),
-            "{}: {}",
-            db.dialect,
-            out.stderr
-        );
+        db.stderr_eq(&out, str![[r#"
+error: there is no table _prisma_migrations in this database: nothing to adopt (is this the right database?)
+
+"#]]);
         assert_eq!(rt.block_on(db.recorded()), Vec::<String>::new());
     });
 }
@@ -446,16 +429,23 @@ fn baseline_records_up_to_the_version_and_deploy_runs_only_the_rest() {
 
         let out = db.run(&["baseline", "7"]);
         assert_ne!(out.code, 0, "an unknown version is refused");
-        assert!(out.stderr.contains('7'), "{}", out.stderr);
+        db.stderr_eq(
+            &out,
+            str![[r#"
+error: no migration has version 7
+  Run `cargo migrate status` to list the migrations.
+
+"#]],
+        );
         assert_eq!(rt.block_on(db.recorded()), Vec::<String>::new());
 
         let out = db.run(&["baseline", "2"]).expect(0);
-        assert!(
-            out.stderr
-                .contains("2 migration(s) up to 2 recorded as applied"),
-            "{}: {}",
-            db.dialect,
-            out.stderr
+        db.stderr_eq(
+            &out,
+            str![[r#"
+   Baselined 2 migration(s) up to 2 recorded as applied on [URL] (no SQL was run)
+
+"#]],
         );
         assert_eq!(rt.block_on(db.recorded()), ["1", "2"]);
         let status = db.run(&["status"]).expect(3);
@@ -469,6 +459,12 @@ fn baseline_records_up_to_the_version_and_deploy_runs_only_the_rest() {
         assert_eq!(rt.block_on(db.recorded()), ["1", "2", "3"]);
         // Baselining again records nothing new.
         let out = db.run(&["baseline", "3"]).expect(0);
-        assert!(out.stderr.contains("0 migration(s)"), "{}", out.stderr);
+        db.stderr_eq(
+            &out,
+            str![[r#"
+   Baselined 0 migration(s) up to 3 recorded as applied on [URL] (no SQL was run)
+
+"#]],
+        );
     });
 }

@@ -3,6 +3,7 @@
 
 use crate::support::Project;
 use migrate_tests::{pg_admin_url, pg_database};
+use snapbox::str;
 
 fn project() -> Project {
     let p = Project::new("dialect = \"sqlite\"");
@@ -22,11 +23,12 @@ fn project() -> Project {
 fn check_catches_edits_unhashed_files_and_bad_files_without_a_database() {
     let p = project();
     let first = p.run(&["check"]).expect(0);
-    assert!(
-        first.stderr.contains("no migrations/migrate.sum"),
-        "{}",
-        first.stderr
-    );
+    first.stderr_eq(&p, str![[r#"
+     Checked 2 migration(s) in migrations
+warning: no migrations/migrate.sum: run `cargo migrate hash` and commit it, so edited or unreviewed migrations fail CI
+    Replayed 2 table(s), 0 enum type(s)
+
+"#]]);
 
     p.run(&["hash"]).expect(0);
     let sum = std::fs::read_to_string(p.path().join("migrations/migrate.sum")).unwrap();
@@ -43,13 +45,12 @@ fn check_catches_edits_unhashed_files_and_bad_files_without_a_database() {
         "CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT);\n",
     );
     let edited = p.run(&["check"]).expect(4);
-    assert!(
-        edited
-            .stderr
-            .contains("migrations/2_posts.sql changed since migrate.sum was written"),
-        "{}",
-        edited.stderr
-    );
+    edited.stderr_eq(&p, str![[r#"
+     Checked 2 migration(s) in migrations
+error: migrations/2_posts.sql changed since migrate.sum was written: restore it, or, if the edit is intended (and the migration was never deployed), run `cargo migrate hash`
+    Replayed 2 table(s), 0 enum type(s)
+
+"#]]);
     p.run(&["hash"]).expect(0);
 
     // `new` lists the file at once as not hashed yet: pending until `hash`.
@@ -57,22 +58,22 @@ fn check_catches_edits_unhashed_files_and_bad_files_without_a_database() {
     let file = created.stdout.trim().to_owned();
     p.write(&file, "CREATE TABLE tags (id INTEGER PRIMARY KEY);\n");
     let pending = p.run(&["check"]).expect(3);
-    assert!(
-        pending.stderr.contains("is not hashed in migrate.sum yet"),
-        "{}",
-        pending.stderr
-    );
+    pending.stderr_eq(&p, str![[r#"
+     Checked 3 migration(s) in migrations
+error: migrations/[..]_add_tags.sql is not hashed in migrate.sum yet: once it is reviewed, run `cargo migrate hash` and commit migrate.sum
+    Replayed 3 table(s), 0 enum type(s)
+
+"#]]);
     p.run(&["hash"]).expect(0);
     p.run(&["check"]).expect(0);
 
     // A malformed file fails before anything else.
     p.write("migrations/9_bad.sql", "SELECT 'unterminated;\n");
     let bad = p.run(&["check"]).expect(1);
-    assert!(
-        bad.stderr.contains("migrations/9_bad.sql:1:8"),
-        "{}",
-        bad.stderr
-    );
+    bad.stderr_eq(&p, str![[r#"
+error: migrations/9_bad.sql:1:8: a string literal ('…') starting here is never closed: close it, or check for a stray quote
+
+"#]]);
 }
 
 #[test]
@@ -84,12 +85,14 @@ fn check_reports_a_statement_that_does_not_replay_without_a_database() {
     );
     p.run(&["hash"]).expect(0);
     let out = p.run(&["check"]).expect(1);
-    assert!(
-        out.stderr.contains("migrations/3_bad.sql:2:1") && out.stderr.contains("nowhere"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("migrate:replay"), "{}", out.stderr);
+    out.stderr_eq(&p, str![[r#"
+     Checked 3 migration(s) in migrations
+     Checked 4 files against migrate.sum
+error: migrations/3_bad.sql:2:1: there is no table nowhere at this point
+  way out, without editing the migration: in `migrations/.replay/3_bad.sql` write `-- migrate:statement 2` and under it the DDL this statement amounts to, or `-- migrate:statement 2 skip` if it changes no table, column or type (see "Replay overrides" in the cargo-migrate book, docs/src/replay.md); in a file not yet applied, `-- migrate:replay <DDL>` or `-- migrate:replay-skip` on the line above the statement also works
+error: the migrations do not replay (1 error(s)): give each statement above a replay override in migrations/.replay/ (its way out), or fix it in a file not yet applied
+
+"#]]);
 }
 
 #[test]
@@ -108,12 +111,13 @@ fn check_round_trips_on_a_scratch_sqlite_database() {
     let out = p
         .run(&["check", "--database-url", &p.sqlite_url()])
         .expect(0);
-    assert!(
-        out.stderr
-            .contains("applied 2, reverted 1, applied 1 again"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+     Checked 2 migration(s) in migrations
+warning: no migrations/migrate.sum: run `cargo migrate hash` and commit it, so edited or unreviewed migrations fail CI
+    Replayed 2 table(s), 0 enum type(s)
+  Round trip applied 2, reverted 1, applied 1 again on a scratch database (dropped)
+
+"#]]);
     assert!(
         !p.path().join("app.db").exists(),
         "the named database is not touched"
@@ -132,15 +136,15 @@ fn check_round_trip_fails_when_the_database_differs_from_the_replay() {
     let out = p
         .run(&["check", "--database-url", &p.sqlite_url()])
         .expect(1);
-    assert!(
-        out.stderr
-            .contains("differs from the schema the migrations replay to")
-            && out
-                .stderr
-                .contains("column name has type TEXT, the migrations give INTEGER"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+     Checked 1 migration(s) in migrations
+     Checked 1 files against migrate.sum
+    Replayed 1 table(s), 0 enum type(s)
+error: the scratch database after applying everything differs from the schema the migrations replay to:
+  table users: column name has type TEXT, the migrations give INTEGER (migrations/1_users.sql:2)
+The replay mis-reads a statement: give what it does in a replay override (`.replay/<migration>.sql` in the migrations folder, see "Replay overrides" in the cargo-migrate book, docs/src/replay.md), or report it
+
+"#]]);
 }
 
 #[test]
@@ -156,12 +160,13 @@ fn check_round_trips_on_a_scratch_postgres_database_and_drops_it() {
     );
     p.write("migrations/1_users.down.sql", "DROP TABLE users;\n");
     let out = p.run(&["check", "--database-url", &db.url]).expect(0);
-    assert!(
-        out.stderr
-            .contains("applied 1, reverted 1, applied 1 again"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+     Checked 1 migration(s) in migrations
+warning: no migrations/migrate.sum: run `cargo migrate hash` and commit it, so edited or unreviewed migrations fail CI
+    Replayed 1 table(s), 0 enum type(s)
+  Round trip applied 1, reverted 1, applied 1 again on a scratch database (dropped)
+
+"#]]);
     let leftovers: i64 = rt.block_on(async {
         let pool = sqlx::PgPool::connect(&pg_admin_url()).await.unwrap();
         let n = sqlx::query_scalar(
@@ -178,11 +183,15 @@ fn check_round_trips_on_a_scratch_postgres_database_and_drops_it() {
     // A down file that does not undo its up file fails the round trip.
     p.write("migrations/1_users.down.sql", "SELECT 1;\n");
     let broken = p.run(&["check", "--database-url", &db.url]).expect(1);
-    assert!(
-        broken.stderr.contains("already exists"),
-        "{}",
-        broken.stderr
-    );
+    broken.stderr_eq(&p, str![[r#"
+     Checked 1 migration(s) in migrations
+warning: no migrations/migrate.sum: run `cargo migrate hash` and commit it, so edited or unreviewed migrations fail CI
+    Replayed 1 table(s), 0 enum type(s)
+error: migrations/1_users.up.sql:1:1: migration 1 (users) failed: relation "users" already exists [SQLSTATE 42P07]
+  Nothing of it took effect (its transaction was rolled back).
+  Fix the SQL and deploy again.
+
+"#]]);
 }
 
 #[test]
@@ -197,13 +206,10 @@ fn check_errors_on_statements_postgres_refuses_in_a_transaction() {
         "-- index the emails\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n",
     );
     let out = p.run(&["check"]).expect(1);
-    assert!(
-        out.stderr.contains(
-            "migrations/2_index.sql:2:1: PostgreSQL refuses `CREATE INDEX CONCURRENTLY` inside a transaction"
-        ) && out.stderr.contains("put `-- migrate:no-transaction` in the comments before its first statement"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+error: migrations/2_index.sql:2:1: PostgreSQL refuses `CREATE INDEX CONCURRENTLY` inside a transaction, and this migration runs in one: put `-- migrate:no-transaction` in the comments before its first statement (its statements then run one by one, each committed on its own)
+
+"#]]);
     p.write(
         "migrations/2_index.sql",
         "-- index the emails\n-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n",
@@ -219,13 +225,10 @@ fn check_errors_on_a_directive_after_the_first_statement() {
         "CREATE TABLE users (id BIGINT PRIMARY KEY);\n-- migrate:no-transaction\nCREATE TABLE posts (id BIGINT);\n",
     );
     let out = p.run(&["check"]).expect(1);
-    assert!(
-        out.stderr.contains(
-            "migrations/1_users.sql:2: `-- migrate:no-transaction` after the first statement has no effect"
-        ),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+error: migrations/1_users.sql:2: `-- migrate:no-transaction` after the first statement has no effect: move it into the comments before the first statement. If this migration is already applied, leave its file as it is and put the line `-- migrate:ignore-late-directives` in migrations/.replay/1_users.sql: the directive then stays without effect, as when the migration was applied
+
+"#]]);
 }
 
 #[test]
@@ -318,20 +321,21 @@ fn a_down_file_that_does_not_parse_blocks_neither_schema_nor_deploy_but_check_an
     p.run(&["schema"]).expect(0);
     p.run(&["deploy", "--database-url", &db.url]).expect(0);
     let check = p.run(&["check"]).expect(1);
-    assert!(
-        check.stderr.contains("migrations/1_users.down.sql:2:4:"),
-        "{}",
-        check.stderr
-    );
+    check.stderr_eq(&p, str![[r#"
+     Checked 2 migration(s) in migrations
+warning: no migrations/migrate.sum: run `cargo migrate hash` and commit it, so edited or unreviewed migrations fail CI
+error: migrations/1_users.down.sql:2:4: a dollar-quoted body ($tag$ … $tag$) starting here is never closed: close it, or check for a stray quote
+error: 1 problem(s) in down files: `revert` would refuse them; fix them, then run `cargo migrate hash`
+
+"#]]);
     // Reverting both stops before reverting anything, 2 included.
     let revert = p
         .run(&["revert", "--to", "0", "--database-url", &db.url])
         .expect(1);
-    assert!(
-        revert.stderr.contains("migrations/1_users.down.sql:2:4:"),
-        "{}",
-        revert.stderr
-    );
+    revert.stderr_eq(&p, str![[r#"
+error: migrations/1_users.down.sql:2:4: a dollar-quoted body ($tag$ … $tag$) starting here is never closed: close it, or check for a stray quote
+
+"#]]);
     let status = p
         .run(&["status", "--format", "json", "--database-url", &db.url])
         .expect(0);

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::Project;
 use migrate_tests::pg_database;
+use snapbox::str;
 
 const USERS: &str = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n";
 
@@ -45,12 +46,10 @@ fn new_creates_timestamped_files_and_refuses_bad_names() {
     );
 
     let bad = p.run(&["new", "Add Avatar-URL"]).expect(2);
-    assert!(
-        bad.stderr.contains("not a valid migration name")
-            && bad.stderr.contains("`add_avatar_url`"),
-        "{}",
-        bad.stderr
-    );
+    bad.stderr_eq(&p, str![[r#"
+error: `Add Avatar-URL` is not a valid migration name: use lower snake_case ASCII letters, digits and `_`, e.g. `add_avatar_url`
+
+"#]]);
 }
 
 #[test]
@@ -72,10 +71,17 @@ fn deploy_status_revert_exit_codes_on_sqlite() {
     let dry = p
         .run(&["deploy", "--dry-run", "--database-url", &url])
         .expect(0);
-    assert!(
-        dry.stdout.contains("CREATE TABLE users") && dry.stdout.contains("-- 2 posts"),
-        "{}",
-        dry.stdout
+    dry.stdout_eq(
+        &p,
+        str![[r#"
+-- 1 users (migrations/1_users.up.sql, in a transaction)
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+
+-- 2 posts (migrations/2_posts.sql, in a transaction)
+CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id));
+
+
+"#]],
     );
     assert!(
         !p.path().join("app.db").exists(),
@@ -83,17 +89,25 @@ fn deploy_status_revert_exit_codes_on_sqlite() {
     );
 
     let deploy = p.run(&["deploy", "--database-url", &url]).expect(0);
-    assert!(
-        deploy.stderr.contains("Applied 1 users") && deploy.stderr.contains("2 migrations applied"),
-        "{}",
-        deploy.stderr
+    deploy.stderr_eq(
+        &p,
+        str![[r#"
+    Applying 1 users (migrations/1_users.up.sql)
+     Applied 1 users in [ELAPSED]
+    Applying 2 posts (migrations/2_posts.sql)
+     Applied 2 posts in [ELAPSED]
+    Finished 2 migrations applied to sqlite:[ROOT]/app.db in [ELAPSED]
+
+"#]],
     );
     p.run(&["status", "--database-url", &url]).expect(0);
     let again = p.run(&["deploy", "--database-url", &url]).expect(0);
-    assert!(
-        again.stderr.contains("nothing to apply"),
-        "{}",
-        again.stderr
+    again.stderr_eq(
+        &p,
+        str![[r#"
+    Finished nothing to apply: sqlite:[ROOT]/app.db is up to date
+
+"#]],
     );
 
     let json = p
@@ -106,10 +120,13 @@ fn deploy_status_revert_exit_codes_on_sqlite() {
 
     // Revert needs a down file for 2: refused before anything runs.
     let refused = p.run(&["revert", "--database-url", &url]).expect(1);
-    assert!(
-        refused.stderr.contains("no down file for 2 (posts)"),
-        "{}",
-        refused.stderr
+    refused.stderr_eq(
+        &p,
+        str![[r#"
+error: cannot revert: no down file for 2 (posts).
+  Nothing was reverted. Write the missing `<version>_<name>.down.sql` file(s) first
+
+"#]],
     );
     p.write("migrations/2_posts.down.sql", "DROP TABLE posts;\n");
     p.run(&["revert", "--to", "0", "--database-url", &url])
@@ -128,18 +145,22 @@ fn an_edited_applied_file_exits_4_with_the_resolve_command() {
     );
     p.write("migrations/3_more.sql", "CREATE TABLE more (x INTEGER);\n");
     let out = p.run(&["deploy", "--database-url", &url]).expect(4);
-    assert!(
-        out.stderr.contains("migration 1 (users) was changed"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("cargo migrate resolve --checksum 1"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+error: migration 1 (users) was changed after it was applied: migrations/1_users.up.sql has checksum e65c5ab823f3934f27a5de72f40d9f662f0fca62f7a0194d7c1a6b5cde5a5899, the database recorded e5798479aff139d3ab019665a17ef53b226773ced4aee85a1be5a29ded690932.
+  Restore the file (see `git log -p -- migrations/1_users.up.sql`), or, if the edit was reviewed and the database already matches it, accept it with `cargo migrate resolve --checksum 1`
+
+"#]]);
     let status = p.run(&["status", "--database-url", &url]).expect(4);
-    assert!(status.stdout.contains("changed"), "{}", status.stdout);
+    status.stdout_eq(
+        &p,
+        str![[r#"
+VERSION          NAME  STATE        APPLIED AT                DURATION
+1                users changed      [..]
+2                posts applied      [..]
+3                more  pending                                        
+
+"#]],
+    );
     p.run(&["resolve", "--checksum", "1", "--database-url", &url])
         .expect(0);
     p.run(&["deploy", "--database-url", &url]).expect(0);
@@ -155,18 +176,20 @@ fn a_failing_migration_reports_file_line_and_column() {
     let out = p
         .run(&["deploy", "--database-url", &p.sqlite_url()])
         .expect(1);
-    assert!(
-        out.stderr
-            .contains("migrations/3_bad.sql:3:3: migration 3 (bad) failed"),
-        "{}",
-        out.stderr
+    out.stderr_eq(
+        &p,
+        str![[r#"
+    Applying 1 users (migrations/1_users.up.sql)
+     Applied 1 users in [ELAPSED]
+    Applying 2 posts (migrations/2_posts.sql)
+     Applied 2 posts in [ELAPSED]
+    Applying 3 bad (migrations/3_bad.sql)
+error: migrations/3_bad.sql:3:3: migration 3 (bad) failed: no such table: nowhere
+  Nothing of it took effect (its transaction was rolled back).
+  Fix the SQL and deploy again.
+
+"#]],
     );
-    assert!(
-        out.stderr.contains("no such table: nowhere"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("rolled back"), "{}", out.stderr);
 }
 
 #[test]
@@ -184,12 +207,10 @@ fn a_comment_only_migration_deploys_as_a_no_op_but_an_untouched_new_is_refused()
     let out = p
         .run(&["deploy", "--database-url", &p.sqlite_url()])
         .expect(1);
-    assert!(
-        out.stderr
-            .contains("_later.sql: the migration is still the template"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+error: migrations/[..]_later.sql: the migration is still the template `cargo migrate new` wrote (no SQL statement): write its SQL, or delete the file (a file that should do nothing can say so in a comment of its own)
+
+"#]]);
     for entry in std::fs::read_dir(p.path().join("migrations")).unwrap() {
         let path = entry.unwrap().path();
         if path.to_string_lossy().ends_with("_later.sql") {
@@ -201,9 +222,28 @@ fn a_comment_only_migration_deploys_as_a_no_op_but_an_untouched_new_is_refused()
     let status = p
         .run(&["status", "--database-url", &p.sqlite_url()])
         .expect(0);
-    assert!(status.stdout.contains("nothing"), "{}", status.stdout);
+    status.stdout_eq(
+        &p,
+        str![[r#"
+VERSION          NAME    STATE        APPLIED AT                DURATION
+1                users   applied      [..]
+2                nothing applied      [..]
+
+"#]],
+    );
     let schema = p.run(&["schema"]).expect(0);
-    assert!(schema.stdout.contains("users"), "{}", schema.stdout);
+    schema.stdout_eq(
+        &p,
+        str![[r#"
+-- The schema the migrations produce (sqlite), replayed by cargo migrate schema.
+
+CREATE TABLE users (
+    id INTEGER,
+    PRIMARY KEY (id)
+);
+
+"#]],
+    );
 }
 
 #[test]
@@ -229,17 +269,16 @@ fn bad_folders_report_every_problem_at_once() {
     let out = p
         .run(&["status", "--database-url", &p.sqlite_url()])
         .expect(1);
+    out.stderr_eq(&p, str![[r#"
+error: migrations/six.sql: the name does not start with a version (digits, then `_`): rename it to `<version>_<name>.sql`
+migrations/1_a.sql and migrations/1_b.sql both have version 1: give one of them a new version (`cargo migrate new` writes a fresh timestamp)
+migrations/3_latin1.sql: not valid UTF-8 text: save the file as UTF-8
+migrations/4_empty.sql: the migration is still the template `cargo migrate new` wrote (no SQL statement): write its SQL, or delete the file (a file that should do nothing can say so in a comment of its own)
+migrations/5_tx.sql:3:1: `COMMIT` controls the transaction, but every migration already runs in its own transaction: remove it, or put `-- migrate:no-transaction` at the top of the file to manage transactions yourself
+migrations/2_orphan.down.sql: a down migration without its up migration: add the matching `.up.sql` (or `.sql`), or delete it
+
+"#]]);
     let e = &out.stderr;
-    for needle in [
-        "migrations/1_a.sql and migrations/1_b.sql both have version 1",
-        "migrations/2_orphan.down.sql: a down migration without its up migration",
-        "migrations/six.sql: the name does not start with a version",
-        "migrations/3_latin1.sql: not valid UTF-8",
-        "migrations/4_empty.sql: the migration is still the template",
-        "migrations/5_tx.sql:3:1: `COMMIT` controls the transaction",
-    ] {
-        assert!(e.contains(needle), "missing `{needle}` in:\n{e}");
-    }
     // Not SQL: skipped, as sqlx and diesel skip them; the wrapping BEGIN is not an error.
     assert!(
         !e.contains("README.md")
@@ -256,24 +295,20 @@ fn a_missing_folder_suggests_new() {
     let out = p
         .run(&["status", "--database-url", &p.sqlite_url()])
         .expect(1);
-    assert!(
-        out.stderr
-            .contains("migrations folder `migrations` does not exist"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("cargo migrate new"), "{}", out.stderr);
+    out.stderr_eq(&p, str![[r#"
+error: migrations folder `migrations` does not exist: create the first migration with `cargo migrate new <name>`, or set `dir` under [package.metadata.migrate] in Cargo.toml
+
+"#]]);
 }
 
 #[test]
 fn the_database_url_comes_from_flag_env_var_dotenv_or_environment() {
     let p = sqlite_project();
     let none = p.run(&["status"]).expect(1);
-    assert!(
-        none.stderr.contains("no database URL") && none.stderr.contains(".env"),
-        "{}",
-        none.stderr
-    );
+    none.stderr_eq(&p, str![[r#"
+error: no database URL: pass --database-url, set DATABASE_URL, or write DATABASE_URL=… in [ROOT]/.env
+
+"#]]);
 
     p.write(".env", format!("DATABASE_URL={}\n", p.sqlite_url()));
     p.run(&["deploy"]).expect(0);
@@ -300,12 +335,20 @@ fn the_database_url_comes_from_flag_env_var_dotenv_or_environment() {
     );
     q.write("migrations/1_users.sql", USERS);
     let unset = q.run(&["status", "--env", "staging"]).expect(1);
-    assert!(unset.stderr.contains("$STAGING_URL"), "{}", unset.stderr);
+    unset.stderr_eq(
+        &p,
+        str![[r#"
+error: environment `staging` reads its URL from $STAGING_URL, which is not set or is empty (nor in .env)
+
+"#]],
+    );
     let unknown = q.run(&["status", "--env", "prod"]).expect(2);
-    assert!(
-        unknown.stderr.contains("no environment `prod`") && unknown.stderr.contains("staging"),
-        "{}",
-        unknown.stderr
+    unknown.stderr_eq(
+        &p,
+        str![[r#"
+error: no environment `prod` in [package.metadata.migrate.environments] (known: staging)
+
+"#]],
     );
     let mut cmd = q.command(&["deploy", "--env", "staging"]);
     cmd.env(
@@ -322,30 +365,45 @@ fn configuration_errors_are_clear() {
     let out = p
         .run(&["status", "--database-url", "sqlite::memory:"])
         .expect(1);
-    assert!(
-        out.stderr.contains("unknown key `dialet`") && out.stderr.contains("Cargo.toml"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+error: [ROOT]/Cargo.toml: [package.metadata.migrate]: unknown key `dialet` (known: dir, dialect, table, ignore, statement-lock-timeout, lock-retries, environments, types)
+
+"#]]);
 
     let p = Project::new("dialect = \"postgres\"");
     p.write("migrations/1_users.sql", USERS);
     let out = p
         .run(&["status", "--database-url", &p.sqlite_url()])
         .expect(1);
-    assert!(
-        out.stderr
-            .contains("the database URL is sqlite, but the migrations are written for postgres"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+error: the database URL is sqlite, but the migrations are written for postgres: use a postgres URL or change `dialect` in [package.metadata.migrate]
+
+"#]]);
 
     let out = p.run(&["deploy", "--bogus"]).expect(2);
-    assert!(out.stderr.contains("--bogus"), "{}", out.stderr);
+    out.stderr_eq(
+        &p,
+        str![[r#"
+error: unexpected argument '--bogus' found
+
+Usage: cargo migrate deploy [OPTIONS]
+
+For more information, try '--help'.
+
+"#]],
+    );
     let out = p
         .run(&["resolve", "--database-url", "sqlite::memory:"])
         .expect(2);
-    assert!(out.stderr.contains("--applied"), "{}", out.stderr);
+    out.stderr_eq(&p, str![[r#"
+error: the following required arguments were not provided:
+  <--applied <VERSION>|--rolled-back <VERSION>|--checksum <VERSION>>
+
+Usage: cargo migrate resolve --database-url <URL> <--applied <VERSION>|--rolled-back <VERSION>|--checksum <VERSION>>
+
+For more information, try '--help'.
+
+"#]]);
 }
 
 #[test]
@@ -362,12 +420,11 @@ fn passwords_never_reach_the_output() {
             "postgres://app:hunter2@127.0.0.1:1/db",
         ])
         .expect(1);
-    assert!(
-        out.stderr.contains("postgres://app:***@127.0.0.1:1/db"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("--connect-timeout"), "{}", out.stderr);
+    out.stderr_eq(&p, str![[r#"
+error: cannot connect to postgres://app:***@127.0.0.1:1/db: error communicating with database: Connection refused (os error 111)
+  gave up after [..]s: is the server running and reachable? (raise --connect-timeout to wait longer)
+
+"#]]);
     assert!(
         !out.stderr.contains("hunter2") && !out.stdout.contains("hunter2"),
         "{}",
@@ -381,7 +438,11 @@ fn passwords_never_reach_the_output() {
         "1",
     ]);
     assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
-    assert!(out.stderr.contains("password=***"), "{}", out.stderr);
+    out.stderr_eq(&p, str![[r#"
+error: cannot connect to postgres://127.0.0.1:1/db?user=app&password=***: error communicating with database: Connection refused (os error 111)
+  gave up after [..]s: is the server running and reachable? (raise --connect-timeout to wait longer)
+
+"#]]);
 }
 
 #[test]
@@ -411,19 +472,25 @@ fn reset_refuses_without_force() {
     let url = p.sqlite_url();
     p.run(&["deploy", "--database-url", &url]).expect(0);
     let out = p.run(&["reset", "--database-url", &url]).expect(2);
-    assert!(
-        out.stderr.contains("--force") && out.stderr.contains("development"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+error: reset drops every table and all data in sqlite:[ROOT]/app.db: it is for development databases only. Rerun with --force if that is what you want
+
+"#]]);
     p.run(&["status", "--database-url", &url]).expect(0);
     let out = p
         .run(&["reset", "--force", "--database-url", &url])
         .expect(0);
-    assert!(
-        out.stderr.contains("2 migration(s) applied"),
-        "{}",
-        out.stderr
+    out.stderr_eq(
+        &p,
+        str![[r#"
+     Dropped every object in sqlite:[ROOT]/app.db
+    Applying 1 users (migrations/1_users.up.sql)
+     Applied 1 users in [ELAPSED]
+    Applying 2 posts (migrations/2_posts.sql)
+     Applied 2 posts in [ELAPSED]
+    Finished reset, 2 migration(s) applied
+
+"#]],
     );
 }
 
@@ -744,16 +811,21 @@ fn revert_dry_run_prints_the_down_scripts_and_runs_nothing() {
     let dry = p
         .run(&["revert", "--dry-run", "--database-url", &url])
         .expect(0);
-    assert!(
-        dry.stdout.contains("-- revert 2 posts") && dry.stdout.contains("DROP TABLE posts;"),
-        "{}",
-        dry.stdout
+    dry.stdout_eq(
+        &p,
+        str![[r#"
+-- revert 2 posts (migrations/2_posts.down.sql, in a transaction)
+DROP TABLE posts;
+
+
+"#]],
     );
-    assert!(
-        dry.stderr.contains("1 migration(s) would be reverted on")
-            && dry.stderr.contains("nothing was run"),
-        "{}",
-        dry.stderr
+    dry.stderr_eq(
+        &p,
+        str![[r#"
+     Dry run 1 migration(s) would be reverted on sqlite:[ROOT]/app.db; nothing was run
+
+"#]],
     );
     // Nothing was reverted: both stay applied, the posts table is there.
     let status = p
@@ -766,10 +838,13 @@ fn revert_dry_run_prints_the_down_scripts_and_runs_nothing() {
     let all = p
         .run(&["revert", "--dry-run", "--to", "0", "--database-url", &url])
         .expect(1);
-    assert!(
-        all.stderr.contains("no down file for 1 (users)"),
-        "{}",
-        all.stderr
+    all.stderr_eq(
+        &p,
+        str![[r#"
+error: cannot revert: no down file for 1 (users).
+  Nothing was reverted. Write the missing `<version>_<name>.down.sql` file(s) first
+
+"#]],
     );
 }
 
@@ -780,12 +855,13 @@ fn revert_names_an_empty_down_file_as_empty() {
     p.write("migrations/2_posts.down.sql", "-- nothing can undo this\n");
     p.run(&["deploy", "--database-url", &url]).expect(0);
     let refused = p.run(&["revert", "--database-url", &url]).expect(1);
-    assert!(
-        refused.stderr.contains("the down file")
-            && refused.stderr.contains("2_posts.down.sql is empty")
-            && !refused.stderr.contains("no down file"),
-        "{}",
-        refused.stderr
+    refused.stderr_eq(
+        &p,
+        str![[r#"
+error: cannot revert: the down file migrations/2_posts.down.sql is empty (it holds no statement).
+  Nothing was reverted. Write the SQL that undoes the migration in it first
+
+"#]],
     );
 }
 
@@ -801,14 +877,11 @@ fn deploy_over_another_tools_history_suggests_adopt_and_runs_nothing() {
         .expect("sqlite3 runs");
     assert!(status.success());
     let refused = p.run(&["deploy", "--database-url", &url]).expect(4);
-    assert!(
-        refused
-            .stderr
-            .contains("`_sqlx_migrations` (sqlx's history)")
-            && refused.stderr.contains("cargo migrate adopt sqlx"),
-        "{}",
-        refused.stderr
-    );
+    refused.stderr_eq(&p, str![[r#"
+error: sqlite:[ROOT]/app.db has `_sqlx_migrations` (sqlx's history) and no history of cargo-migrate: deploying would run again what sqlx applied.
+  Take its history over with `cargo migrate adopt sqlx` (it checks every applied file and runs nothing), then deploy
+
+"#]]);
     // Nothing ran: no history of ours, no posts table.
     let tables = std::process::Command::new("sqlite3")
         .arg(&db)

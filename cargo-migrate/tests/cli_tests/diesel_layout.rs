@@ -4,6 +4,7 @@
 //! earlier releases (integer versions) upgraded under the deploy lock.
 
 use crate::adopt::{Db, diesel_deploys, on_each_database};
+use snapbox::str;
 
 /// Folders whose names trip integer order (the cases of issue 10, item 2), each depending on
 /// the one before it, so running them in any other order fails.
@@ -133,13 +134,23 @@ fn schema_deploy_and_status_follow_diesels_order_and_record_its_versions() {
         db.run(&["revert", "--to", "2024-03-13", "--dry-run"])
             .expect(0);
         let out = db.run(&["revert", "--to", "20240313"]).expect(0);
-        assert!(
-            out.stderr.contains("1 migration(s) reverted"),
-            "{}",
-            out.stderr
+        db.stderr_eq(
+            &out,
+            str![[r#"
+   Reverting 202512181049560000 x (migrations/2025-12-18-104956-0000_x/down.sql)
+    Reverted 202512181049560000 x in [ELAPSED]
+    Finished 1 migration(s) reverted on [URL]
+
+"#]],
         );
         let out = db.run(&["deploy", "--to", "2024-03-06-170000"]).expect(0);
-        assert!(out.stderr.contains("nothing to apply"), "{}", out.stderr);
+        db.stderr_eq(
+            &out,
+            str![[r#"
+    Finished nothing to apply: [URL] is up to date
+
+"#]],
+        );
         db.run(&["deploy", "--to", "202512181049560000"]).expect(0);
         assert_eq!(status(db).iter().filter(|(_, s)| s == "applied").count(), 7);
     });
@@ -164,7 +175,13 @@ fn adopt_diesel_agrees_with_diesels_rows_row_for_row() {
             db.dialect
         );
         let out = db.run(&["deploy"]).expect(0);
-        assert!(out.stderr.contains("nothing to apply"), "{}", out.stderr);
+        db.stderr_eq(
+            &out,
+            str![[r#"
+    Finished nothing to apply: [URL] is up to date
+
+"#]],
+        );
         assert!(status(db).iter().all(|(_, s)| s == "applied"));
     });
 }

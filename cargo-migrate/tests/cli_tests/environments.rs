@@ -95,7 +95,7 @@ error: refusing to deploy to `prod`: migration 2 (posts) is not applied in `stag
     let missing = run(&p, &["status", "--all-envs"], false).expect(1);
     assert!(missing.stdout.contains("unavailable"), "{}", missing.stdout);
     missing.stderr_eq(&p, str![[r#"
-warning: environment `prod` is unavailable: environment `prod` reads its URL from $PROD_URL, which is not set (nor in .env)
+warning: environment `prod` is unavailable: environment `prod` reads its URL from $PROD_URL, which is not set or is empty (nor in .env)
 
 "#]]);
 }

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::Project;
 use crate::support::pg::{PgProject, finish, kill, spawn, wait_for};
+use snapbox::str;
 use sqlx::{Connection, PgConnection, SqliteConnection};
 
 const ACCOUNTS: &str = "CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL);\nINSERT INTO accounts VALUES (1, 100);\n";
@@ -94,19 +95,15 @@ fn sigint_during_a_no_transaction_migration_records_the_statements_done_and_exit
         signalled.elapsed() < Duration::from_secs(10),
         "the sleep was not cancelled"
     );
-    assert!(
-        out.stderr
-            .contains("statement 1 (line 2) is done, statements 2-3 (lines 3-4) are not"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr
-            .contains("interrupted by SIGINT during statement 2"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("deploy --resume 2"), "{}", out.stderr);
+    out.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
+    Applying 1 accounts (migrations/1_accounts.sql)
+     Applied 1 accounts in [ELAPSED]
+    Applying 2 bump (migrations/2_bump.sql)
+    Stopping on SIGINT: cancelling the running statement (send it again to quit at once)
+error: migrations/2_bump.sql: migration 2 (bump), run without a transaction, was interrupted by SIGINT during statement 2 (line 3): statement 1 (line 2) is done, statements 2-3 (lines 3-4) are not. Its history row records 1 of 3 statements done.
+  Continue it with `cargo migrate deploy --resume 2`, or finish its remaining statements by hand and run `cargo migrate resolve --applied 2`, or undo its done statements by hand and run `cargo migrate resolve --rolled-back 2`
+
+"#]]);
     // The statement was cancelled on the server, not left running.
     assert_eq!(pg.running("SELECT pg_sleep(20)"), 0);
     assert_eq!(rt.block_on(pg_balance(url)), 150);
@@ -117,27 +114,21 @@ fn sigint_during_a_no_transaction_migration_records_the_statements_done_and_exit
 
     // The next deploy refuses instead of running the UPDATE again.
     let again = p.run(&["deploy", "--database-url", url]).expect(4);
-    assert!(
-        again.stderr.contains("1 of 3 statements done"),
-        "{}",
-        again.stderr
-    );
-    assert!(
-        again.stderr.contains("resolve --applied 2"),
-        "{}",
-        again.stderr
-    );
-    assert!(
-        again.stderr.contains("resolve --rolled-back 2"),
-        "{}",
-        again.stderr
-    );
+    again.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
+error: migration 2 (bump, migrations/2_bump.sql) stopped part-way with 1 of 3 statements done: statement 1 is done, statements 2-3 are not (interrupted by SIGINT during statement 2 (line 3): statement 1 (line 2) is done, statements 2-3 (lines 3-4) are not).
+  Either finish the remaining statements by hand and record it with `cargo migrate resolve --applied 2`, or undo the done ones by hand and record that with `cargo migrate resolve --rolled-back 2`; `cargo migrate deploy --resume 2` runs the remaining statements
+
+"#]]);
     assert_eq!(rt.block_on(pg_balance(url)), 150, "not 200");
     let status = p.run(&["status", "--database-url", url]).expect(4);
-    assert!(
-        status.stdout.contains("1 of 3 statements done"),
-        "{}",
-        status.stdout
+    status.stdout_eq(
+        p,
+        str![[r#"
+VERSION          NAME     STATE        APPLIED AT                DURATION
+1                accounts applied      [..]
+2                bump     failed       [..] 1 of 3 statements done
+
+"#]],
     );
 }
 
@@ -156,14 +147,25 @@ fn sigterm_during_a_transactional_migration_rolls_back_records_nothing_and_exits
     let child = pg.deploy_until(&[], "SELECT pg_sleep(21)");
     kill(&child, "TERM");
     let out = finish(child).expect(143);
-    assert!(out.stderr.contains("rolled back"), "{}", out.stderr);
+    out.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
+    Applying 1 accounts (migrations/1_accounts.sql)
+     Applied 1 accounts in [ELAPSED]
+    Applying 2 bump (migrations/2_bump.sql)
+    Stopping on SIGTERM: cancelling the running statement (send it again to quit at once)
+error: migrations/2_bump.sql: migration 2 (bump) was interrupted by SIGTERM and rolled back: nothing of it was applied or recorded
+  Deploy again to apply what is pending
+
+"#]]);
     assert_eq!(rt.block_on(pg_balance(url)), 100);
     assert!(rt.block_on(pg_row(url, 2)).is_none(), "recorded nowhere");
     let status = p.run(&["status", "--database-url", url]).expect(3);
-    assert!(
-        status.stderr.contains("1 applied, 1 pending"),
-        "{}",
-        status.stderr
+    status.stderr_eq_with(
+        p,
+        &[("[URL]", url)],
+        str![[r#"
+      Status 1 applied, 1 pending on [URL]
+
+"#]],
     );
 }
 
@@ -195,17 +197,21 @@ fn sigkill_leaves_a_running_row_reported_as_interrupted_and_resume_finishes_it()
     assert_eq!((row.done, row.total), (Some(1), Some(3)));
 
     let status = p.run(&["status", "--database-url", url]).expect(4);
-    assert!(status.stdout.contains("failed"), "{}", status.stdout);
-    assert!(
-        status.stdout.contains("1 of 3 statements done"),
-        "{}",
-        status.stdout
+    status.stdout_eq(
+        p,
+        str![[r#"
+VERSION          NAME     STATE        APPLIED AT                DURATION
+1                accounts applied      [..]
+2                bump     failed       [..] 1 of 3 statements done
+
+"#]],
     );
-    assert!(
-        status.stderr.contains("was interrupted"),
-        "{}",
-        status.stderr
-    );
+    status.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
+warning: migration 2 (bump, migrations/2_bump.sql) was interrupted (its deployer was killed or lost its connection) with 1 of 3 statements done: statement 1 is done, statements 2-3 are not.
+  Either finish the remaining statements by hand and record it with `cargo migrate resolve --applied 2`, or undo the done ones by hand and record that with `cargo migrate resolve --rolled-back 2`; `cargo migrate deploy --resume 2` runs the remaining statements
+      Status 1 applied, 0 pending, 1 failed on [URL]
+
+"#]]);
     let json = p
         .run(&["status", "--database-url", url, "--format", "json"])
         .expect(4);
@@ -216,16 +222,11 @@ fn sigkill_leaves_a_running_row_reported_as_interrupted_and_resume_finishes_it()
     );
 
     let refused = p.run(&["deploy", "--database-url", url]).expect(4);
-    assert!(
-        refused.stderr.contains("resolve --applied 2"),
-        "{}",
-        refused.stderr
-    );
-    assert!(
-        refused.stderr.contains("resolve --rolled-back 2"),
-        "{}",
-        refused.stderr
-    );
+    refused.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
+error: migration 2 (bump, migrations/2_bump.sql) was interrupted (its deployer was killed or lost its connection) with 1 of 3 statements done: statement 1 is done, statements 2-3 are not.
+  Either finish the remaining statements by hand and record it with `cargo migrate resolve --applied 2`, or undo the done ones by hand and record that with `cargo migrate resolve --rolled-back 2`; `cargo migrate deploy --resume 2` runs the remaining statements
+
+"#]]);
     assert_eq!(rt.block_on(pg_balance(url)), 150);
 
     rt.block_on(sqlx::query("SELECT pg_advisory_unlock(4242)").execute(&mut gate))
@@ -233,10 +234,15 @@ fn sigkill_leaves_a_running_row_reported_as_interrupted_and_resume_finishes_it()
     let resumed = p
         .run(&["deploy", "--database-url", url, "--resume", "2"])
         .expect(0);
-    assert!(
-        resumed.stderr.contains("1 migration applied"),
-        "{}",
-        resumed.stderr
+    resumed.stderr_eq_with(
+        p,
+        &[("[URL]", url)],
+        str![[r#"
+    Applying 2 bump (migrations/2_bump.sql)
+     Applied 2 bump in [ELAPSED]
+    Finished 1 migration applied to [URL] in [ELAPSED]
+
+"#]],
     );
     assert_eq!(rt.block_on(pg_balance(url)), 150, "the UPDATE ran once");
     let row = rt.block_on(pg_row(url, 2)).unwrap();
@@ -266,14 +272,20 @@ fn a_running_row_is_reported_running_while_its_deployer_holds_the_lock() {
     let (p, url) = (&pg.p, pg.url());
     let child = pg.deploy_until(&[], "SELECT pg_sleep(22)");
     let status = p.run(&["status", "--database-url", url]).expect(4);
-    assert!(status.stdout.contains("running"), "{}", status.stdout);
-    assert!(
-        status
-            .stderr
-            .contains("holds the lock now: 1 of 3 statements done"),
-        "{}",
-        status.stderr
+    status.stdout_eq(
+        p,
+        str![[r#"
+VERSION          NAME     STATE        APPLIED AT                DURATION
+1                accounts applied      [..]
+2                bump     running      [..] 1 of 3 statements done
+
+"#]],
     );
+    status.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
+     Running migration 2 (bump) is being applied by a deploy that holds the lock now: 1 of 3 statements done so far
+      Status 1 applied, 0 pending, 1 failed on [URL]
+
+"#]]);
     assert!(
         !status.stderr.contains("was interrupted"),
         "{}",
@@ -291,13 +303,15 @@ fn resume_continues_at_the_first_statement_not_done_and_refuses_an_edited_done_p
     let broken = "-- migrate:no-transaction\nCREATE TABLE a (x INTEGER);\nINSERT INTO nope VALUES (1);\nCREATE TABLE b (x INTEGER);\n";
     p.write("migrations/2_tables.sql", broken);
     let failed = p.run(&["deploy", "--database-url", &url]).expect(1);
-    assert!(
-        failed
-            .stderr
-            .contains("statement 1 (line 2) is done, statements 2-3 (lines 3-4) are not"),
-        "{}",
-        failed.stderr
-    );
+    failed.stderr_eq_with(&p, &[("[URL]", &url)], str![[r#"
+    Applying 1 accounts (migrations/1_accounts.sql)
+     Applied 1 accounts in [ELAPSED]
+    Applying 2 tables (migrations/2_tables.sql)
+error: migrations/2_tables.sql:3:1: migration 2 (tables) failed: no such table: nope; statement 1 (line 2) is done, statements 2-3 (lines 3-4) are not
+  It ran without a transaction, so the statements before this one stay applied; it is recorded as failed.
+  Finish or undo it by hand, then run `cargo migrate resolve --applied 2` or `cargo migrate resolve --rolled-back 2`.
+
+"#]]);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let row = rt.block_on(sqlite_row(&url, 2)).unwrap();
     assert_eq!((row.done, row.total), (Some(1), Some(3)));
@@ -311,11 +325,10 @@ fn resume_continues_at_the_first_statement_not_done_and_refuses_an_edited_done_p
     let refused = p
         .run(&["deploy", "--database-url", &url, "--resume", "2"])
         .expect(4);
-    assert!(
-        refused.stderr.contains("changed since they ran"),
-        "{}",
-        refused.stderr
-    );
+    refused.stderr_eq_with(&p, &[("[URL]", &url)], str![[r#"
+error: cannot resume migration 2: the text of its 1 done statement(s) in migrations/2_tables.sql changed since they ran; restore them (see `git log -p -- migrations/2_tables.sql`) so the resume starts at the right statement
+
+"#]]);
 
     // Only the failed statement fixed: the resume skips CREATE TABLE a (which would fail).
     p.write("migrations/2_tables.sql", broken.replace("nope", "a"));
@@ -353,23 +366,26 @@ fn sigint_during_a_no_transaction_migration_on_sqlite_records_the_statements_don
         signalled.elapsed() < Duration::from_secs(5),
         "the statement was not interrupted"
     );
-    assert!(
-        out.stderr
-            .contains("statement 1 (line 2) is done, statements 2-3 (lines 3-4) are not"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq_with(&p, &[("[URL]", &url)], str![[r#"
+    Applying 1 accounts (migrations/1_accounts.sql)
+     Applied 1 accounts in [ELAPSED]
+    Applying 2 bump (migrations/2_bump.sql)
+    Stopping on SIGINT: cancelling the running statement (send it again to quit at once)
+error: migrations/2_bump.sql: migration 2 (bump), run without a transaction, was interrupted by SIGINT during statement 2 (line 3): statement 1 (line 2) is done, statements 2-3 (lines 3-4) are not. Its history row records 1 of 3 statements done.
+  Continue it with `cargo migrate deploy --resume 2`, or finish its remaining statements by hand and run `cargo migrate resolve --applied 2`, or undo its done statements by hand and run `cargo migrate resolve --rolled-back 2`
+
+"#]]);
     assert_eq!(rt.block_on(sqlite_balance(&url)), 150);
     let row = rt.block_on(sqlite_row(&url, 2)).unwrap();
     assert!(!row.success);
     assert_eq!(row.state.as_deref(), Some("failed"));
     assert_eq!((row.done, row.total), (Some(1), Some(3)));
     let again = p.run(&["deploy", "--database-url", &url]).expect(4);
-    assert!(
-        again.stderr.contains("1 of 3 statements done"),
-        "{}",
-        again.stderr
-    );
+    again.stderr_eq_with(&p, &[("[URL]", &url)], str![[r#"
+error: migration 2 (bump, migrations/2_bump.sql) stopped part-way with 1 of 3 statements done: statement 1 is done, statements 2-3 are not (interrupted by SIGINT during statement 2 (line 3): statement 1 (line 2) is done, statements 2-3 (lines 3-4) are not).
+  Either finish the remaining statements by hand and record it with `cargo migrate resolve --applied 2`, or undo the done ones by hand and record that with `cargo migrate resolve --rolled-back 2`; `cargo migrate deploy --resume 2` runs the remaining statements
+
+"#]]);
     assert_eq!(rt.block_on(sqlite_balance(&url)), 150, "not 200");
 }
 
@@ -405,23 +421,27 @@ fn sigkill_on_sqlite_leaves_a_running_row_reported_as_interrupted_and_resume_fin
     assert_eq!((row.done, row.total), (Some(1), Some(3)));
 
     let status = p.run(&["status", "--database-url", &url]).expect(4);
-    assert!(
-        status.stdout.contains("1 of 3 statements done"),
-        "{}",
-        status.stdout
+    status.stdout_eq(
+        &p,
+        str![[r#"
+VERSION          NAME     STATE        APPLIED AT                DURATION
+1                accounts applied      [..]
+2                bump     failed       [..] 1 of 3 statements done
+
+"#]],
     );
-    assert!(
-        status.stderr.contains("was interrupted"),
-        "{}",
-        status.stderr
-    );
+    status.stderr_eq_with(&p, &[("[URL]", &url)], str![[r#"
+warning: migration 2 (bump, migrations/2_bump.sql) was interrupted (its deployer was killed or lost its connection) with 1 of 3 statements done: statement 1 is done, statements 2-3 are not.
+  Either finish the remaining statements by hand and record it with `cargo migrate resolve --applied 2`, or undo the done ones by hand and record that with `cargo migrate resolve --rolled-back 2`; `cargo migrate deploy --resume 2` runs the remaining statements
+      Status 1 applied, 0 pending, 1 failed on [URL]
+
+"#]]);
     let refused = p.run(&["deploy", "--database-url", &url]).expect(4);
-    assert!(
-        refused.stderr.contains("resolve --applied 2")
-            && refused.stderr.contains("resolve --rolled-back 2"),
-        "{}",
-        refused.stderr
-    );
+    refused.stderr_eq_with(&p, &[("[URL]", &url)], str![[r#"
+error: migration 2 (bump, migrations/2_bump.sql) was interrupted (its deployer was killed or lost its connection) with 1 of 3 statements done: statement 1 is done, statements 2-3 are not.
+  Either finish the remaining statements by hand and record it with `cargo migrate resolve --applied 2`, or undo the done ones by hand and record that with `cargo migrate resolve --rolled-back 2`; `cargo migrate deploy --resume 2` runs the remaining statements
+
+"#]]);
     assert_eq!(rt.block_on(sqlite_balance(&url)), 150);
 
     rt.block_on(async {
@@ -434,10 +454,15 @@ fn sigkill_on_sqlite_leaves_a_running_row_reported_as_interrupted_and_resume_fin
     let resumed = p
         .run(&["deploy", "--database-url", &url, "--resume", "2"])
         .expect(0);
-    assert!(
-        resumed.stderr.contains("1 migration applied"),
-        "{}",
-        resumed.stderr
+    resumed.stderr_eq_with(
+        &p,
+        &[("[URL]", &url)],
+        str![[r#"
+    Applying 2 bump (migrations/2_bump.sql)
+     Applied 2 bump in [ELAPSED]
+    Finished 1 migration applied to [URL] in [ELAPSED]
+
+"#]],
     );
     assert_eq!(
         rt.block_on(sqlite_balance(&url)),
@@ -468,7 +493,15 @@ fn sigterm_during_a_transactional_migration_on_sqlite_rolls_back_and_exits_143()
     std::thread::sleep(Duration::from_millis(300));
     kill(&child, "TERM");
     let out = finish(child).expect(143);
-    assert!(out.stderr.contains("rolled back"), "{}", out.stderr);
+    out.stderr_eq_with(&p, &[("[URL]", &url)], str![[r#"
+    Applying 1 accounts (migrations/1_accounts.sql)
+     Applied 1 accounts in [ELAPSED]
+    Applying 2 bump (migrations/2_bump.sql)
+    Stopping on SIGTERM: cancelling the running statement (send it again to quit at once)
+error: migrations/2_bump.sql: migration 2 (bump) was interrupted by SIGTERM and rolled back: nothing of it was applied or recorded
+  Deploy again to apply what is pending
+
+"#]]);
     assert_eq!(rt.block_on(sqlite_balance(&url)), 100);
     assert!(rt.block_on(sqlite_row(&url, 2)).is_none());
 }
@@ -496,10 +529,13 @@ fn a_history_table_of_an_earlier_version_keeps_working_and_gains_the_progress_co
         "-- migrate:no-transaction\nCREATE TABLE more (x INTEGER);\n",
     );
     let status = p.run(&["status", "--database-url", &url]).expect(3);
-    assert!(
-        status.stderr.contains("1 applied, 1 pending"),
-        "{}",
-        status.stderr
+    status.stderr_eq_with(
+        &p,
+        &[("[URL]", &url)],
+        str![[r#"
+      Status 1 applied, 1 pending on [URL]
+
+"#]],
     );
     p.run(&["deploy", "--database-url", &url]).expect(0);
     let row = rt.block_on(sqlite_row(&url, 2)).unwrap();

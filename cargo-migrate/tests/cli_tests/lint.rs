@@ -2,6 +2,7 @@
 //! migrations; only the new ones are judged, against the schema replayed up to them.
 
 use crate::support::Project;
+use snapbox::str;
 
 fn project() -> Project {
     let p = Project::new("dialect = \"postgres\"");
@@ -24,21 +25,26 @@ fn new_migrations_are_linted_against_the_tables_deployed_before_them() {
          CREATE INDEX users_email ON users (email);\n",
     );
     let run = p.run(&["lint"]).expect(1);
-    assert!(
-        run.stdout.contains(
-            "warning[create-index-concurrently]: CREATE INDEX on existing table users without CONCURRENTLY\n --> migrations/2_more.sql:4:1\n"
-        ),
-        "{}",
-        run.stdout
-    );
     // The table made by the new migration is free to index; the deployed file is not judged.
-    assert!(!run.stdout.contains("teams"), "{}", run.stdout);
-    assert!(!run.stdout.contains("1_users.sql"), "{}", run.stdout);
-    assert!(
-        run.stderr
-            .contains("Linted 1 migration(s) new since migrate.sum (postgres): 1 finding(s)"),
-        "{}",
-        run.stderr
+    run.stdout_eq(
+        &p,
+        str![[r#"
+warning[create-index-concurrently]: CREATE INDEX on existing table users without CONCURRENTLY
+ --> migrations/2_more.sql:4:1
+  |
+4 | CREATE INDEX users_email ON users (email)
+  | ^
+  = help: CREATE INDEX CONCURRENTLY, in a migration marked `-- migrate:no-transaction`
+
+
+"#]],
+    );
+    run.stderr_eq(
+        &p,
+        str![[r#"
+      Linted 1 migration(s) new since migrate.sum (postgres): 1 finding(s)
+
+"#]],
     );
 
     // `--all` judges the deployed file too; `--format json` for machines.
@@ -64,15 +70,25 @@ fn allowed_findings_pass_and_bad_flags_are_usage_errors() {
         "SET lock_timeout = '5s';\n-- migrate:allow drop-column\nALTER TABLE users DROP COLUMN age;\n",
     );
     let run = p.run(&["lint"]).expect(1);
-    assert!(
-        run.stdout.contains("warning[allow-needs-reason]"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("warning[drop-column]"),
-        "{}",
-        run.stdout
+    run.stdout_eq(
+        &p,
+        str![[r#"
+warning[allow-needs-reason]: `-- migrate:allow drop-column` gives no reason, so it allows nothing
+ --> migrations/2_drop.sql:3:1
+  |
+3 | ALTER TABLE users DROP COLUMN age
+  | ^
+  = help: say why after the rule ids: `-- migrate:allow <rule> <why this is safe here>`
+
+warning[drop-column]: column users.age dropped
+ --> migrations/2_drop.sql:3:1
+  |
+3 | ALTER TABLE users DROP COLUMN age
+  | ^
+  = help: stop using the column in one release, drop it in the next
+
+
+"#]],
     );
     p.write(
         "migrations/2_drop.sql",
@@ -81,10 +97,12 @@ fn allowed_findings_pass_and_bad_flags_are_usage_errors() {
     p.run(&["lint"]).expect(1);
     p.run(&["lint", "--disable", "drop-column"]).expect(0);
     let bad = p.run(&["lint", "--disable", "no-such-rule"]).expect(2);
-    assert!(
-        bad.stderr.contains("--disable no-such-rule: no such rule"),
-        "{}",
-        bad.stderr
+    bad.stderr_eq(
+        &p,
+        str![[r#"
+error: --disable no-such-rule: no such rule (see `cargo migrate lint --list`)
+
+"#]],
     );
     let list = p.run(&["lint", "--list"]).expect(0);
     assert!(list.stdout.contains("create-index-concurrently\n    why: "));
@@ -98,10 +116,12 @@ fn a_sqlite_project_is_told_that_no_rule_judges_it() {
         "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
     );
     let run = p.run(&["lint"]).expect(0);
-    assert!(
-        run.stderr
-            .contains("lint has rules for PostgreSQL only so far: nothing is judged for sqlite"),
-        "{}",
-        run.stderr
+    run.stderr_eq(
+        &p,
+        str![[r#"
+warning: lint has rules for PostgreSQL only so far: nothing is judged for sqlite
+      Linted 1 migration(s) (every migration) (sqlite): 0 finding(s)
+
+"#]],
     );
 }

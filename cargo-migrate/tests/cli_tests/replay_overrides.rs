@@ -3,6 +3,7 @@
 
 use crate::support::Project;
 use migrate_tests::pg_database;
+use snapbox::str;
 
 /// Statement 3 creates a table per row: no replay can know which without the data.
 const LOOP: &str = "CREATE TABLE tenants (name text PRIMARY KEY);\n\
@@ -22,15 +23,14 @@ fn project() -> Project {
 fn check_names_the_override_file_and_statement_as_the_way_out() {
     let p = project();
     let out = p.run(&["check"]).expect(1);
-    assert!(
-        out.stderr
-            .contains("migrations/1_tenants.sql:4:3: a FOR loop")
-            && out
-                .stderr
-                .contains("in `migrations/.replay/1_tenants.sql` write `-- migrate:statement 3`"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+     Checked 1 migration(s) in migrations
+warning: no migrations/migrate.sum: run `cargo migrate hash` and commit it, so edited or unreviewed migrations fail CI
+error: migrations/1_tenants.sql:4:3: a FOR loop: what it does depends on data the replay does not have
+  way out, without editing the migration: in `migrations/.replay/1_tenants.sql` write `-- migrate:statement 3` and under it the DDL this statement amounts to, or `-- migrate:statement 3 skip` if it changes no table, column or type (see "Replay overrides" in the cargo-migrate book, docs/src/replay.md); in a file not yet applied, `-- migrate:replay <DDL>` or `-- migrate:replay-skip` on the line above the statement also works
+error: the migrations do not replay (1 error(s)): give each statement above a replay override in migrations/.replay/ (its way out), or fix it in a file not yet applied
+
+"#]]);
 }
 
 #[test]
@@ -42,19 +42,34 @@ fn an_override_makes_check_and_schema_pass_and_is_hashed() {
     assert!(sum.contains("  .replay/1_tenants.sql\n"), "{sum}");
     p.run(&["check"]).expect(0);
     let schema = p.run(&["schema"]).expect(0);
-    assert!(schema.stdout.contains("orders_acme"), "{}", schema.stdout);
+    schema.stdout_eq(
+        &p,
+        str![[r#"
+-- The schema the migrations produce (postgres), replayed by cargo migrate schema.
+
+CREATE TABLE tenants (
+    name text NOT NULL,
+    PRIMARY KEY (name)
+);
+
+CREATE TABLE orders_acme (
+    id integer
+);
+
+"#]],
+    );
 
     p.write(
         "migrations/.replay/1_tenants.sql",
         OVERRIDE.replace("(id int)", "(id bigint)"),
     );
     let out = p.run(&["check"]).expect(4);
-    assert!(
-        out.stderr
-            .contains(".replay/1_tenants.sql changed since migrate.sum was written"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+     Checked 1 migration(s) in migrations
+error: migrations/.replay/1_tenants.sql changed since migrate.sum was written: restore it, or, if the edit is intended (and the migration was never deployed), run `cargo migrate hash`
+    Replayed 2 table(s), 0 enum type(s)
+
+"#]]);
 }
 
 #[test]
@@ -62,26 +77,23 @@ fn check_refuses_an_override_of_a_missing_migration_or_statement() {
     let p = project();
     p.write("migrations/.replay/1_tenant.sql", OVERRIDE);
     let out = p.run(&["check"]).expect(1);
-    assert!(
-        out.stderr.contains(
-            "migrations/.replay/1_tenant.sql: a replay override named after no migration"
-        ),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+error: migrations/.replay/1_tenant.sql: a replay override named after no migration: name it after the migration it overrides (`.replay/<version>_<name>.sql` for `<version>_<name>.sql`, `.up.sql` or the folder `<version>_<name>/`), or delete it
+
+"#]]);
     std::fs::remove_file(p.path().join("migrations/.replay/1_tenant.sql")).unwrap();
     p.write(
         "migrations/.replay/1_tenants.sql",
         format!("{OVERRIDE}-- migrate:statement 4 skip\n"),
     );
     let out = p.run(&["check"]).expect(1);
-    assert!(
-        out.stderr.contains(
-            "migrations/.replay/1_tenants.sql:4:1: an override of statement 4, but migrations/1_tenants.sql has 3 statement(s)"
-        ),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+     Checked 1 migration(s) in migrations
+warning: no migrations/migrate.sum: run `cargo migrate hash` and commit it, so edited or unreviewed migrations fail CI
+error: migrations/.replay/1_tenants.sql:4:1: an override of statement 4, but migrations/1_tenants.sql has 3 statement(s): correct the number, or remove the section
+error: the migrations do not replay (1 error(s)): give each statement above a replay override in migrations/.replay/ (its way out), or fix it in a file not yet applied
+
+"#]]);
 }
 
 #[test]
@@ -95,14 +107,21 @@ fn verify_reads_the_overrides_of_the_deployed_migrations() {
     let p = project();
     p.run(&["deploy", "--database-url", &db.url]).expect(0);
     let out = p.run(&["verify", "--database-url", &db.url]).expect(1);
-    assert!(
-        out.stderr.contains("migrations/.replay/1_tenants.sql"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq_with(&p, &[("[URL]", &db.url)], str![[r#"
+error: cannot replay the migrations: migrations/1_tenants.sql:4:3: a FOR loop: what it does depends on data the replay does not have
+  way out, without editing the migration: in `migrations/.replay/1_tenants.sql` write `-- migrate:statement 3` and under it the DDL this statement amounts to, or `-- migrate:statement 3 skip` if it changes no table, column or type (see "Replay overrides" in the cargo-migrate book, docs/src/replay.md); in a file not yet applied, `-- migrate:replay <DDL>` or `-- migrate:replay-skip` on the line above the statement also works
+
+"#]]);
     p.write("migrations/.replay/1_tenants.sql", OVERRIDE);
     let out = p.run(&["verify", "--database-url", &db.url]).expect(0);
-    assert!(out.stderr.contains("no drift"), "{}", out.stderr);
+    out.stderr_eq_with(
+        &p,
+        &[("[URL]", &db.url)],
+        str![[r#"
+    Verified [URL] against 1 applied migration(s): no drift
+
+"#]],
+    );
 }
 
 /// A migration applied before a late `no-transaction` became an error (it ran in a
@@ -115,14 +134,10 @@ fn an_applied_migration_with_a_late_directive_is_accepted_by_its_override_file_u
         "CREATE TABLE a (x INTEGER);\n-- migrate:no-transaction\nCREATE TABLE b (x INTEGER);\n";
     p.write("migrations/1_ab.sql", late);
     let out = p.run(&["deploy", "--database-url", &url]).expect(1);
-    assert!(
-        out.stderr.contains("migrations/1_ab.sql:2: `-- migrate:no-transaction` after the first statement has no effect")
-            && out.stderr.contains(
-                "put the line `-- migrate:ignore-late-directives` in migrations/.replay/1_ab.sql"
-            ),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+error: migrations/1_ab.sql:2: `-- migrate:no-transaction` after the first statement has no effect: move it into the comments before the first statement. If this migration is already applied, leave its file as it is and put the line `-- migrate:ignore-late-directives` in migrations/.replay/1_ab.sql: the directive then stays without effect, as when the migration was applied
+
+"#]]);
     // The history of the database it was applied to, as an earlier version recorded it.
     let checksum = migrate_core::Checksum::of(late).to_hex();
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -149,7 +164,13 @@ fn an_applied_migration_with_a_late_directive_is_accepted_by_its_override_file_u
         "-- 1_ab.sql was applied with this directive after its first statement.\n-- migrate:ignore-late-directives\n",
     );
     let status = p.run(&["status", "--database-url", &url]).expect(0);
-    assert!(status.stderr.contains("1 applied"), "{}", status.stderr);
+    status.stderr_eq(
+        &p,
+        str![[r#"
+      Status 1 applied, 0 pending on sqlite:[ROOT]/app.db
+
+"#]],
+    );
     p.run(&["check"]).expect(0);
     p.write("migrations/2_c.sql", "CREATE TABLE c (x INTEGER);\n");
     p.run(&["deploy", "--database-url", &url]).expect(0);

@@ -3,6 +3,7 @@
 
 use crate::support::Project;
 use migrate_tests::pg_database;
+use snapbox::str;
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection, Row};
 
 const MIGRATION: &str = "CREATE TYPE mood AS ENUM ('ok', 'sad');\n\
@@ -153,10 +154,16 @@ fn reset_force_leaves_a_postgres_database_equal_to_a_fresh_one_plus_the_migratio
     let out = p
         .run(&["reset", "--force", "--database-url", &used.url])
         .expect(0);
-    assert!(
-        out.stderr.contains("1 migration(s) applied"),
-        "{}",
-        out.stderr
+    out.stderr_eq_with(
+        &p,
+        &[("[URL]", &used.url)],
+        str![[r#"
+     Dropped every object in [URL]
+    Applying 1 users (migrations/1_users.sql)
+     Applied 1 users in [ELAPSED]
+    Finished reset, 1 migration(s) applied
+
+"#]],
     );
     p.run(&["deploy", "--database-url", &fresh.url]).expect(0);
     let after_reset = rt.block_on(catalog(&used.url));

@@ -4,6 +4,7 @@
 //! manifest's folder.
 
 use crate::support::Project;
+use snapbox::str;
 
 fn project() -> Project {
     let p = Project::new("dialect = \"sqlite\"");
@@ -52,11 +53,10 @@ fn urls_that_keep_nothing_are_refused_by_every_verb_that_writes() {
             let mut args = verb.to_vec();
             args.extend(["--database-url", url]);
             let out = p.run(&args).expect(2);
-            assert!(
-                out.stderr.contains("keeps nothing"),
-                "{verb:?} {url}: {}",
-                out.stderr
-            );
+            out.stderr_eq_with(&p, &[("[URL]", &format!("`{url}`"))], str![[r#"
+error: [URL] keeps nothing: whatever this command writes there is gone when it exits. Name a file, such as `sqlite:app.db`
+
+"#]]);
         }
     }
     // Reading is fine: status of an in-memory database says everything is pending.
@@ -77,17 +77,25 @@ fn an_empty_url_is_refused_by_every_verb_that_writes() {
         let mut args = verb.to_vec();
         args.extend(["--database-url", ""]);
         let out = p.run(&args).expect(2);
-        assert!(out.stderr.contains("is empty"), "{verb:?}: {}", out.stderr);
+        out.stderr_eq(
+            &p,
+            str![[r#"
+error: the database URL is empty (is the variable that should hold it set to an empty string?)
+
+"#]],
+        );
 
         let mut args = verb.to_vec();
         args.extend(["--env", "dev"]);
         let out =
             crate::support::Run::from(p.command(&args).env("EMPTY_URL", "").output().unwrap());
         assert_ne!(out.code, 0, "{verb:?}: {}", out.stderr);
-        assert!(
-            out.stderr.contains("$EMPTY_URL"),
-            "{verb:?}: {}",
-            out.stderr
+        out.stderr_eq(
+            &p,
+            str![[r#"
+error: environment `dev` reads its URL from $EMPTY_URL, which is not set or is empty (nor in .env)
+
+"#]],
         );
     }
     assert!(std::fs::read_dir(p.path()).unwrap().flatten().all(|e| {
@@ -124,11 +132,10 @@ fn key_value_urls_are_refused_without_echoing_them() {
         let mut args = verb.to_vec();
         args.extend(["--database-url", url]);
         let out = p.run(&args).expect(2);
-        assert!(
-            out.stderr.contains("key/value form"),
-            "{verb:?}: {}",
-            out.stderr
-        );
+        out.stderr_eq(&p, str![[r#"
+error: the database URL is in libpq's key/value form (`host=… dbname=…`), which is not supported (it is not shown here: it may hold a password); write it as `postgres://user:password@host:port/dbname`
+
+"#]]);
         assert!(
             !out.stderr.contains("S3cret") && !out.stdout.contains("S3cret"),
             "{verb:?}: {}",
@@ -143,11 +150,10 @@ fn a_url_without_slashes_is_refused_with_its_password_redacted() {
     let out = p
         .run(&["status", "--database-url", "postgres:app:S3cret@host/db"])
         .expect(2);
-    assert!(
-        out.stderr.contains("postgres:app:***@host/db"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+error: `postgres:app:***@host/db` is not a valid URL: write `postgres://` (with two slashes) before the user and host
+
+"#]]);
     assert!(!out.stderr.contains("S3cret"), "{}", out.stderr);
 }
 
@@ -185,11 +191,9 @@ fn a_sqlite_file_in_a_missing_folder_says_so() {
         let mut args = verb.to_vec();
         args.extend(["--database-url", "sqlite:no/such/folder/app.db"]);
         let out = p.run(&args).expect(1);
-        assert!(
-            out.stderr
-                .contains("the folder no/such/folder of the SQLite database no/such/folder/app.db does not exist"),
-            "{verb:?}: {}",
-            out.stderr
-        );
+        out.stderr_eq(&p, str![[r#"
+error: the folder no/such/folder of the SQLite database no/such/folder/app.db does not exist: create it, or fix the path in the URL
+
+"#]]);
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::support::{Project, Run};
 use migrate_tests::pg_database;
+use snapbox::str;
 use sqlx::{AssertSqlSafe, Connection};
 
 const PG_INIT: &str = "CREATE TYPE mood AS ENUM ('sad', 'happy');\n\
@@ -92,11 +93,13 @@ fn postgres_clean_database_verifies_with_exit_0() {
     p.run(&["deploy", "--database-url", &db.url]).expect(0);
     let out = p.run(&["verify", "--database-url", &db.url]).expect(0);
     assert_eq!(out.stdout, "");
-    assert!(
-        out.stderr
-            .contains("against 2 applied migration(s): no drift"),
-        "{}",
-        out.stderr
+    out.stderr_eq_with(
+        &p,
+        &[("[URL]", &db.url)],
+        str![[r#"
+    Verified [URL] against 2 applied migration(s): no drift
+
+"#]],
     );
     let json = p
         .run(&["verify", "--format", "json", "--database-url", &db.url])
@@ -116,7 +119,10 @@ fn postgres_drift_is_reported_line_by_line_and_repaired() {
 
     let out = p.run(&["verify", "--database-url", &db.url]).expect(4);
     assert_eq!(lines(&out), PG_REVIEW, "{}", out.stderr);
-    assert!(out.stderr.contains("6 difference(s)"), "{}", out.stderr);
+    out.stderr_eq_with(&p, &[("[URL]", &db.url)], str![[r#"
+     Drifted [URL] against 2 applied migration(s): 6 difference(s), 0 history problem(s) (`cargo migrate diff --script` writes a repair)
+
+"#]]);
 
     let json = p
         .run(&["verify", "--format", "json", "--database-url", &db.url])
@@ -164,9 +170,31 @@ fn postgres_drift_is_reported_line_by_line_and_repaired() {
     ])
     .expect(0);
     let script = std::fs::read_to_string(p.path().join("repair.sql")).unwrap();
-    assert!(
-        script.contains("-- TODO: PostgreSQL cannot drop an enum label ('ecstatic')"),
-        "{script}"
+    snapbox::assert_data_eq!(
+        &script,
+        str![[r#"
+-- Repair migration: brings the database back to the schema of its applied migrations (postgres).
+-- Written by `cargo migrate diff --script`. Review it: DROP statements lose data.
+
+-- enum type mood: label 'ecstatic' exists but no migration adds it
+-- TODO: PostgreSQL cannot drop an enum label ('ecstatic'). By hand: move the rows off those labels, then CREATE TYPE a new type with the labels ('sad', 'happy'), ALTER every column of type mood to it (USING col::text::new_type), DROP TYPE mood and rename the new type
+
+-- table users: column avatar_url is missing (added by migrations/2_avatar.sql:1)
+ALTER TABLE users ADD COLUMN avatar_url text;
+
+-- table users: column name is NOT NULL, the migrations allow NULL (migrations/1_init.sql:5)
+ALTER TABLE users ALTER COLUMN name DROP NOT NULL;
+
+-- table users: column age has type bigint, the migrations give integer (migrations/1_init.sql:6)
+ALTER TABLE users ALTER COLUMN age TYPE integer USING age::integer;
+
+-- table users: column nickname exists but no migration adds it (this drops its data)
+ALTER TABLE users DROP COLUMN nickname;
+
+-- index users_email_idx on users is missing (created by migrations/1_init.sql:9)
+CREATE INDEX users_email_idx ON users (email);
+
+"#]]
     );
     run_sql(&db.url, &script);
     let after = p.run(&["verify", "--database-url", &db.url]).expect(4);
@@ -183,13 +211,10 @@ fn postgres_drift_is_reported_line_by_line_and_repaired() {
             &db.url,
         ])
         .expect(2);
-    assert!(
-        again
-            .stderr
-            .contains("--out repair.sql: the file exists; refusing to overwrite it"),
-        "{}",
-        again.stderr
-    );
+    again.stderr_eq(&p, str![[r#"
+error: --out repair.sql: the file exists; refusing to overwrite it (choose another path or remove it)
+
+"#]]);
 }
 
 #[test]
@@ -203,23 +228,32 @@ fn postgres_without_history_is_reported_and_left_untouched() {
             "history table _migrate_history does not exist: no migration was deployed to this database"
         ]
     );
-    assert!(
-        out.stderr.contains("2 migration(s) pending"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq_with(&p, &[("[URL]", &db.url)], str![[r#"
+warning: run `cargo migrate deploy`; if the schema was made another way, record it with `cargo migrate baseline <version>` or `cargo migrate adopt <tool>` (history table: _migrate_history)
+warning: 2 migration(s) pending: not part of the comparison (see `cargo migrate status`)
+     Drifted [URL] against 0 applied migration(s): 0 difference(s), 1 history problem(s)
+
+"#]]);
     let script = p
         .run(&["diff", "--script", "--database-url", &db.url])
         .expect(4);
     assert!(script.stdout.is_empty());
-    assert!(
-        script.stderr.contains("no repair") || script.stderr.contains("nothing to compare"),
-        "{}",
-        script.stderr
-    );
+    script.stderr_eq_with(&p, &[("[URL]", &db.url)], str![[r#"
+error: history table _migrate_history does not exist: no migration was deployed to this database, so there is nothing to compare it with.
+  Run `cargo migrate deploy`, or record an existing schema with `cargo migrate baseline <version>`
+
+"#]]);
     // Read-only: still no history table.
     let status = p.run(&["status", "--database-url", &db.url]).expect(3);
-    assert!(status.stdout.contains("pending"), "{}", status.stdout);
+    status.stdout_eq(
+        &p,
+        str![[r#"
+VERSION          NAME   STATE        APPLIED AT                DURATION
+1                init   pending                                        
+2                avatar pending                                        
+
+"#]],
+    );
     let rt = tokio::runtime::Runtime::new().unwrap();
     let tables: i64 = rt.block_on(async {
         let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
@@ -245,18 +279,26 @@ fn sqlite_drift_is_reported_and_repaired_up_to_the_rebuild() {
     let script = p
         .run(&["diff", "--script", "--database-url", &url])
         .expect(0);
-    for needle in [
-        "ALTER TABLE users ADD COLUMN avatar_url TEXT;",
-        "ALTER TABLE users DROP COLUMN nickname;",
-        "CREATE INDEX users_email_idx ON users (email);",
-        "-- TODO: SQLite cannot alter a column in place: rebuild table users",
-    ] {
-        assert!(
-            script.stdout.contains(needle),
-            "{needle}\n{}",
-            script.stdout
-        );
-    }
+    script.stdout_eq(&p, str![[r#"
+-- Repair migration: brings the database back to the schema of its applied migrations (sqlite).
+-- Written by `cargo migrate diff --script`. Review it: DROP statements lose data.
+
+-- table users: column avatar_url is missing (added by migrations/2_avatar.sql:1)
+ALTER TABLE users ADD COLUMN avatar_url TEXT;
+
+-- table users: column name is NOT NULL, the migrations allow NULL (migrations/1_init.sql:1)
+-- TODO: SQLite cannot alter a column in place: rebuild table users by hand — create it anew under another name with the migrations' definition (`cargo migrate schema`), copy the rows (INSERT INTO … SELECT …), drop the old table and rename the new one
+
+-- table users: column age has type TEXT, the migrations give INTEGER (migrations/1_init.sql:1)
+-- TODO: SQLite cannot alter a column in place: rebuild table users by hand — create it anew under another name with the migrations' definition (`cargo migrate schema`), copy the rows (INSERT INTO … SELECT …), drop the old table and rename the new one
+
+-- table users: column nickname exists but no migration adds it (this drops its data)
+ALTER TABLE users DROP COLUMN nickname;
+
+-- index users_email_idx on users is missing (created by migrations/1_init.sql:2)
+CREATE INDEX users_email_idx ON users (email);
+
+"#]]);
     run_sql(&url, &script.stdout);
     let after = p.run(&["verify", "--database-url", &url]).expect(4);
     assert_eq!(lines(&after), &LITE_REVIEW[..2], "{}", script.stdout);
@@ -267,11 +309,10 @@ fn sqlite_verify_never_creates_the_database_file() {
     let p = project("sqlite", LITE_INIT, LITE_AVATAR);
     let url = p.sqlite_url();
     let out = p.run(&["verify", "--database-url", &url]).expect(1);
-    assert!(
-        out.stderr.contains("there is no SQLite database at"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+error: there is no SQLite database at sqlite:[ROOT]/app.db: nothing to verify (check the URL, or run `cargo migrate deploy` first)
+
+"#]]);
     assert!(!p.path().join("app.db").exists());
 }
 
@@ -288,30 +329,37 @@ fn verify_never_prints_a_password() {
         ])
         .expect(1);
     assert!(!out.stderr.contains("s3cret"), "{}", out.stderr);
-    assert!(out.stderr.contains("app:***@"), "{}", out.stderr);
+    out.stderr_eq(&p, str![[r#"
+error: cannot connect to postgres://app:***@127.0.0.1:1/nowhere: error communicating with database: Connection refused (os error 111)
+  gave up after [..]s: is the server running and reachable? (raise --connect-timeout to wait longer)
+
+"#]]);
 }
 
 #[test]
 fn schema_prints_sql_and_json_without_a_database() {
     let p = project("postgres", PG_INIT, PG_AVATAR);
     let sql = p.run(&["schema"]).expect(0);
-    assert!(
-        sql.stdout
-            .contains("CREATE TYPE mood AS ENUM ('sad', 'happy');"),
-        "{}",
-        sql.stdout
-    );
-    assert!(
-        sql.stdout.contains(
-            "CREATE TABLE users (\n    id integer NOT NULL,\n    email text NOT NULL,\n    name text,\n    \
-             age integer,\n    mood mood NOT NULL DEFAULT 'sad',\n    avatar_url text,\n    PRIMARY KEY (id)\n);"
-        ),
-        "{}",
-        sql.stdout
-    );
-    assert!(
-        sql.stdout
-            .contains("CREATE INDEX users_email_idx ON users (email);")
+    sql.stdout_eq(
+        &p,
+        str![[r#"
+-- The schema the migrations produce (postgres), replayed by cargo migrate schema.
+
+CREATE TYPE mood AS ENUM ('sad', 'happy');
+
+CREATE TABLE users (
+    id integer NOT NULL,
+    email text NOT NULL,
+    name text,
+    age integer,
+    mood mood NOT NULL DEFAULT 'sad',
+    avatar_url text,
+    PRIMARY KEY (id)
+);
+
+CREATE INDEX users_email_idx ON users (email);
+
+"#]],
     );
 
     let json = p.run(&["schema", "--format", "json"]).expect(0);
@@ -341,11 +389,12 @@ fn schema_reports_a_replay_error_at_its_line() {
         "\nALTER TABLE nope ADD COLUMN x TEXT;\n",
     );
     let out = p.run(&["schema"]).expect(1);
-    assert!(
-        out.stderr.contains("migrations/2_avatar.sql:2:"),
-        "{}",
-        out.stderr
-    );
+    out.stderr_eq(&p, str![[r#"
+error: cannot replay the migrations of migrations:
+migrations/2_avatar.sql:2:1: there is no table nope at this point
+  way out, without editing the migration: in `migrations/.replay/2_avatar.sql` write `-- migrate:statement 1` and under it the DDL this statement amounts to, or `-- migrate:statement 1 skip` if it changes no table, column or type (see "Replay overrides" in the cargo-migrate book, docs/src/replay.md); in a file not yet applied, `-- migrate:replay <DDL>` or `-- migrate:replay-skip` on the line above the statement also works
+
+"#]]);
     assert_eq!(out.stdout, "");
 }
 
@@ -410,18 +459,30 @@ fn postgres_constraint_drift_is_reported_and_repaired() {
     let script = p
         .run(&["diff", "--script", "--database-url", &db.url])
         .expect(0);
-    for needle in [
-        "ALTER TABLE tasks DROP CONSTRAINT tasks_status_points_key;",
-        "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);",
-        "ALTER TABLE tasks ADD CONSTRAINT tasks_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;",
-        "ALTER TABLE tasks ADD CONSTRAINT tasks_points_check CHECK (points >= 0);",
-    ] {
-        assert!(
-            script.stdout.contains(needle),
-            "{needle}\n{}",
-            script.stdout
-        );
-    }
+    script.stdout_eq(&p, str![[r#"
+-- Repair migration: brings the database back to the schema of its applied migrations (postgres).
+-- Written by `cargo migrate diff --script`. Review it: DROP statements lose data.
+
+-- table tasks: foreign key (user_id) -> users (id) exists but no migration adds it
+ALTER TABLE tasks DROP CONSTRAINT tasks_user_id_fkey;
+
+-- table tasks: unique (status, points) exists but no migration adds it
+ALTER TABLE tasks DROP CONSTRAINT tasks_status_points_key;
+
+-- table users: unique (email) is missing (added by migrations/1_init.sql:1) (fails while rows break it: fix those rows first)
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
+
+-- table tasks: column status may hold ('pending', 'done'), the migrations allow ('todo', 'done') (migrations/1_init.sql:5) (fails while rows break it: fix those rows first)
+ALTER TABLE tasks DROP CONSTRAINT tasks_status_check;
+ALTER TABLE tasks ADD CONSTRAINT tasks_status_check CHECK (status IN ('todo', 'done'));
+
+-- table tasks: check tasks_points_check (points >= 0) is missing (added by migrations/1_init.sql:6) (fails while rows break it: fix those rows first)
+ALTER TABLE tasks ADD CONSTRAINT tasks_points_check CHECK (points >= 0);
+
+-- table tasks: foreign key (user_id) -> users (id) ON DELETE CASCADE is missing (added by migrations/1_init.sql:2) (fails while rows break it: fix those rows first)
+ALTER TABLE tasks ADD CONSTRAINT tasks_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+
+"#]]);
     run_sql(&db.url, &script.stdout);
     let after = p.run(&["verify", "--database-url", &db.url]).expect(0);
     assert_eq!(after.stdout, "", "{}", script.stdout);
@@ -458,17 +519,17 @@ fn sqlite_constraint_drift_is_reported_with_a_rebuild_todo() {
     let script = p
         .run(&["diff", "--script", "--database-url", &url])
         .expect(0);
-    assert_eq!(
-        script
-            .stdout
-            .matches(
-                "-- TODO: SQLite cannot add or drop a constraint in place: rebuild table tasks"
-            )
-            .count(),
-        2,
-        "{}",
-        script.stdout
-    );
+    script.stdout_eq(&p, str![[r#"
+-- Repair migration: brings the database back to the schema of its applied migrations (sqlite).
+-- Written by `cargo migrate diff --script`. Review it: DROP statements lose data.
+
+-- table tasks: column status may hold ('pending', 'done'), the migrations allow ('todo', 'done') (migrations/1_init.sql:2)
+-- TODO: SQLite cannot add or drop a constraint in place: rebuild table tasks by hand — create it anew under another name with the migrations' definition (`cargo migrate schema`), copy the rows (INSERT INTO … SELECT …), drop the old table and rename the new one
+
+-- table tasks: foreign key (user_id) -> users (id) is missing (added by migrations/1_init.sql:2)
+-- TODO: SQLite cannot add or drop a constraint in place: rebuild table tasks by hand — create it anew under another name with the migrations' definition (`cargo migrate schema`), copy the rows (INSERT INTO … SELECT …), drop the old table and rename the new one
+
+"#]]);
 }
 
 #[test]
@@ -505,16 +566,21 @@ fn postgres_view_and_domain_drift_is_reported() {
     let script = p
         .run(&["diff", "--script", "--database-url", &db.url])
         .expect(0);
-    for needle in [
-        "ALTER DOMAIN email SET NOT NULL;",
-        "DROP DOMAIN handle;",
-        "-- TODO: recreate view named_users as its migration defines it at migrations/1_init.sql:3",
-        "-- TODO: drop view by_hand by hand",
-    ] {
-        assert!(
-            script.stdout.contains(needle),
-            "{needle}\n{}",
-            script.stdout
-        );
-    }
+    script.stdout_eq(&p, str![[r#"
+-- Repair migration: brings the database back to the schema of its applied migrations (postgres).
+-- Written by `cargo migrate diff --script`. Review it: DROP statements lose data.
+
+-- domain email is text, the migrations give text NOT NULL (migrations/1_init.sql:1)
+ALTER DOMAIN email SET NOT NULL;
+
+-- view by_hand exists but no migration creates it
+-- TODO: drop view by_hand by hand if nothing uses it (DROP VIEW, or DROP MATERIALIZED VIEW)
+
+-- domain handle exists but no migration creates it
+DROP DOMAIN handle;
+
+-- view named_users has columns (id, name, email), the migrations give (id, name) (migrations/1_init.sql:3)
+-- TODO: recreate view named_users as its migration defines it at migrations/1_init.sql:3 (CREATE OR REPLACE VIEW …): the schema model keeps a view's columns, not its query
+
+"#]]);
 }

@@ -8,7 +8,7 @@ use syn::Type;
 
 use super::FieldCheck;
 use crate::sql_types;
-use crate::suggest;
+use migrate_core::suggest;
 
 impl FieldCheck<'_> {
     /// Why a nullable column into a non-`Option` field is wrong, as true for the dialect and

@@ -356,7 +356,7 @@ fn step(d: Dialect, expected: &Schema, actual: &Schema, x: &Difference) -> Step 
                 .map(|o| format!(" at {o}"))
                 .unwrap_or_default();
             s.todo = Some(format!(
-                "recreate view {name} as its migration defines it{at} (CREATE OR REPLACE VIEW …):                  the schema model keeps a view's columns, not its query"
+                "recreate view {name} as its migration defines it{at} (CREATE OR REPLACE VIEW …): the schema model keeps a view's columns, not its query"
             ));
         }
         Difference::ExtraView { name } => {

@@ -98,26 +98,26 @@ pub struct AdoptProblems {
 impl fmt::Display for AdoptProblems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let table = self.tool.table();
-        writeln!(f, "cannot adopt {table}: nothing was recorded.")?;
+        write!(f, "cannot adopt {table}: nothing was recorded.")?;
         for p in &self.problems {
             match p {
-                AdoptProblem::Missing { key } => writeln!(
+                AdoptProblem::Missing { key } => write!(
                     f,
-                    "  {table} has {key} applied, but no migration file has that version: restore the file, or delete the row from {table} if it was removed on purpose"
+                    "\n  {table} has {key} applied, but no migration file has that version: restore the file, or delete the row from {table} if it was removed on purpose"
                 )?,
-                AdoptProblem::Changed { version, path } => writeln!(
+                AdoptProblem::Changed { version, path } => write!(
                     f,
-                    "  {path} (version {version}) differs from what {} applied: restore the file as it was applied (see `git log -p -- {path}`)",
+                    "\n  {path} (version {version}) differs from what {} applied: restore the file as it was applied (see `git log -p -- {path}`)",
                     self.tool.name()
                 )?,
-                AdoptProblem::Failed { key } => writeln!(
+                AdoptProblem::Failed { key } => write!(
                     f,
-                    "  {table} records {key} as failed: fix it with {} first, or fix the database by hand and delete that row",
+                    "\n  {table} records {key} as failed: fix it with {} first, or fix the database by hand and delete that row",
                     self.tool.name()
                 )?,
-                AdoptProblem::BadKey { key } => writeln!(
+                AdoptProblem::BadKey { key } => write!(
                     f,
-                    "  {table} has a row `{key}` that is not a migration version"
+                    "\n  {table} has a row `{key}` that is not a migration version"
                 )?,
             }
         }

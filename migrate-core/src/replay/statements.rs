@@ -40,6 +40,7 @@ mod using_index;
 mod views;
 mod written;
 use names::{fold, same, same_name, temp_schema};
+pub(crate) use names::{ident_in, name_in};
 
 pub struct Run<'a> {
     pub(super) schema: &'a mut Schema,
@@ -491,7 +492,7 @@ fn foreign_keys_to<'a>(
 }
 
 /// "Expected …, found: x at Line: 2, Column: 7" -> (2, 7).
-fn parse_position(message: &str) -> (usize, usize) {
+pub(crate) fn parse_position(message: &str) -> (usize, usize) {
     let number_after = |key: &str| {
         message.rfind(key).and_then(|i| {
             message[i + key.len()..]

@@ -121,7 +121,7 @@ impl Migrator {
                     recorded: false,
                 });
             }
-            (options.observer)(&Event::Applying(migration));
+            (options.observer)(&Event::Applying { migration });
             let resume_at = resume
                 .as_ref()
                 .filter(|(v, _)| *v == version)
@@ -169,7 +169,7 @@ impl Migrator {
                     });
                 }
                 Outcome::AlreadyApplied => {
-                    (options.observer)(&Event::AlreadyApplied(migration));
+                    (options.observer)(&Event::AlreadyApplied { migration });
                     report.already_applied.push(migration.version.clone());
                 }
             }

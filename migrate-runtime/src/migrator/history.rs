@@ -35,15 +35,11 @@ impl Migrator {
         resolution: Resolution,
     ) -> Result<Resolved, MigrateError> {
         let rows = self.prepare_history(conn, table).await?;
-        let version = match &resolution {
-            Resolution::Applied(v) | Resolution::RolledBack(v) | Resolution::Checksum(v) => {
-                v.clone()
-            }
-        };
+        let version = resolution.version().clone();
         let row = rows.iter().find(|r| r.version == version);
         let file = self.find(&version);
         match resolution {
-            Resolution::Applied(_) => {
+            Resolution::Applied { .. } => {
                 let file = file.ok_or_else(|| MigrateError::UnknownVersion {
                     version: version.clone(),
                 })?;
@@ -65,7 +61,7 @@ impl Migrator {
                 self.record(conn, table, file, "resolve").await?;
                 Ok(Resolved::Recorded)
             }
-            Resolution::RolledBack(_) => {
+            Resolution::RolledBack { .. } => {
                 if row.is_none() {
                     return Err(MigrateError::NotRecorded { version });
                 }
@@ -74,7 +70,7 @@ impl Migrator {
                     .map_err(|e| database("updating the history table", e))?;
                 Ok(Resolved::Recorded)
             }
-            Resolution::Checksum(_) => {
+            Resolution::Checksum { .. } => {
                 let file = file.ok_or_else(|| MigrateError::UnknownVersion {
                     version: version.clone(),
                 })?;

@@ -291,11 +291,31 @@ pub enum Resolved {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
     /// Record the migration as applied (its SQL was run by hand).
-    Applied(Version),
+    Applied {
+        /// The migration's version.
+        version: Version,
+    },
     /// Forget the migration's history row (its changes were undone by hand).
-    RolledBack(Version),
+    RolledBack {
+        /// The migration's version.
+        version: Version,
+    },
     /// Accept the file's current checksum after a reviewed edit.
-    Checksum(Version),
+    Checksum {
+        /// The migration's version.
+        version: Version,
+    },
+}
+
+impl Resolution {
+    /// The version of the migration it resolves.
+    pub fn version(&self) -> &Version {
+        match self {
+            Resolution::Applied { version }
+            | Resolution::RolledBack { version }
+            | Resolution::Checksum { version } => version,
+        }
+    }
 }
 
 /// What a deploy did.

@@ -9,7 +9,7 @@ use super::watch::Watch;
 use super::{Migrator, RevertOptions, database, release};
 use crate::Driver;
 use crate::driver::TableName;
-use crate::{Event, MigrateError};
+use crate::{Event, MigrateError, MissingDown};
 
 impl Migrator {
     /// Runs the down scripts of applied migrations, newest first.
@@ -75,11 +75,14 @@ impl Migrator {
                     .collect()
             }
         };
-        let missing: Vec<(Version, String)> = targets
+        let missing: Vec<MissingDown> = targets
             .iter()
             .filter_map(|e| self.find(&e.version))
             .filter(|m| m.down.is_none())
-            .map(|m| (m.version.clone(), m.name.to_string()))
+            .map(|m| MissingDown {
+                version: m.version.clone(),
+                name: m.name.to_string(),
+            })
             .collect();
         if !missing.is_empty() {
             return Err(MigrateError::NoDownFile { missing });
@@ -105,7 +108,7 @@ impl Migrator {
             let Some(down) = &migration.down else {
                 continue;
             };
-            (options.observer)(&Event::Reverting(migration));
+            (options.observer)(&Event::Reverting { migration });
             let started = Instant::now();
             if down.no_transaction {
                 run_statements(

@@ -8,6 +8,7 @@
 mod adopt;
 mod compat;
 mod errors;
+mod query_describe;
 mod replay_differential;
 mod runtime;
 mod skips;

@@ -196,7 +196,7 @@ async fn an_edited_applied_migration_is_refused_before_anything_runs() {
         // Accepting the reviewed edit clears it.
         m.resolve_with(
             &mut conn,
-            Resolution::Checksum(1.into()),
+            Resolution::Checksum { version: 1.into() },
             &LockOptions::default(),
         )
         .await
@@ -315,7 +315,7 @@ async fn a_failed_no_transaction_migration_is_recorded_and_blocks_deploys() {
         conn.execute("CREATE TABLE missing (x INT)").await.unwrap();
         m.resolve_with(
             &mut conn,
-            Resolution::Applied(2.into()),
+            Resolution::Applied { version: 2.into() },
             &LockOptions::default(),
         )
         .await
@@ -386,7 +386,7 @@ async fn revert_refuses_when_a_down_file_is_missing_before_running_anything() {
             .await
             .unwrap_err();
         assert!(
-            matches!(&err, MigrateError::NoDownFile { missing } if missing == &[(2.into(), "posts".to_owned())]),
+            matches!(&err, MigrateError::NoDownFile { missing } if missing.iter().map(|m| (&m.version, m.name.as_str())).eq([(&2.into(), "posts")])),
             "{err}"
         );
         assert!(table_exists(&mut conn, "users").await && table_exists(&mut conn, "posts").await);
@@ -443,7 +443,7 @@ async fn baseline_and_resolve_record_without_running() {
 
         m.resolve_with(
             &mut conn,
-            Resolution::RolledBack(3.into()),
+            Resolution::RolledBack { version: 3.into() },
             &LockOptions::default(),
         )
         .await
@@ -455,7 +455,7 @@ async fn baseline_and_resolve_record_without_running() {
         assert!(matches!(
             m.resolve_with(
                 &mut conn,
-                Resolution::RolledBack(3.into()),
+                Resolution::RolledBack { version: 3.into() },
                 &LockOptions::default()
             )
             .await,
@@ -463,7 +463,7 @@ async fn baseline_and_resolve_record_without_running() {
         ));
         m.resolve_with(
             &mut conn,
-            Resolution::Applied(3.into()),
+            Resolution::Applied { version: 3.into() },
             &LockOptions::default(),
         )
         .await
@@ -472,7 +472,7 @@ async fn baseline_and_resolve_record_without_running() {
         assert_eq!(
             m.resolve_with(
                 &mut conn,
-                Resolution::Applied(3.into()),
+                Resolution::Applied { version: 3.into() },
                 &LockOptions::default()
             )
             .await
@@ -482,7 +482,7 @@ async fn baseline_and_resolve_record_without_running() {
         assert_eq!(
             m.resolve_with(
                 &mut conn,
-                Resolution::Checksum(3.into()),
+                Resolution::Checksum { version: 3.into() },
                 &LockOptions::default()
             )
             .await
@@ -531,7 +531,7 @@ async fn events_report_progress_in_order() {
         let seen = Mutex::new(Vec::new());
         let observer = |e: &Event<'_>| {
             let text = match e {
-                Event::Applying(m) => format!("applying {}", m.version),
+                Event::Applying { migration: m } => format!("applying {}", m.version),
                 Event::Applied { migration: m, .. } => format!("applied {}", m.version),
                 other => format!("{other:?}"),
             };

@@ -1,0 +1,376 @@
+//! The type and nullability of an expression, and the types its parameters take from it.
+
+use sqlparser::ast::{
+    BinaryOperator as Op, CastKind, DataType, Expr, Spanned, UnaryOperator, Value,
+};
+
+use super::{Infer, QueryError, Typed};
+use crate::Dialect;
+use crate::replay::types::normalize;
+
+impl Infer<'_> {
+    /// Types `expr` in the current scopes; parameters in it take the types their context
+    /// gives them.
+    pub fn expr(&mut self, expr: &Expr) -> Result<Typed, QueryError> {
+        Ok(match expr {
+            Expr::Identifier(ident) => self.column(std::slice::from_ref(ident))?,
+            Expr::CompoundIdentifier(parts) => self.column(parts)?,
+            Expr::Value(v) => self.literal(&v.value, v.span),
+            Expr::Nested(inner) => self.expr(inner)?,
+            Expr::Cast {
+                kind,
+                expr: inner,
+                data_type,
+                ..
+            } => {
+                let target = self.type_name(data_type);
+                self.expect(inner, Some(target.clone()))?;
+                let inner = self.expr(inner)?;
+                Typed {
+                    sql_type: Some(target),
+                    not_null: inner.not_null && *kind != CastKind::TryCast,
+                }
+            }
+            Expr::IsNull(e) | Expr::IsNotNull(e) => {
+                self.expr(e)?;
+                self.boolean(true)
+            }
+            Expr::IsTrue(e)
+            | Expr::IsNotTrue(e)
+            | Expr::IsFalse(e)
+            | Expr::IsNotFalse(e)
+            | Expr::IsUnknown(e)
+            | Expr::IsNotUnknown(e) => {
+                self.expect(e, Some(self.bool_name().to_owned()))?;
+                self.boolean(true)
+            }
+            Expr::IsDistinctFrom(a, b) | Expr::IsNotDistinctFrom(a, b) => {
+                self.pair(a, b)?;
+                self.boolean(true)
+            }
+            Expr::BinaryOp { left, op, right } => self.binary(left, op, right)?,
+            Expr::UnaryOp { op, expr: inner } => {
+                let typed = self.expr(inner)?;
+                match op {
+                    UnaryOperator::Not => self.boolean(typed.not_null),
+                    _ => typed,
+                }
+            }
+            Expr::InList { expr: e, list, .. } => {
+                let left = self.expr(e)?;
+                let mut not_null = left.not_null;
+                for item in list {
+                    self.expect(item, left.sql_type.clone())?;
+                    not_null &= self.expr(item)?.not_null;
+                }
+                self.boolean(not_null)
+            }
+            Expr::InSubquery {
+                expr: e, subquery, ..
+            } => {
+                self.expr(e)?;
+                self.subquery(subquery)?;
+                self.boolean(false)
+            }
+            Expr::Between {
+                expr: e, low, high, ..
+            } => {
+                let typed = self.expr(e)?;
+                self.expect(low, typed.sql_type.clone())?;
+                self.expect(high, typed.sql_type.clone())?;
+                let low = self.expr(low)?;
+                let high = self.expr(high)?;
+                self.boolean(typed.not_null && low.not_null && high.not_null)
+            }
+            Expr::Like {
+                expr: e, pattern, ..
+            }
+            | Expr::ILike {
+                expr: e, pattern, ..
+            }
+            | Expr::SimilarTo {
+                expr: e, pattern, ..
+            } => {
+                let typed = self.expr(e)?;
+                self.expect(pattern, Some(self.text_name().to_owned()))?;
+                let pattern = self.expr(pattern)?;
+                self.boolean(typed.not_null && pattern.not_null)
+            }
+            Expr::AnyOp { left, right, .. } | Expr::AllOp { left, right, .. } => {
+                let typed = self.expr(left)?;
+                self.expect(right, typed.sql_type.as_ref().map(|t| format!("{t}[]")))?;
+                if let Expr::Subquery(q) = right.as_ref() {
+                    self.subquery(q)?;
+                } else {
+                    self.expr(right)?;
+                }
+                self.boolean(false)
+            }
+            Expr::Case {
+                operand,
+                conditions,
+                else_result,
+                ..
+            } => {
+                let operand = match operand {
+                    Some(o) => Some(self.expr(o)?),
+                    None => None,
+                };
+                let mut results = Vec::new();
+                for when in conditions {
+                    let hint = operand.as_ref().and_then(|o| o.sql_type.clone());
+                    self.expect(&when.condition, hint)?;
+                    self.expr(&when.condition)?;
+                    results.push(self.expr(&when.result)?);
+                }
+                match else_result {
+                    Some(e) => results.push(self.expr(e)?),
+                    None => results.push(Typed::unknown()),
+                }
+                common(&results)
+            }
+            Expr::Function(function) => self.function(function)?,
+            Expr::Subquery(query) => {
+                let columns = self.subquery(query)?;
+                let typed = columns
+                    .into_iter()
+                    .next()
+                    .map(|c| c.typed)
+                    .unwrap_or_default();
+                // No row is NULL.
+                Typed {
+                    not_null: false,
+                    ..typed
+                }
+            }
+            Expr::Exists { subquery, .. } => {
+                self.subquery(subquery)?;
+                self.boolean(true)
+            }
+            Expr::TypedString(typed) => Typed::of(&self.type_name(&typed.data_type), true),
+            Expr::Collate { expr: inner, .. } => self.expr(inner)?,
+            Expr::Extract { expr: inner, .. } => {
+                let typed = self.expr(inner)?;
+                let name = match self.dialect {
+                    Dialect::Postgres => "numeric",
+                    _ => "INTEGER",
+                };
+                Typed::of(name, typed.not_null)
+            }
+            Expr::Substring { expr: inner, .. } | Expr::Trim { expr: inner, .. } => {
+                let typed = self.expr(inner)?;
+                Typed::of(self.text_name(), typed.not_null)
+            }
+            Expr::Tuple(items) => {
+                for item in items {
+                    self.expr(item)?;
+                }
+                Typed::unknown()
+            }
+            other => {
+                return Err(QueryError::new(
+                    format!("the expression `{other}` is not inferred yet"),
+                    other.span(),
+                ));
+            }
+        })
+    }
+
+    /// Gives `expr` the type `hint` when it is a parameter (or a parameter in parentheses).
+    pub fn expect(&mut self, expr: &Expr, hint: Option<String>) -> Result<(), QueryError> {
+        match expr {
+            Expr::Value(v) if matches!(v.value, Value::Placeholder(_)) => {
+                if let Some(number) = self.parameter_number(v.span) {
+                    self.set_parameter(number, hint);
+                }
+            }
+            Expr::Nested(inner) => self.expect(inner, hint)?,
+            Expr::Tuple(items) => {
+                for item in items {
+                    self.expect(item, hint.clone())?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn literal(&self, value: &Value, span: sqlparser::tokenizer::Span) -> Typed {
+        let pg = self.dialect == Dialect::Postgres;
+        match value {
+            Value::Number(text, _) => {
+                let integer = !text.contains(['.', 'e', 'E']);
+                let name = match (pg, integer) {
+                    (true, true) if text.parse::<i32>().is_ok() => "integer",
+                    (true, true) if text.parse::<i64>().is_ok() => "bigint",
+                    (true, _) => "numeric",
+                    (false, true) => "INTEGER",
+                    (false, false) => "REAL",
+                };
+                Typed::of(name, true)
+            }
+            Value::Boolean(_) => Typed::of(self.bool_name(), true),
+            Value::Null => Typed::unknown(),
+            Value::Placeholder(_) => Typed {
+                sql_type: self
+                    .parameter_number(span)
+                    .and_then(|n| self.parameter_type(n)),
+                not_null: false,
+            },
+            Value::SingleQuotedString(_)
+            | Value::DollarQuotedString(_)
+            | Value::EscapedStringLiteral(_)
+            | Value::UnicodeStringLiteral(_) => Typed::of(self.text_name(), true),
+            _ => Typed {
+                sql_type: None,
+                not_null: true,
+            },
+        }
+    }
+
+    fn binary(&mut self, left: &Expr, op: &Op, right: &Expr) -> Result<Typed, QueryError> {
+        let (l, r) = self.pair(left, right)?;
+        let both = l.not_null && r.not_null;
+        Ok(match op {
+            Op::Eq
+            | Op::NotEq
+            | Op::Lt
+            | Op::LtEq
+            | Op::Gt
+            | Op::GtEq
+            | Op::And
+            | Op::Or
+            | Op::PGRegexMatch
+            | Op::PGRegexIMatch
+            | Op::PGRegexNotMatch
+            | Op::PGRegexNotIMatch
+            | Op::PGLikeMatch
+            | Op::PGILikeMatch
+            | Op::PGNotLikeMatch
+            | Op::PGNotILikeMatch
+            | Op::AtArrow
+            | Op::ArrowAt
+            | Op::Question
+            | Op::QuestionAnd
+            | Op::QuestionPipe => self.boolean(both),
+            Op::StringConcat => {
+                let array = [&l, &r]
+                    .into_iter()
+                    .find_map(|t| t.sql_type.clone().filter(|t| t.ends_with("[]")));
+                Typed {
+                    sql_type: Some(array.unwrap_or_else(|| self.text_name().to_owned())),
+                    not_null: both,
+                }
+            }
+            Op::Plus | Op::Minus | Op::Multiply | Op::Divide | Op::Modulo => Typed {
+                sql_type: self.arithmetic(op, &l, &r),
+                not_null: both,
+            },
+            Op::Arrow | Op::HashArrow => Typed {
+                sql_type: l.sql_type.clone(),
+                not_null: false,
+            },
+            Op::LongArrow | Op::HashLongArrow => Typed {
+                sql_type: Some(self.text_name().to_owned()),
+                not_null: false,
+            },
+            _ => Typed::unknown(),
+        })
+    }
+
+    /// Types both sides, each parameter taking the other side's type.
+    fn pair(&mut self, left: &Expr, right: &Expr) -> Result<(Typed, Typed), QueryError> {
+        let l = self.expr(left)?;
+        self.expect(right, l.sql_type.clone())?;
+        let r = self.expr(right)?;
+        self.expect(left, r.sql_type.clone())?;
+        let l = if l.sql_type.is_none() {
+            self.expr(left)?
+        } else {
+            l
+        };
+        Ok((l, r))
+    }
+
+    /// `a + b` and friends: numbers widen (integer < bigint < numeric < real < double), and
+    /// the date and time arithmetic PostgreSQL defines.
+    fn arithmetic(&self, op: &Op, l: &Typed, r: &Typed) -> Option<String> {
+        let (a, b) = (l.sql_type.as_deref()?, r.sql_type.as_deref()?);
+        if self.dialect != Dialect::Postgres {
+            let real = |t: &str| t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB");
+            return Some(
+                if real(a) || real(b) {
+                    "REAL"
+                } else {
+                    "INTEGER"
+                }
+                .to_owned(),
+            );
+        }
+        const NUMBERS: [&str; 6] = [
+            "smallint",
+            "integer",
+            "bigint",
+            "numeric",
+            "real",
+            "double precision",
+        ];
+        let rank = |t: &str| {
+            NUMBERS
+                .iter()
+                .position(|n| *n == t || t.starts_with("numeric("))
+        };
+        if let (Some(x), Some(y)) = (rank(a), rank(b)) {
+            let wide = x.max(y);
+            // real with anything but real is double precision.
+            let wide = if wide == 4 && x != y { 5 } else { wide };
+            return Some(NUMBERS[wide].to_owned());
+        }
+        let time = |t: &str| t.starts_with("timestamp") || t == "date";
+        Some(match (op, a, b) {
+            (Op::Minus, "date", "date") => "integer".to_owned(),
+            (Op::Minus, x, y) if time(x) && time(y) => "interval".to_owned(),
+            (Op::Plus | Op::Minus, "date", "integer") => "date".to_owned(),
+            (Op::Plus | Op::Minus, "date", "interval") => "timestamp without time zone".to_owned(),
+            (Op::Plus | Op::Minus, x, "interval") if time(x) => x.to_owned(),
+            (Op::Plus, "interval", y) if time(y) => y.to_owned(),
+            (_, "interval", "interval") => "interval".to_owned(),
+            _ => return None,
+        })
+    }
+
+    /// A type as written in a cast, in the schema model's spelling.
+    pub fn type_name(&self, data_type: &DataType) -> String {
+        normalize(self.dialect, &data_type.to_string()).sql_type
+    }
+
+    pub fn bool_name(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Postgres => "boolean",
+            _ => "BOOLEAN",
+        }
+    }
+
+    pub fn text_name(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Postgres => "text",
+            _ => "TEXT",
+        }
+    }
+
+    fn boolean(&self, not_null: bool) -> Typed {
+        Typed::of(self.bool_name(), not_null)
+    }
+}
+
+/// The common type of alternatives (CASE branches, COALESCE arguments, UNION columns): the
+/// first known type when they all agree, otherwise unknown; NOT NULL only if all are.
+pub(crate) fn common(alternatives: &[Typed]) -> Typed {
+    let mut types = alternatives.iter().filter_map(|t| t.sql_type.as_deref());
+    let first = types.next();
+    let agree = types.all(|t| Some(t) == first);
+    Typed {
+        sql_type: first.filter(|_| agree).map(str::to_owned),
+        not_null: !alternatives.is_empty() && alternatives.iter().all(|t| t.not_null),
+    }
+}

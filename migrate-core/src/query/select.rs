@@ -1,0 +1,311 @@
+//! `SELECT`, set operations, `VALUES` and `WITH`: the columns a query yields.
+
+use sqlparser::ast::{
+    Expr, GroupByExpr, LimitClause, Query, Select, SelectItem, SelectItemQualifiedWildcardKind,
+    SetExpr, Spanned,
+};
+
+use super::expr::common;
+use super::scope::Scope;
+use super::{Col, Infer, QueryError, Typed};
+use crate::Dialect;
+use crate::replay::{ident_in, name_in};
+
+impl Infer<'_> {
+    /// The columns of a query (its `WITH` queries visible inside it only).
+    pub fn query(&mut self, query: &Query) -> Result<Vec<Col>, QueryError> {
+        let ctes_before = self.ctes.len();
+        let result = self.query_body(query);
+        self.ctes.truncate(ctes_before);
+        result
+    }
+
+    fn query_body(&mut self, query: &Query) -> Result<Vec<Col>, QueryError> {
+        if let Some(with) = &query.with {
+            for cte in &with.cte_tables {
+                let name = ident_in(self.dialect, &cte.alias.name);
+                // A recursive query's first branch gives the columns its second one reads.
+                if with.recursive
+                    && let SetExpr::SetOperation { left, .. } = cte.query.body.as_ref()
+                {
+                    let mut seed = self.set_expr(left)?;
+                    for (col, def) in seed.iter_mut().zip(&cte.alias.columns) {
+                        col.name = ident_in(self.dialect, &def.name);
+                    }
+                    self.ctes.push((name.clone(), seed));
+                }
+                let mut columns = self.query(&cte.query)?;
+                for (col, def) in columns.iter_mut().zip(&cte.alias.columns) {
+                    col.name = ident_in(self.dialect, &def.name);
+                }
+                self.ctes.push((name, columns));
+            }
+        }
+        let columns = self.set_expr(&query.body)?;
+        if let Some(limit) = &query.limit_clause {
+            let count = match self.dialect {
+                Dialect::Postgres => "bigint",
+                _ => "INTEGER",
+            };
+            let exprs: Vec<&Expr> = match limit {
+                LimitClause::LimitOffset { limit, offset, .. } => limit
+                    .iter()
+                    .chain(offset.as_ref().map(|o| &o.value))
+                    .collect(),
+                LimitClause::OffsetCommaLimit { offset, limit } => vec![offset, limit],
+            };
+            for e in exprs {
+                self.expect(e, Some(count.to_owned()))?;
+                self.expr(e)?;
+            }
+        }
+        Ok(columns)
+    }
+
+    /// A subquery inside an expression: it sees the enclosing scopes.
+    pub fn subquery(&mut self, query: &Query) -> Result<Vec<Col>, QueryError> {
+        self.query(query)
+    }
+
+    fn set_expr(&mut self, body: &SetExpr) -> Result<Vec<Col>, QueryError> {
+        match body {
+            SetExpr::Select(select) => self.select(select),
+            SetExpr::Query(query) => self.query(query),
+            SetExpr::SetOperation { left, right, .. } => {
+                let left = self.set_expr(left)?;
+                let right = self.set_expr(right)?;
+                if left.len() != right.len() {
+                    return Err(QueryError::new(
+                        format!(
+                            "each side of a UNION, INTERSECT or EXCEPT must have the same number of columns: {} and {}",
+                            left.len(),
+                            right.len()
+                        ),
+                        body.span(),
+                    ));
+                }
+                Ok(left
+                    .into_iter()
+                    .zip(right)
+                    .map(|(l, r)| Col {
+                        typed: common(&[l.typed, r.typed]),
+                        name: l.name,
+                    })
+                    .collect())
+            }
+            SetExpr::Values(values) => {
+                let mut rows: Vec<Vec<Typed>> = Vec::new();
+                for row in &values.rows {
+                    let mut typed = Vec::new();
+                    for e in &row.content {
+                        typed.push(self.expr(e)?);
+                    }
+                    rows.push(typed);
+                }
+                let width = rows.first().map_or(0, Vec::len);
+                Ok((0..width)
+                    .map(|i| {
+                        let column: Vec<Typed> =
+                            rows.iter().filter_map(|r| r.get(i).cloned()).collect();
+                        Col {
+                            name: format!("column{}", i + 1),
+                            typed: common(&column),
+                        }
+                    })
+                    .collect())
+            }
+            other => Err(QueryError::new(
+                "this kind of query is not inferred yet",
+                other.span(),
+            )),
+        }
+    }
+
+    fn select(&mut self, select: &Select) -> Result<Vec<Col>, QueryError> {
+        let scope = self.scope_of(&select.from)?;
+        self.scopes.push(scope);
+        let result = self.select_in_scope(select);
+        self.scopes.pop();
+        result
+    }
+
+    fn select_in_scope(&mut self, select: &Select) -> Result<Vec<Col>, QueryError> {
+        if let Some(selection) = &select.selection {
+            self.expr(selection)?;
+        }
+        if let GroupByExpr::Expressions(exprs, _) = &select.group_by {
+            for e in exprs {
+                self.expr(e)?;
+            }
+        }
+        if let Some(having) = &select.having {
+            self.expr(having)?;
+        }
+        self.projection(&select.projection)
+    }
+
+    /// The columns of a select list (or a `RETURNING` list) in the current scope.
+    pub fn projection(&mut self, items: &[SelectItem]) -> Result<Vec<Col>, QueryError> {
+        let mut columns = Vec::new();
+        for item in items {
+            match item {
+                SelectItem::UnnamedExpr(e) => {
+                    let typed = self.expr(e)?;
+                    columns.push(Col {
+                        name: self.column_name(e),
+                        typed,
+                    });
+                }
+                SelectItem::ExprWithAlias { expr, alias } => {
+                    let typed = self.expr(expr)?;
+                    columns.push(Col {
+                        name: ident_in(self.dialect, alias),
+                        typed,
+                    });
+                }
+                SelectItem::Wildcard(_) => {
+                    let scope = self.scopes.last().cloned().unwrap_or_default();
+                    if scope.rels.is_empty() {
+                        return Err(QueryError::new(
+                            "SELECT * with no tables specified is not valid",
+                            item.span(),
+                        ));
+                    }
+                    for rel in &scope.rels {
+                        columns.extend(self.all_columns(rel, item)?);
+                    }
+                }
+                SelectItem::QualifiedWildcard(kind, _) => {
+                    let SelectItemQualifiedWildcardKind::ObjectName(name) = kind else {
+                        return Err(QueryError::new(
+                            "this wildcard is not inferred yet",
+                            item.span(),
+                        ));
+                    };
+                    let wanted = name_in(self.dialect, name).name;
+                    let scope = self.scopes.last().cloned().unwrap_or_default();
+                    let Some(rel) = scope
+                        .rels
+                        .iter()
+                        .find(|r| self.schema.same(&r.name, &wanted))
+                    else {
+                        return Err(QueryError::new(
+                            format!("missing FROM-clause entry for {wanted} (in `{wanted}.*`)"),
+                            item.span(),
+                        ));
+                    };
+                    columns.extend(self.all_columns(rel, item)?);
+                }
+                other => {
+                    return Err(QueryError::new(
+                        "this select item is not inferred yet",
+                        other.span(),
+                    ));
+                }
+            }
+        }
+        Ok(columns)
+    }
+
+    fn all_columns(
+        &self,
+        rel: &super::scope::Rel,
+        item: &SelectItem,
+    ) -> Result<Vec<Col>, QueryError> {
+        let Some(columns) = &rel.columns else {
+            return Err(QueryError::new(
+                format!(
+                    "the columns of {} are not known (the replay could not read its query): name the columns instead of `*`",
+                    rel.name
+                ),
+                item.span(),
+            ));
+        };
+        Ok(columns
+            .iter()
+            .map(|c| Col {
+                name: c.name.clone(),
+                typed: Typed {
+                    not_null: c.typed.not_null && !rel.outer,
+                    ..c.typed.clone()
+                },
+            })
+            .collect())
+    }
+
+    /// The name the database gives an unnamed result column: PostgreSQL's rules (a column's
+    /// name, a function's name, a cast's inner name or type, else `?column?`); SQLite names
+    /// it after its text.
+    pub fn column_name(&self, expr: &Expr) -> String {
+        if self.dialect != Dialect::Postgres {
+            return match expr {
+                Expr::Identifier(i) => i.value.clone(),
+                Expr::CompoundIdentifier(parts) => {
+                    parts.last().map(|i| i.value.clone()).unwrap_or_default()
+                }
+                other => other.to_string(),
+            };
+        }
+        postgres_name(self.dialect, expr).unwrap_or_else(|| "?column?".to_owned())
+    }
+
+    /// Runs `body` with `scope` as the innermost scope.
+    pub fn with_scope<T>(
+        &mut self,
+        scope: Scope,
+        body: impl FnOnce(&mut Self) -> Result<T, QueryError>,
+    ) -> Result<T, QueryError> {
+        self.scopes.push(scope);
+        let result = body(self);
+        self.scopes.pop();
+        result
+    }
+}
+
+/// PostgreSQL's `FigureColname`, for the expressions the inference knows.
+fn postgres_name(dialect: Dialect, expr: &Expr) -> Option<String> {
+    Some(match expr {
+        Expr::Identifier(i) => ident_in(dialect, i),
+        Expr::CompoundIdentifier(parts) => ident_in(dialect, parts.last()?),
+        Expr::Function(f) => f.name.0.last()?.to_string().to_lowercase(),
+        Expr::Nested(inner) => return postgres_name(dialect, inner),
+        Expr::Cast {
+            expr, data_type, ..
+        } => match postgres_name(dialect, expr) {
+            Some(name) => name,
+            None => internal_type_name(&data_type.to_string()),
+        },
+        Expr::Case { .. } => "case".to_owned(),
+        Expr::Exists { .. } => "exists".to_owned(),
+        Expr::Subquery(q) => match q.body.as_ref() {
+            SetExpr::Select(s) => match s.projection.as_slice() {
+                [SelectItem::UnnamedExpr(e)] => return postgres_name(dialect, e),
+                [SelectItem::ExprWithAlias { alias, .. }] => ident_in(dialect, alias),
+                _ => return None,
+            },
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+/// `integer` -> `int4`: the name PostgreSQL gives a cast's column.
+fn internal_type_name(written: &str) -> String {
+    let lower = written.to_lowercase();
+    let base = lower.split('(').next().unwrap_or(&lower).trim();
+    match base {
+        "int" | "integer" | "int4" => "int4",
+        "bigint" | "int8" => "int8",
+        "smallint" | "int2" => "int2",
+        "boolean" | "bool" => "bool",
+        "real" | "float4" => "float4",
+        "double precision" | "float8" | "float" => "float8",
+        "varchar" | "character varying" => "varchar",
+        "char" | "character" => "bpchar",
+        "timestamptz" | "timestamp with time zone" => "timestamptz",
+        "timestamp" | "timestamp without time zone" => "timestamp",
+        "decimal" => "numeric",
+        other => return other.rsplit('.').next().unwrap_or(other).to_owned(),
+    }
+    .to_owned()
+}
