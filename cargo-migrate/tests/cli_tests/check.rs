@@ -207,7 +207,7 @@ fn check_errors_on_statements_postgres_refuses_in_a_transaction() {
     );
     let out = p.run(&["check"]).expect(1);
     out.stderr_eq(&p, str![[r#"
-error: migrations/2_index.sql:2:1: PostgreSQL refuses `CREATE INDEX CONCURRENTLY` inside a transaction, and this migration runs in one: put `-- migrate:no-transaction` in the comments before its first statement (its statements then run one by one, each committed on its own)
+error: migrations/2_index.sql:2:1: PostgreSQL refuses `CREATE INDEX CONCURRENTLY` inside a transaction, and this migration runs in one: put `-- migrate:no-transaction` in the comments before its first statement (its statements then run one by one, each committed on its own). If this migration is already applied, leave its file as it is and put the line `-- migrate:no-transaction` in migrations/.replay/2_index.sql instead
 
 "#]]);
     p.write(

@@ -274,7 +274,7 @@ error: migrations/six.sql: the name does not start with a version (digits, then 
 migrations/1_a.sql and migrations/1_b.sql both have version 1: give one of them a new version (`cargo migrate new` writes a fresh timestamp)
 migrations/3_latin1.sql: not valid UTF-8 text: save the file as UTF-8
 migrations/4_empty.sql: the migration is still the template `cargo migrate new` wrote (no SQL statement): write its SQL, or delete the file (a file that should do nothing can say so in a comment of its own)
-migrations/5_tx.sql:3:1: `COMMIT` controls the transaction, but every migration already runs in its own transaction: remove it, or put `-- migrate:no-transaction` at the top of the file to manage transactions yourself
+migrations/5_tx.sql:3:1: `COMMIT` controls the transaction, but every migration already runs in its own transaction: remove it, or put `-- migrate:no-transaction` at the top of the file to manage transactions yourself. If this migration is already applied, leave its file as it is and put the line `-- migrate:no-transaction` in migrations/.replay/5_tx.sql: it then runs without a transaction, statement by statement, as it was written
 migrations/2_orphan.down.sql: a down migration without its up migration: add the matching `.up.sql` (or `.sql`), or delete it
 
 "#]]);
