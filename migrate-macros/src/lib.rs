@@ -8,6 +8,7 @@
 
 mod embed;
 mod package;
+mod query;
 mod schema_cache;
 
 use proc_macro::TokenStream;
@@ -57,4 +58,33 @@ pub fn derive_db_enum(input: TokenStream) -> TokenStream {
     migrate_check::db_enum(&input, &schema_cache::load)
         .into_tokens()
         .into()
+}
+
+/// Checks a query against the schema the migrations produce and returns sqlx's `QueryAs`
+/// over a generated record (one field per result column, `Option` unless NOT NULL is proven).
+/// Use it through `migrate_runtime::query!`, whose documentation has compiled examples.
+#[proc_macro]
+pub fn query(input: TokenStream) -> TokenStream {
+    query_tokens(query::Kind::Record, input)
+}
+
+/// As [`query!`], into the given struct, field by column name: `query_as!(User, "…", args…)`.
+/// Use it through `migrate_runtime::query_as!`.
+#[proc_macro]
+pub fn query_as(input: TokenStream) -> TokenStream {
+    query_tokens(query::Kind::As, input)
+}
+
+/// As [`query!`], for a query of one column: sqlx's `QueryScalar` of its type. Use it
+/// through `migrate_runtime::query_scalar!`.
+#[proc_macro]
+pub fn query_scalar(input: TokenStream) -> TokenStream {
+    query_tokens(query::Kind::Scalar, input)
+}
+
+fn query_tokens(kind: query::Kind, input: TokenStream) -> TokenStream {
+    match query::expand(kind, input.into()) {
+        Ok(tokens) => tokens.into(),
+        Err(error) => error.to_compile_error().into(),
+    }
 }

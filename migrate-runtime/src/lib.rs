@@ -12,6 +12,7 @@ mod error;
 mod event;
 mod introspect;
 mod migrator;
+mod query_args;
 #[cfg(feature = "sqlx-migrate")]
 mod sqlx_migrator;
 mod stop;
@@ -57,6 +58,39 @@ pub use migrate_macros::Table;
 /// assert_eq!(MIGRATOR.migrations(), SAME.migrations());
 /// ```
 pub use migrate_macros::embed_migrations;
+/// Checks a query against the schema the migrations produce, at build time, with no
+/// database: the result is sqlx's query, mapped to a record with a typed field per column.
+///
+/// ```
+/// # async fn run(db: &sqlx::SqlitePool) -> Result<(), sqlx::Error> {
+/// let user = migrate_runtime::query!("SELECT id, email, name FROM users WHERE id = ?", 1_i64)
+///     .fetch_one(db)
+///     .await?;
+/// let (id, email, name): (i64, String, Option<String>) = (user.id, user.email, user.name);
+/// # Ok(()) }
+/// ```
+pub use migrate_macros::query;
+/// As [`query!`], into a struct of yours, field by column name.
+///
+/// ```
+/// struct Task { id: i64, title: String }
+/// # async fn run(db: &sqlx::SqlitePool) -> Result<(), sqlx::Error> {
+/// let tasks: Vec<Task> = migrate_runtime::query_as!(Task, "SELECT id, title FROM tasks")
+///     .fetch_all(db)
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub use migrate_macros::query_as;
+/// As [`query!`], for a query of one column: its value.
+///
+/// ```
+/// # async fn run(db: &sqlx::SqlitePool) -> Result<(), sqlx::Error> {
+/// let count: i64 = migrate_runtime::query_scalar!("SELECT count(*) FROM tasks")
+///     .fetch_one(db)
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub use migrate_macros::query_scalar;
 pub use migrator::{
     AdoptReport, Applied, BaselineOptions, DEFAULT_TABLE, DeployOptions, DeployReport, LockOptions,
     Migrator, Resolution, Resolved, RevertOptions, VerifyReport,
@@ -86,7 +120,9 @@ pub mod diff {
 pub mod __private {
     pub use crate::check::{all_within, kind_in};
     pub use crate::driver::describe_cause;
+    pub use crate::query_args::{Arg, arg, sqlite};
     pub use migrate_core;
+    pub use sqlx;
     pub use std::borrow::Cow;
 
     /// Database URLs: dialect, redaction, SQLite paths.

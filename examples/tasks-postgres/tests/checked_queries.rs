@@ -1,0 +1,99 @@
+//! The checked queries (`query!`, `query_as!`, `query_scalar!`) run on a fresh PostgreSQL
+//! database: their records decode the rows, `Option` where a column may be NULL.
+
+use example_tasks_postgres::MIGRATOR;
+use migrate_runtime::{query, query_as, query_scalar};
+
+/// Read through `query_as!`: field by column name.
+#[derive(Debug, PartialEq)]
+struct Contact {
+    first_name: String,
+    email: Option<String>,
+    owner: Option<String>,
+}
+
+#[tokio::test]
+async fn checked_queries_decode_rows_on_postgres() {
+    let Some(db) = migrate_tests::pg_database().await else {
+        return;
+    };
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    MIGRATOR.run(&pool).await.unwrap();
+
+    let user = query!(
+        "INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id, email, name",
+        "ada@example.com",
+        None::<String>
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    // `id` and `email` are NOT NULL columns: plain types; `name` may be NULL: an Option.
+    let (id, email, name): (i64, String, Option<String>) = (user.id, user.email, user.name);
+    assert_eq!((email.as_str(), name), ("ada@example.com", None));
+
+    query!(
+        "INSERT INTO contacts (user_id, first_name, last_name) VALUES ($1, $2, 'Hopper')",
+        id,
+        "Grace"
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    // A LEFT JOIN makes the far side nullable, though users.name is nullable anyway, and
+    // `"name!"` overrides it as sqlx's override does.
+    let rows = query!(
+        r#"SELECT c.first_name, u.email AS owner_email, u.name AS "name?", c.id AS "contact_id!"
+           FROM contacts c LEFT JOIN users u ON u.id = c.user_id
+           WHERE c.user_id = $1 AND c.first_name IN ($2, $3)"#,
+        &id,
+        "Grace",
+        String::from("Ada")
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    let first_name: &String = &rows[0].first_name;
+    let owner_email: &Option<String> = &rows[0].owner_email;
+    let contact_id: i64 = rows[0].contact_id;
+    assert_eq!(first_name, "Grace");
+    assert_eq!(owner_email.as_deref(), Some("ada@example.com"));
+    assert!(rows[0].name.is_none());
+    assert!(contact_id > 0);
+
+    let contacts: Vec<Contact> = query_as!(
+        Contact,
+        "SELECT c.first_name, c.email, u.name AS owner FROM contacts c JOIN users u ON u.id = c.user_id ORDER BY c.id LIMIT $1",
+        10_i64
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        contacts,
+        [Contact {
+            first_name: "Grace".into(),
+            email: None,
+            owner: None,
+        }]
+    );
+
+    let count: i64 = query_scalar!("SELECT count(*) FROM contacts WHERE user_id = $1", id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    let tags: Vec<String> = query_scalar!(
+        r#"INSERT INTO tasks (user_id, title, tags) VALUES ($1, $2, $3) RETURNING tags"#,
+        id,
+        "write the docs",
+        vec!["docs".to_owned()]
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(tags, ["docs"]);
+    pool.close().await;
+}
