@@ -95,7 +95,7 @@ pub fn expand(kind: Kind, tokens: TokenStream) -> syn::Result<TokenStream> {
     let columns = described
         .columns
         .iter()
-        .map(|c| column(dialect, c, span))
+        .map(|c| column(dialect, c, !matches!(kind, Kind::Scalar), span))
         .collect::<syn::Result<Vec<_>>>()?;
     let (db, row) = database(dialect, span)?;
     let sqlx = quote!(::migrate_runtime::__private::sqlx);
@@ -208,7 +208,8 @@ fn binds(dialect: Dialect, described: &Described, args: &[Expr]) -> Vec<TokenStr
 
 /// A result column's field name and Rust type, with sqlx's overrides in its name:
 /// `"col!"` (NOT NULL), `"col?"` (nullable), `"col: Type"` (the Rust type).
-fn column(dialect: Dialect, c: &ResultColumn, span: Span) -> syn::Result<Column> {
+/// Without `named` (`query_scalar!`), the name need not be a Rust field name.
+fn column(dialect: Dialect, c: &ResultColumn, named: bool, span: Span) -> syn::Result<Column> {
     let (name, written) = match c.name.split_once(':') {
         Some((name, ty)) => {
             let ty: Type = syn::parse_str(ty.trim()).map_err(|e| {
@@ -228,7 +229,11 @@ fn column(dialect: Dialect, c: &ResultColumn, span: Span) -> syn::Result<Column>
     } else {
         (name, c.not_null)
     };
-    let field = field_name(name, span)?;
+    let field = if named {
+        field_name(name, span)?
+    } else {
+        syn::Ident::new("value", span)
+    };
     let ty = match written {
         Some(ty) => ty,
         None => c

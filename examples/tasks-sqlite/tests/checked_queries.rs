@@ -1,0 +1,75 @@
+//! The checked queries (`query!`, `query_as!`, `query_scalar!`) run on a fresh SQLite file:
+//! their records decode the rows, `Option` where a column may be NULL.
+
+use example_tasks_sqlite::MIGRATOR;
+use migrate_runtime::{query, query_as, query_scalar};
+
+/// Read through `query_as!`: field by column name.
+#[derive(Debug, PartialEq)]
+struct Task {
+    title: String,
+    status: String,
+    due: Option<String>,
+}
+
+#[tokio::test]
+async fn checked_queries_decode_rows_on_sqlite() {
+    let db = migrate_tests::sqlite_database();
+    let pool = sqlx::SqlitePool::connect(&format!("{}?mode=rwc", db.url))
+        .await
+        .unwrap();
+    MIGRATOR.run(&pool).await.unwrap();
+
+    let id: i64 = query_scalar!(
+        "INSERT INTO users (email, name) VALUES (?, ?) RETURNING id",
+        "ada@example.com",
+        Some("Ada")
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    query!(
+        "INSERT INTO tasks (user_id, title, due) VALUES ($1, $2, $3)",
+        id,
+        "write the docs",
+        None::<String>
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    let user = query!("SELECT id, email, name FROM users WHERE id = ?", id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    // `id` is the INTEGER PRIMARY KEY (the rowid: never NULL), `email` NOT NULL, `name` nullable.
+    let (uid, email, name): (i64, String, Option<String>) = (user.id, user.email, user.name);
+    assert_eq!(
+        (uid, email.as_str(), name.as_deref()),
+        (id, "ada@example.com", Some("Ada"))
+    );
+
+    let tasks: Vec<Task> = query_as!(
+        Task,
+        "SELECT t.title, t.status, t.due FROM tasks t JOIN users u ON u.id = t.user_id WHERE u.email = ?",
+        "ada@example.com"
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        tasks,
+        [Task {
+            title: "write the docs".into(),
+            status: "todo".into(),
+            due: None,
+        }]
+    );
+
+    let count: i64 = query_scalar!("SELECT count(*) FROM tasks WHERE user_id = ?", id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    pool.close().await;
+}
