@@ -1,0 +1,12 @@
+// An argument of the wrong type for its parameter, and a `query_as!` struct with a field no
+// result column fills.
+struct User {
+    id: i64,
+    email: String,
+    display_name: Option<String>,
+}
+
+fn main() {
+    let _ = migrate_runtime::query!("SELECT email FROM users WHERE id = $1", "1");
+    let _ = migrate_runtime::query_as!(User, "SELECT id, email FROM users WHERE email = $1", "a@b.c");
+}
