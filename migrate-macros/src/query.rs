@@ -85,10 +85,9 @@ pub fn expand(kind: Kind, tokens: TokenStream) -> syn::Result<TokenStream> {
     let dialect = loaded.schema.dialect;
     let sql = input.sql.value();
     let described = describe(&loaded.schema, &sql).map_err(|e| {
-        let at = e
-            .at
-            .map(|at| format!(" (at line {}, column {} of the query)", at.line, at.col))
-            .unwrap_or_default();
+        let at =
+            e.at.map(|at| format!(" (at line {}, column {} of the query)", at.line, at.col))
+                .unwrap_or_default();
         syn::Error::new(span, format!("{}{at}", e.message))
     })?;
     check_arguments(&described, input.args.len(), span)?;
@@ -136,7 +135,11 @@ pub fn expand(kind: Kind, tokens: TokenStream) -> syn::Result<TokenStream> {
             }}
         }
         Kind::As => {
-            let target = input.target.as_ref().map(|t| quote!(#t)).unwrap_or_default();
+            let target = input
+                .target
+                .as_ref()
+                .map(|t| quote!(#t))
+                .unwrap_or_default();
             let init = initializer(&target, &columns, &sqlx);
             quote! {
                 #sqlx::query::<#db>(#lit) #(#binds)*
@@ -215,7 +218,10 @@ fn column(dialect: Dialect, c: &ResultColumn, named: bool, span: Span) -> syn::R
             let ty: Type = syn::parse_str(ty.trim()).map_err(|e| {
                 syn::Error::new(
                     span,
-                    format!("column `{}`: the type after `:` does not parse: {e}", c.name),
+                    format!(
+                        "column `{}`: the type after `:` does not parse: {e}",
+                        c.name
+                    ),
                 )
             })?;
             (name.trim(), Some(quote!(#ty)))
@@ -252,12 +258,16 @@ fn column(dialect: Dialect, c: &ResultColumn, named: bool, span: Span) -> syn::R
 
 fn unmapped(c: &ResultColumn, name: &str, span: Span) -> syn::Error {
     let what = match &c.sql_type {
-        Some(t) => format!("has the SQL type `{t}`, which the checked queries do not map to a Rust type yet"),
+        Some(t) => format!(
+            "has the SQL type `{t}`, which the checked queries do not map to a Rust type yet"
+        ),
         None => "has a type the inference cannot tell".to_owned(),
     };
     syn::Error::new(
         span,
-        format!("column `{name}` {what}: name its Rust type in the query, e.g. `… AS \"{name}: MyType\"`"),
+        format!(
+            "column `{name}` {what}: name its Rust type in the query, e.g. `… AS \"{name}: MyType\"`"
+        ),
     )
 }
 
@@ -268,7 +278,9 @@ fn field_name(name: &str, span: Span) -> syn::Result<syn::Ident> {
     if !valid {
         return Err(syn::Error::new(
             span,
-            format!("the result column `{name}` is not a Rust field name: give it one with `AS name`"),
+            format!(
+                "the result column `{name}` is not a Rust field name: give it one with `AS name`"
+            ),
         ));
     }
     Ok(syn::parse_str::<syn::Ident>(name)
