@@ -120,7 +120,7 @@ pub mod diff {
 pub mod __private {
     pub use crate::check::{all_within, kind_in};
     pub use crate::driver::describe_cause;
-    pub use crate::query_args::{Arg, arg, sqlite};
+    pub use crate::query_args::{Arg, arg, sqlite, types};
     pub use migrate_core;
     pub use sqlx;
     pub use std::borrow::Cow;

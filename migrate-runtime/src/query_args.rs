@@ -58,3 +58,67 @@ impl Arg<sqlite::Blob> for [u8] {}
 pub fn arg<T: ?Sized, A: Arg<T>>(argument: A) -> A {
     argument
 }
+
+/// The Rust types the checked queries read the feature-gated PostgreSQL types as: the type of
+/// the cargo feature enabled on migrate-runtime (chrono before time, rust_decimal before
+/// bigdecimal, as sqlx's macros prefer), or a marker type naming the feature to enable, which
+/// sqlx cannot decode (so the build fails on the query, naming the feature).
+pub mod types {
+    macro_rules! gated {
+        ($(#[$doc:meta])* $name:ident, $off:ident: $( $feature:literal => $ty:ty ),+) => {
+            gated!(@each $(#[$doc])* $name [] $( $feature => $ty ),+);
+            $(#[$doc])*
+            #[cfg(not(any($(feature = $feature),+)))]
+            pub type $name = $off;
+            /// Stands for a type whose migrate-runtime feature is off: enable it.
+            #[cfg(not(any($(feature = $feature),+)))]
+            pub struct $off;
+        };
+        (@each $(#[$doc:meta])* $name:ident [$($seen:literal)*] $feature:literal => $ty:ty $(, $rf:literal => $rt:ty)*) => {
+            $(#[$doc])*
+            #[cfg(all(feature = $feature, not(any($(feature = $seen),*))))]
+            pub type $name = $ty;
+            gated!(@each $(#[$doc])* $name [$($seen)* $feature] $($rf => $rt),*);
+        };
+        (@each $(#[$doc:meta])* $name:ident [$($seen:literal)*]) => {};
+    }
+
+    gated!(
+        /// `uuid`.
+        Uuid, EnableMigrateRuntimeFeatureUuid: "uuid" => sqlx::types::Uuid
+    );
+    gated!(
+        /// `json`, `jsonb`.
+        Json, EnableMigrateRuntimeFeatureJson: "json" => sqlx::types::JsonValue
+    );
+    gated!(
+        /// `numeric`.
+        Decimal, EnableMigrateRuntimeFeatureRustDecimalOrBigdecimal:
+            "rust_decimal" => sqlx::types::Decimal,
+            "bigdecimal" => sqlx::types::BigDecimal
+    );
+    gated!(
+        /// `date`.
+        Date, EnableMigrateRuntimeFeatureChronoOrTimeForDate:
+            "chrono" => sqlx::types::chrono::NaiveDate,
+            "time" => sqlx::types::time::Date
+    );
+    gated!(
+        /// `time without time zone`.
+        Time, EnableMigrateRuntimeFeatureChronoOrTimeForTime:
+            "chrono" => sqlx::types::chrono::NaiveTime,
+            "time" => sqlx::types::time::Time
+    );
+    gated!(
+        /// `timestamp without time zone`.
+        Timestamp, EnableMigrateRuntimeFeatureChronoOrTimeForTimestamp:
+            "chrono" => sqlx::types::chrono::NaiveDateTime,
+            "time" => sqlx::types::time::PrimitiveDateTime
+    );
+    gated!(
+        /// `timestamp with time zone`.
+        Timestamptz, EnableMigrateRuntimeFeatureChronoOrTimeForTimestamptz:
+            "chrono" => sqlx::types::chrono::DateTime<sqlx::types::chrono::Utc>,
+            "time" => sqlx::types::time::OffsetDateTime
+    );
+}

@@ -95,5 +95,20 @@ async fn checked_queries_decode_rows_on_postgres() {
     .await
     .unwrap();
     assert_eq!(tags, ["docs"]);
+
+    // Types behind migrate-runtime's features (chrono, json here): timestamptz, date, jsonb.
+    let task = query!(
+        r#"SELECT u.created_at, t.due, t.details, t.status::text AS "status!"
+           FROM tasks t JOIN users u ON u.id = t.user_id WHERE t.user_id = $1"#,
+        id
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let created_at: chrono::DateTime<chrono::Utc> = task.created_at;
+    let due: Option<chrono::NaiveDate> = task.due;
+    let details: Option<serde_json::Value> = task.details;
+    assert!(created_at <= chrono::Utc::now());
+    assert_eq!((due, details, task.status.as_str()), (None, None, "todo"));
     pool.close().await;
 }

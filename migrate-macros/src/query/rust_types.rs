@@ -12,10 +12,10 @@ pub fn column_type(dialect: Dialect, sql_type: &str) -> Option<TokenStream> {
     match dialect {
         Dialect::Postgres => {
             if let Some(element) = base.strip_suffix("[]") {
-                let element = postgres(element)?;
+                let element = postgres(element).or_else(|| gated(element))?;
                 return Some(quote!(::std::vec::Vec<#element>));
             }
-            postgres(&base)
+            postgres(&base).or_else(|| gated(&base))
         }
         Dialect::Sqlite => Some(match sqlite_class(&base)? {
             Class::Bool => quote!(bool),
@@ -77,6 +77,22 @@ fn postgres(base: &str) -> Option<TokenStream> {
     })
 }
 
+/// PostgreSQL types whose Rust type depends on migrate-runtime's features (chrono or time,
+/// rust_decimal or bigdecimal, uuid, json): its `__private::types` alias picks it.
+fn gated(base: &str) -> Option<TokenStream> {
+    let name = match base {
+        "uuid" => quote!(Uuid),
+        "json" | "jsonb" => quote!(Json),
+        "numeric" => quote!(Decimal),
+        "date" => quote!(Date),
+        "time without time zone" | "time" => quote!(Time),
+        "timestamp without time zone" | "timestamp" => quote!(Timestamp),
+        "timestamp with time zone" | "timestamptz" => quote!(Timestamptz),
+        _ => return None,
+    };
+    Some(quote!(::migrate_runtime::__private::types::#name))
+}
+
 enum Class {
     Bool,
     Integer,
@@ -122,7 +138,11 @@ mod tests {
             column(pg, "text[]").as_deref(),
             Some("::std::vec::Vec<::std::string::String>")
         );
-        assert_eq!(column(pg, "numeric(10,2)"), None);
+        assert_eq!(
+            column(pg, "numeric(10,2)").as_deref(),
+            Some("::migrate_runtime::__private::types::Decimal")
+        );
+        assert_eq!(column(pg, "mood"), None);
     }
 
     #[test]
