@@ -82,8 +82,33 @@ pub fn query_scalar(input: TokenStream) -> TokenStream {
     query_tokens(query::Kind::Scalar, input)
 }
 
+/// As [`query!`], with the query read from a file (relative to the package's `Cargo.toml`):
+/// `query_file!("queries/user.sql", id)`. Use it through `migrate_runtime::query_file!`.
+#[proc_macro]
+pub fn query_file(input: TokenStream) -> TokenStream {
+    query_tokens_from(query::Kind::Record, true, input)
+}
+
+/// As [`query_as!`], with the query read from a file: `query_file_as!(User, "q.sql", args…)`.
+/// Use it through `migrate_runtime::query_file_as!`.
+#[proc_macro]
+pub fn query_file_as(input: TokenStream) -> TokenStream {
+    query_tokens_from(query::Kind::As, true, input)
+}
+
+/// As [`query_scalar!`], with the query read from a file. Use it through
+/// `migrate_runtime::query_file_scalar!`.
+#[proc_macro]
+pub fn query_file_scalar(input: TokenStream) -> TokenStream {
+    query_tokens_from(query::Kind::Scalar, true, input)
+}
+
 fn query_tokens(kind: query::Kind, input: TokenStream) -> TokenStream {
-    match query::expand(kind, input.into()) {
+    query_tokens_from(kind, false, input)
+}
+
+fn query_tokens_from(kind: query::Kind, from_file: bool, input: TokenStream) -> TokenStream {
+    match query::expand(kind, from_file, input.into()) {
         Ok(tokens) => tokens.into(),
         Err(error) => error.to_compile_error().into(),
     }

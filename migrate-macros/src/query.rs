@@ -74,8 +74,9 @@ struct Column {
     ty: TokenStream,
 }
 
-/// Expands one of the three macros.
-pub fn expand(kind: Kind, tokens: TokenStream) -> syn::Result<TokenStream> {
+/// Expands one of the three macros; with `from_file`, the string is the path of a file holding
+/// the query (relative to the package's `Cargo.toml`), as sqlx's `query_file!`.
+pub fn expand(kind: Kind, from_file: bool, tokens: TokenStream) -> syn::Result<TokenStream> {
     let input = match kind {
         Kind::As => syn::parse2::<WithType>(tokens)?.0,
         Kind::Record | Kind::Scalar => syn::parse2::<WithoutType>(tokens)?.0,
@@ -83,7 +84,11 @@ pub fn expand(kind: Kind, tokens: TokenStream) -> syn::Result<TokenStream> {
     let span = input.sql.span();
     let loaded = schema_cache::load(span)?;
     let dialect = loaded.schema.dialect;
-    let sql = input.sql.value();
+    let (sql, tracked) = if from_file {
+        read_query_file(&input.sql)?
+    } else {
+        (input.sql.value(), TokenStream::new())
+    };
     let described = describe(&loaded.schema, &sql).map_err(|e| {
         let at =
             e.at.map(|at| format!(" (at line {}, column {} of the query)", at.line, at.col))
@@ -99,8 +104,8 @@ pub fn expand(kind: Kind, tokens: TokenStream) -> syn::Result<TokenStream> {
     let (db, row) = database(dialect, span)?;
     let sqlx = quote!(::migrate_runtime::__private::sqlx);
     let binds = binds(dialect, &described, &input.args);
-    let lit = &input.sql;
-    Ok(match kind {
+    let lit = &LitStr::new(&sql, span);
+    let expansion = match kind {
         Kind::Scalar => {
             let [column] = columns.as_slice() else {
                 return Err(syn::Error::new(
@@ -146,7 +151,30 @@ pub fn expand(kind: Kind, tokens: TokenStream) -> syn::Result<TokenStream> {
                     .try_map(|row: #row| ::std::result::Result::Ok(#init))
             }
         }
-    })
+    };
+    Ok(quote!({ #tracked #expansion }))
+}
+
+/// The query in the file `path` names, and an `include_str!` of it so that an edit rebuilds.
+fn read_query_file(path: &LitStr) -> syn::Result<(String, TokenStream)> {
+    let span = path.span();
+    let full = crate::package::manifest_dir(span)?.join(path.value());
+    let sql = std::fs::read_to_string(&full).map_err(|e| {
+        syn::Error::new(
+            span,
+            format!(
+                "cannot read the query file `{}` (relative to the package's Cargo.toml): {e}",
+                path.value()
+            ),
+        )
+    })?;
+    let shown = full.display().to_string();
+    Ok((
+        sql,
+        quote!(
+            const _: &str = ::std::include_str!(#shown);
+        ),
+    ))
 }
 
 /// `Target { col: row.try_get::<ColType, _>(i)?.into(), … }`: a field with no column is the

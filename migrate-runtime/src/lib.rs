@@ -91,6 +91,9 @@ pub use migrate_macros::query_as;
 /// # Ok(()) }
 /// ```
 pub use migrate_macros::query_scalar;
+/// As [`query!`], [`query_as!`] and [`query_scalar!`], with the query read from a file
+/// (relative to the package's `Cargo.toml`).
+pub use migrate_macros::{query_file, query_file_as, query_file_scalar};
 pub use migrator::{
     AdoptReport, Applied, BaselineOptions, DEFAULT_TABLE, DeployOptions, DeployReport, LockOptions,
     Migrator, Resolution, Resolved, RevertOptions, VerifyReport,

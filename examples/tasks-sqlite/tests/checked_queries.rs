@@ -2,7 +2,7 @@
 //! their records decode the rows, `Option` where a column may be NULL.
 
 use example_tasks_sqlite::MIGRATOR;
-use migrate_runtime::{query, query_as, query_scalar};
+use migrate_runtime::{query, query_as, query_file, query_scalar};
 
 /// Read through `query_as!`: field by column name.
 #[derive(Debug, PartialEq)]
@@ -71,5 +71,16 @@ async fn checked_queries_decode_rows_on_sqlite() {
         .await
         .unwrap();
     assert_eq!(count, 1);
+
+    // The same checks with the query in a file (relative to the package's Cargo.toml).
+    let rows = query_file!("queries/user_tasks.sql", id)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let (title, due): (&String, &Option<String>) = (&rows[0].title, &rows[0].due);
+    assert_eq!(
+        (rows.len(), title.as_str(), due),
+        (1, "write the docs", &None)
+    );
     pool.close().await;
 }
