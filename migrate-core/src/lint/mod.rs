@@ -11,7 +11,10 @@
 //! required.
 
 mod allow;
+mod enums;
+mod postgres;
 mod rules;
+mod types;
 
 use std::collections::BTreeSet;
 
@@ -73,28 +76,54 @@ pub fn lint(
 ) -> Vec<Finding> {
     let mut schema = Schema::new(dialect);
     // Tables that existed before the first linted migration: the ones live traffic uses.
-    let mut existing: Option<BTreeSet<Name>> = None;
+    let mut existing: Option<Existing> = None;
     let mut findings = Vec::new();
     for (i, m) in migrations.iter().enumerate() {
-        if linted(i, m) {
+        let linted = linted(i, m);
+        if linted {
             if options.each_alone {
                 existing = None;
             }
-            let existing = existing
-                .get_or_insert_with(|| schema.tables.iter().map(|t| t.name.clone()).collect());
+            let existing = existing.get_or_insert_with(|| Existing::of(&schema));
             findings.extend(lint_migration(m, &schema, existing, options));
         }
         // A migration the replay cannot read still leaves the rest comparable.
         let _ = replay_migration(&mut schema, m);
+        if linted && let Some(existing) = &existing {
+            findings.extend(enums::removed_labels(m, &schema, existing));
+        }
     }
     findings.retain(|f| !options.disabled.iter().any(|d| d == f.rule));
     findings
 }
 
+/// What existed before the linted migrations: what live traffic and the code running use.
+pub(crate) struct Existing {
+    pub tables: BTreeSet<Name>,
+    /// Enum types and their labels.
+    pub enums: Vec<(Name, Vec<String>)>,
+}
+
+impl Existing {
+    fn of(schema: &Schema) -> Existing {
+        Existing {
+            tables: schema.tables.iter().map(|t| t.name.clone()).collect(),
+            enums: schema
+                .enums
+                .iter()
+                .map(|e| {
+                    let labels = e.labels.iter().map(|l| l.name.clone()).collect();
+                    (e.name.clone(), labels)
+                })
+                .collect(),
+        }
+    }
+}
+
 /// What a rule sees of one statement.
 pub(crate) struct Context<'a> {
     pub schema: &'a Schema,
-    pub existing: &'a BTreeSet<Name>,
+    pub existing: &'a Existing,
     pub options: &'a LintOptions,
     /// The migration runs in a transaction.
     pub transactional: bool,
@@ -105,14 +134,26 @@ pub(crate) struct Context<'a> {
 impl Context<'_> {
     /// Whether live traffic uses this table: it existed before the linted migrations.
     pub fn is_existing(&self, name: &Name) -> bool {
-        self.existing.iter().any(|n| self.schema.same_name(n, name))
+        self.existing
+            .tables
+            .iter()
+            .any(|n| self.schema.same_name(n, name))
+    }
+
+    /// Whether the code running may use this enum type: it existed before the linted
+    /// migrations.
+    pub fn is_existing_enum(&self, name: &Name) -> bool {
+        self.existing
+            .enums
+            .iter()
+            .any(|(n, _)| self.schema.same_name(n, name))
     }
 }
 
 fn lint_migration(
     m: &Migration,
     schema: &Schema,
-    existing: &BTreeSet<Name>,
+    existing: &Existing,
     options: &LintOptions,
 ) -> Vec<Finding> {
     let dialect = schema.dialect;
@@ -155,7 +196,11 @@ fn lint_migration(
                 });
             }
         }
-        for (rule, message, help) in rules::check(&mut cx, statement, dialect) {
+        let found = match dialect {
+            Dialect::Postgres => postgres::check(&mut cx, statement),
+            _ => Vec::new(),
+        };
+        for (rule, message, help) in found {
             let allowed = allows
                 .iter()
                 .chain(file_allows.iter())

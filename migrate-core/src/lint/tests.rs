@@ -121,6 +121,46 @@ fn each_rule_fails_its_bad_case_and_passes_its_good_one() {
             "CREATE TABLE t (code text);",
         ),
         (
+            "add-unique-without-index",
+            "ALTER TABLE users ADD COLUMN handle text UNIQUE;",
+            "ALTER TABLE users ADD COLUMN handle text;",
+        ),
+        (
+            "enum-label-removed",
+            "ALTER TYPE mood RENAME VALUE 'ok' TO 'fine';",
+            "CREATE TYPE t AS ENUM ('a'); ALTER TYPE t RENAME VALUE 'a' TO 'b';",
+        ),
+        (
+            "enum-label-removed",
+            "ALTER TYPE mood RENAME TO mood_old; CREATE TYPE mood AS ENUM ('fine'); DROP TYPE mood_old;",
+            "ALTER TYPE mood ADD VALUE 'fine';",
+        ),
+        (
+            "identifier-too-long",
+            &*format!("ALTER TABLE users ADD CONSTRAINT {} CHECK (age > 0) NOT VALID;", "k".repeat(64)),
+            &*format!("ALTER TABLE users ADD CONSTRAINT {} CHECK (age > 0) NOT VALID;", "k".repeat(63)),
+        ),
+        (
+            "identifier-too-long",
+            &*format!("CREATE INDEX {} ON t (a);", "i".repeat(70)),
+            "CREATE INDEX i ON t (a);",
+        ),
+        (
+            "change-column-type",
+            "ALTER TABLE users ALTER COLUMN name TYPE varchar(10);",
+            "ALTER TABLE users ALTER COLUMN name TYPE text;",
+        ),
+        (
+            "change-column-type",
+            "ALTER TABLE users ALTER COLUMN email TYPE varchar(100);",
+            "ALTER TABLE users ALTER COLUMN email TYPE varchar;",
+        ),
+        (
+            "change-column-type",
+            "CREATE TABLE p (n numeric(10, 2)); INSERT INTO p VALUES (1); ALTER TABLE users ALTER COLUMN age TYPE numeric(10, 2);",
+            "ALTER TABLE users ALTER COLUMN email TYPE text;",
+        ),
+        (
             "identifier-too-long",
             &*format!("CREATE TABLE t ({} text);", "c".repeat(64)),
             &*format!("CREATE TABLE t ({} text);", "c".repeat(63)),
@@ -160,6 +200,7 @@ fn lock_timeout_is_asked_for_before_a_strong_lock_on_an_existing_table() {
     };
     assert_eq!(ids(sql), ["lock-timeout"]);
     assert!(ids(&format!("SET lock_timeout = '5s';\n{sql}")).is_empty());
+    assert!(ids(&format!("SET LOCAL statement_timeout = '5s';\n{sql}")).is_empty());
     assert!(ids("CREATE TABLE t (a text); ALTER TABLE t ADD COLUMN b text;").is_empty());
 }
 
@@ -268,4 +309,40 @@ fn each_alone_judges_every_migration_against_the_ones_before_it() {
         .map(|f| f.rule)
         .collect();
     assert_eq!(rules, ["drop-column"]);
+}
+
+#[test]
+fn binary_coercible_type_changes_are_free_and_the_rest_rewrite() {
+    use sqlparser::dialect::PostgreSqlDialect;
+    use sqlparser::parser::Parser;
+    let free = |old: &str, new: &str| {
+        let ty = Parser::new(&PostgreSqlDialect {})
+            .try_with_sql(new)
+            .unwrap()
+            .parse_data_type()
+            .unwrap();
+        super::types::free_type_change(Some(old), &ty)
+    };
+    for (old, new) in [
+        ("character varying(20)", "varchar(40)"),
+        ("varchar(20)", "text"),
+        ("text", "varchar"),
+        ("numeric(10,2)", "numeric(12, 2)"),
+        ("numeric(10,2)", "numeric"),
+        ("cidr", "inet"),
+        ("bigint", "bigint"),
+    ] {
+        assert!(free(old, new), "{old} -> {new} should be free");
+    }
+    for (old, new) in [
+        ("varchar(20)", "varchar(10)"),
+        ("text", "varchar(10)"),
+        ("numeric(10,2)", "numeric(12, 3)"),
+        ("numeric", "numeric(10,2)"),
+        ("integer", "bigint"),
+        ("inet", "cidr"),
+        ("timestamp", "timestamptz"),
+    ] {
+        assert!(!free(old, new), "{old} -> {new} rewrites");
+    }
 }
