@@ -64,9 +64,12 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     }
     let dialect = cx.config.dialect_for(None)?;
     cx.note_assumed_dialect(None, dialect);
-    if dialect != migrate_runtime::Dialect::Postgres {
+    if !matches!(
+        dialect,
+        migrate_runtime::Dialect::Postgres | migrate_runtime::Dialect::Sqlite
+    ) {
         cx.shell.warn(&format!(
-            "lint has rules for PostgreSQL only so far: nothing is judged for {dialect}"
+            "lint has rules for PostgreSQL and SQLite only so far: nothing is judged for {dialect}"
         ));
     }
     let migrator = cx.config.migrator(dialect)?;

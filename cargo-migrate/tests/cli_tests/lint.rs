@@ -91,17 +91,36 @@ fn allowed_findings_pass_and_bad_flags_are_usage_errors() {
 }
 
 #[test]
-fn a_sqlite_project_is_told_that_no_rule_judges_it() {
+fn a_sqlite_rebuild_that_loses_an_index_is_found() {
     let p = Project::new("dialect = \"sqlite\"");
     p.write(
-        "migrations/1_users.sql",
-        "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+        "migrations/1_notes.sql",
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\nCREATE INDEX notes_body ON notes (body);\n",
     );
-    let run = p.run(&["lint"]).expect(0);
+    p.run(&["hash"]).expect(0);
+    p.write(
+        "migrations/2_rebuild.sql",
+        "CREATE TABLE notes_new (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n\
+         INSERT INTO notes_new SELECT id, body FROM notes;\n\
+         DROP TABLE notes;\n\
+         ALTER TABLE notes_new RENAME TO notes;\n",
+    );
+    let run = p.run(&["lint"]).expect(1);
     assert!(
-        run.stderr
-            .contains("lint has rules for PostgreSQL only so far: nothing is judged for sqlite"),
+        run.stdout.contains(
+            "warning[sqlite-rebuild-loses-objects]: table notes is rebuilt without its index(es) notes_body\n --> migrations/2_rebuild.sql:3:1\n"
+        ),
         "{}",
-        run.stderr
+        run.stdout
     );
+    assert!(!run.stderr.contains("only so far"), "{}", run.stderr);
+    p.write(
+        "migrations/2_rebuild.sql",
+        "CREATE TABLE notes_new (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n\
+         INSERT INTO notes_new SELECT id, body FROM notes;\n\
+         DROP TABLE notes;\n\
+         ALTER TABLE notes_new RENAME TO notes;\n\
+         CREATE INDEX notes_body ON notes (body);\n",
+    );
+    p.run(&["lint"]).expect(0);
 }

@@ -40,19 +40,6 @@ pub(super) fn removed_labels(m: &Migration, schema: &Schema, existing: &Existing
         if statement.words().take(8).any(|w| w == "VALUE") {
             continue;
         }
-        let allowed = super::allow::parse(statement.leading)
-            .iter()
-            .chain(
-                statements
-                    .first()
-                    .map(|s| super::allow::parse(s.leading))
-                    .unwrap_or_default()
-                    .iter(),
-            )
-            .any(|a| a.allows(rule.id));
-        if allowed {
-            continue;
-        }
         findings.push(Finding {
             rule: rule.id,
             path: m.up.path.to_string(),

@@ -14,6 +14,7 @@ mod allow;
 mod enums;
 mod postgres;
 mod rules;
+mod sqlite;
 mod types;
 
 use std::collections::BTreeSet;
@@ -77,6 +78,7 @@ pub fn lint(
     let mut schema = Schema::new(dialect);
     // Tables that existed before the first linted migration: the ones live traffic uses.
     let mut existing: Option<Existing> = None;
+    let mut triggers = sqlite::Triggers::default();
     let mut findings = Vec::new();
     for (i, m) in migrations.iter().enumerate() {
         let linted = linted(i, m);
@@ -87,10 +89,25 @@ pub fn lint(
             let existing = existing.get_or_insert_with(|| Existing::of(&schema));
             findings.extend(lint_migration(m, &schema, existing, options));
         }
+        // The model before, for the rules that compare it with the one after (SQLite rebuilds).
+        let before =
+            (linted && dialect == Dialect::Sqlite).then(|| (schema.clone(), triggers.clone()));
         // A migration the replay cannot read still leaves the rest comparable.
         let _ = replay_migration(&mut schema, m);
+        if dialect == Dialect::Sqlite {
+            triggers.follow(m);
+        }
         if linted && let Some(existing) = &existing {
-            findings.extend(enums::removed_labels(m, &schema, existing));
+            let mut whole = enums::removed_labels(m, &schema, existing);
+            if let Some((old, old_triggers)) = &before {
+                whole.extend(sqlite::rebuilds(
+                    m,
+                    (old, &schema),
+                    (old_triggers, &triggers),
+                    existing,
+                ));
+            }
+            findings.extend(allow::unless_allowed(m, dialect, whole));
         }
     }
     findings.retain(|f| !options.disabled.iter().any(|d| d == f.rule));
@@ -198,6 +215,7 @@ fn lint_migration(
         }
         let found = match dialect {
             Dialect::Postgres => postgres::check(&mut cx, statement),
+            Dialect::Sqlite => sqlite::check(&cx, statement),
             _ => Vec::new(),
         };
         for (rule, message, help) in found {
@@ -220,5 +238,7 @@ fn lint_migration(
     findings
 }
 
+#[cfg(test)]
+mod sqlite_tests;
 #[cfg(test)]
 mod tests;

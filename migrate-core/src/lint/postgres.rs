@@ -202,7 +202,10 @@ fn alter_existing(cx: &Context<'_>, out: &mut Vec<Found>, table: &Name, op: &Alt
             }
             let column = &column_def.name;
             if column_def.options.iter().any(|o| {
-                matches!(o.option, ColumnOption::Unique(_) | ColumnOption::PrimaryKey(_))
+                matches!(
+                    o.option,
+                    ColumnOption::Unique(_) | ColumnOption::PrimaryKey(_)
+                )
             }) {
                 out.push(found(
                     UNIQUE_NO_INDEX,

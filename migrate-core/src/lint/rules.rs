@@ -81,6 +81,15 @@ rules! {
     LONG_NAME = "identifier-too-long":
         "PostgreSQL silently cuts identifiers longer than 63 bytes, so two names can collide"
         => "a name of at most 63 bytes";
+    SQLITE_REBUILD = "sqlite-alter-needs-rebuild":
+        "SQLite cannot make this change with ALTER TABLE (it fails when it runs): the table must be rebuilt"
+        => "rebuild the table: CREATE TABLE new_t (…), INSERT INTO new_t SELECT … FROM t, DROP TABLE t, ALTER TABLE new_t RENAME TO t, then recreate its indexes and triggers (SQLite's 12-step procedure)";
+    SQLITE_REBUILD_FOREIGN_KEYS = "sqlite-rebuild-foreign-keys":
+        "rebuilding a table other tables reference, with foreign keys on, deletes their rows (ON DELETE CASCADE) or fails when the old table is dropped"
+        => "mark the migration `-- migrate:no-transaction`, `PRAGMA foreign_keys = OFF;` before the rebuild, `PRAGMA foreign_key_check;` and `PRAGMA foreign_keys = ON;` after it (the pragma does nothing inside a transaction)";
+    SQLITE_REBUILD_LOSES = "sqlite-rebuild-loses-objects":
+        "dropping the old table in a rebuild drops its indexes and triggers with it"
+        => "recreate every index and trigger of the old table on the rebuilt one in the same migration";
     ENUM_LABEL_REMOVED = "enum-label-removed":
         "an enum label renamed or removed breaks the code still running, which reads and writes the old label"
         => "add the new label, move the code and the rows over, and stop using the old one in a later release";
