@@ -22,7 +22,7 @@ pub mod lint;
 pub mod replay;
 pub mod schema;
 
-pub use config::{DEFAULT_TABLE, PackageConfig};
+pub use config::{DEFAULT_TABLE, LintConfig, PackageConfig, Severity};
 pub use dialect::{Dialect, UnknownDialect};
 pub use files::checksum::{BadChecksum, Checksum};
 pub use files::error::{SourceError, SourceErrors};

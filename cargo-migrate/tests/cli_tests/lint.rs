@@ -26,7 +26,7 @@ fn new_migrations_are_linted_against_the_tables_deployed_before_them() {
     let run = p.run(&["lint"]).expect(1);
     assert!(
         run.stdout.contains(
-            "warning[create-index-concurrently]: CREATE INDEX on existing table users without CONCURRENTLY\n --> migrations/2_more.sql:4:1\n"
+            "error[create-index-concurrently]: CREATE INDEX on existing table users without CONCURRENTLY\n --> migrations/2_more.sql:4:1\n  |\n4 | CREATE INDEX users_email ON users (email);\n  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
         ),
         "{}",
         run.stdout
@@ -35,8 +35,9 @@ fn new_migrations_are_linted_against_the_tables_deployed_before_them() {
     assert!(!run.stdout.contains("teams"), "{}", run.stdout);
     assert!(!run.stdout.contains("1_users.sql"), "{}", run.stdout);
     assert!(
-        run.stderr
-            .contains("Linted 1 migration(s) new since migrate.sum (postgres): 1 finding(s)"),
+        run.stderr.contains(
+            "Linted 1 migration(s) new since migrate.sum (postgres 15): 1 finding(s), 1 error(s)"
+        ),
         "{}",
         run.stderr
     );
@@ -65,15 +66,11 @@ fn allowed_findings_pass_and_bad_flags_are_usage_errors() {
     );
     let run = p.run(&["lint"]).expect(1);
     assert!(
-        run.stdout.contains("warning[allow-needs-reason]"),
+        run.stdout.contains("error[allow-needs-reason]"),
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout.contains("warning[drop-column]"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("error[drop-column]"), "{}", run.stdout);
     p.write(
         "migrations/2_drop.sql",
         "SET lock_timeout = '5s';\nALTER TABLE users DROP COLUMN age;\n",
@@ -108,7 +105,7 @@ fn a_sqlite_rebuild_that_loses_an_index_is_found() {
     let run = p.run(&["lint"]).expect(1);
     assert!(
         run.stdout.contains(
-            "warning[sqlite-rebuild-loses-objects]: table notes is rebuilt without its index(es) notes_body\n --> migrations/2_rebuild.sql:3:1\n"
+            "error[sqlite-rebuild-loses-objects]: table notes is rebuilt without its index(es) notes_body\n --> migrations/2_rebuild.sql:3:1\n"
         ),
         "{}",
         run.stdout

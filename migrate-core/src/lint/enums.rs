@@ -44,7 +44,7 @@ pub(super) fn removed_labels(m: &Migration, schema: &Schema, existing: &Existing
             rule: rule.id,
             path: m.up.path.to_string(),
             at: LineCol::of(text, statement.offset),
-            line_text: statement.sql.lines().next().unwrap_or("").to_owned(),
+            line_text: super::source_line(text, statement.offset),
             message: format!(
                 "enum {} loses label(s) {} that the code still running may read or write",
                 name.name,

@@ -35,7 +35,8 @@ pub struct Finding {
     pub path: String,
     /// Where its statement starts.
     pub at: LineCol,
-    /// The statement's first line, for the caret display.
+    /// The file's line where the statement starts (whole, for the caret display: the
+    /// statement starts at column `at.col` of it).
     pub line_text: String,
     /// What is wrong with this statement, naming its table or column.
     pub message: String,
@@ -192,7 +193,7 @@ fn lint_migration(
     };
     for (n, statement) in statements.iter().enumerate() {
         let at = LineCol::of(text, statement.offset);
-        let line_text = statement.sql.lines().next().unwrap_or("").to_owned();
+        let line_text = source_line(text, statement.offset);
         let allows = if n == 0 {
             Vec::new()
         } else {
@@ -240,5 +241,12 @@ fn lint_migration(
 
 #[cfg(test)]
 mod sqlite_tests;
+/// The whole line of `text` that byte `offset` is on, without its line break.
+pub(super) fn source_line(text: &str, offset: usize) -> String {
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    text[start..end].trim_end_matches('\r').to_owned()
+}
+
 #[cfg(test)]
 mod tests;

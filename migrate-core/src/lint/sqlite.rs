@@ -78,6 +78,17 @@ fn refused(cx: &Context<'_>, table: &Name, op: &AlterTableOperation) -> Option<S
                     format!("column {column} cannot be added NOT NULL with a NULL default"),
                 ),
                 Some(Expr::Value(_)) | Some(Expr::UnaryOp { .. }) => None,
+                Some(Expr::Function(f))
+                    if f.name
+                        .to_string()
+                        .to_ascii_uppercase()
+                        .starts_with("CURRENT_") =>
+                {
+                    Some(format!(
+                        "column {column} cannot be added with the default {}",
+                        f.name
+                    ))
+                }
                 Some(Expr::Nested(_)) | Some(Expr::Function(_)) => Some(format!(
                     "column {column} cannot be added with a default that is an expression"
                 )),
@@ -234,7 +245,7 @@ pub(super) fn rebuilds(
         rule: rule.id,
         path: m.up.path.to_string(),
         at,
-        line_text: drop.sql.lines().next().unwrap_or("").to_owned(),
+        line_text: super::source_line(text, drop.offset),
         message,
         help: rule.fix.to_owned(),
     };
