@@ -7,7 +7,7 @@ mod select;
 use migrate_core::Severity;
 use migrate_core::lint::{LintOptions, RULES, lint};
 
-pub use output::Judged;
+pub use output::{Judged, text};
 pub use select::Request;
 
 use super::Context;
@@ -98,12 +98,13 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         all: args.all,
         since: args.since.clone(),
         offline: args.offline,
+        dialect: None,
     };
     let report = run(cx, &request, args.postgres_version, &args.disable).await?;
     match args.format {
         LintFormat::Text => {
             for f in &report.findings {
-                outln!("{}", output::text(f));
+                outln!("{}", text(f));
             }
             if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
                 for f in &report.findings {

@@ -121,3 +121,46 @@ fn a_sqlite_rebuild_that_loses_an_index_is_found() {
     );
     p.run(&["lint"]).expect(0);
 }
+
+#[test]
+fn check_runs_lint_on_the_migrations_not_in_migrate_sum() {
+    let p = project();
+    p.write(
+        "migrations/2_drop.sql",
+        "SET lock_timeout = '5s';\nALTER TABLE users DROP COLUMN age;\n",
+    );
+    let run = p.run(&["check"]).expect(1);
+    assert!(
+        run.stdout.contains(
+            "error[drop-column]: column users.age dropped\n --> migrations/2_drop.sql:2:1"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains(
+            "Linted 1 migration(s) new since migrate.sum (postgres 15): 1 finding(s), 1 error(s)"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Hashed, the file is no longer new: nothing to lint, and check passes.
+    p.run(&["hash"]).expect(0);
+    p.run(&["check"]).expect(0);
+    // A rule configured as a warning is shown but does not fail check; the unhashed file
+    // leaves check's own "pending" code.
+    p.write(
+        "Cargo.toml",
+        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\n\n[package.metadata.migrate]\ndialect = \"postgres\"\n[package.metadata.migrate.lint]\nrules = { drop-column = \"warning\" }\n",
+    );
+    p.write(
+        "migrations/3_drop.sql",
+        "SET lock_timeout = '5s';\nALTER TABLE users DROP COLUMN email;\n",
+    );
+    let run = p.run(&["check"]).expect(3);
+    assert!(
+        run.stdout.contains("warning[drop-column]"),
+        "{}",
+        run.stdout
+    );
+}

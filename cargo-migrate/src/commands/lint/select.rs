@@ -22,6 +22,8 @@ pub struct Request {
     pub since: Option<String>,
     /// Use no database even when a URL is configured.
     pub offline: bool,
+    /// The dialect, when the caller already knows it (`check`).
+    pub dialect: Option<Dialect>,
 }
 
 /// The migrations read, and which of them to lint.
@@ -42,8 +44,14 @@ pub async fn choose(cx: &Context<'_>, request: &Request) -> anyhow::Result<Choic
     } else {
         cx.config.database_url(&cx.common).ok()
     };
-    let dialect = cx.config.dialect_for(url.as_deref())?;
-    cx.note_assumed_dialect(url.as_deref(), dialect);
+    let dialect = match request.dialect {
+        Some(dialect) => dialect,
+        None => {
+            let dialect = cx.config.dialect_for(url.as_deref())?;
+            cx.note_assumed_dialect(url.as_deref(), dialect);
+            dialect
+        }
+    };
     let migrator = cx.config.migrator(dialect)?;
     let prefix = format!("{}/", cx.config.shown_dir().trim_end_matches('/'));
     let relative = |m: &migrate_core::Migration| {
