@@ -20,15 +20,26 @@ pub(super) fn removed_labels(m: &Migration, schema: &Schema, existing: &Existing
         let Some(now) = schema.enum_type(name) else {
             continue;
         };
+        let upper = name.name.to_ascii_uppercase();
+        // A label renamed by `RENAME VALUE` is that statement's own finding.
+        let renamed = |label: &str| {
+            statements.iter().any(|s| {
+                let words: Vec<String> = s.words().take(8).collect();
+                words.contains(&upper)
+                    && words
+                        .windows(2)
+                        .any(|w| w[0] == "RENAME" && w[1] == "VALUE")
+                    && s.sql.contains(&format!("'{}'", label.replace('\'', "''")))
+            })
+        };
         let gone: Vec<&str> = labels
             .iter()
-            .filter(|l| !now.labels.iter().any(|n| &n.name == *l))
+            .filter(|l| !now.labels.iter().any(|n| &n.name == *l) && !renamed(l))
             .map(String::as_str)
             .collect();
         if gone.is_empty() {
             continue;
         }
-        let upper = name.name.to_ascii_uppercase();
         let Some(statement) = statements
             .iter()
             .rev()
@@ -36,10 +47,6 @@ pub(super) fn removed_labels(m: &Migration, schema: &Schema, existing: &Existing
         else {
             continue; // not this migration's doing
         };
-        // A plain RENAME VALUE is reported by its statement's own check.
-        if statement.words().take(8).any(|w| w == "VALUE") {
-            continue;
-        }
         findings.push(Finding {
             rule: rule.id,
             path: m.up.path.to_string(),

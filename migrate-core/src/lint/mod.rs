@@ -147,6 +147,9 @@ pub(crate) struct Context<'a> {
     pub transactional: bool,
     /// A `SET lock_timeout` came earlier in this migration.
     pub lock_timeout_set: bool,
+    /// Columns renamed earlier in this migration: `(table, new name, old name)`, folded. The
+    /// model is the one before the migration, where a renamed column has its old name.
+    pub renamed: Vec<(Name, String, String)>,
 }
 
 impl Context<'_> {
@@ -156,6 +159,15 @@ impl Context<'_> {
             .tables
             .iter()
             .any(|n| self.schema.same_name(n, name))
+    }
+
+    /// The name a column had before the migration, following its renames in it.
+    pub fn original_column(&self, table: &Name, column: &str) -> String {
+        self.renamed
+            .iter()
+            .rev()
+            .find(|(t, new, _)| self.schema.same_name(t, table) && self.schema.same(new, column))
+            .map_or_else(|| column.to_owned(), |(_, _, old)| old.clone())
     }
 
     /// Whether the code running may use this enum type: it existed before the linted
@@ -190,6 +202,7 @@ fn lint_migration(
         options,
         transactional: !m.up.no_transaction,
         lock_timeout_set: false,
+        renamed: Vec::new(),
     };
     for (n, statement) in statements.iter().enumerate() {
         let at = LineCol::of(text, statement.offset);

@@ -117,6 +117,15 @@ pub(super) fn check(cx: &mut Context<'_>, statement: &Statement<'_>) -> Vec<Foun
                 let before = out.len();
                 for op in &alter.operations {
                     alter_existing(cx, &mut out, &table, op);
+                    if let AlterTableOperation::RenameColumn {
+                        old_column_name: old,
+                        new_column_name: new,
+                    } = op
+                    {
+                        let old = cx.original_column(&table, &fold(&old.value, old.quote_style));
+                        cx.renamed
+                            .push((table.clone(), fold(&new.value, new.quote_style), old));
+                    }
                 }
                 let strong = out.len() > before
                     || alter.operations.iter().any(|op| {
@@ -177,6 +186,19 @@ fn drop(
         }
         ObjectType::Schema | ObjectType::Database => {
             for name in names {
+                // A schema the migrations made that holds no table (views and functions
+                // recreated on every deploy) loses no data.
+                let schema = name_of(name).name;
+                let known = cx.schema.schemas.iter().any(|s| cx.schema.same(s, &schema));
+                let tables = cx.schema.tables.iter().any(|t| {
+                    t.name
+                        .schema
+                        .as_ref()
+                        .is_some_and(|s| cx.schema.same(s, &schema))
+                });
+                if object_type == ObjectType::Schema && known && !tables {
+                    continue;
+                }
                 out.push(found(DROP_TABLE, format!("DROP {object_type} {name}")));
             }
         }
@@ -266,15 +288,12 @@ fn alter_existing(cx: &Context<'_>, out: &mut Vec<Found>, table: &Name, op: &Alt
                 format!("SET NOT NULL on {table}.{column_name}"),
             )),
             AlterColumnOperation::SetDataType { data_type, .. } => {
+                let column =
+                    cx.original_column(table, &fold(&column_name.value, column_name.quote_style));
                 let old = cx
                     .schema
                     .table(table)
-                    .and_then(|t| {
-                        t.column(
-                            cx.schema.dialect,
-                            &fold(&column_name.value, column_name.quote_style),
-                        )
-                    })
+                    .and_then(|t| t.column(cx.schema.dialect, &column))
                     .map(|c| c.sql_type.clone());
                 if !free_type_change(old.as_deref(), data_type) {
                     let from = old.map(|o| format!(" from {o}")).unwrap_or_default();

@@ -44,7 +44,7 @@ rules! {
         => "add the column without a default, SET DEFAULT afterwards, and backfill in batches";
     CHANGE_TYPE = "change-column-type":
         "changing a column's type rewrites the table (and its indexes) under an ACCESS EXCLUSIVE lock, and breaks code that reads the old type"
-        => "add a new column, backfill, switch the code over, then drop the old column (only varchar(n) to a longer varchar or to text is free)";
+        => "add a new column, backfill, switch the code over, then drop the old column (binary-coercible changes are free: a longer varchar, varchar to text, a wider numeric)";
     UNIQUE_NO_INDEX = "add-unique-without-index":
         "adding UNIQUE or PRIMARY KEY builds its index under a lock that blocks writes"
         => "CREATE UNIQUE INDEX CONCURRENTLY first, then `ADD CONSTRAINT … UNIQUE USING INDEX …`";

@@ -353,3 +353,47 @@ fn binary_coercible_type_changes_are_free_and_the_rest_rewrite() {
         assert!(!free(old, new), "{old} -> {new} rewrites");
     }
 }
+
+/// Cases found on real folders (lemmy): each was a false or a doubled finding.
+#[test]
+fn what_real_folders_taught() {
+    // A column renamed, then retyped, in one migration: its old type is known by its old name.
+    let retyped = "SET lock_timeout = '1s';\nALTER TABLE users RENAME COLUMN name TO full_name;\nALTER TABLE users ALTER COLUMN full_name TYPE text;";
+    assert_eq!(rules_of(retyped), ["rename"]);
+    let narrowed = "SET lock_timeout = '1s';\nALTER TABLE users RENAME COLUMN name TO full_name;\nALTER TABLE users ALTER COLUMN full_name TYPE varchar(5);";
+    let found = run(narrowed, &LintOptions::default());
+    assert!(
+        found.iter().any(|f| f.rule == "change-column-type"
+            && f.message
+                == "users.full_name changes type from character varying(20) to VARCHAR(5)"),
+        "{found:?}"
+    );
+    // A label renamed, and the type named again later: one finding, not two.
+    let renamed = "ALTER TYPE mood RENAME VALUE 'ok' TO 'fine';\nCOMMENT ON TYPE mood IS 'x';";
+    assert_eq!(rules_of(renamed), ["enum-label-removed"]);
+    // A schema of views and functions only loses no data; one with a table does.
+    let schemas = [
+        migration(
+            1,
+            &format!(
+                "{BASE}CREATE SCHEMA r;\nCREATE SCHEMA keep;\nCREATE TABLE keep.t (a text);\n"
+            ),
+            false,
+        ),
+        migration(
+            2,
+            "DROP SCHEMA r CASCADE;\nDROP SCHEMA keep CASCADE;",
+            false,
+        ),
+    ];
+    let found: Vec<String> = lint(
+        &schemas,
+        Dialect::Postgres,
+        |i, _| i == 1,
+        &LintOptions::default(),
+    )
+    .into_iter()
+    .map(|f| f.message)
+    .collect();
+    assert_eq!(found, ["DROP SCHEMA keep"]);
+}
