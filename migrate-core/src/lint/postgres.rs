@@ -28,6 +28,19 @@ pub(super) fn check(cx: &mut Context<'_>, statement: &Statement<'_>) -> Vec<Foun
         out.push(found(REINDEX, "REINDEX without CONCURRENTLY".to_owned()));
         return out;
     }
+    if w(0) == "ALTER" && w(1) == "TABLE" && cx.options.postgres_version >= 14 {
+        let all: Vec<String> = statement.words().collect();
+        let detach = all
+            .windows(2)
+            .any(|p| p[0] == "DETACH" && p[1] == "PARTITION");
+        if detach && !all.iter().any(|w| w == "CONCURRENTLY" || w == "FINALIZE") {
+            out.push(found(
+                DETACH_PARTITION,
+                "DETACH PARTITION without CONCURRENTLY".to_owned(),
+            ));
+            return out;
+        }
+    }
     if matches!(w(0), "CREATE" | "ALTER") {
         long_names(&mut out, statement.sql);
     }
@@ -286,6 +299,10 @@ fn alter_existing(cx: &Context<'_>, out: &mut Vec<Found>, table: &Name, op: &Alt
             AlterColumnOperation::SetNotNull => out.push(found(
                 SET_NOT_NULL,
                 format!("SET NOT NULL on {table}.{column_name}"),
+            )),
+            AlterColumnOperation::DropNotNull => out.push(found(
+                DROP_NOT_NULL,
+                format!("DROP NOT NULL on {table}.{column_name}"),
             )),
             AlterColumnOperation::SetDataType { data_type, .. } => {
                 let column =

@@ -90,6 +90,12 @@ rules! {
     SQLITE_REBUILD_LOSES = "sqlite-rebuild-loses-objects":
         "dropping the old table in a rebuild drops its indexes and triggers with it"
         => "recreate every index and trigger of the old table on the rebuilt one in the same migration";
+    DROP_NOT_NULL = "drop-not-null":
+        "dropping NOT NULL lets NULLs in that the code still running reads as never null (a non-Option field fails to decode)"
+        => "make the code read the column as optional in one release, drop NOT NULL in the next";
+    DETACH_PARTITION = "detach-partition-concurrently":
+        "DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the partitioned table (PostgreSQL 14+ can do without)"
+        => "ALTER TABLE … DETACH PARTITION … CONCURRENTLY, in a `-- migrate:no-transaction` migration";
     ENUM_LABEL_REMOVED = "enum-label-removed":
         "an enum label renamed or removed breaks the code still running, which reads and writes the old label"
         => "add the new label, move the code and the rows over, and stop using the old one in a later release";

@@ -126,6 +126,11 @@ fn each_rule_fails_its_bad_case_and_passes_its_good_one() {
             "ALTER TABLE users ADD COLUMN handle text;",
         ),
         (
+            "drop-not-null",
+            "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;",
+            "CREATE TABLE t (a text NOT NULL); ALTER TABLE t ALTER COLUMN a DROP NOT NULL;",
+        ),
+        (
             "enum-label-removed",
             "ALTER TYPE mood RENAME VALUE 'ok' TO 'fine';",
             "CREATE TYPE t AS ENUM ('a'); ALTER TYPE t RENAME VALUE 'a' TO 'b';",
@@ -189,7 +194,12 @@ fn each_rule_fails_its_bad_case_and_passes_its_good_one() {
         assert!(
             tested.contains(&rule.id)
                 || rule.id.starts_with("sqlite-") // sqlite_tests.rs
-                || ["lock-timeout", "add-enum-value-in-transaction"].contains(&rule.id),
+                || [
+                    "lock-timeout",
+                    "add-enum-value-in-transaction",
+                    "detach-partition-concurrently"
+                ]
+                .contains(&rule.id),
             "rule {} has no case here",
             rule.id
         );
@@ -227,6 +237,32 @@ fn version_gated_rules_follow_the_postgres_version() {
         &LintOptions::default(),
         "add-enum-value-in-transaction"
     ));
+    // CONCURRENTLY exists from PostgreSQL 14: before, there is nothing better to suggest.
+    let detach = "SET lock_timeout = '1s'; ALTER TABLE users DETACH PARTITION users_2020;";
+    assert!(has(
+        detach,
+        &LintOptions::default(),
+        "detach-partition-concurrently"
+    ));
+    assert!(!has(detach, &old, "detach-partition-concurrently"));
+    let concurrently = [
+        migration(1, BASE, false),
+        migration(
+            2,
+            "ALTER TABLE users DETACH PARTITION users_2020 CONCURRENTLY;",
+            true,
+        ),
+    ];
+    assert!(
+        !lint(
+            &concurrently,
+            Dialect::Postgres,
+            |i, _| i == 1,
+            &LintOptions::default()
+        )
+        .iter()
+        .any(|f| f.rule == "detach-partition-concurrently")
+    );
     let default = "SET lock_timeout = '1s'; ALTER TABLE users ADD COLUMN plan text DEFAULT 'free';";
     assert!(has(default, &old, "add-column-volatile-default"));
     assert!(!has(
