@@ -6,6 +6,10 @@
 //! was created by one of them (not yet deployed: changing it is free). Pure: the CLI chooses
 //! which migrations to lint and prints the findings.
 //!
+//! PostgreSQL rules are in `postgres.rs` and `types.rs`, SQLite's in `sqlite.rs`; rules that
+//! compare the model before and after a whole migration (enum labels, SQLite rebuilds) run
+//! after its replay.
+//!
 //! A finding is silenced by `-- migrate:allow <rule>[, <rule>…] <reason>` on the comment lines
 //! above its statement, or above the file's first statement for the whole file; the reason is
 //! required.

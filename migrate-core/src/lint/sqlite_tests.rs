@@ -2,7 +2,7 @@
 //! is deployed, migration 2 is linted.
 
 use super::{Finding, LintOptions, lint};
-use crate::{Dialect, Migration, Script};
+use crate::{Dialect, Migration};
 
 const BASE: &str = "CREATE TABLE teams (id INTEGER PRIMARY KEY, name TEXT);\n\
     CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT UNIQUE, age INTEGER, \
@@ -14,20 +14,7 @@ const BASE: &str = "CREATE TABLE teams (id INTEGER PRIMARY KEY, name TEXT);\n\
 
 fn migration(version: i64, sql: &str) -> Migration {
     let no_transaction = sql.contains("-- migrate:no-transaction");
-    let up = Script::parse(
-        format!("migrations/{version}_m.sql"),
-        sql.to_owned(),
-        Dialect::Sqlite,
-        no_transaction,
-    )
-    .unwrap_or_else(|e| panic!("{e:?}"));
-    Migration {
-        version: version.into(),
-        name: "m".into(),
-        up,
-        down: None,
-        replay: None,
-    }
+    super::tests::migration_in(Dialect::Sqlite, version, sql, no_transaction)
 }
 
 fn run(sql: &str) -> Vec<Finding> {

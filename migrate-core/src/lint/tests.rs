@@ -9,8 +9,18 @@ const BASE: &str = "CREATE TABLE users (id bigint PRIMARY KEY, email text, name 
                     CREATE TYPE mood AS ENUM ('ok');\n";
 
 fn migration(version: i64, sql: &str, no_transaction: bool) -> Migration {
+    migration_in(Dialect::Postgres, version, sql, no_transaction)
+}
+
+/// Migration `version` of a folder for `dialect` (shared with `sqlite_tests.rs`).
+pub(super) fn migration_in(
+    dialect: Dialect,
+    version: i64,
+    sql: &str,
+    no_transaction: bool,
+) -> Migration {
     let path = format!("migrations/{version}_m.sql");
-    let up = Script::parse(path, sql.to_owned(), Dialect::Postgres, no_transaction)
+    let up = Script::parse(path, sql.to_owned(), dialect, no_transaction)
         .unwrap_or_else(|e| panic!("{e:?}"));
     Migration {
         version: version.into(),

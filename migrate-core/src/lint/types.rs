@@ -1,7 +1,7 @@
 //! Checks on written types and names, shared by every statement that declares a column, and
 //! the name and type helpers the PostgreSQL checks use.
 
-use sqlparser::ast::{ColumnDef, ColumnOption, DataType, Expr, ObjectName, ObjectNamePart};
+use sqlparser::ast::{ColumnDef, ColumnOption, DataType, Expr, ObjectName};
 
 use super::rules::*;
 use crate::schema::Name;
@@ -157,31 +157,14 @@ fn family(t: &str) -> Option<(&'static str, Vec<u64>)> {
     Some((family, args))
 }
 
-/// A written name as PostgreSQL folds it (`public` when no schema is written).
+/// A written name as PostgreSQL resolves it (`public` when no schema is written).
 pub(super) fn name_of(name: &ObjectName) -> Name {
-    let parts: Vec<String> = name
-        .0
-        .iter()
-        .map(|p| match p {
-            ObjectNamePart::Identifier(i) => fold(&i.value, i.quote_style),
-            other => other.to_string(),
-        })
-        .collect();
-    let last = parts.last().cloned().unwrap_or_default();
-    let schema = if parts.len() >= 2 {
-        parts[parts.len() - 2].clone()
-    } else {
-        "public".to_owned()
-    };
-    Name {
-        schema: Some(schema),
-        name: last,
-    }
+    crate::replay::name_in(crate::Dialect::Postgres, name)
 }
 
+/// An identifier as PostgreSQL stores it (unquoted: lower case; at most 63 bytes).
 pub(super) fn fold(value: &str, quote: Option<char>) -> String {
-    match quote {
-        Some(_) => value.to_owned(),
-        None => value.to_lowercase(),
-    }
+    let mut ident = sqlparser::ast::Ident::new(value);
+    ident.quote_style = quote;
+    crate::replay::ident_in(crate::Dialect::Postgres, &ident)
 }

@@ -40,6 +40,7 @@ mod using_index;
 mod views;
 mod written;
 use names::{fold, same, same_name, temp_schema};
+pub(crate) use names::{ident_in, name_in};
 
 pub struct Run<'a> {
     pub(super) schema: &'a mut Schema,

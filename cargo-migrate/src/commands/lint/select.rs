@@ -61,31 +61,23 @@ pub async fn choose(cx: &Context<'_>, request: &Request) -> anyhow::Result<Choic
             .to_owned()
     };
     let migrations = migrator.migrations();
-    if request.all {
-        let linted = vec![true; migrations.len()];
-        return Ok(Choice {
-            migrator,
-            dialect,
-            linted,
-            scope: "(every migration)".into(),
-            server_version: None,
-        });
-    }
-    if let Some(since) = &request.since {
+    let every = || {
+        (
+            vec![true; migrations.len()],
+            "(every migration)".to_owned(),
+            None,
+        )
+    };
+    let (linted, scope, server_version) = if request.all {
+        every()
+    } else if let Some(since) = &request.since {
         let added = added_since(&cx.config.dir, since)?;
         let linted = migrations
             .iter()
             .map(|m| added.contains(&relative(m)))
             .collect();
-        return Ok(Choice {
-            migrator,
-            dialect,
-            linted,
-            scope: format!("added since {since}"),
-            server_version: None,
-        });
-    }
-    if let Some(url) = url {
+        (linted, format!("added since {since}"), None)
+    } else if let Some(url) = url {
         let mut session = cx.session_at(url.clone()).await.with_context(|| {
             format!(
                 "lint reads the applied migrations and the server version from {}; pass --offline to lint the migrations missing from {SUM_FILE} instead",
@@ -109,43 +101,38 @@ pub async fn choose(cx: &Context<'_>, request: &Request) -> anyhow::Result<Choic
             })
         };
         let linted = migrations.iter().map(pending).collect();
-        return Ok(Choice {
-            migrator,
-            dialect,
+        (
             linted,
-            scope: format!("not applied on {}", cx.shown(&url)),
+            format!("not applied on {}", cx.shown(&url)),
             server_version,
-        });
-    }
-    let sum_path = cx.config.dir.join(SUM_FILE);
-    let listed: Vec<String> = match std::fs::read_to_string(&sum_path) {
-        Ok(text) => text
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| l.split_once("  ").map(|(_, name)| name.trim().to_owned()))
-            .collect(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let linted = vec![true; migrations.len()];
-            return Ok(Choice {
-                migrator,
-                dialect,
-                linted,
-                scope: "(every migration)".into(),
-                server_version: None,
-            });
+        )
+    } else {
+        let sum_path = cx.config.dir.join(SUM_FILE);
+        match std::fs::read_to_string(&sum_path) {
+            Ok(text) => {
+                let listed: Vec<String> = text
+                    .lines()
+                    .filter(|l| !l.starts_with('#'))
+                    .filter_map(|l| l.split_once("  ").map(|(_, name)| name.trim().to_owned()))
+                    .collect();
+                let linted = migrations
+                    .iter()
+                    .map(|m| !listed.contains(&relative(m)))
+                    .collect();
+                (linted, format!("new since {SUM_FILE}"), None)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => every(),
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot read {}", sum_path.display()));
+            }
         }
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", sum_path.display())),
     };
-    let linted = migrations
-        .iter()
-        .map(|m| !listed.contains(&relative(m)))
-        .collect();
     Ok(Choice {
         migrator,
         dialect,
         linted,
-        scope: format!("new since {SUM_FILE}"),
-        server_version: None,
+        scope,
+        server_version,
     })
 }
 

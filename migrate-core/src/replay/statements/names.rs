@@ -13,32 +13,7 @@ impl Run<'_> {
     }
 
     pub(super) fn name(&self, name: &ObjectName) -> Name {
-        let parts: Vec<String> = name
-            .0
-            .iter()
-            .map(|p| match p {
-                ObjectNamePart::Identifier(i) => self.ident(i),
-                other => other.to_string(),
-            })
-            .collect();
-        let last = parts.last().cloned().unwrap_or_default();
-        match self.dialect {
-            Dialect::Postgres => {
-                let schema = if parts.len() >= 2 {
-                    parts[parts.len() - 2].clone()
-                } else {
-                    "public".to_owned()
-                };
-                Name {
-                    schema: Some(schema),
-                    name: last,
-                }
-            }
-            _ => Name {
-                schema: None,
-                name: last,
-            },
-        }
+        name_in(self.dialect, name)
     }
 
     pub(super) fn expr_name(&self, expr: &Expr) -> String {
@@ -76,8 +51,39 @@ impl Run<'_> {
     }
 }
 
+/// A written name as the database resolves it: folded, and in `public` on PostgreSQL when no
+/// schema is written.
+pub(crate) fn name_in(dialect: Dialect, name: &ObjectName) -> Name {
+    let parts: Vec<String> = name
+        .0
+        .iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(i) => ident_in(dialect, i),
+            other => other.to_string(),
+        })
+        .collect();
+    let last = parts.last().cloned().unwrap_or_default();
+    match dialect {
+        Dialect::Postgres => {
+            let schema = if parts.len() >= 2 {
+                parts[parts.len() - 2].clone()
+            } else {
+                "public".to_owned()
+            };
+            Name {
+                schema: Some(schema),
+                name: last,
+            }
+        }
+        _ => Name {
+            schema: None,
+            name: last,
+        },
+    }
+}
+
 /// An identifier as the database stores it: PostgreSQL folds unquoted names to lower case.
-pub(super) fn ident_in(dialect: Dialect, ident: &sqlparser::ast::Ident) -> String {
+pub(crate) fn ident_in(dialect: Dialect, ident: &sqlparser::ast::Ident) -> String {
     match (dialect, ident.quote_style) {
         (Dialect::Postgres, None) => truncate_identifier(ident.value.to_lowercase()),
         (Dialect::Postgres, Some(_)) => truncate_identifier(ident.value.clone()),
