@@ -164,3 +164,34 @@ fn check_runs_lint_on_the_migrations_not_in_migrate_sum() {
         run.stdout
     );
 }
+
+#[test]
+fn transaction_control_and_concurrently_in_a_transactional_file_stop_lint_at_their_line() {
+    let p = project();
+    p.write(
+        "migrations/2_tx.sql",
+        "UPDATE users SET age = 1;\nCOMMIT;\nUPDATE users SET age = 2;\n",
+    );
+    let run = p.run(&["lint"]).expect(1);
+    assert!(
+        run.stderr.contains("migrations/2_tx.sql:2:1"),
+        "{}",
+        run.stderr
+    );
+    p.write(
+        "migrations/2_tx.sql",
+        "CREATE INDEX CONCURRENTLY users_age ON users (age);\n",
+    );
+    let run = p.run(&["lint"]).expect(1);
+    assert!(
+        run.stderr.contains("migrations/2_tx.sql:1:1")
+            && run.stderr.contains("-- migrate:no-transaction"),
+        "{}",
+        run.stderr
+    );
+    p.write(
+        "migrations/2_tx.sql",
+        "-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY users_age ON users (age);\n",
+    );
+    p.run(&["lint"]).expect(0);
+}
