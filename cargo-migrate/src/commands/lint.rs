@@ -80,7 +80,17 @@ impl Report {
 pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
     if args.list {
         for rule in RULES {
-            outln!("{}\n    why: {}\n    fix: {}", rule.id, rule.why, rule.fix);
+            let severity = match cx.config.lint.severity(rule.id) {
+                Severity::Off => "off",
+                Severity::Warning => "warning",
+                Severity::Error => "error",
+            };
+            outln!(
+                "{}\n    why: {}\n    fix: {}\n    severity: {severity}",
+                rule.id,
+                rule.why,
+                rule.fix
+            );
         }
         return Ok(OK);
     }

@@ -85,6 +85,17 @@ fn allowed_findings_pass_and_bad_flags_are_usage_errors() {
     );
     let list = p.run(&["lint", "--list"]).expect(0);
     assert!(list.stdout.contains("create-index-concurrently\n    why: "));
+    assert!(
+        list.stdout.contains("    severity: error\n"),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        list.stdout.contains("prefer-text\n    why: ")
+            && list.stdout.contains("    severity: warning\n"),
+        "{}",
+        list.stdout
+    );
 }
 
 #[test]

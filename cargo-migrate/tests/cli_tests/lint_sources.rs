@@ -41,6 +41,32 @@ fn the_lint_table_turns_rules_off_or_into_warnings_and_sets_the_postgres_version
     let run = p.run(&["lint"]).expect(0);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
 
+    // The prefer-* rules are warnings unless configured as errors.
+    let p = postgres("");
+    p.write(
+        "migrations/2_drop.sql",
+        "CREATE TABLE t (id serial PRIMARY KEY);\n",
+    );
+    let run = p.run(&["lint"]).expect(0);
+    assert!(
+        run.stdout
+            .contains("warning[prefer-identity]: column id is serial"),
+        "{}",
+        run.stdout
+    );
+    let p = postgres("[package.metadata.migrate.lint]\nrules = { prefer-identity = \"error\" }");
+    p.write(
+        "migrations/2_drop.sql",
+        "CREATE TABLE t (id bigserial PRIMARY KEY);\n",
+    );
+    let run = p.run(&["lint"]).expect(1);
+    assert!(
+        run.stdout
+            .contains("error[prefer-identity]: column id is bigserial"),
+        "{}",
+        run.stdout
+    );
+
     // postgres-version gates rules; the flag wins over it.
     let p = postgres("[package.metadata.migrate.lint]\npostgres-version = 11");
     p.write(

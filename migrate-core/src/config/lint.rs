@@ -10,7 +10,7 @@ pub enum Severity {
     Off,
     /// Reported; does not fail the exit code.
     Warning,
-    /// Reported, and fails the exit code (every rule's default).
+    /// Reported, and fails the exit code (the default of every rule but the `prefer-*` ones).
     Error,
 }
 
@@ -24,9 +24,15 @@ pub struct LintConfig {
 }
 
 impl LintConfig {
-    /// The severity of `rule`: as configured, else `Error`.
+    /// The severity of `rule`: as configured, else the rule's default (`Warning` for the
+    /// `prefer-*` style rules, `Error` for the rest).
     pub fn severity(&self, rule: &str) -> Severity {
-        self.rules.get(rule).copied().unwrap_or(Severity::Error)
+        self.rules.get(rule).copied().unwrap_or_else(|| {
+            crate::lint::RULES
+                .iter()
+                .find(|r| r.id == rule)
+                .map_or(Severity::Error, |r| r.default_severity())
+        })
     }
 
     /// The workspace's table with the package's on top (the package's keys win).

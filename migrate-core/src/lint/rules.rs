@@ -12,6 +12,18 @@ pub struct Rule {
     pub fix: &'static str,
 }
 
+impl Rule {
+    /// How the rule counts when the configuration does not say: the `prefer-*` rules are about
+    /// style, not about a deploy going wrong, so they warn; the others are errors.
+    pub fn default_severity(&self) -> crate::Severity {
+        if self.id.starts_with("prefer-") {
+            crate::Severity::Warning
+        } else {
+            crate::Severity::Error
+        }
+    }
+}
+
 macro_rules! rules {
     ($($name:ident = $id:literal: $why:literal => $fix:literal;)*) => {
         $(pub(super) const $name: Rule = Rule { id: $id, why: $why, fix: $fix };)*
