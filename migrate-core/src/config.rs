@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 
 use crate::Dialect;
 
+mod lint;
+
+pub use lint::{LintConfig, Severity};
+
 /// The default history table.
 pub const DEFAULT_TABLE: &str = "_migrate_history";
 
@@ -40,6 +44,8 @@ pub struct PackageConfig {
     pub statement_lock_timeout: Option<u64>,
     /// `lock-retries`: how often a transactional migration that hit that timeout is retried.
     pub lock_retries: Option<u32>,
+    /// `[…migrate.lint]`: lint's rules and PostgreSQL version.
+    pub lint: LintConfig,
 }
 
 /// A manifest that cannot be read or whose `migrate` table is wrong.
@@ -63,6 +69,7 @@ struct Raw {
     types: BTreeMap<String, String>,
     statement_lock_timeout: Option<u64>,
     lock_retries: Option<u32>,
+    lint: LintConfig,
 }
 
 impl PackageConfig {
@@ -117,6 +124,7 @@ impl PackageConfig {
             types,
             statement_lock_timeout: p.statement_lock_timeout.or(w.statement_lock_timeout),
             lock_retries: p.lock_retries.or(w.lock_retries),
+            lint: LintConfig::merged(w.lint, p.lint),
         })
     }
 }
@@ -226,6 +234,7 @@ fn section(doc: &toml::Table, root: &str, manifest: &Path) -> Result<Option<Raw>
                         .insert(name.clone(), environment(name, env).map_err(&error)?);
                 }
             }
+            "lint" => raw.lint = LintConfig::parse(value).map_err(&error)?,
             "types" => {
                 let types = value
                     .as_table()
@@ -237,7 +246,7 @@ fn section(doc: &toml::Table, root: &str, manifest: &Path) -> Result<Option<Raw>
             }
             other => {
                 return Err(error(format!(
-                    "unknown key `{other}` (known: dir, dialect, table, ignore, statement-lock-timeout, lock-retries, environments, types)"
+                    "unknown key `{other}` (known: dir, dialect, table, ignore, statement-lock-timeout, lock-retries, environments, types, lint)"
                 )));
             }
         }

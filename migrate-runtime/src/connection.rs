@@ -23,6 +23,24 @@ impl AnyConnection {
         driver::Driver::dialect(self)
     }
 
+    /// The server's major version on PostgreSQL (`15`, from `server_version_num`); `None` on
+    /// SQLite, whose rules do not depend on it.
+    pub async fn server_major_version(&mut self) -> Result<Option<u32>, DbError> {
+        match self {
+            #[cfg(feature = "postgres")]
+            AnyConnection::Postgres(conn) => {
+                let num: String =
+                    sqlx::query_scalar("SELECT current_setting('server_version_num')")
+                        .fetch_one(conn)
+                        .await
+                        .map_err(driver::db_error)?;
+                Ok(num.trim().parse::<u32>().ok().map(|n| n / 10_000))
+            }
+            #[allow(unreachable_patterns)]
+            _ => Ok(None),
+        }
+    }
+
     /// Runs one statement (or several separated by `;`) as simple, unprepared SQL.
     pub async fn execute(&mut self, sql: &str) -> Result<(), DbError> {
         driver::Driver::execute(self, sql).await

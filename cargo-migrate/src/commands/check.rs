@@ -7,10 +7,11 @@ use migrate_runtime::__private::url::with_database;
 use migrate_runtime::{AnyConnection, ConnectOptions, DeployOptions, Dialect, RevertOptions};
 
 use super::{Context, Session};
-use crate::exit::{HISTORY, OK, PENDING};
+use crate::exit::{FAILURE, HISTORY, OK, PENDING};
 
 /// Check the migrations for CI, without a database: every file is well-formed, versions are
-/// unique, and the checksums match the committed `migrate.sum`. With --database-url (or
+/// unique, the checksums match the committed `migrate.sum`, and `cargo migrate lint` passes on
+/// the migrations not yet in it (exit 1 on an error finding). With --database-url (or
 /// --env), also a round trip on a scratch database created and dropped for it: apply
 /// everything, revert everything that has down files, apply again.
 #[derive(Debug, clap::Args)]
@@ -103,6 +104,20 @@ pub async fn exec(cx: &Context<'_>, _args: Args) -> anyhow::Result<i32> {
                 cx.config.shown_dir()
             );
         }
+    }
+    // Lint, on the migrations it chooses by default offline (those not in migrate.sum).
+    let request = super::lint::Request {
+        offline: true,
+        dialect: Some(dialect),
+        ..Default::default()
+    };
+    let report = super::lint::run(cx, &request, None, &[]).await?;
+    for finding in &report.findings {
+        crate::shell::outln!("{}", super::lint::text(finding));
+    }
+    super::lint::status(cx, &report);
+    if report.has_errors() && code != HISTORY {
+        code = FAILURE;
     }
     if let Some(url) = url {
         round_trip(cx, &url, dialect).await?;

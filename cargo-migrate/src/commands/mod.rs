@@ -66,7 +66,7 @@ pub fn run(args: MigrateArgs, shell: &Shell) -> anyhow::Result<i32> {
             Command::Schema(a) => schema::exec(&cx, a),
             Command::Verify(a) => verify::exec(&cx, a).await,
             Command::Diff(a) => diff::exec(&cx, a).await,
-            Command::Lint(a) => lint::exec(&cx, a),
+            Command::Lint(a) => lint::exec(&cx, a).await,
             Command::Compat(a) => compat::exec(&cx, a),
         }
     })

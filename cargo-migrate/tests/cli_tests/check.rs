@@ -156,7 +156,7 @@ fn check_round_trips_on_a_scratch_postgres_database_and_drops_it() {
     let p = Project::new("dialect = \"postgres\"");
     p.write(
         "migrations/1_users.up.sql",
-        "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+        "CREATE TABLE users (id BIGINT PRIMARY KEY);\n",
     );
     p.write("migrations/1_users.down.sql", "DROP TABLE users;\n");
     let out = p.run(&["check", "--database-url", &db.url]).expect(0);

@@ -16,6 +16,8 @@ mod help;
 mod history_lock;
 mod interrupt;
 mod lint;
+mod lint_output;
+mod lint_sources;
 mod lock_wait;
 mod messages;
 mod output;

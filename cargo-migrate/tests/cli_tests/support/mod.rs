@@ -70,6 +70,7 @@ impl Project {
             .args(args)
             .current_dir(self.path())
             .env_remove("DATABASE_URL")
+            .env_remove("GITHUB_ACTIONS")
             .env("NO_COLOR", "1");
         cmd
     }
