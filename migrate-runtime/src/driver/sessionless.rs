@@ -30,6 +30,9 @@ pub struct SessionlessPg {
     why: String,
     lock_wait: Option<Duration>,
     in_transaction: bool,
+    /// PostgreSQL 14+ (not CockroachDB, which says 13): each migration's transaction ends
+    /// promptly on the server when the deployer dies (`client_connection_check_interval`).
+    check_client: bool,
     held: Option<(LeaseSql, Heartbeat)>,
 }
 
@@ -41,14 +44,15 @@ impl SessionlessPg {
         why: String,
     ) -> SessionlessPg {
         SessionlessPg {
-            conn,
             options,
             lease,
             owner: lease::owner_id(),
             why,
             lock_wait: None,
             in_transaction: false,
+            check_client: conn.server_version_num().is_some_and(|v| v >= 140_000),
             held: None,
+            conn,
         }
     }
 
@@ -87,12 +91,19 @@ impl Driver for SessionlessPg {
 
     async fn execute(&mut self, sql: &str) -> Result<(), DbError> {
         match sql {
+            // One round trip; the settings end with the transaction, wherever the pooler
+            // runs the next one.
             "BEGIN" => {
-                self.conn.execute("BEGIN").await?;
-                self.in_transaction = true;
-                if let Some(set) = self.lock_wait_sql() {
-                    self.conn.execute(&set).await?;
+                let mut begin = "BEGIN".to_owned();
+                if self.check_client {
+                    begin.push_str("; SET LOCAL client_connection_check_interval = 1000");
                 }
+                if let Some(set) = self.lock_wait_sql() {
+                    begin.push_str("; ");
+                    begin.push_str(&set);
+                }
+                self.conn.execute(&begin).await?;
+                self.in_transaction = true;
                 Ok(())
             }
             "COMMIT" | "ROLLBACK" => {
