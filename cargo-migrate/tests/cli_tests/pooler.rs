@@ -60,7 +60,9 @@ fn race(pg: &PgProject, url: &str, extra: &[&str], racers: usize) -> Vec<Run> {
     for run in &runs {
         assert_eq!(run.code, 0, "a racer failed:\n{}", run.stderr);
     }
-    let (ran, history): (Vec<(i32, i64)>, Vec<(i64, bool)>) = pg.rt.block_on(async {
+    type Counts = Vec<(i32, i64)>;
+    type Rows = Vec<(i64, bool)>;
+    let (ran, history): (Counts, Rows) = pg.rt.block_on(async {
         let mut conn = PgConnection::connect(pg.url()).await.unwrap();
         let ran =
             sqlx::query_as("SELECT version, count(*) FROM ran GROUP BY version ORDER BY version")

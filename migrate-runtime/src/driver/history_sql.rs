@@ -272,6 +272,7 @@ pub(crate) fn inline(statement: &HistoryStatement) -> String {
 }
 
 /// The statement as a sqlx query of database `DB`, its values bound in order.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
 pub(crate) fn query<DB>(
     statement: HistoryStatement,
 ) -> sqlx::query::Query<'static, DB, <DB as sqlx::Database>::Arguments>
