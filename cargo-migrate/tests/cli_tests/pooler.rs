@@ -275,3 +275,46 @@ fn a_deployer_killed_while_holding_the_lease_is_taken_over_after_it_expires() {
     });
     assert_eq!(rows, vec![(1, true), (2, true)]);
 }
+
+#[test]
+fn a_deployer_whose_lease_was_taken_over_stops_before_the_next_migration() {
+    let Some(pg) = PgProject::new(&[
+        (
+            "migrations/1_accounts.sql",
+            "CREATE TABLE accounts (id INTEGER);\n",
+        ),
+        ("migrations/2_slow.sql", "SELECT pg_sleep(3);\n"),
+        (
+            "migrations/3_after.sql",
+            "CREATE TABLE after_it (id INTEGER);\n",
+        ),
+    ]) else {
+        return;
+    };
+    pg.p.write(
+        "Cargo.toml",
+        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [package.metadata.migrate]\ndialect = \"postgres\"\nlock = \"lease\"\nlease-duration = 2\n",
+    );
+    let deploy = pg.deploy_until(&[], "SELECT pg_sleep(3)");
+    // Another deployer took the lease (as if ours had expired while we were cut off).
+    pg.sql(
+        "UPDATE _migrate_history_lock SET owner = 'intruder:1:0', \
+         expires_at = now() + interval '1 hour'",
+    );
+    let run = finish(deploy).expect(1);
+    assert!(
+        run.stderr
+            .contains("the lease lock was taken over by another deployer"),
+        "{}",
+        run.stderr
+    );
+    let rows: Vec<(i64, bool)> = pg.rt.block_on(async {
+        let mut conn = PgConnection::connect(pg.url()).await.unwrap();
+        sqlx::query_as("SELECT version, success FROM _migrate_history ORDER BY version")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
+    });
+    assert_eq!(rows, vec![(1, true), (2, true)], "{}", run.stderr);
+}

@@ -222,6 +222,11 @@ impl Heartbeat {
         Heartbeat { task, stop, lost }
     }
 
+    /// Whether the lease was lost (expired and taken over) since it was claimed.
+    pub fn lost(&self) -> bool {
+        self.lost.load(Ordering::SeqCst)
+    }
+
     /// Stops renewing; `true` when the lease was lost (expired and taken over) meanwhile.
     pub async fn stop(self) -> bool {
         self.stop.notify_one();

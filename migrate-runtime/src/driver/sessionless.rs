@@ -90,6 +90,20 @@ impl Driver for SessionlessPg {
     }
 
     async fn execute(&mut self, sql: &str) -> Result<(), DbError> {
+        // Outside a transaction (before a migration's BEGIN, a no-transaction statement): stop
+        // once another deployer holds the lease we lost.
+        if !self.in_transaction && self.held.as_ref().is_some_and(|(_, beat)| beat.lost()) {
+            return Err(DbError {
+                message: format!(
+                    "the lease lock was taken over by another deployer: this deploy could not \
+                     renew it within its {}s (the database unreachable, or the process paused), \
+                     so it stops before running more; the history shows what each applied",
+                    self.lease.as_secs()
+                ),
+                position: None,
+                lock_timeout: false,
+            });
+        }
         match sql {
             // One round trip; the settings end with the transaction, wherever the pooler
             // runs the next one.
