@@ -8,6 +8,7 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use migrate_tests::pgbouncer::PgBouncer;
+use snapbox::str;
 use sqlx::{Connection, PgConnection};
 
 use crate::support::Run;
@@ -172,6 +173,15 @@ fn status_verify_and_revert_work_through_pgbouncer() {
     let pending = run(&["status"], 3);
     assert!(pending.stdout.contains("pending"), "{}", pending.stdout);
     run(&["deploy"], 0);
+    run(&["status"], 0).stderr_eq_with(
+        &pg.p,
+        &[("[URL]", &url)],
+        str![[r#"
+      Status 2 applied, 0 pending on [URL]
+        Lock lease lock (free): the server listens on port [..] but the URL connects to port [..]: a connection pooler (or a port forward) is in between, and a session advisory lock would not lock through a transaction pooler
+
+"#]],
+    );
     let applied = run(&["status", "--format", "json"], 0);
     assert!(
         applied.stdout.contains("\"kind\": \"lease\""),
@@ -217,7 +227,7 @@ fn a_deployer_killed_while_holding_the_lease_is_taken_over_after_it_expires() {
     pg.p.write(
         "Cargo.toml",
         "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
-         [package.metadata.migrate]\ndialect = \"postgres\"\nlease-duration = 2\n",
+         [package.metadata.migrate]\ndialect = \"postgres\"\nlease-duration = 4\n",
     );
     let url = bouncer.url(pg.url());
     let first =
@@ -250,19 +260,37 @@ fn a_deployer_killed_while_holding_the_lease_is_taken_over_after_it_expires() {
     let status = second.wait().unwrap();
     let stderr = lines.join("\n");
     assert!(status.success(), "{stderr}\n{}", bouncer.log());
+    let second = Run {
+        code: 0,
+        stdout: String::new(),
+        stderr: format!("{stderr}\n"),
+    };
+    second.stderr_eq_with(
+        &pg.p,
+        &[("[URL]", &url)],
+        str![[r#"
+     Waiting for the lease lock held by [..]: another deploy is running on this database (its lease expires in [ELAPSED] unless renewed)
+   Took over the lease lock of [..], expired [..]s ago: that deployer stopped renewing it (crashed or cut off); check `status` for a migration it left running
+    Applying 2 slow (migrations/2_slow.sql)
+     Applied 2 slow in [ELAPSED]
+    Finished 1 migration applied to [URL] in [ELAPSED]
+
+"#]],
+    );
     let took_over = took_over.unwrap_or_else(|| panic!("no takeover reported:\n{stderr}"));
     eprintln!(
-        "lease takeover {} ms after SIGKILL (lease 2 s)",
+        "lease takeover {} ms after SIGKILL (lease 4 s)",
         took_over.as_millis()
     );
-    // It waited for the lease to expire (renewed every 2/3 s until the kill), no longer
-    // than the lease and a poll.
+    // It waited for the lease to expire (renewed every 4/3 s until the kill, so at least
+    // 2.7 s were left: the second deployer starts well within them), no longer than the
+    // lease and a poll.
     assert!(
         stderr.contains("Waiting for the lease lock held by"),
         "{stderr}"
     );
     assert!(
-        took_over <= Duration::from_secs(4),
+        took_over <= Duration::from_secs(6),
         "{took_over:?}\n{stderr}"
     );
     assert!(stderr.contains("Applied 2 slow"), "{stderr}");
