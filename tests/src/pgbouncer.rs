@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::tls_cluster::{chmod, free_port, is_root};
-use crate::{pg_admin_url, require_db};
+use crate::pg_admin_url;
+use crate::tls_cluster::{chmod, free_port, is_root, started};
 
 /// A running PgBouncer (transaction pool mode) listening on 127.0.0.1:`port`.
 pub struct PgBouncer {
@@ -24,19 +24,7 @@ pub struct PgBouncer {
 impl PgBouncer {
     /// Starts it, or returns `None` after saying why (see the module docs).
     pub fn start() -> Option<PgBouncer> {
-        match start() {
-            Ok(bouncer) => Some(bouncer),
-            Err(why) => {
-                let message = format!("cannot start PgBouncer: {why}");
-                if require_db() {
-                    panic!(
-                        "{message}; MIGRATE_TEST_REQUIRE_DB is set, so this is a failure, not a skip"
-                    );
-                }
-                eprintln!("SKIPPED: {message}");
-                None
-            }
-        }
+        started("PgBouncer", start())
     }
 
     /// `url` (a database of the test server) as reached through this PgBouncer.

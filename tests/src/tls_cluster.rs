@@ -29,19 +29,7 @@ pub struct TlsCluster {
 impl TlsCluster {
     /// Starts the cluster, or returns `None` after saying why (see the module docs).
     pub fn start() -> Option<TlsCluster> {
-        match start() {
-            Ok(cluster) => Some(cluster),
-            Err(why) => {
-                let message = format!("cannot start a TLS PostgreSQL cluster: {why}");
-                if require_db() {
-                    panic!(
-                        "{message}; MIGRATE_TEST_REQUIRE_DB is set, so this is a failure, not a skip"
-                    );
-                }
-                eprintln!("SKIPPED: {message}");
-                None
-            }
-        }
+        started("a TLS PostgreSQL cluster", start())
     }
 
     /// A URL of this cluster with `host` and extra query parameters (`sslmode=…&…`).
@@ -272,6 +260,24 @@ fn pg_bin_dir() -> Option<PathBuf> {
     let out = Command::new("pg_config").arg("--bindir").output().ok()?;
     let bin = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
     bin.join("initdb").is_file().then_some(bin)
+}
+
+/// The server or tool the test started, or `None` after saying why it could not (a skip), or a
+/// panic under `MIGRATE_TEST_REQUIRE_DB=1`.
+pub(crate) fn started<T>(what: &str, result: Result<T, String>) -> Option<T> {
+    match result {
+        Ok(started) => Some(started),
+        Err(why) => {
+            let message = format!("cannot start {what}: {why}");
+            if require_db() {
+                panic!(
+                    "{message}; MIGRATE_TEST_REQUIRE_DB is set, so this is a failure, not a skip"
+                );
+            }
+            eprintln!("SKIPPED: {message}");
+            None
+        }
+    }
 }
 
 pub(crate) fn is_root() -> bool {

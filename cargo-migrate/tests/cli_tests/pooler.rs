@@ -40,6 +40,17 @@ const RACE: &[(&str, &str)] = &[
     ),
 ];
 
+/// The history rows: version and success, in order.
+fn history(pg: &PgProject) -> Vec<(i64, bool)> {
+    pg.rt.block_on(async {
+        let mut conn = PgConnection::connect(pg.url()).await.unwrap();
+        sqlx::query_as("SELECT version, success FROM _migrate_history ORDER BY version")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
+    })
+}
+
 /// Runs `racers` deploys at once against `url` and checks every migration ran and was
 /// recorded exactly once; returns their outputs.
 fn race(pg: &PgProject, url: &str, extra: &[&str], racers: usize) -> Vec<Run> {
@@ -61,21 +72,12 @@ fn race(pg: &PgProject, url: &str, extra: &[&str], racers: usize) -> Vec<Run> {
     for run in &runs {
         assert_eq!(run.code, 0, "a racer failed:\n{}", run.stderr);
     }
-    type Counts = Vec<(i32, i64)>;
-    type Rows = Vec<(i64, bool)>;
-    let (ran, history): (Counts, Rows) = pg.rt.block_on(async {
+    let ran: Vec<(i32, i64)> = pg.rt.block_on(async {
         let mut conn = PgConnection::connect(pg.url()).await.unwrap();
-        let ran =
-            sqlx::query_as("SELECT version, count(*) FROM ran GROUP BY version ORDER BY version")
-                .fetch_all(&mut conn)
-                .await
-                .unwrap();
-        let history =
-            sqlx::query_as("SELECT version, success FROM _migrate_history ORDER BY version")
-                .fetch_all(&mut conn)
-                .await
-                .unwrap();
-        (ran, history)
+        sqlx::query_as("SELECT version, count(*) FROM ran GROUP BY version ORDER BY version")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
     });
     assert_eq!(
         ran,
@@ -83,7 +85,7 @@ fn race(pg: &PgProject, url: &str, extra: &[&str], racers: usize) -> Vec<Run> {
         "runs per migration"
     );
     assert_eq!(
-        history,
+        history(pg),
         (1..=5).map(|v| (v, true)).collect::<Vec<_>>(),
         "history rows"
     );
@@ -294,13 +296,7 @@ fn a_deployer_killed_while_holding_the_lease_is_taken_over_after_it_expires() {
         "{took_over:?}\n{stderr}"
     );
     assert!(stderr.contains("Applied 2 slow"), "{stderr}");
-    let rows: Vec<(i64, bool)> = pg.rt.block_on(async {
-        let mut conn = PgConnection::connect(pg.url()).await.unwrap();
-        sqlx::query_as("SELECT version, success FROM _migrate_history ORDER BY version")
-            .fetch_all(&mut conn)
-            .await
-            .unwrap()
-    });
+    let rows = history(&pg);
     assert_eq!(rows, vec![(1, true), (2, true)]);
 }
 
@@ -337,12 +333,6 @@ fn a_deployer_whose_lease_was_taken_over_stops_before_the_next_migration() {
         "{}",
         run.stderr
     );
-    let rows: Vec<(i64, bool)> = pg.rt.block_on(async {
-        let mut conn = PgConnection::connect(pg.url()).await.unwrap();
-        sqlx::query_as("SELECT version, success FROM _migrate_history ORDER BY version")
-            .fetch_all(&mut conn)
-            .await
-            .unwrap()
-    });
+    let rows = history(&pg);
     assert_eq!(rows, vec![(1, true), (2, true)], "{}", run.stderr);
 }
