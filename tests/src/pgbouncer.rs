@@ -7,12 +7,12 @@
 //! the test servers do. An absent `pgbouncer` is a skip, or a failure under
 //! `MIGRATE_TEST_REQUIRE_DB=1`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::pg_admin_url;
-use crate::tls_cluster::{chmod, free_port, is_root, started};
+use crate::tls_cluster::{chmod, free_port, is_root, started, stop};
 
 /// A running PgBouncer (transaction pool mode) listening on 127.0.0.1:`port`.
 pub struct PgBouncer {
@@ -47,13 +47,7 @@ impl PgBouncer {
 impl Drop for PgBouncer {
     fn drop(&mut self) {
         // SIGINT: PgBouncer's safe shutdown; wait for it to be gone.
-        let _ = Command::new("kill")
-            .args(["-INT", &self.pid.to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline && Path::new(&format!("/proc/{}", self.pid)).exists() {
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        stop(self.pid, Duration::from_secs(10));
     }
 }
 

@@ -43,13 +43,18 @@ impl Drop for TlsCluster {
         let Some(pid) = self.pid else { return };
         // SIGINT: PostgreSQL's "fast" shutdown. Wait for the postmaster to be gone so that
         // the temporary folder can be removed.
-        let _ = Command::new("kill")
-            .args(["-INT", &pid.to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline && Path::new(&format!("/proc/{pid}")).exists() {
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        stop(pid, Duration::from_secs(20));
+    }
+}
+
+/// Sends SIGINT to `pid` and waits up to `within` for it to be gone.
+pub(crate) fn stop(pid: i32, within: Duration) {
+    let _ = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status();
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline && Path::new(&format!("/proc/{pid}")).exists() {
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
