@@ -19,7 +19,11 @@ mod url;
 
 pub use check::{ColumnType, DbEnum, Kind, Table};
 pub use connection::Driver;
-pub use driver::{AnyConnection, Blocker, ConnectOptions, DbError};
+#[cfg(feature = "postgres")]
+pub use driver::SessionlessPg;
+pub use driver::{
+    AnyConnection, Blocker, ConnectOptions, DEFAULT_LEASE, DbError, LockKind, LockMode, LockState,
+};
 pub use error::{ConnectCause, MigrateError, MissingDown};
 pub use event::Event;
 pub use introspect::{Introspect, introspect};

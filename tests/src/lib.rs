@@ -8,6 +8,8 @@
 
 pub mod skip;
 
+pub mod pgbouncer;
+
 pub mod tls_cluster;
 
 use std::sync::atomic::{AtomicU32, Ordering};

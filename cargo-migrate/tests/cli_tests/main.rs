@@ -22,6 +22,7 @@ mod lock_wait;
 mod messages;
 mod output;
 mod own_transaction;
+mod pooler;
 mod replay_overrides;
 mod reset;
 mod rows;

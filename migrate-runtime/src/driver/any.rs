@@ -5,7 +5,10 @@ use std::time::{Duration, Instant};
 use migrate_core::adopt::{ForeignRow, Tool};
 use migrate_core::{AppliedRow, Dialect, VersionOrder};
 
-use super::{Blocker, DbError, Driver, HistoryStatement, LockKey, Placeholders, TableName};
+use super::{
+    Blocker, DbError, Driver, HistoryStatement, LockKey, LockMode, LockState, Placeholders,
+    TableName,
+};
 use crate::error::ConnectCause;
 use crate::url::{redact_url, scrub};
 use crate::{Event, MigrateError, Stop};
@@ -19,6 +22,11 @@ pub struct ConnectOptions {
     pub connect_timeout: Duration,
     /// How long to wait for another deployer's lock (SQLite: its busy timeout).
     pub lock_timeout: Duration,
+    /// Which deploy lock to take on PostgreSQL (default: chosen by what the server is).
+    pub lock: LockMode,
+    /// How long a lease lock lasts unless renewed (the deployer renews it every third of it):
+    /// a crashed deployer's lease is taken over this long after its last renewal.
+    pub lease: Duration,
 }
 
 impl Default for ConnectOptions {
@@ -26,12 +34,15 @@ impl Default for ConnectOptions {
         ConnectOptions {
             connect_timeout: Duration::from_secs(10),
             lock_timeout: Duration::from_secs(60),
+            lock: LockMode::Auto,
+            lease: super::DEFAULT_LEASE,
         }
     }
 }
 
 impl ConnectOptions {
-    /// The defaults: 10 s to connect, 60 s to wait for the deploy lock.
+    /// The defaults: 10 s to connect, 60 s to wait for the deploy lock, the lock chosen by
+    /// what the server is, a 30 s lease.
     pub fn new() -> Self {
         Self::default()
     }
@@ -47,6 +58,18 @@ impl ConnectOptions {
         self.lock_timeout = timeout;
         self
     }
+
+    /// Which deploy lock to take on PostgreSQL.
+    pub fn lock(mut self, lock: LockMode) -> Self {
+        self.lock = lock;
+        self
+    }
+
+    /// How long a lease lock lasts unless renewed.
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
 }
 
 /// A PostgreSQL or SQLite connection, picked from the URL's scheme.
@@ -56,6 +79,10 @@ pub enum AnyConnection {
     /// A PostgreSQL connection.
     #[cfg(feature = "postgres")]
     Postgres(sqlx::PgConnection),
+    /// A PostgreSQL connection that keeps no session state and locks with the lease: through
+    /// a transaction pooler, on CockroachDB, or with [`LockMode::Lease`].
+    #[cfg(feature = "postgres")]
+    PostgresSessionless(Box<super::SessionlessPg>),
     /// A SQLite connection.
     #[cfg(feature = "sqlite")]
     Sqlite(sqlx::SqliteConnection),
@@ -66,6 +93,8 @@ macro_rules! dispatch {
         match $self {
             #[cfg(feature = "postgres")]
             AnyConnection::Postgres($c) => $e,
+            #[cfg(feature = "postgres")]
+            AnyConnection::PostgresSessionless($c) => $e,
             #[cfg(feature = "sqlite")]
             AnyConnection::Sqlite($c) => $e,
         }
@@ -145,7 +174,14 @@ impl AnyConnection {
     /// Closes the connection politely (ends the session, releasing any lock).
     pub async fn close(self) {
         use sqlx::Connection;
-        let _ = dispatch!(self, c => c.close().await);
+        match self {
+            #[cfg(feature = "postgres")]
+            AnyConnection::PostgresSessionless(c) => c.close().await,
+            #[cfg(feature = "postgres")]
+            AnyConnection::Postgres(c) => drop(c.close().await),
+            #[cfg(feature = "sqlite")]
+            AnyConnection::Sqlite(c) => drop(c.close().await),
+        }
     }
 }
 
@@ -220,6 +256,14 @@ async fn connect_once(
                     None => classify(e),
                 }
             })?;
+            if let Some(why) = super::pooler::lease_reason(&mut conn, &opts, options.lock)
+                .await
+                .map_err(classify)?
+            {
+                return Ok(AnyConnection::PostgresSessionless(Box::new(
+                    super::SessionlessPg::new(conn, opts, options.lease, why),
+                )));
+            }
             // End the session promptly when the deployer dies mid-statement (PostgreSQL 14+);
             // older servers reject the setting, which is harmless.
             let _ = Driver::execute(&mut conn, "SET client_connection_check_interval = 1000").await;
@@ -310,6 +354,9 @@ impl Driver for AnyConnection {
     }
     async fn lock_is_held(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
         dispatch!(self, c => c.lock_is_held(table).await)
+    }
+    async fn lock_state(&mut self, table: &TableName) -> Result<Option<LockState>, sqlx::Error> {
+        dispatch!(self, c => c.lock_state(table).await)
     }
     async fn interrupt_on(&mut self, stop: Option<&Stop>) -> Result<(), sqlx::Error> {
         dispatch!(self, c => c.interrupt_on(stop).await)

@@ -227,7 +227,52 @@ pub fn progress(
     HistoryStatement::new(sql, values, style)
 }
 
+/// An SQL string literal: `'` doubled, and an `E'…'` string with `\\` doubled when the text
+/// has a backslash, so it reads the same whatever `standard_conforming_strings` says.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) fn quote_literal(text: &str) -> String {
+    let quoted = text.replace('\'', "''");
+    if text.contains('\\') {
+        format!("E'{}'", quoted.replace('\\', "\\\\"))
+    } else {
+        format!("'{quoted}'")
+    }
+}
+
+impl Value {
+    /// The value as an SQL literal (PostgreSQL).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    fn literal(&self) -> String {
+        match self {
+            Value::Int(v) => v.to_string(),
+            Value::Bool(v) => if *v { "TRUE" } else { "FALSE" }.to_owned(),
+            Value::Text(Some(v)) => quote_literal(v),
+            Value::Text(None) => "NULL".to_owned(),
+        }
+    }
+}
+
+/// A `$n` statement (PostgreSQL) with its values written in as literals: one simple-protocol
+/// round trip, no prepared statement, so it runs the same through a transaction pooler
+/// (PgBouncer), which cannot keep a session's prepared statements.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) fn inline(statement: &HistoryStatement) -> String {
+    let mut out = String::with_capacity(statement.sql.len() + 64);
+    let mut chars = statement.sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek().and_then(|d| d.to_digit(10))) {
+            ('$', Some(n)) => {
+                chars.next();
+                out.push_str(&statement.values[n as usize - 1].literal());
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// The statement as a sqlx query of database `DB`, its values bound in order.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
 pub(crate) fn query<DB>(
     statement: HistoryStatement,
 ) -> sqlx::query::Query<'static, DB, <DB as sqlx::Database>::Arguments>
@@ -254,6 +299,27 @@ mod tests {
 
     fn table() -> TableName {
         TableName::parse("h")
+    }
+
+    #[test]
+    fn inline_writes_every_value_as_a_literal_that_cannot_escape() {
+        let v = Version::Text("2024-01-01-000000".into());
+        let row = NewRow {
+            version: &v,
+            name: "it's",
+            checksum: "c",
+            execution_ms: 12,
+            success: true,
+            error: Some("a\\'; DROP TABLE x; --".into()),
+            applied_by: "me",
+            backup: None,
+        };
+        let sql = inline(&insert_row(&table(), &row, Placeholders::Dollar));
+        assert_eq!(
+            sql,
+            "INSERT INTO \"h\" (version, name, checksum, execution_ms, success, error, applied_by, backup) \
+             VALUES ('2024-01-01-000000', 'it''s', 'c', 12, TRUE, E'a\\\\''; DROP TABLE x; --', 'me', NULL)"
+        );
     }
 
     #[test]

@@ -6,9 +6,16 @@
 mod any;
 mod history_sql;
 #[cfg(feature = "postgres")]
+mod lease;
+mod lock_mode;
+#[cfg(feature = "postgres")]
+mod pooler;
+#[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_reset;
+#[cfg(feature = "postgres")]
+mod sessionless;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "postgres")]
@@ -24,6 +31,9 @@ use crate::{Event, MigrateError, Stop};
 
 pub use any::{AnyConnection, ConnectOptions};
 pub use history_sql::{HistoryStatement, Placeholders};
+pub use lock_mode::{DEFAULT_LEASE, LockKind, LockMode, LockState};
+#[cfg(feature = "postgres")]
+pub use sessionless::SessionlessPg;
 pub(crate) use version::version_of;
 
 /// A database error of a migration statement: the server's message and, when it gives one,
@@ -315,6 +325,12 @@ pub trait Driver: Send {
     /// Whether some session holds the deploy lock (a `running` row then has a live deployer).
     async fn lock_is_held(&mut self, _table: &TableName) -> Result<bool, sqlx::Error> {
         Ok(false)
+    }
+
+    /// Which deploy lock this connection uses, why, and who holds it now (`None`: a
+    /// database whose lock has no holder to tell, SQLite).
+    async fn lock_state(&mut self, _table: &TableName) -> Result<Option<LockState>, sqlx::Error> {
+        Ok(None)
     }
 
     /// Lets `stop` interrupt this connection's running statement in-process (SQLite's

@@ -32,6 +32,8 @@ impl Introspect for AnyConnection {
         match self {
             #[cfg(feature = "postgres")]
             AnyConnection::Postgres(c) => c.introspect(history_table).await,
+            #[cfg(feature = "postgres")]
+            AnyConnection::PostgresSessionless(c) => c.introspect(history_table).await,
             #[cfg(feature = "sqlite")]
             AnyConnection::Sqlite(c) => c.introspect(history_table).await,
         }
