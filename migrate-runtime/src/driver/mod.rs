@@ -5,13 +5,17 @@
 
 mod any;
 mod history_sql;
+#[cfg(feature = "mysql")]
+mod mysql;
+#[cfg(feature = "mysql")]
+mod mysql_reset;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_reset;
 #[cfg(feature = "sqlite")]
 mod sqlite;
-#[cfg(feature = "postgres")]
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 mod tls;
 mod version;
 
@@ -167,6 +171,19 @@ impl TableName {
         match &self.schema {
             Some(schema) => format!("{}.{}", quote_ident(schema), quote_ident(&self.name)),
             None => quote_ident(&self.name),
+        }
+    }
+
+    /// The name quoted as `dialect` quotes identifiers: MySQL/MariaDB with backticks (`"`
+    /// is a string there unless `ANSI_QUOTES` is set), the others as [`TableName::quoted`].
+    pub fn quoted_in(&self, dialect: Dialect) -> String {
+        if dialect != Dialect::Mysql {
+            return self.quoted();
+        }
+        let tick = |ident: &str| format!("`{}`", ident.replace('`', "``"));
+        match &self.schema {
+            Some(schema) => format!("{}.{}", tick(schema), tick(&self.name)),
+            None => tick(&self.name),
         }
     }
 
@@ -381,6 +398,15 @@ fn db_error_ref(e: &sqlx::Error) -> DbError {
                     lock_timeout: pg.code() == "55P03",
                 };
             }
+            #[cfg(feature = "mysql")]
+            if let Some(my) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+                return DbError {
+                    message: format!("{} [error {}]", my.message(), my.number()),
+                    position: None,
+                    // ER_LOCK_WAIT_TIMEOUT (row locks and metadata locks alike)
+                    lock_timeout: my.number() == 1205,
+                };
+            }
             DbError {
                 message: db.message().to_owned(),
                 position: None,
@@ -394,6 +420,25 @@ fn db_error_ref(e: &sqlx::Error) -> DbError {
             lock_timeout: false,
         },
     }
+}
+
+/// The deploy lock's key, derived from the database and history table names so that two
+/// projects with separate history tables in one database do not block each other
+/// (PostgreSQL: the advisory lock's key; MySQL: in the `GET_LOCK` name).
+/// FNV-1a 64-bit: stable across releases and platforms (never `DefaultHasher`).
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+fn lock_key(database: &str, table: &str) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in "cargo-migrate\0"
+        .bytes()
+        .chain(database.bytes())
+        .chain([0])
+        .chain(table.bytes())
+    {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash as i64
 }
 
 /// The text of the `applied_by` column: this tool and its version.

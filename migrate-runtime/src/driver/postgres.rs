@@ -8,7 +8,7 @@ use sqlx::{AssertSqlSafe, Executor, PgConnection, Row};
 
 use super::{
     Blocker, DbError, Driver, HistoryStatement, LockKey, PROGRESS_COLUMNS, Placeholders, TableName,
-    db_error, version_of,
+    db_error, lock_key, version_of,
 };
 use crate::{Event, MigrateError};
 
@@ -297,26 +297,9 @@ fn lock_error(e: sqlx::Error) -> MigrateError {
     }
 }
 
-/// The advisory lock key, derived from the database and history table names so that two
-/// projects with separate history tables in one database do not block each other.
-/// FNV-1a 64-bit: stable across releases and platforms (never `DefaultHasher`).
-fn lock_key(database: &str, table: &str) -> i64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in "cargo-migrate\0"
-        .bytes()
-        .chain(database.bytes())
-        .chain([0])
-        .chain(table.bytes())
-    {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash as i64
-}
-
 #[cfg(test)]
 mod tests {
-    use super::lock_key;
+    use super::super::lock_key;
 
     #[test]
     fn lock_key_is_stable_and_depends_on_both_names() {
