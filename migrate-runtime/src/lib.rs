@@ -1,8 +1,10 @@
 #![doc = include_str!("../GUIDE.md")]
 #![warn(missing_docs)]
 
-#[cfg(not(any(feature = "sqlite", feature = "postgres")))]
-compile_error!("enable at least one of the `sqlite` and `postgres` features of migrate-runtime");
+#[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+compile_error!(
+    "enable at least one of the `sqlite`, `postgres` and `mysql` features of migrate-runtime"
+);
 
 mod check;
 mod column_types;

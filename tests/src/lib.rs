@@ -1,5 +1,7 @@
 //! Shared helpers for the integration tests: a fresh real database per test.
 //!
+//! MySQL/MariaDB works the same way (see [`mysql_database`]).
+//!
 //! PostgreSQL comes from `MIGRATE_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`).
 //! Each test gets its own database, created here and dropped when the guard drops, so tests
 //! stay isolated and run in parallel. When the server is absent a test prints why and skips,
@@ -7,6 +9,9 @@
 //! Skips are visible: see [`skip`].
 
 pub mod skip;
+
+mod mysql;
+pub use mysql::{MysqlTestDb, mysql_admin_url, mysql_database};
 
 pub mod tls_cluster;
 

@@ -68,7 +68,9 @@ fn decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(b);
             i += 3;
@@ -153,7 +155,9 @@ mod tests {
 
     #[test]
     fn the_url_becomes_client_options() {
-        let t = target("mariadb://app@db.example:3307/shop%20db?ssl-mode=VERIFY_IDENTITY&ssl-ca=/ca.pem");
+        let t = target(
+            "mariadb://app@db.example:3307/shop%20db?ssl-mode=VERIFY_IDENTITY&ssl-ca=/ca.pem",
+        );
         assert_eq!(t.host.as_deref(), Some("db.example"));
         assert_eq!(t.port.as_deref(), Some("3307"));
         assert_eq!(t.user.as_deref(), Some("app"));

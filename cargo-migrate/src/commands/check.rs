@@ -152,7 +152,10 @@ async fn round_trip(cx: &Context<'_>, url: &str, dialect: Dialect) -> anyhow::Re
         let _ = admin
             .execute(&match dialect {
                 Dialect::Mysql => format!("DROP DATABASE IF EXISTS {}", quote(dialect, &name)),
-                _ => format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(dialect, &name)),
+                _ => format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    quote(dialect, &name)
+                ),
             })
             .await;
     }

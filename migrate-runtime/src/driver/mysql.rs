@@ -170,9 +170,7 @@ impl Driver for MySqlConnection {
         let sql = match timeout {
             Some(t) => {
                 let secs = t.as_millis().div_ceil(1000).max(1);
-                format!(
-                    "SET SESSION lock_wait_timeout = {secs}, innodb_lock_wait_timeout = {secs}"
-                )
+                format!("SET SESSION lock_wait_timeout = {secs}, innodb_lock_wait_timeout = {secs}")
             }
             None => "SET SESSION lock_wait_timeout = DEFAULT, innodb_lock_wait_timeout = DEFAULT"
                 .to_owned(),

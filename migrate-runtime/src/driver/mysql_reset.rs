@@ -19,7 +19,14 @@ pub(super) async fn drop_everything(conn: &mut MySqlConnection) -> Result<(), sq
     // Views first (they may name tables), then everything else; foreign keys between the
     // tables are not checked while they go.
     let mut statements = vec!["SET FOREIGN_KEY_CHECKS = 0".to_owned()];
-    for kind in ["VIEW", "TABLE", "SEQUENCE", "PROCEDURE", "FUNCTION", "EVENT"] {
+    for kind in [
+        "VIEW",
+        "TABLE",
+        "SEQUENCE",
+        "PROCEDURE",
+        "FUNCTION",
+        "EVENT",
+    ] {
         for (_, name) in objects.iter().filter(|(k, _)| k == kind) {
             statements.push(format!(
                 "DROP {kind} IF EXISTS `{}`",

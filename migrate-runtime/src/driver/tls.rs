@@ -45,10 +45,7 @@ fn to_mysql_words(text: &str) -> String {
             "sslrootcert, sslcert and sslkey (or PGSSLROOTCERT, PGSSLCERT, PGSSLKEY)",
             "ssl-ca, ssl-cert and ssl-key",
         ),
-        (
-            "sslrootcert or PGSSLROOTCERT",
-            "ssl-ca",
-        ),
+        ("sslrootcert or PGSSLROOTCERT", "ssl-ca"),
         ("sslrootcert", "ssl-ca"),
         (
             "turn on `ssl` in the server's postgresql.conf",
@@ -127,7 +124,10 @@ mod tests {
             "point sslrootcert at the CA certificate that signed the server's certificate; \
              sslmode=require encrypts without verifying",
         );
-        assert!(hint.contains("point ssl-ca at") && hint.contains("ssl-mode=REQUIRED"), "{hint}");
+        assert!(
+            hint.contains("point ssl-ca at") && hint.contains("ssl-mode=REQUIRED"),
+            "{hint}"
+        );
         let refused = to_mysql_words(
             "turn on `ssl` in the server's postgresql.conf, or use sslmode=prefer or sslmode=disable",
         );

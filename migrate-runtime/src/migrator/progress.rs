@@ -67,7 +67,9 @@ mod tests {
     #[test]
     fn only_rows_statements_are_dml() {
         let dml = |text: &str| only_dml(&split(text, Dialect::Mysql).unwrap());
-        assert!(dml("INSERT INTO t VALUES (1);\nUPDATE t SET x = 2;\nDELETE FROM t;"));
+        assert!(dml(
+            "INSERT INTO t VALUES (1);\nUPDATE t SET x = 2;\nDELETE FROM t;"
+        ));
         assert!(dml("BEGIN;\nREPLACE INTO t VALUES (1);\nCOMMIT;"));
         assert!(!dml("INSERT INTO t VALUES (1);\nALTER TABLE t ADD y INT;"));
         assert!(!dml("INSERT INTO t VALUES (1);\nLOCK TABLES t WRITE;"));
