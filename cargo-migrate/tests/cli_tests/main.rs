@@ -16,6 +16,7 @@ mod interrupt;
 mod lint;
 mod lock_wait;
 mod messages;
+mod mysql;
 mod output;
 mod own_transaction;
 mod replay_overrides;

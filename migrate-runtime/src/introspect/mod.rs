@@ -39,9 +39,9 @@ impl Introspect for AnyConnection {
             AnyConnection::Mysql(_) => {
                 let _ = history_table;
                 Err(sqlx::Error::Configuration(
-                    "reading the schema of a MySQL/MariaDB database is not supported yet \
-                     (schema from a URL, verify, diff and baseline's check need it); \
-                     the other verbs work"
+                    "reading the schema of a MySQL/MariaDB database (verify, diff, schema \
+                     from a URL, baseline's check, check's round trip) is not supported on \
+                     MySQL yet; deploy, status, revert, resolve, adopt, reset and hash work"
                         .into(),
                 ))
             }
