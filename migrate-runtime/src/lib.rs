@@ -94,8 +94,8 @@ pub mod __private {
     /// Database URLs: dialect, redaction, SQLite paths.
     pub mod url {
         pub use crate::url::{
-            dialect_of, is_ephemeral_sqlite, redact_url, scrub, secrets_of, split_password,
-            sqlite_path, sqlite_relative_to, with_database,
+            dialect_of, is_ephemeral_sqlite, percent_decode, redact_url, scrub, secrets_of,
+            split_password, sqlite_path, sqlite_relative_to, with_database,
         };
     }
 }

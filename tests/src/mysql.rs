@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use sqlx::{AssertSqlSafe, Connection, Executor, MySqlConnection};
 
-use crate::{require_db, skip, unique_name, with_database};
+use crate::{run_detached, server_absent, unique_name, with_database};
 
 /// The server URL tests use to create their databases (its database part is not used).
 pub fn mysql_admin_url() -> String {
@@ -50,35 +50,17 @@ pub async fn mysql_database() -> Option<MysqlTestDb> {
 }
 
 fn absent<T>(why: &str) -> Option<T> {
-    let url = mysql_admin_url();
-    let why = migrate_runtime::__private::url::scrub(why, &url);
-    let message = format!(
-        "MySQL/MariaDB is not reachable at {} ({why})",
-        migrate_runtime::__private::url::redact_url(&url)
-    );
-    if require_db() {
-        panic!("{message}; MIGRATE_TEST_REQUIRE_DB is set, so this is a failure, not a skip");
-    }
-    skip::record(&message);
-    None
+    server_absent("MySQL/MariaDB", &mysql_admin_url(), why)
 }
 
 impl Drop for MysqlTestDb {
     fn drop(&mut self) {
         let admin = server_url();
         let sql = format!("DROP DATABASE IF EXISTS `{}`", self.name);
-        // Drop may run inside or outside a runtime: use a thread with its own.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            rt.block_on(async {
-                let mut conn = MySqlConnection::connect(&admin).await.ok()?;
-                conn.execute(sqlx::raw_sql(AssertSqlSafe(sql))).await.ok()?;
-                conn.close().await.ok()
-            })
-        })
-        .join();
+        run_detached(move || async move {
+            let mut conn = MySqlConnection::connect(&admin).await.ok()?;
+            conn.execute(sqlx::raw_sql(AssertSqlSafe(sql))).await.ok()?;
+            conn.close().await.ok()
+        });
     }
 }

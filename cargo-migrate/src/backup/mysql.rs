@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context as _, bail};
-use migrate_runtime::__private::url::{redact_url, scrub, split_password};
+use migrate_runtime::__private::url::{
+    percent_decode as decode, redact_url, scrub, split_password,
+};
 
 /// The parts of a `mysql://` / `mariadb://` URL a dump client takes as options.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -60,26 +62,6 @@ fn target(bare_url: &str) -> Target {
         }
     }
     t
-}
-
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A `[client]` option file holding the password, quoted as the clients read it.

@@ -374,6 +374,36 @@ pub(crate) fn progress_of(
     })
 }
 
+/// A history row read by [`Driver::read_history`] from a table that has every column
+/// (PostgreSQL and MySQL select them all, the progress ones `NULL` where absent).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) fn applied_row<'r, R>(r: &'r R) -> Result<AppliedRow, sqlx::Error>
+where
+    R: sqlx::Row,
+    &'static str: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(AppliedRow {
+        version: version_of(r)?,
+        name: r.try_get("name")?,
+        checksum: r.try_get("checksum")?,
+        applied_at: r.try_get("applied_at")?,
+        execution_ms: r.try_get("execution_ms")?,
+        success: r.try_get("success")?,
+        error: r.try_get("error")?,
+        applied_by: r.try_get("applied_by")?,
+        backup: r.try_get("backup")?,
+        progress: progress_of(
+            r.try_get("state")?,
+            r.try_get("statements_done")?,
+            r.try_get("statements_total")?,
+            r.try_get("done_checksum")?,
+        ),
+    })
+}
+
 /// Maps a sqlx error of a statement into a [`DbError`].
 pub(crate) fn db_error(e: sqlx::Error) -> DbError {
     db_error_ref(&e)

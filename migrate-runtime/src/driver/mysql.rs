@@ -10,7 +10,7 @@ use sqlx::{AssertSqlSafe, Executor, MySqlConnection, Row};
 
 use super::{
     DbError, Driver, HistoryStatement, LockKey, PROGRESS_COLUMNS, Placeholders, TableName,
-    db_error, lock_key, version_of,
+    db_error, lock_key,
 };
 use crate::{Event, MigrateError};
 
@@ -141,27 +141,7 @@ impl Driver for MySqlConnection {
             table.quoted_in(Dialect::Mysql)
         );
         let rows = sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(self).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AppliedRow {
-                    version: version_of(r)?,
-                    name: r.try_get("name")?,
-                    checksum: r.try_get("checksum")?,
-                    applied_at: r.try_get("applied_at")?,
-                    execution_ms: r.try_get("execution_ms")?,
-                    success: r.try_get("success")?,
-                    error: r.try_get("error")?,
-                    applied_by: r.try_get("applied_by")?,
-                    backup: r.try_get("backup")?,
-                    progress: super::progress_of(
-                        r.try_get("state")?,
-                        r.try_get("statements_done")?,
-                        r.try_get("statements_total")?,
-                        r.try_get("done_checksum")?,
-                    ),
-                })
-            })
-            .collect()
+        rows.iter().map(super::applied_row).collect()
     }
 
     /// Metadata locks (`lock_wait_timeout`, what DDL waits for) and row locks

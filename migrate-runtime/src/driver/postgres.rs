@@ -8,7 +8,7 @@ use sqlx::{AssertSqlSafe, Executor, PgConnection, Row};
 
 use super::{
     Blocker, DbError, Driver, HistoryStatement, LockKey, PROGRESS_COLUMNS, Placeholders, TableName,
-    db_error, lock_key, version_of,
+    db_error, lock_key,
 };
 use crate::{Event, MigrateError};
 
@@ -139,27 +139,7 @@ impl Driver for PgConnection {
         );
         // No parameters: the simple protocol saves the round trips of preparing a statement.
         let rows = sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(self).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AppliedRow {
-                    version: version_of(r)?,
-                    name: r.try_get("name")?,
-                    checksum: r.try_get("checksum")?,
-                    applied_at: r.try_get("applied_at")?,
-                    execution_ms: r.try_get("execution_ms")?,
-                    success: r.try_get("success")?,
-                    error: r.try_get("error")?,
-                    applied_by: r.try_get("applied_by")?,
-                    backup: r.try_get("backup")?,
-                    progress: super::progress_of(
-                        r.try_get("state")?,
-                        r.try_get("statements_done")?,
-                        r.try_get("statements_total")?,
-                        r.try_get("done_checksum")?,
-                    ),
-                })
-            })
-            .collect()
+        rows.iter().map(super::applied_row).collect()
     }
 
     async fn set_lock_wait(&mut self, timeout: Option<Duration>) -> Result<(), sqlx::Error> {
