@@ -7,7 +7,7 @@ use migrate_core::{
     LineCol, Migration, Script, Statement, StatusEntry, Version, plan_deploy, split, status,
 };
 
-use super::progress::{one_transaction, prefix_checksum};
+use super::progress::{is_dml, one_transaction, prefix_checksum};
 use super::watch::Watch;
 use super::{Applied, DeployOptions, DeployReport, Migrator, database, elapsed_ms, release};
 use crate::Driver;
@@ -364,6 +364,7 @@ async fn apply_by_statement<D: Driver>(
     let total = statements.len() as u32;
     // MySQL/MariaDB: the migration is split because each DDL statement commits.
     let implicit_commits = !script.no_transaction && !conn.transactional_ddl();
+    let atomic_step = |statement: &Statement<'_>| implicit_commits && is_dml(statement);
     let checksum = migration.checksum().to_hex();
     let started = Instant::now();
     let mut done = match resume_at {
@@ -412,6 +413,20 @@ async fn apply_by_statement<D: Driver>(
                 .await
                 .map_err(|e| database("setting the busy timeout", e))?;
             Some(result)
+        } else if atomic_step(statement) {
+            // MySQL: a DML statement commits with its count, so a crash never leaves it
+            // applied but uncounted (a resume would run it twice).
+            conn.execute(conn.begin_sql())
+                .await
+                .map_err(|e| MigrateError::Database {
+                    context: format!("starting the transaction of statement {}", done + 1),
+                    source: Box::new(e),
+                })?;
+            let result = watch.execute(conn, migration, statement.sql).await;
+            if result.is_err() {
+                let _ = conn.execute("ROLLBACK").await;
+            }
+            Some(result)
         } else {
             Some(watch.execute(conn, migration, statement.sql).await)
         };
@@ -423,9 +438,21 @@ async fn apply_by_statement<D: Driver>(
                     done,
                     done_checksum: &prefix_checksum(&statements, done as usize),
                 };
-                conn.update_progress(table, &step)
-                    .await
-                    .map_err(|e| database("recording the statements done", e))?;
+                let recorded = conn.update_progress(table, &step).await;
+                if atomic_step(statement) {
+                    let end = if recorded.is_ok() {
+                        "COMMIT"
+                    } else {
+                        "ROLLBACK"
+                    };
+                    conn.execute(end)
+                        .await
+                        .map_err(|e| MigrateError::Database {
+                            context: format!("committing statement {done} with its count"),
+                            source: Box::new(e),
+                        })?;
+                }
+                recorded.map_err(|e| database("recording the statements done", e))?;
                 continue;
             }
             Some(Err(e)) => Some(e),

@@ -34,13 +34,18 @@ pub(crate) fn one_transaction<D: Driver>(conn: &D, script: &Script, resuming: bo
 /// own `BEGIN`/`COMMIT` around all of it aside).
 fn only_dml(statements: &[Statement<'_>]) -> bool {
     !statements.is_empty()
-        && statements.iter().enumerate().all(|(i, statement)| {
-            Statement::wraps_transaction(statements, i)
-                || matches!(
-                    statement.keyword().as_str(),
-                    "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "SELECT" | "WITH" | "VALUES"
-                )
-        })
+        && statements
+            .iter()
+            .enumerate()
+            .all(|(i, statement)| Statement::wraps_transaction(statements, i) || is_dml(statement))
+}
+
+/// Whether a statement only reads or writes rows (and so commits nothing implicitly).
+pub(crate) fn is_dml(statement: &Statement<'_>) -> bool {
+    matches!(
+        statement.keyword().as_str(),
+        "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "SELECT" | "WITH" | "VALUES"
+    )
 }
 
 #[cfg(test)]
