@@ -223,3 +223,37 @@ fn which(name: &str) -> Option<std::path::PathBuf> {
             .find(|p| p.is_file())
     })
 }
+
+#[test]
+fn sigint_cancels_the_running_statement_and_records_the_statements_done() {
+    use crate::support::pg::{finish, kill, spawn, wait_for};
+    let Some(m) = MysqlProject::new(&[(
+        "migrations/1_slow.sql",
+        "CREATE TABLE s (id INT);\nSELECT SLEEP(60);\nCREATE TABLE s2 (id INT);\n",
+    )]) else {
+        return;
+    };
+    let child = spawn(&m.p, &["deploy", "--database-url", m.url()]);
+    let sleeping = "SELECT COUNT(*) FROM information_schema.processlist \
+                    WHERE info = 'SELECT SLEEP(60)'";
+    wait_for("the slow statement", || m.count(sleeping) > 0);
+    kill(&child, "INT");
+    let out = finish(child);
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("interrupted by SIGINT during statement 2 (line 2)")
+            && out.stderr.contains("records 1 of 3 statements done"),
+        "{}",
+        out.stderr
+    );
+    // Cancelled on the server (KILL QUERY), not left running.
+    assert_eq!(m.count(sleeping), 0);
+    m.p.write(
+        "migrations/1_slow.sql",
+        "CREATE TABLE s (id INT);\nSELECT SLEEP(0);\nCREATE TABLE s2 (id INT);\n",
+    );
+    // Statement 2 was not done: editing it is fine, the resume starts there.
+    m.run(&["deploy", "--resume", "1"]).expect(0);
+    assert_eq!(m.tables(), 3, "s, s2 and the history table");
+}
