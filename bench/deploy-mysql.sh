@@ -8,7 +8,7 @@
 # the `mariadb` (or `mysql`) client; sqlx-cli on PATH or in $SQLX, installed with
 #   cargo install sqlx-cli --no-default-features --features mysql
 # (without it the sqlx columns are skipped). BENCH_PROFILE=debug uses the debug build.
-# Prints medians in milliseconds and same-run ratios.
+# Prints medians in milliseconds and same-run ratios (the tools take turns within each run).
 #
 # What is measured, each on a fresh database per run:
 #   deploy   applying N small migrations (a table and a row each). MySQL commits DDL
@@ -68,22 +68,29 @@ time_cmd() { # runs "$@" once, prints ms; a failure stops the benchmark
 }
 
 declare -A results
-bench_deploy() { # name command
-    local name=$1; shift
-    local samples=()
+# The tools take turns within each run (floor, ours, sqlx, floor, …): on a shared machine the
+# server's speed drifts with the load, and interleaving exposes every tool to the same drift.
+bench_deploys() { # name=command ...
+    declare -A samples=()
     for _ in $(seq 1 "$RUNS"); do
-        fresh_db bench_deploy
-        samples+=("$("$@" bench_deploy)")
+        for pair in "$@"; do
+            fresh_db bench_deploy
+            samples[${pair%%=*}]+="$("${pair#*=}" bench_deploy) "
+        done
     done
-    results[$name]=$(printf '%s\n' "${samples[@]}" | median)
+    for pair in "$@"; do
+        results[${pair%%=*}]=$(printf '%s\n' ${samples[${pair%%=*}]} | median)
+    done
 }
 ours_deploy() { (cd "$WORK/p" && time_cmd "$MIGRATE" migrate deploy --database-url "$(db_url "$1")"); }
 sqlx_deploy() { time_cmd "$SQLX" migrate run --source "$WORK/p/migrations" --database-url "$(db_url "$1")"; }
 floor_deploy() { time_cmd client --database="$1" -e "source $WORK/floor.sql"; }
 
-bench_deploy floor floor_deploy
-bench_deploy ours ours_deploy
-[ -n "$SQLX" ] && bench_deploy sqlx sqlx_deploy
+if [ -n "$SQLX" ]; then
+    bench_deploys floor=floor_deploy ours=ours_deploy sqlx=sqlx_deploy
+else
+    bench_deploys floor=floor_deploy ours=ours_deploy
+fi
 
 noop() { # name cmd...
     local name=$1; shift
