@@ -7,7 +7,8 @@ use migrate_core::Dialect;
 use crate::driver::{self, AnyConnection, DbError};
 
 /// A connection migrations run on: `sqlx::PgConnection` (feature `postgres`),
-/// `sqlx::SqliteConnection` (feature `sqlite`) and [`AnyConnection`].
+/// `sqlx::SqliteConnection` (feature `sqlite`), `sqlx::MySqlConnection` (feature `mysql`)
+/// and [`AnyConnection`].
 ///
 /// It bounds [`Migrator`](crate::Migrator)'s methods; pass a pool, a pooled connection or a
 /// connection. The trait is sealed: its operations (history table, deploy lock, progress

@@ -133,10 +133,10 @@ async fn round_trip(cx: &Context<'_>, url: &str, dialect: Dialect) -> anyhow::Re
     let name = format!("migrate_check_{}_{nanos}", std::process::id());
     let options = ConnectOptions::default();
     let (scratch_url, _dir, mut admin) = match dialect {
-        Dialect::Postgres => {
+        Dialect::Postgres | Dialect::Mysql => {
             let mut admin = AnyConnection::connect(url, &options).await?;
             admin
-                .execute(&format!("CREATE DATABASE \"{name}\""))
+                .execute(&format!("CREATE DATABASE {}", quote(dialect, &name)))
                 .await
                 .map_err(|e| {
                     anyhow::anyhow!(
@@ -165,13 +165,28 @@ async fn round_trip(cx: &Context<'_>, url: &str, dialect: Dialect) -> anyhow::Re
     .await;
     if let Some(admin) = admin.as_mut() {
         let _ = admin
-            .execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .execute(&match dialect {
+                Dialect::Mysql => format!("DROP DATABASE IF EXISTS {}", quote(dialect, &name)),
+                _ => format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    quote(dialect, &name)
+                ),
+            })
             .await;
     }
     if let Some(admin) = admin {
         admin.close().await;
     }
     result
+}
+
+/// The scratch database's name as `dialect` quotes identifiers (it is ours: letters, digits
+/// and `_`).
+fn quote(dialect: Dialect, name: &str) -> String {
+    match dialect {
+        Dialect::Mysql => format!("`{name}`"),
+        _ => format!("\"{name}\""),
+    }
 }
 
 async fn exercise(cx: &Context<'_>, s: &mut Session) -> anyhow::Result<()> {

@@ -20,6 +20,7 @@ mod lint_output;
 mod lint_sources;
 mod lock_wait;
 mod messages;
+mod mysql;
 mod output;
 mod own_transaction;
 mod pooler;

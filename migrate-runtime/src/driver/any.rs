@@ -72,7 +72,7 @@ impl ConnectOptions {
     }
 }
 
-/// A PostgreSQL or SQLite connection, picked from the URL's scheme.
+/// A PostgreSQL, SQLite or MySQL/MariaDB connection, picked from the URL's scheme.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum AnyConnection {
@@ -86,6 +86,9 @@ pub enum AnyConnection {
     /// A SQLite connection.
     #[cfg(feature = "sqlite")]
     Sqlite(sqlx::SqliteConnection),
+    /// A MySQL or MariaDB connection.
+    #[cfg(feature = "mysql")]
+    Mysql(sqlx::MySqlConnection),
 }
 
 macro_rules! dispatch {
@@ -97,6 +100,8 @@ macro_rules! dispatch {
             AnyConnection::PostgresSessionless($c) => $e,
             #[cfg(feature = "sqlite")]
             AnyConnection::Sqlite($c) => $e,
+            #[cfg(feature = "mysql")]
+            AnyConnection::Mysql($c) => $e,
         }
     };
 }
@@ -181,6 +186,8 @@ impl AnyConnection {
             AnyConnection::Postgres(c) => drop(c.close().await),
             #[cfg(feature = "sqlite")]
             AnyConnection::Sqlite(c) => drop(c.close().await),
+            #[cfg(feature = "mysql")]
+            AnyConnection::Mysql(c) => drop(c.close().await),
         }
     }
 }
@@ -208,7 +215,7 @@ enum Attempt {
     Retry(Cause),
     Fatal(Cause),
     /// A TLS check failed: the cause says which, the hint what to do.
-    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
     Tls {
         cause: Cause,
         hint: String,
@@ -220,7 +227,10 @@ fn classify(e: sqlx::Error) -> Attempt {
     let retry = match &e {
         sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Protocol(_) => true,
         // The server is starting up or out of connections: worth another try.
-        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("57P03" | "53300")),
+        // MySQL: too many connections (SQLSTATE 08004, error 1040).
+        sqlx::Error::Database(db) => {
+            matches!(db.code().as_deref(), Some("57P03" | "53300" | "08004"))
+        }
         _ => false,
     };
     if retry {
@@ -282,10 +292,40 @@ async fn connect_once(
                 .map_err(classify)?;
             Ok(AnyConnection::Sqlite(conn))
         }
+        #[cfg(feature = "mysql")]
+        Dialect::Mysql => {
+            // sqlx reads `mariadb://` as it reads `mysql://`: only the scheme differs.
+            let opts: sqlx::mysql::MySqlConnectOptions = url
+                .parse()
+                .map_err(|e: sqlx::Error| Attempt::Fatal(Cause::driver(e)))?;
+            let conn = opts.connect().await.map_err(|e| {
+                match super::tls::explain_mysql(&e, &mysql_host(url)) {
+                    Some((message, hint)) => Attempt::Tls {
+                        cause: Cause {
+                            text: message,
+                            driver: Some(e),
+                        },
+                        hint,
+                    },
+                    None => classify(e),
+                }
+            })?;
+            Ok(AnyConnection::Mysql(conn))
+        }
+        #[allow(unreachable_patterns)]
         other => Err(Attempt::Unsupported(format!(
             "{other} is not supported by this build of cargo-migrate yet"
         ))),
     }
+}
+
+/// The host of a `mysql://` URL, for messages.
+#[cfg(feature = "mysql")]
+fn mysql_host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?']).next().unwrap_or(rest);
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    host.to_owned()
 }
 
 impl Driver for AnyConnection {

@@ -103,12 +103,20 @@ impl HistoryStatement {
     }
 }
 
+/// The table's name quoted for the driver that reads `style` (MySQL: backticks).
+fn quoted(table: &TableName, style: Placeholders) -> String {
+    match style {
+        Placeholders::Question => table.quoted_in(migrate_core::Dialect::Mysql),
+        _ => table.quoted(),
+    }
+}
+
 /// `SELECT` of whether `version` has a row (one boolean column, 1 or 0 / true or false).
 pub fn is_recorded(table: &TableName, version: &Version, style: Placeholders) -> HistoryStatement {
     HistoryStatement::new(
         format!(
             "SELECT EXISTS (SELECT 1 FROM {} WHERE version = $1)",
-            table.quoted()
+            quoted(table, style)
         ),
         vec![version.into()],
         style,
@@ -120,7 +128,7 @@ pub fn insert_row(table: &TableName, row: &NewRow<'_>, style: Placeholders) -> H
         format!(
             "INSERT INTO {} (version, name, checksum, execution_ms, success, error, applied_by, backup) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            table.quoted()
+            quoted(table, style)
         ),
         vec![
             row.version.into(),
@@ -138,7 +146,7 @@ pub fn insert_row(table: &TableName, row: &NewRow<'_>, style: Placeholders) -> H
 
 pub fn delete_row(table: &TableName, version: &Version, style: Placeholders) -> HistoryStatement {
     HistoryStatement::new(
-        format!("DELETE FROM {} WHERE version = $1", table.quoted()),
+        format!("DELETE FROM {} WHERE version = $1", quoted(table, style)),
         vec![version.into()],
         style,
     )
@@ -153,7 +161,7 @@ pub fn set_checksum(
     HistoryStatement::new(
         format!(
             "UPDATE {} SET checksum = $2 WHERE version = $1",
-            table.quoted()
+            quoted(table, style)
         ),
         vec![version.into(), checksum.into()],
         style,
@@ -166,7 +174,7 @@ pub fn progress(
     update: &ProgressUpdate<'_>,
     style: Placeholders,
 ) -> HistoryStatement {
-    let t = table.quoted();
+    let t = quoted(table, style);
     let (sql, values) = match update {
         ProgressUpdate::Start {
             row,

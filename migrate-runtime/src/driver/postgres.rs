@@ -10,7 +10,7 @@ use super::history_sql::quote_literal;
 
 use super::{
     Blocker, DbError, Driver, HistoryStatement, LockKey, LockKind, LockState, PROGRESS_COLUMNS,
-    Placeholders, TableName, db_error, version_of,
+    Placeholders, TableName, db_error, lock_key,
 };
 use crate::{Event, MigrateError};
 
@@ -148,27 +148,7 @@ impl Driver for PgConnection {
         );
         // No parameters: the simple protocol saves the round trips of preparing a statement.
         let rows = sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(self).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AppliedRow {
-                    version: version_of(r)?,
-                    name: r.try_get("name")?,
-                    checksum: r.try_get("checksum")?,
-                    applied_at: r.try_get("applied_at")?,
-                    execution_ms: r.try_get("execution_ms")?,
-                    success: r.try_get("success")?,
-                    error: r.try_get("error")?,
-                    applied_by: r.try_get("applied_by")?,
-                    backup: r.try_get("backup")?,
-                    progress: super::progress_of(
-                        r.try_get("state")?,
-                        r.try_get("statements_done")?,
-                        r.try_get("statements_total")?,
-                        r.try_get("done_checksum")?,
-                    ),
-                })
-            })
-            .collect()
+        rows.iter().map(super::applied_row).collect()
     }
 
     async fn set_lock_wait(&mut self, timeout: Option<Duration>) -> Result<(), sqlx::Error> {
@@ -332,26 +312,9 @@ fn lock_error(e: sqlx::Error) -> MigrateError {
     }
 }
 
-/// The advisory lock key, derived from the database and history table names so that two
-/// projects with separate history tables in one database do not block each other.
-/// FNV-1a 64-bit: stable across releases and platforms (never `DefaultHasher`).
-fn lock_key(database: &str, table: &str) -> i64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in "cargo-migrate\0"
-        .bytes()
-        .chain(database.bytes())
-        .chain([0])
-        .chain(table.bytes())
-    {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash as i64
-}
-
 #[cfg(test)]
 mod tests {
-    use super::lock_key;
+    use super::super::lock_key;
 
     #[test]
     fn lock_key_is_stable_and_depends_on_both_names() {

@@ -36,6 +36,17 @@ impl Introspect for AnyConnection {
             AnyConnection::PostgresSessionless(c) => c.introspect(history_table).await,
             #[cfg(feature = "sqlite")]
             AnyConnection::Sqlite(c) => c.introspect(history_table).await,
+            // The MySQL catalog is read by `introspect::mysql` (not written yet).
+            #[cfg(feature = "mysql")]
+            AnyConnection::Mysql(_) => {
+                let _ = history_table;
+                Err(sqlx::Error::Configuration(
+                    "reading the schema of a MySQL/MariaDB database (verify, diff, schema \
+                     from a URL, baseline's check, check's round trip) is not supported on \
+                     MySQL yet; deploy, status, revert, resolve, adopt, reset and hash work"
+                        .into(),
+                ))
+            }
         }
     }
 }

@@ -554,7 +554,7 @@ impl Migrator {
             // Both are ASCII digits (see `version::legacy_text_version`): safe as literals.
             let sql = format!(
                 "UPDATE {} SET version = '{new}' WHERE version = '{old}'",
-                table.quoted()
+                table.quoted_in(conn.dialect())
             );
             conn.execute(&sql)
                 .await

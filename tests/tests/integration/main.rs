@@ -1,4 +1,4 @@
-//! The workspace-level integration tests (real SQLite, real PostgreSQL): one test binary,
+//! The workspace-level integration tests (real SQLite, PostgreSQL and MariaDB): one test binary,
 //! a module per subject, so the suite links once. Run one subject with a filter:
 //! `cargo test -p migrate-tests --test integration runtime::`.
 //!
@@ -9,6 +9,7 @@ mod adopt;
 mod compat;
 mod errors;
 mod query_describe;
+mod mysql;
 mod replay_differential;
 mod runtime;
 mod skips;

@@ -1,6 +1,7 @@
 //! A throwaway Cargo project and a way to run `cargo migrate` in it.
 #![allow(dead_code)] // not every test module uses every helper
 
+pub mod mysql;
 pub mod pg;
 mod snapshot;
 
