@@ -113,11 +113,14 @@ pub async fn pg_database_since(major: u32) -> Option<PgTestDb> {
 }
 
 fn absent<T>(why: &str) -> Option<T> {
-    let url = pg_admin_url();
-    let why = migrate_runtime::__private::url::scrub(why, &url);
+    absent_server("PostgreSQL", &pg_admin_url(), why)
+}
+
+fn absent_server<T>(server: &str, url: &str, why: &str) -> Option<T> {
+    let why = migrate_runtime::__private::url::scrub(why, url);
     let message = format!(
-        "PostgreSQL is not reachable at {} ({why})",
-        migrate_runtime::__private::url::redact_url(&url)
+        "{server} is not reachable at {} ({why})",
+        migrate_runtime::__private::url::redact_url(url)
     );
     if require_db() {
         panic!("{message}; MIGRATE_TEST_REQUIRE_DB is set, so this is a failure, not a skip");
@@ -138,6 +141,62 @@ impl Drop for PgTestDb {
                 .ok()?;
             rt.block_on(async {
                 let mut conn = PgConnection::connect(&admin).await.ok()?;
+                conn.execute(sqlx::raw_sql(AssertSqlSafe(sql))).await.ok()?;
+                conn.close().await.ok()
+            })
+        })
+        .join();
+    }
+}
+
+/// The MariaDB/MySQL server URL tests use to create their databases.
+pub fn mysql_admin_url() -> String {
+    std::env::var("MIGRATE_TEST_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned())
+}
+
+/// A MariaDB/MySQL database of its own for one test, dropped when this drops.
+pub struct MysqlTestDb {
+    pub name: String,
+    pub url: String,
+}
+
+/// Creates a fresh MariaDB/MySQL database, or returns `None` (after saying why) when the
+/// server is absent and `MIGRATE_TEST_REQUIRE_DB` is not set.
+pub async fn mysql_database() -> Option<MysqlTestDb> {
+    use sqlx::MySqlConnection;
+    let admin = mysql_admin_url();
+    let mut conn =
+        match tokio::time::timeout(Duration::from_secs(10), MySqlConnection::connect(&admin)).await
+        {
+            Ok(Ok(conn)) => conn,
+            Ok(Err(e)) => return absent_server("MariaDB/MySQL", &admin, &format!("{e}")),
+            Err(_) => return absent_server("MariaDB/MySQL", &admin, "timed out connecting"),
+        };
+    let name = unique_name("cm_test");
+    conn.execute(sqlx::raw_sql(AssertSqlSafe(format!(
+        "CREATE DATABASE `{name}`"
+    ))))
+    .await
+    .expect("CREATE DATABASE");
+    let _ = conn.close().await;
+    Some(MysqlTestDb {
+        url: with_database(&admin, &name),
+        name,
+    })
+}
+
+impl Drop for MysqlTestDb {
+    fn drop(&mut self) {
+        let admin = mysql_admin_url();
+        let sql = format!("DROP DATABASE IF EXISTS `{}`", self.name);
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let mut conn = sqlx::MySqlConnection::connect(&admin).await.ok()?;
                 conn.execute(sqlx::raw_sql(AssertSqlSafe(sql))).await.ok()?;
                 conn.close().await.ok()
             })

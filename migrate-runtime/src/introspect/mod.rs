@@ -1,6 +1,8 @@
 //! The live catalog -> the same [`Schema`] model the replay produces, so the two compare field
 //! by field (`migrate_core::diff`).
 
+#[cfg(feature = "mysql")]
+pub mod mysql;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "sqlite")]

@@ -9,6 +9,7 @@ mod adopt;
 mod compat;
 mod errors;
 mod replay_differential;
+mod replay_differential_mysql;
 mod runtime;
 mod skips;
 mod sqlx_migrator;

@@ -126,6 +126,13 @@ impl Run<'_> {
                     ));
                 };
                 let new = parsed.column.name.clone();
+                // A column check belongs to the column's definition, which this replaces
+                // (MariaDB drops it unless the new definition writes it again).
+                table.checks.retain(|k| {
+                    !k.name
+                        .as_deref()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(&old))
+                });
                 if !new.eq_ignore_ascii_case(&old) {
                     if table.column(crate::Dialect::Mysql, &new).is_some() {
                         return Err(format!(
@@ -328,6 +335,14 @@ impl Run<'_> {
         }
         for check in &mut table.checks {
             check.expr = replace_word(&check.expr, old, new);
+            // A column check is named after its column, and follows it (MariaDB).
+            if check
+                .name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(old))
+            {
+                check.name = Some(new.to_owned());
+            }
         }
         let t = table.name.name.clone();
         for fk in self
