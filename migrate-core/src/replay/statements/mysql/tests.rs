@@ -170,3 +170,17 @@ fn unknown_statements_and_missing_tables_are_errors_with_lines() {
     let e = my_err(&["ALTER TABLE nowhere ADD x INT;"]);
     assert!(e.contains("there is no table nowhere"), "{e}");
 }
+
+#[test]
+fn prepared_statements_replay_their_text_or_ask_for_an_override() {
+    let s = my(&["CREATE TABLE t (a INT);
+PREPARE s FROM 'ALTER TABLE t ADD COLUMN b INT';
+EXECUTE s;
+DEALLOCATE PREPARE s;"]);
+    assert_eq!(s.tables[0].columns.len(), 2);
+    let e = my_err(&["SET @x = 'ALTER TABLE t DROP COLUMN a';\nPREPARE s FROM @x;"]);
+    assert!(
+        e.contains(":2:1:") && e.contains("PREPARE") && e.contains("way out"),
+        "{e}"
+    );
+}
