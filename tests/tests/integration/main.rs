@@ -7,6 +7,7 @@
 
 mod adopt;
 mod compat;
+mod compat_mysql;
 mod errors;
 mod replay_differential;
 mod replay_differential_mysql;
