@@ -11,6 +11,7 @@ mod compat_mysql;
 mod errors;
 mod replay_differential;
 mod replay_differential_mysql;
+mod replay_property_mysql;
 mod runtime;
 mod skips;
 mod sqlx_migrator;

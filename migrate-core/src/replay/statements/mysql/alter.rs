@@ -175,6 +175,15 @@ impl Run<'_> {
                     let old = c.name().ok_or_else(String::new)?;
                     c.eat("TO");
                     let new = c.name().ok_or_else(String::new)?;
+                    for g in &mut self.schema.foreign_key_indexes {
+                        if g.schema
+                            .as_deref()
+                            .is_some_and(|t| t.eq_ignore_ascii_case(&table.name.name))
+                            && g.name.eq_ignore_ascii_case(&old)
+                        {
+                            g.name = new.clone();
+                        }
+                    }
                     let index = self.schema.indexes.iter_mut().find(|i| {
                         i.table.name.eq_ignore_ascii_case(&table.name.name)
                             && i.name.name.eq_ignore_ascii_case(&old)

@@ -73,6 +73,10 @@ impl Run<'_> {
             return Err("an index without key parts".into());
         };
         let base = first.split('(').next().unwrap_or(first).to_owned();
+        // The server drops the foreign key indexes this one covers before naming it.
+        if method.is_none() {
+            self.retire_foreign_key_indexes(&table.name.name, &columns);
+        }
         let name = match name {
             Some(n) => {
                 let exists = self.schema.indexes.iter().any(|i| {
@@ -104,6 +108,39 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// Drops the indexes the server made for foreign keys on `table` that an index on
+    /// `columns` covers (their columns are its leading ones), as the server does.
+    fn retire_foreign_key_indexes(&mut self, table: &str, columns: &[String]) {
+        let lower: Vec<String> = columns.iter().map(|c| c.to_lowercase()).collect();
+        let generated = std::mem::take(&mut self.schema.foreign_key_indexes);
+        let mut kept = Vec::new();
+        for g in generated {
+            let here = g
+                .schema
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case(table));
+            let covered = here
+                && self.schema.indexes.iter().any(|i| {
+                    i.table.name.eq_ignore_ascii_case(table)
+                        && i.name.name.eq_ignore_ascii_case(&g.name)
+                        && i.columns.len() <= lower.len()
+                        && i.columns
+                            .iter()
+                            .zip(&lower)
+                            .all(|(a, b)| a.to_lowercase() == *b)
+                });
+            if covered {
+                self.schema.indexes.retain(|i| {
+                    !(i.table.name.eq_ignore_ascii_case(table)
+                        && i.name.name.eq_ignore_ascii_case(&g.name))
+                });
+            } else {
+                kept.push(g);
+            }
+        }
+        self.schema.foreign_key_indexes = kept;
+    }
+
     /// The index the server adds for a foreign key on `columns` when no index (the primary key
     /// included) starts with them.
     pub(super) fn mysql_foreign_key_index(
@@ -121,10 +158,21 @@ impl Run<'_> {
         if starts(&table.primary_key) {
             return;
         }
+        let generated = |i: &Index| {
+            self.schema.foreign_key_indexes.iter().any(|g| {
+                g.schema
+                    .as_deref()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(&i.table.name))
+                    && g.name.eq_ignore_ascii_case(&i.name.name)
+            })
+        };
+        // An index the server made for another foreign key does not count: the new key
+        // replaces it.
         let covered = self.schema.indexes.iter().any(|i| {
             i.table.name.eq_ignore_ascii_case(&table.name.name)
                 && i.method.is_none()
                 && starts(&i.columns)
+                && !generated(i)
         });
         if covered || columns.is_empty() {
             return;
@@ -134,6 +182,10 @@ impl Run<'_> {
             None => self.mysql_free_index_name(&table.name.name, &columns[0]),
         };
         let origin = self.origin();
+        self.retire_foreign_key_indexes(&table.name.name, columns);
+        self.schema
+            .foreign_key_indexes
+            .push(Name::new(Some(&table.name.name), &index));
         self.schema.indexes.push(Index {
             name: Name::new(None, &index),
             table: table.name.clone(),

@@ -405,6 +405,21 @@ impl Run<'_> {
             return Ok(());
         };
         table.name = new.clone();
+        // The server renames the foreign keys it named after the table.
+        let prefix = format!("{}_ibfk_", old.name);
+        for fk in &mut table.foreign_keys {
+            if let Some(n) = fk.name.as_deref().and_then(|n| n.strip_prefix(&prefix)) {
+                fk.name = Some(format!("{}_ibfk_{n}", new.name));
+            }
+        }
+        for g in &mut self.schema.foreign_key_indexes {
+            if g.schema
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case(&old.name))
+            {
+                g.schema = Some(new.name.clone());
+            }
+        }
         for index in self
             .schema
             .indexes
