@@ -149,10 +149,11 @@ impl Drop for PgTestDb {
     }
 }
 
-/// The MariaDB/MySQL server URL tests use to create their databases.
+/// The MariaDB/MySQL server URL tests use to create their databases (`MIGRATE_TEST_MYSQL_URL`;
+/// by default the machine's server as root, with no database: a fresh server has no `test`).
 pub fn mysql_admin_url() -> String {
     std::env::var("MIGRATE_TEST_MYSQL_URL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned())
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".to_owned())
 }
 
 /// A MariaDB/MySQL database of its own for one test, dropped when this drops.

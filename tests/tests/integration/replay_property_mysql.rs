@@ -285,10 +285,16 @@ fn generate(seed: u64) -> Vec<String> {
     out
 }
 
-async fn disagreement(conn: &mut MySqlConnection, statements: &[String]) -> Option<String> {
-    conn.execute(
-        "DROP DATABASE IF EXISTS cm_property; CREATE DATABASE cm_property; USE cm_property",
-    )
+/// Runs `statements` on a fresh copy of the test's database `db` and through the replay; the
+/// differences, if any.
+async fn disagreement(
+    conn: &mut MySqlConnection,
+    db: &str,
+    statements: &[String],
+) -> Option<String> {
+    conn.execute(sqlx::raw_sql(AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS `{db}`; CREATE DATABASE `{db}`; USE `{db}`"
+    ))))
     .await
     .unwrap();
     for sql in statements {
@@ -375,7 +381,7 @@ async fn random_ddl_replays_like_mariadb() {
     let mut failures = Vec::new();
     for seed in first..first + cases {
         let statements = generate(seed);
-        if let Some(d) = disagreement(&mut conn, &statements).await {
+        if let Some(d) = disagreement(&mut conn, &db.name, &statements).await {
             // Shrink: drop statements one at a time while it still disagrees.
             let mut minimal = statements.clone();
             loop {
@@ -383,7 +389,7 @@ async fn random_ddl_replays_like_mariadb() {
                 for i in 0..minimal.len() {
                     let mut candidate = minimal.clone();
                     candidate.remove(i);
-                    if let Some(e) = disagreement(&mut conn, &candidate).await
+                    if let Some(e) = disagreement(&mut conn, &db.name, &candidate).await
                         && !e.starts_with("MariaDB refused")
                     {
                         minimal = candidate;
@@ -395,7 +401,9 @@ async fn random_ddl_replays_like_mariadb() {
                     break;
                 }
             }
-            let why = disagreement(&mut conn, &minimal).await.unwrap_or(d);
+            let why = disagreement(&mut conn, &db.name, &minimal)
+                .await
+                .unwrap_or(d);
             failures.push(format!(
                 "seed {seed}:\n  {};\n  -> {why}",
                 minimal.join(";\n  ")
@@ -405,8 +413,6 @@ async fn random_ddl_replays_like_mariadb() {
             }
         }
     }
-    conn.execute("DROP DATABASE IF EXISTS cm_property")
-        .await
-        .unwrap();
+    conn.close().await.unwrap();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
