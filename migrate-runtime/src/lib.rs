@@ -12,7 +12,7 @@ mod connection;
 mod driver;
 mod error;
 mod event;
-mod introspect;
+pub mod introspect;
 mod migrator;
 #[cfg(feature = "sqlx-migrate")]
 mod sqlx_migrator;

@@ -10,8 +10,8 @@
 
 pub mod skip;
 
-pub mod pgbouncer;
 mod mysql;
+pub mod pgbouncer;
 pub use mysql::{MysqlTestDb, mysql_admin_url, mysql_database};
 
 pub mod tls_cluster;

@@ -5,13 +5,13 @@
 
 mod any;
 mod history_sql;
+#[cfg(feature = "postgres")]
+mod lease;
+mod lock_mode;
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(feature = "mysql")]
 mod mysql_reset;
-#[cfg(feature = "postgres")]
-mod lease;
-mod lock_mode;
 #[cfg(feature = "postgres")]
 mod pooler;
 #[cfg(feature = "postgres")]

@@ -1,6 +1,8 @@
 //! The live catalog -> the same [`Schema`] model the replay produces, so the two compare field
 //! by field (`migrate_core::diff`).
 
+#[cfg(feature = "mysql")]
+pub mod mysql;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "sqlite")]
@@ -10,7 +12,8 @@ use migrate_core::schema::Schema;
 
 use crate::AnyConnection;
 
-/// Reading a database's schema. Implemented for `PgConnection`, `SqliteConnection` and
+/// Reading a database's schema. Implemented for `PgConnection`, `SqliteConnection`,
+/// `MySqlConnection` and
 /// [`AnyConnection`]; sealed (every implementation is a [`Driver`](crate::Driver)).
 #[allow(async_fn_in_trait)]
 pub trait Introspect: crate::driver::Driver {
@@ -36,17 +39,15 @@ impl Introspect for AnyConnection {
             AnyConnection::PostgresSessionless(c) => c.introspect(history_table).await,
             #[cfg(feature = "sqlite")]
             AnyConnection::Sqlite(c) => c.introspect(history_table).await,
-            // The MySQL catalog is read by `introspect::mysql` (not written yet).
             #[cfg(feature = "mysql")]
-            AnyConnection::Mysql(_) => {
-                let _ = history_table;
-                Err(sqlx::Error::Configuration(
-                    "reading the schema of a MySQL/MariaDB database (verify, diff, schema \
-                     from a URL, baseline's check, check's round trip) is not supported on \
-                     MySQL yet; deploy, status, revert, resolve, adopt, reset and hash work"
-                        .into(),
-                ))
-            }
+            AnyConnection::Mysql(c) => mysql::introspect(c, history_table).await,
         }
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl Introspect for sqlx::MySqlConnection {
+    async fn introspect(&mut self, history_table: &str) -> Result<Schema, sqlx::Error> {
+        mysql::introspect(self, history_table).await
     }
 }

@@ -7,10 +7,13 @@
 
 mod adopt;
 mod compat;
+mod compat_mysql;
 mod errors;
-mod query_describe;
 mod mysql;
+mod query_describe;
 mod replay_differential;
+mod replay_differential_mysql;
+mod replay_property_mysql;
 mod runtime;
 mod skips;
 mod sqlx_migrator;

@@ -322,9 +322,15 @@ async fn revert_resolve_and_reset() {
         "CREATE TABLE b (id INT); CREATE VIEW vb AS SELECT id FROM b",
     )
     .await;
-    m.resolve_with(&mut conn, Resolution::Applied { version: Version::Number(2) }, &lock())
-        .await
-        .unwrap();
+    m.resolve_with(
+        &mut conn,
+        Resolution::Applied {
+            version: Version::Number(2),
+        },
+        &lock(),
+    )
+    .await
+    .unwrap();
     let states: Vec<_> = m
         .status_with(&mut conn)
         .await
