@@ -233,7 +233,7 @@ async fn read(conn: &mut PgConnection, history_table: &str) -> Result<Schema, sq
             "SELECT n.nspname::text, ic.relname::text, tc.relname::text, pg_get_indexdef(i.indexrelid) \
              FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid \
              JOIN pg_namespace n ON n.oid = ic.relnamespace \
-             WHERE {USER_SCHEMAS} AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid) \
+             WHERE {USER_SCHEMAS} AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')) \
                AND {} ORDER BY ic.oid",
             not_extension_member("pg_class", "ic.oid")
         )))
