@@ -1,5 +1,9 @@
 //! `deploy --backup`: a copy of the database taken before anything is applied. SQLite through
-//! `VACUUM INTO`; PostgreSQL through `pg_dump` (custom format, restore with `pg_restore`).
+//! `VACUUM INTO`; PostgreSQL through `pg_dump` (custom format, restore with `pg_restore`);
+//! MySQL/MariaDB through `mariadb-dump` or `mysqldump` (an SQL script, restore with the
+//! `mariadb`/`mysql` client).
+
+mod mysql;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,6 +27,7 @@ pub async fn backup(
     let path = match dialect {
         Dialect::Sqlite => unique(dir, &stem, "sqlite"),
         Dialect::Postgres => unique(dir, &stem, "dump"),
+        Dialect::Mysql => unique(dir, &stem, "sql"),
         other => bail!("--backup is not supported for {other} yet"),
     };
     // Created empty with mode 0600 before anything is written into it: a backup holds every
@@ -38,6 +43,7 @@ pub async fn backup(
                     anyhow::anyhow!("the SQLite backup (VACUUM INTO) failed: {}", e.message)
                 })
         }
+        Dialect::Mysql => mysql::dump(url, &path),
         _ => pg_dump(url, &path),
     };
     if written.is_err() {

@@ -46,6 +46,10 @@ pub struct Common {
     /// Seconds to keep retrying a server that does not answer
     #[arg(long, global = true, value_name = "SECS", default_value_t = 10)]
     pub connect_timeout: u64,
+    /// The deploy lock on PostgreSQL: advisory, lease, or auto [default: `lock` of
+    /// [package.metadata.migrate], else lease through a connection pooler or on CockroachDB]
+    #[arg(long, global = true, value_name = "KIND", value_parser = ["advisory", "lease", "auto"])]
+    pub lock: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,20 +99,44 @@ pub enum Command {
 const IGNORED: &[(&str, &[&str])] = &[
     (
         "new",
-        &["database_url", "env", "lock_timeout", "connect_timeout"],
+        &[
+            "database_url",
+            "env",
+            "lock_timeout",
+            "connect_timeout",
+            "lock",
+        ],
     ),
     (
         "hash",
-        &["database_url", "env", "lock_timeout", "connect_timeout"],
+        &[
+            "database_url",
+            "env",
+            "lock_timeout",
+            "connect_timeout",
+            "lock",
+        ],
     ),
     (
         "rows",
-        &["database_url", "env", "lock_timeout", "connect_timeout"],
+        &[
+            "database_url",
+            "env",
+            "lock_timeout",
+            "connect_timeout",
+            "lock",
+        ],
     ),
-    ("schema", &["lock_timeout", "connect_timeout"]),
+    ("schema", &["lock_timeout", "connect_timeout", "lock"]),
     (
         "lint",
-        &["database_url", "env", "lock_timeout", "connect_timeout"],
+        &[
+            "database_url",
+            "env",
+            "lock_timeout",
+            "connect_timeout",
+            "lock",
+        ],
     ),
     (
         "compat",

@@ -75,6 +75,15 @@ fn advice(error: &anyhow::Error, verb: &str) -> Option<String> {
             rolled_back: false,
             version,
             ..
+        } if verb == "deploy" => Some(format!(
+            "Fix the failed statement and run `cargo migrate deploy --resume {version}`: it starts \
+             at that statement when the done ones are unchanged. Or finish or undo it by hand, then \
+             run `cargo migrate resolve --applied {version}` or `cargo migrate resolve --rolled-back {version}`."
+        )),
+        MigrateError::Failed {
+            rolled_back: false,
+            version,
+            ..
         } => Some(format!(
             "Finish or undo it by hand, then run `cargo migrate resolve --applied {version}` or \
              `cargo migrate resolve --rolled-back {version}`."

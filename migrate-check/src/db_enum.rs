@@ -142,7 +142,8 @@ fn run(input: &DeriveInput, load: Loader<'_>) -> syn::Result<Checked> {
             .ok();
         (quote!(::migrate_runtime::Kind::Enum(#display)), target)
     } else {
-        // SQLite (and MySQL) store the label as TEXT; only a CHECK list could be checked.
+        // SQLite and MySQL store the label as text: a CHECK list, or MySQL's ENUM column,
+        // named with #[migrate(check = "table.column")], is what can be checked.
         (quote!(::migrate_runtime::Kind::String), None)
     };
     if let Some(target) = &target {
@@ -270,7 +271,7 @@ fn check_target(loaded: &Loaded, check: &LitStr) -> Result<Target, Finding> {
             "name an existing table in #[migrate(check = \"table.column\")]",
         ));
     };
-    let Some(col) = table.columns.iter().find(|c| c.name == column) else {
+    let Some(col) = table.columns.iter().find(|c| schema.same(&c.name, column)) else {
         return Err(fail(
             format!("table `{table_name}` has no column `{column}`"),
             "name an existing column in #[migrate(check = \"table.column\")]",
@@ -292,6 +293,21 @@ fn check_target(loaded: &Loaded, check: &LitStr) -> Result<Target, Finding> {
             _ => None,
         })
         .collect();
+    // MySQL: an inline `ENUM('a','b')` column is its own enum type.
+    if schema.dialect == migrate_core::Dialect::Mysql
+        && lists.is_empty()
+        && let Some(labels) = migrate_core::replay::types::mysql_labels(&col.sql_type)
+    {
+        return Ok(Target {
+            what: format!("`{table_name}.{column}` ({})", col.sql_type),
+            labels: labels
+                .into_iter()
+                .map(|l| (l, col.origin.clone()))
+                .collect(),
+            origin: col.origin.to_string(),
+            lists,
+        });
+    }
     let Some(first) = lists.first() else {
         return Err(fail(
             format!(

@@ -556,3 +556,42 @@ fn a_column_dropped_or_renamed_later_says_where_it_went() {
         "{e}"
     );
 }
+
+const MYSQL: &[&str] = &["CREATE TABLE tasks (
+  id INT UNSIGNED AUTO_INCREMENT PRIMARY KEY,
+  done BOOLEAN NOT NULL,
+  status ENUM('todo', 'in_progress', 'done') NOT NULL,
+  created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+);"];
+
+#[test]
+fn mysql_unsigned_boolean_and_timestamp_columns_follow_sqlx() {
+    given(Dialect::Mysql, MYSQL);
+    table("#[migrate(table = \"tasks\")] struct T { id: u32, done: bool, created_at: chrono::DateTime<chrono::Utc> }").unwrap();
+    let e = one_error(table("#[migrate(table = \"tasks\")] struct T { id: i64 }"));
+    assert!(e.contains("`int unsigned`") && e.contains("`u32`"), "{e}");
+    let e = one_error(table(
+        "#[migrate(table = \"tasks\")] struct T { created_at: chrono::NaiveDateTime }",
+    ));
+    assert!(
+        e.contains("`timestamp`") && e.contains("DateTime<Utc>"),
+        "{e}"
+    );
+}
+
+#[test]
+fn mysql_enum_columns_are_their_own_enum_types() {
+    given(Dialect::Mysql, MYSQL);
+    db_enum(
+        "#[migrate(check = \"tasks.status\")] #[sqlx(rename_all = \"snake_case\")] enum S { Todo, InProgress, Done }",
+    )
+    .unwrap();
+    let e = one_error(db_enum(
+        "#[migrate(check = \"tasks.status\", non_exhaustive)] #[sqlx(rename_all = \"snake_case\")] enum S { Todo, Pending }",
+    ));
+    assert!(
+        e.contains("variant `Pending` is written as 'pending'"),
+        "{e}"
+    );
+    assert!(e.contains("'todo', 'in_progress', 'done'"), "{e}");
+}

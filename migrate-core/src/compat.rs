@@ -26,6 +26,9 @@
 //! `REAL` (or use integers of the smallest unit).
 //! STRICT tables store exactly their declared type (`INTEGER`/`INT`, `REAL`, `TEXT`, `BLOB`,
 //! `ANY`); `ANY` columns and untyped columns cannot be judged at build time.
+//!
+//! MySQL and MariaDB: see the table of the `mysql` module (a Rust type reads a column when it
+//! reads every value of its type: `INT UNSIGNED` into `u32` or `u64`).
 
 use crate::Dialect;
 
@@ -393,7 +396,7 @@ pub fn check(dialect: Dialect, rust: &RustType, sql_type: &str, strict: bool) ->
     match dialect {
         Dialect::Postgres => postgres(rust, sql_type),
         Dialect::Sqlite => sqlite(rust, sql_type, strict),
-        _ => Verdict::Unknown,
+        Dialect::Mysql => mysql::mysql(rust, sql_type),
     }
 }
 
@@ -580,6 +583,7 @@ fn quoted(names: &[&str]) -> String {
         .join(", ")
 }
 
+mod mysql;
 mod sqlite;
 
 use sqlite::sqlite;

@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 
 use crate::Dialect;
 
+mod lint;
+
+pub use lint::{LintConfig, Severity};
+
 /// The default history table.
 pub const DEFAULT_TABLE: &str = "_migrate_history";
 
@@ -40,6 +44,13 @@ pub struct PackageConfig {
     pub statement_lock_timeout: Option<u64>,
     /// `lock-retries`: how often a transactional migration that hit that timeout is retried.
     pub lock_retries: Option<u32>,
+    /// `[…migrate.lint]`: lint's rules and PostgreSQL version.
+    pub lint: LintConfig,
+    /// `lock`: the deploy lock on PostgreSQL, `advisory` or `lease` (default: chosen by what
+    /// the server is).
+    pub lock: Option<String>,
+    /// `lease-duration`: seconds a lease lock lasts unless renewed.
+    pub lease_duration: Option<u64>,
 }
 
 /// A manifest that cannot be read or whose `migrate` table is wrong.
@@ -63,6 +74,9 @@ struct Raw {
     types: BTreeMap<String, String>,
     statement_lock_timeout: Option<u64>,
     lock_retries: Option<u32>,
+    lint: LintConfig,
+    lock: Option<String>,
+    lease_duration: Option<u64>,
 }
 
 impl PackageConfig {
@@ -117,6 +131,9 @@ impl PackageConfig {
             types,
             statement_lock_timeout: p.statement_lock_timeout.or(w.statement_lock_timeout),
             lock_retries: p.lock_retries.or(w.lock_retries),
+            lint: LintConfig::merged(w.lint, p.lint),
+            lock: p.lock.or(w.lock),
+            lease_duration: p.lease_duration.or(w.lease_duration),
         })
     }
 }
@@ -203,6 +220,25 @@ fn section(doc: &toml::Table, root: &str, manifest: &Path) -> Result<Option<Raw>
                     raw.statement_lock_timeout = Some(u64::from(n));
                 }
             }
+            "lock" => {
+                let name = string(key, value)?;
+                if !matches!(name.as_str(), "advisory" | "lease" | "auto") {
+                    return Err(error(format!(
+                        "`lock` must be \"advisory\", \"lease\" or \"auto\", not \"{name}\""
+                    )));
+                }
+                raw.lock = Some(name);
+            }
+            "lease-duration" => {
+                let n = value
+                    .as_integer()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| {
+                        error("`lease-duration` must be a whole number of seconds ≥ 1".into())
+                    })?;
+                raw.lease_duration = Some(u64::from(n));
+            }
             "dialect" => {
                 let name = string(key, value)?;
                 raw.dialect = Some(name.parse().map_err(|e| error(format!("{e}")))?);
@@ -226,6 +262,7 @@ fn section(doc: &toml::Table, root: &str, manifest: &Path) -> Result<Option<Raw>
                         .insert(name.clone(), environment(name, env).map_err(&error)?);
                 }
             }
+            "lint" => raw.lint = LintConfig::parse(value).map_err(&error)?,
             "types" => {
                 let types = value
                     .as_table()
@@ -237,7 +274,7 @@ fn section(doc: &toml::Table, root: &str, manifest: &Path) -> Result<Option<Raw>
             }
             other => {
                 return Err(error(format!(
-                    "unknown key `{other}` (known: dir, dialect, table, ignore, statement-lock-timeout, lock-retries, environments, types)"
+                    "unknown key `{other}` (known: dir, dialect, table, ignore, statement-lock-timeout, lock-retries, lock, lease-duration, environments, types, lint)"
                 )));
             }
         }
@@ -317,6 +354,29 @@ mod tests {
         assert_eq!(c.table, "app_history");
         assert_eq!(c.environments["prod"].url, "env:PROD");
         assert_eq!(c.types["citext"], "String");
+    }
+
+    #[test]
+    fn lock_and_lease_duration_are_read_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = dir.path().join("Cargo.toml");
+        let write = |body: &str| {
+            std::fs::write(
+                &manifest,
+                format!("[package]\nname = \"x\"\n[package.metadata.migrate]\n{body}\n"),
+            )
+            .unwrap();
+            PackageConfig::from_manifest(&manifest)
+        };
+        let c = write("lock = \"lease\"\nlease-duration = 5").unwrap();
+        assert_eq!(
+            (c.lock.as_deref(), c.lease_duration),
+            (Some("lease"), Some(5))
+        );
+        let e = write("lock = \"row\"").unwrap_err();
+        assert!(e.message.contains("`lock` must be"), "{e}");
+        let e = write("lease-duration = 0").unwrap_err();
+        assert!(e.message.contains("`lease-duration`"), "{e}");
     }
 
     #[test]

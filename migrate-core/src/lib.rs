@@ -24,7 +24,7 @@ pub mod replay;
 pub mod schema;
 pub mod suggest;
 
-pub use config::{DEFAULT_TABLE, PackageConfig};
+pub use config::{DEFAULT_TABLE, LintConfig, PackageConfig, Severity};
 pub use dialect::{Dialect, UnknownDialect};
 pub use files::checksum::{BadChecksum, Checksum};
 pub use files::error::{SourceError, SourceErrors};

@@ -83,6 +83,9 @@ pub struct Schema {
     /// Columns dropped or renamed, newest last (`name` is the table; the derives say where a
     /// missing column went).
     pub dropped_columns: Vec<DroppedColumn>,
+    /// MySQL: the indexes the server made for a foreign key (`schema` is their table, `name`
+    /// the index), which it drops when a later index covers their columns.
+    pub foreign_key_indexes: Vec<Name>,
 }
 
 /// A column that an earlier migration dropped or renamed.
@@ -404,6 +407,7 @@ impl Schema {
             sequences: Vec::new(),
             dropped: Vec::new(),
             dropped_columns: Vec::new(),
+            foreign_key_indexes: Vec::new(),
         }
     }
 

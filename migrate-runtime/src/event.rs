@@ -12,6 +12,22 @@ use crate::driver::Blocker;
 pub enum Event<'a> {
     /// Another deployer holds the lock; we wait for it.
     WaitingForLock,
+    /// Another deployer holds the lease lock (see [`crate::LockMode::Lease`]); we wait for it
+    /// to be released or to expire.
+    WaitingForLease {
+        /// The holder's owner id (`host:pid:nonce`).
+        owner: &'a str,
+        /// How long until its lease expires unless renewed.
+        expires_in: Duration,
+    },
+    /// The lease lock of a deployer that stopped renewing it (crashed, killed, cut off) had
+    /// expired: this deploy took it over.
+    LeaseTakenOver {
+        /// The previous holder's owner id.
+        owner: &'a str,
+        /// How long it had been expired.
+        expired_for: Duration,
+    },
     /// About to apply a migration.
     Applying {
         /// The migration.

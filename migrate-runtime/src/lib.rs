@@ -1,8 +1,10 @@
 #![doc = include_str!("../GUIDE.md")]
 #![warn(missing_docs)]
 
-#[cfg(not(any(feature = "sqlite", feature = "postgres")))]
-compile_error!("enable at least one of the `sqlite` and `postgres` features of migrate-runtime");
+#[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+compile_error!(
+    "enable at least one of the `sqlite`, `postgres` and `mysql` features of migrate-runtime"
+);
 
 mod check;
 mod column_types;
@@ -10,7 +12,7 @@ mod connection;
 mod driver;
 mod error;
 mod event;
-mod introspect;
+pub mod introspect;
 mod migrator;
 mod query_args;
 #[cfg(feature = "sqlx-migrate")]
@@ -20,7 +22,11 @@ mod url;
 
 pub use check::{ColumnType, DbEnum, Kind, Table};
 pub use connection::Driver;
-pub use driver::{AnyConnection, Blocker, ConnectOptions, DbError};
+#[cfg(feature = "postgres")]
+pub use driver::SessionlessPg;
+pub use driver::{
+    AnyConnection, Blocker, ConnectOptions, DEFAULT_LEASE, DbError, LockKind, LockMode, LockState,
+};
 pub use error::{ConnectCause, MigrateError, MissingDown};
 pub use event::Event;
 pub use introspect::{Introspect, introspect};
@@ -131,8 +137,8 @@ pub mod __private {
     /// Database URLs: dialect, redaction, SQLite paths.
     pub mod url {
         pub use crate::url::{
-            dialect_of, is_ephemeral_sqlite, redact_url, scrub, secrets_of, split_password,
-            sqlite_path, sqlite_relative_to, with_database,
+            dialect_of, is_ephemeral_sqlite, percent_decode, redact_url, scrub, secrets_of,
+            split_password, sqlite_path, sqlite_relative_to, with_database,
         };
     }
 }

@@ -403,7 +403,9 @@ fn replace_token(text: &str, secret: &str) -> String {
     out
 }
 
-fn percent_decode(s: &str) -> String {
+/// `%XX` escapes decoded (invalid UTF-8 replaced): a URL's user, password or database as
+/// a tool takes it.
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -193,3 +193,24 @@ fn sqlite_paths_resolve_against_a_folder() {
     );
     assert_eq!(sqlite_relative_to("postgres://h/d", base), "postgres://h/d");
 }
+
+#[test]
+fn mysql_and_mariadb_urls() {
+    assert_eq!(dialect_of("mysql://app@db/prod"), Ok(Dialect::Mysql));
+    assert_eq!(dialect_of("mariadb://app@db/prod"), Ok(Dialect::Mysql));
+    assert!(matches!(
+        dialect_of("mariadb:app@db/prod"),
+        Err(UrlError::NoSlashes { .. })
+    ));
+    assert_eq!(
+        redact_url("mariadb://app:s3cret@db:3306/prod?ssl-mode=REQUIRED"),
+        "mariadb://app:***@db:3306/prod?ssl-mode=REQUIRED"
+    );
+    assert_eq!(
+        redact_url("mysql://db/prod?user=app&password=s3cret&ssl-mode=VERIFY_CA"),
+        "mysql://db/prod?user=app&password=***&ssl-mode=VERIFY_CA"
+    );
+    let (bare, password) = split_password("mysql://app:p%40ss@db/prod?ssl-mode=REQUIRED");
+    assert_eq!(bare, "mysql://app@db/prod?ssl-mode=REQUIRED");
+    assert_eq!(password.as_deref(), Some("p@ss"));
+}

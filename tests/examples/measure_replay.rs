@@ -3,7 +3,9 @@
 //! the tables and columns the replay gets exactly right, with every difference.
 //!
 //! `cargo run -p migrate-tests --example measure_replay -- DIR postgres|sqlite [--to VERSION] [IGNORE_GLOB…]`
-//! (PostgreSQL: a database is created and dropped at `MIGRATE_TEST_PG_URL`'s server).
+//! (PostgreSQL: a database is created and dropped at `MIGRATE_TEST_PG_URL`'s server; `mysql`:
+//! at `MIGRATE_TEST_MYSQL_URL`'s, each file run statement by statement as the splitter splits
+//! it, the catalog read by `introspect::mysql`).
 
 use std::path::PathBuf;
 
@@ -20,7 +22,7 @@ use migrate_runtime::{
 async fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(dir), Some(dialect)) = (args.next(), args.next()) else {
-        eprintln!("usage: measure_replay DIR postgres|sqlite");
+        eprintln!("usage: measure_replay DIR postgres|sqlite|mysql");
         std::process::exit(2);
     };
     let dialect: Dialect = dialect.parse().expect("postgres or sqlite");
@@ -50,6 +52,13 @@ async fn main() {
     let (schema, errors) = replay_despite_errors(migrator.migrations(), dialect);
     let replay_errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
 
+    if dialect == Dialect::Mysql {
+        let db = migrate_tests::mysql_database()
+            .await
+            .expect("a MariaDB/MySQL server");
+        let actual = mysql_apply(&migrator, &db.url).await;
+        return report(&dir, dialect, &migrator, &schema, &actual, &replay_errors);
+    }
     let (_pg, _lite, url) = match dialect {
         Dialect::Postgres => {
             let db = migrate_tests::pg_database()
@@ -73,6 +82,43 @@ async fn main() {
         .unwrap_or_else(|e| panic!("the real database refused the folder: {e}"));
     let actual = introspect(&mut conn, migrator.table()).await.unwrap();
     conn.close().await;
+    report(&dir, dialect, &migrator, &schema, &actual, &replay_errors);
+}
+
+/// Runs every statement of the folder on the MySQL database at `url`; its catalog.
+async fn mysql_apply(migrator: &Migrator, url: &str) -> Schema {
+    use sqlx::{AssertSqlSafe, Connection, Executor, MySqlConnection};
+    let mut conn = MySqlConnection::connect(url).await.unwrap();
+    // A folder written for MySQL with inline `REFERENCES` to tables made later (MySQL ignores
+    // them, MariaDB makes foreign keys): `MEASURE_MYSQL_INIT='SET foreign_key_checks = 0'`.
+    if let Ok(init) = std::env::var("MEASURE_MYSQL_INIT") {
+        conn.execute(sqlx::raw_sql(AssertSqlSafe(init)))
+            .await
+            .unwrap();
+    }
+    for m in migrator.migrations() {
+        for s in migrate_core::split(&m.up.sql, Dialect::Mysql).unwrap() {
+            conn.execute(sqlx::raw_sql(AssertSqlSafe(s.sql.to_owned())))
+                .await
+                .unwrap_or_else(|e| panic!("the real database refused {}: {e}", m.up.path));
+        }
+    }
+    let actual = migrate_runtime::introspect::mysql::introspect(&mut conn, migrator.table())
+        .await
+        .unwrap();
+    let _ = conn.close().await;
+    actual
+}
+
+fn report(
+    dir: &str,
+    dialect: Dialect,
+    migrator: &Migrator,
+    schema: &Schema,
+    actual: &Schema,
+    replay_errors: &[String],
+) {
+    let (schema, actual) = (schema.clone(), actual.clone());
 
     let differences = diff(&schema, &actual);
     let texts: Vec<String> = differences.iter().map(ToString::to_string).collect();
@@ -151,13 +197,13 @@ async fn main() {
     println!(
         "  constraints (unique, foreign key, check): {constraints} in the database, {constraint_differences} difference(s)"
     );
-    if dialect == Dialect::Postgres {
+    if dialect != Dialect::Sqlite {
         let names = |s: &Schema| -> BTreeSet<String> {
             migrate_tests::constraint_names(s).into_iter().collect()
         };
         let (replayed, real) = (names(&schema), names(&actual));
         println!(
-            "  constraint names the replay gives as PostgreSQL does: {}/{}",
+            "  constraint names the replay gives as the server does: {}/{}",
             real.intersection(&replayed).count(),
             real.len()
         );
@@ -169,7 +215,7 @@ async fn main() {
         }
     }
     println!("  replay errors: {}", replay_errors.len());
-    for e in &replay_errors {
+    for e in replay_errors {
         println!("    {e}");
     }
     println!("  differences: {}", texts.len());

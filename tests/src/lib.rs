@@ -1,5 +1,7 @@
 //! Shared helpers for the integration tests: a fresh real database per test.
 //!
+//! MySQL/MariaDB works the same way (see [`mysql_database`]).
+//!
 //! PostgreSQL comes from `MIGRATE_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`).
 //! Each test gets its own database, created here and dropped when the guard drops, so tests
 //! stay isolated and run in parallel. When the server is absent a test prints why and skips,
@@ -7,6 +9,10 @@
 //! Skips are visible: see [`skip`].
 
 pub mod skip;
+
+mod mysql;
+pub mod pgbouncer;
+pub use mysql::{MysqlTestDb, mysql_admin_url, mysql_database};
 
 pub mod tls_cluster;
 
@@ -113,11 +119,16 @@ pub async fn pg_database_since(major: u32) -> Option<PgTestDb> {
 }
 
 fn absent<T>(why: &str) -> Option<T> {
-    let url = pg_admin_url();
-    let why = migrate_runtime::__private::url::scrub(why, &url);
+    server_absent("PostgreSQL", &pg_admin_url(), why)
+}
+
+/// Says that `server` at `url` is absent (`why`, passwords scrubbed): a recorded skip, or a
+/// panic under `MIGRATE_TEST_REQUIRE_DB`.
+fn server_absent<T>(server: &str, url: &str, why: &str) -> Option<T> {
+    let why = migrate_runtime::__private::url::scrub(why, url);
     let message = format!(
-        "PostgreSQL is not reachable at {} ({why})",
-        migrate_runtime::__private::url::redact_url(&url)
+        "{server} is not reachable at {} ({why})",
+        migrate_runtime::__private::url::redact_url(url)
     );
     if require_db() {
         panic!("{message}; MIGRATE_TEST_REQUIRE_DB is set, so this is a failure, not a skip");
@@ -126,23 +137,32 @@ fn absent<T>(why: &str) -> Option<T> {
     None
 }
 
+/// Runs `work` to completion on a thread with a runtime of its own: a guard's `Drop` may run
+/// inside or outside a runtime.
+fn run_detached<F, Fut>(work: F)
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Option<()>>,
+{
+    let _ = std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?
+            .block_on(work())
+    })
+    .join();
+}
+
 impl Drop for PgTestDb {
     fn drop(&mut self) {
         let admin = pg_admin_url();
         let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
-        // Drop may run inside or outside a runtime: use a thread with its own.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            rt.block_on(async {
-                let mut conn = PgConnection::connect(&admin).await.ok()?;
-                conn.execute(sqlx::raw_sql(AssertSqlSafe(sql))).await.ok()?;
-                conn.close().await.ok()
-            })
-        })
-        .join();
+        run_detached(move || async move {
+            let mut conn = PgConnection::connect(&admin).await.ok()?;
+            conn.execute(sqlx::raw_sql(AssertSqlSafe(sql))).await.ok()?;
+            conn.close().await.ok()
+        });
     }
 }
 

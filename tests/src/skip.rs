@@ -2,7 +2,7 @@
 //! passed, so each skip also (1) prints `SKIPPED <binary>::<test>: …` straight to the
 //! process's stderr, which the runner shows even for a passing test, (2) appends the test to
 //! `target/migrate-test-skips/<run>.txt`, one file per `cargo test` run, and (3) when the test
-//! binary exits, prints one line counting the PostgreSQL tests it skipped and those skipped
+//! binary exits, prints one line counting the database tests it skipped and those skipped
 //! so far in the whole run: the last such line of `cargo test --workspace` is the run's total.
 
 use std::io::Write;
@@ -12,7 +12,7 @@ use std::sync::Mutex;
 /// `binary::test` of every test this process skipped.
 static SKIPPED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-/// Records that the running test skips because PostgreSQL is absent (`why` says how).
+/// Records that the running test skips because its server is absent (`why` says which and how).
 pub(crate) fn record(why: &str) {
     let name = format!("{}::{}", binary(), test_name());
     let mut skipped = SKIPPED.lock().unwrap_or_else(|e| e.into_inner());
@@ -55,11 +55,13 @@ pub fn summary() -> Option<String> {
         None => (here, String::new()),
     };
     Some(format!(
-        "SKIPPED: {here} PostgreSQL test(s) in {} and {run} so far in this cargo test run{listed}: \
-         they ran nothing because PostgreSQL is not reachable at {}. Start the server or set \
-         MIGRATE_TEST_PG_URL; MIGRATE_TEST_REQUIRE_DB=1 turns skips into failures",
+        "SKIPPED: {here} database test(s) in {} and {run} so far in this cargo test run{listed}: \
+         they ran nothing because their server is not reachable (each `SKIPPED <test>` line \
+         names it). Start the server or set MIGRATE_TEST_PG_URL (now {}) or \
+         MIGRATE_TEST_MYSQL_URL (now {}); MIGRATE_TEST_REQUIRE_DB=1 turns skips into failures",
         binary(),
-        migrate_runtime::__private::url::redact_url(&crate::pg_admin_url())
+        migrate_runtime::__private::url::redact_url(&crate::pg_admin_url()),
+        migrate_runtime::__private::url::redact_url(&crate::mysql_admin_url())
     ))
 }
 

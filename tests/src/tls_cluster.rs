@@ -29,19 +29,7 @@ pub struct TlsCluster {
 impl TlsCluster {
     /// Starts the cluster, or returns `None` after saying why (see the module docs).
     pub fn start() -> Option<TlsCluster> {
-        match start() {
-            Ok(cluster) => Some(cluster),
-            Err(why) => {
-                let message = format!("cannot start a TLS PostgreSQL cluster: {why}");
-                if require_db() {
-                    panic!(
-                        "{message}; MIGRATE_TEST_REQUIRE_DB is set, so this is a failure, not a skip"
-                    );
-                }
-                eprintln!("SKIPPED: {message}");
-                None
-            }
-        }
+        started("a TLS PostgreSQL cluster", start())
     }
 
     /// A URL of this cluster with `host` and extra query parameters (`sslmode=…&…`).
@@ -55,13 +43,18 @@ impl Drop for TlsCluster {
         let Some(pid) = self.pid else { return };
         // SIGINT: PostgreSQL's "fast" shutdown. Wait for the postmaster to be gone so that
         // the temporary folder can be removed.
-        let _ = Command::new("kill")
-            .args(["-INT", &pid.to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline && Path::new(&format!("/proc/{pid}")).exists() {
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        stop(pid, Duration::from_secs(20));
+    }
+}
+
+/// Sends SIGINT to `pid` and waits up to `within` for it to be gone.
+pub(crate) fn stop(pid: i32, within: Duration) {
+    let _ = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status();
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline && Path::new(&format!("/proc/{pid}")).exists() {
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -274,14 +267,32 @@ fn pg_bin_dir() -> Option<PathBuf> {
     bin.join("initdb").is_file().then_some(bin)
 }
 
-fn is_root() -> bool {
+/// The server or tool the test started, or `None` after saying why it could not (a skip), or a
+/// panic under `MIGRATE_TEST_REQUIRE_DB=1`.
+pub(crate) fn started<T>(what: &str, result: Result<T, String>) -> Option<T> {
+    match result {
+        Ok(started) => Some(started),
+        Err(why) => {
+            let message = format!("cannot start {what}: {why}");
+            if require_db() {
+                panic!(
+                    "{message}; MIGRATE_TEST_REQUIRE_DB is set, so this is a failure, not a skip"
+                );
+            }
+            eprintln!("SKIPPED: {message}");
+            None
+        }
+    }
+}
+
+pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
-fn chmod(path: &Path, mode: u32) -> Result<(), String> {
+pub(crate) fn chmod(path: &Path, mode: u32) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
         .map_err(|e| format!("chmod {}: {e}", path.display()))
@@ -308,7 +319,7 @@ fn append(path: &Path, text: &str) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn free_port() -> Result<u16, String> {
+pub(crate) fn free_port() -> Result<u16, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     listener
         .local_addr()

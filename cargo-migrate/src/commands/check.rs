@@ -7,10 +7,11 @@ use migrate_runtime::__private::url::with_database;
 use migrate_runtime::{AnyConnection, ConnectOptions, DeployOptions, Dialect, RevertOptions};
 
 use super::{Context, Session};
-use crate::exit::{HISTORY, OK, PENDING};
+use crate::exit::{FAILURE, HISTORY, OK, PENDING};
 
 /// Check the migrations for CI, without a database: every file is well-formed, versions are
-/// unique, and the checksums match the committed `migrate.sum`. With --database-url (or
+/// unique, the checksums match the committed `migrate.sum`, and `cargo migrate lint` passes on
+/// the migrations not yet in it (exit 1 on an error finding). With --database-url (or
 /// --env), also a round trip on a scratch database created and dropped for it: apply
 /// everything, revert everything that has down files, apply again.
 #[derive(Debug, clap::Args)]
@@ -104,6 +105,20 @@ pub async fn exec(cx: &Context<'_>, _args: Args) -> anyhow::Result<i32> {
             );
         }
     }
+    // Lint, on the migrations it chooses by default offline (those not in migrate.sum).
+    let request = super::lint::Request {
+        offline: true,
+        dialect: Some(dialect),
+        ..Default::default()
+    };
+    let report = super::lint::run(cx, &request, None, &[]).await?;
+    for finding in &report.findings {
+        crate::shell::outln!("{}", super::lint::text(finding));
+    }
+    super::lint::status(cx, &report);
+    if report.has_errors() && code != HISTORY {
+        code = FAILURE;
+    }
     if let Some(url) = url {
         round_trip(cx, &url, dialect).await?;
     }
@@ -118,10 +133,10 @@ async fn round_trip(cx: &Context<'_>, url: &str, dialect: Dialect) -> anyhow::Re
     let name = format!("migrate_check_{}_{nanos}", std::process::id());
     let options = ConnectOptions::default();
     let (scratch_url, _dir, mut admin) = match dialect {
-        Dialect::Postgres => {
+        Dialect::Postgres | Dialect::Mysql => {
             let mut admin = AnyConnection::connect(url, &options).await?;
             admin
-                .execute(&format!("CREATE DATABASE \"{name}\""))
+                .execute(&format!("CREATE DATABASE {}", quote(dialect, &name)))
                 .await
                 .map_err(|e| {
                     anyhow::anyhow!(
@@ -150,13 +165,28 @@ async fn round_trip(cx: &Context<'_>, url: &str, dialect: Dialect) -> anyhow::Re
     .await;
     if let Some(admin) = admin.as_mut() {
         let _ = admin
-            .execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .execute(&match dialect {
+                Dialect::Mysql => format!("DROP DATABASE IF EXISTS {}", quote(dialect, &name)),
+                _ => format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    quote(dialect, &name)
+                ),
+            })
             .await;
     }
     if let Some(admin) = admin {
         admin.close().await;
     }
     result
+}
+
+/// The scratch database's name as `dialect` quotes identifiers (it is ours: letters, digits
+/// and `_`).
+fn quote(dialect: Dialect, name: &str) -> String {
+    match dialect {
+        Dialect::Mysql => format!("`{name}`"),
+        _ => format!("\"{name}\""),
+    }
 }
 
 async fn exercise(cx: &Context<'_>, s: &mut Session) -> anyhow::Result<()> {

@@ -127,10 +127,10 @@ pub async fn exec(cx: &Context<'_>, mut args: Args) -> anyhow::Result<i32> {
     options.backup = backup.as_deref();
     options.resume = args.resume_version.as_ref();
     options.statement_lock_timeout = statement_lock_timeout(cx, &args);
-    // PostgreSQL: a second connection cancels the running statement on SIGINT/SIGTERM and
-    // reports who holds a lock a statement waits for.
+    // PostgreSQL and MySQL/MariaDB: a second connection cancels the running statement on
+    // SIGINT/SIGTERM (PostgreSQL: and reports who holds a lock a statement waits for).
     let mut sidecar = match session.conn.dialect() {
-        Dialect::Postgres => cx.connect(&session.url).await.ok(),
+        Dialect::Postgres | Dialect::Mysql => cx.connect(&session.url).await.ok(),
         _ => None,
     };
     let result = session

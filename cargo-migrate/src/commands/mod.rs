@@ -66,7 +66,7 @@ pub fn run(args: MigrateArgs, shell: &Shell) -> anyhow::Result<i32> {
             Command::Schema(a) => schema::exec(&cx, a),
             Command::Verify(a) => verify::exec(&cx, a).await,
             Command::Diff(a) => diff::exec(&cx, a).await,
-            Command::Lint(a) => lint::exec(&cx, a),
+            Command::Lint(a) => lint::exec(&cx, a).await,
             Command::Compat(a) => compat::exec(&cx, a),
         }
     })
@@ -91,6 +91,15 @@ pub struct Session {
 impl Context<'_> {
     pub fn lock_timeout(&self) -> Duration {
         Duration::from_secs(self.common.lock_timeout)
+    }
+
+    /// `--lock`, else `lock` of [package.metadata.migrate], else chosen by the server.
+    pub fn lock_mode(&self) -> anyhow::Result<migrate_runtime::LockMode> {
+        let configured = self.common.lock.as_deref().or(self.config.lock.as_deref());
+        match configured {
+            None => Ok(migrate_runtime::LockMode::Auto),
+            Some(name) => name.parse().map_err(anyhow::Error::msg),
+        }
     }
 
     /// The deploy lock as every verb that writes history waits for it.
@@ -169,9 +178,13 @@ impl Context<'_> {
 
     /// One more connection to `url`, with the invocation's timeouts.
     pub async fn connect(&self, url: &str) -> anyhow::Result<AnyConnection> {
-        let options = ConnectOptions::new()
+        let mut options = ConnectOptions::new()
             .connect_timeout(Duration::from_secs(self.common.connect_timeout))
-            .lock_timeout(self.lock_timeout());
+            .lock_timeout(self.lock_timeout())
+            .lock(self.lock_mode()?);
+        if let Some(secs) = self.config.lease_duration {
+            options = options.lease(Duration::from_secs(secs));
+        }
         Ok(AnyConnection::connect(url, &options).await?)
     }
 
@@ -187,6 +200,22 @@ impl Context<'_> {
             Event::WaitingForLock => self.shell.warn_status(
                 "Waiting",
                 "for the migration lock: another deploy is running on this database",
+            ),
+            Event::WaitingForLease { owner, expires_in } => self.shell.warn_status(
+                "Waiting",
+                &format!(
+                    "for the lease lock held by {owner}: another deploy is running on this \
+                     database (its lease expires in {}s unless renewed)",
+                    expires_in.as_secs()
+                ),
+            ),
+            Event::LeaseTakenOver { owner, expired_for } => self.shell.warn_status(
+                "Took over",
+                &format!(
+                    "the lease lock of {owner}, expired {}s ago: that deployer stopped renewing \
+                     it (crashed or cut off); check `status` for a migration it left running",
+                    expired_for.as_secs()
+                ),
             ),
             Event::Applying { migration: m } => self.shell.status(
                 "Applying",

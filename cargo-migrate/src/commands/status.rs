@@ -2,7 +2,7 @@
 
 use crate::shell::{out, outln};
 use migrate_core::{MigrationState, Progress, StatusEntry};
-use migrate_runtime::Dialect;
+use migrate_runtime::{Dialect, LockKind, LockState};
 use serde_json::json;
 
 use super::Context;
@@ -31,10 +31,11 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         return super::matrix::exec(cx, args.format).await;
     }
     let (url, dialect) = cx.target()?;
-    let (entries, live) = if dialect == Dialect::Sqlite && sqlite_file_missing(&url) {
+    let (entries, live, lock) = if dialect == Dialect::Sqlite && sqlite_file_missing(&url) {
         (
             migrate_core::status(cx.config.migrator(dialect)?.migrations(), &[]),
             false,
+            None,
         )
     } else {
         let mut session = cx.session().await?;
@@ -49,15 +50,22 @@ pub async fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
             }
             _ => Ok(false),
         };
+        let lock = session.migrator.lock_state_with(&mut session.conn).await;
         session.conn.close().await;
-        (entries?, live?)
+        (entries?, live?, lock?)
     };
     match args.format {
-        Format::Json => outln!(
-            "{}",
-            serde_json::to_string_pretty(&to_json(&entries, live))?
-        ),
-        Format::Human => print_table(cx, &url, &entries, live)?,
+        Format::Json => {
+            let mut json = to_json(&entries, live);
+            json["lock"] = lock.as_ref().map_or(serde_json::Value::Null, lock_json);
+            outln!("{}", serde_json::to_string_pretty(&json)?)
+        }
+        Format::Human => {
+            print_table(cx, &url, &entries, live)?;
+            if let Some(line) = lock.as_ref().and_then(lock_line) {
+                cx.shell.status("Lock", &line);
+            }
+        }
     }
     Ok(exit_code(&entries))
 }
@@ -73,6 +81,38 @@ pub fn exit_code<'a>(entries: impl IntoIterator<Item = &'a StatusEntry>) -> i32 
         PENDING
     } else {
         OK
+    }
+}
+
+fn lock_json(lock: &LockState) -> serde_json::Value {
+    json!({
+        "kind": match lock.kind {
+            LockKind::Advisory => "advisory",
+            LockKind::Lease => "lease",
+            _ => "database",
+        },
+        "why": lock.why,
+        "holder": lock.holder,
+        "expires_in_s": lock.expires_in,
+        "lease_s": lock.lease.map(|d| d.as_secs()),
+    })
+}
+
+/// The lock line of the human output: shown for the lease lock, and for an advisory lock
+/// someone holds now (a free advisory lock, the usual case, says nothing).
+pub fn lock_line(lock: &LockState) -> Option<String> {
+    let holder = match (&lock.holder, lock.expires_in) {
+        (Some(h), Some(left)) if left > 0.0 => format!("held by {h}, expires in {left:.0}s"),
+        (Some(h), Some(left)) => {
+            format!("free: the lease of {h} expired {:.0}s ago", -left)
+        }
+        (Some(h), None) => format!("held by {h}"),
+        (None, _) => "free".to_owned(),
+    };
+    match lock.kind {
+        LockKind::Lease => Some(format!("{} ({holder}): {}", lock.kind, lock.why)),
+        _ if lock.holder.is_some() => Some(format!("{} ({holder})", lock.kind)),
+        _ => None,
     }
 }
 

@@ -27,6 +27,7 @@ fn check_catches_edits_unhashed_files_and_bad_files_without_a_database() {
      Checked 2 migration(s) in migrations
 warning: no migrations/migrate.sum: run `cargo migrate hash` and commit it, so edited or unreviewed migrations fail CI
     Replayed 2 table(s), 0 enum type(s)
+      Linted 2 migration(s) (every migration) (sqlite): 0 finding(s), 0 error(s)
 
 "#]]);
 
@@ -49,6 +50,7 @@ warning: no migrations/migrate.sum: run `cargo migrate hash` and commit it, so e
      Checked 2 migration(s) in migrations
 error: migrations/2_posts.sql changed since migrate.sum was written: restore it, or, if the edit is intended (and the migration was never deployed), run `cargo migrate hash`
     Replayed 2 table(s), 0 enum type(s)
+      Linted 0 migration(s) new since migrate.sum (sqlite): 0 finding(s), 0 error(s)
 
 "#]]);
     p.run(&["hash"]).expect(0);
@@ -62,6 +64,7 @@ error: migrations/2_posts.sql changed since migrate.sum was written: restore it,
      Checked 3 migration(s) in migrations
 error: migrations/[..]_add_tags.sql is not hashed in migrate.sum yet: once it is reviewed, run `cargo migrate hash` and commit migrate.sum
     Replayed 3 table(s), 0 enum type(s)
+      Linted 0 migration(s) new since migrate.sum (sqlite): 0 finding(s), 0 error(s)
 
 "#]]);
     p.run(&["hash"]).expect(0);
@@ -115,6 +118,7 @@ fn check_round_trips_on_a_scratch_sqlite_database() {
      Checked 2 migration(s) in migrations
 warning: no migrations/migrate.sum: run `cargo migrate hash` and commit it, so edited or unreviewed migrations fail CI
     Replayed 2 table(s), 0 enum type(s)
+      Linted 2 migration(s) (every migration) (sqlite): 0 finding(s), 0 error(s)
   Round trip applied 2, reverted 1, applied 1 again on a scratch database (dropped)
 
 "#]]);
@@ -140,6 +144,7 @@ fn check_round_trip_fails_when_the_database_differs_from_the_replay() {
      Checked 1 migration(s) in migrations
      Checked 1 files against migrate.sum
     Replayed 1 table(s), 0 enum type(s)
+      Linted 0 migration(s) new since migrate.sum (sqlite): 0 finding(s), 0 error(s)
 error: the scratch database after applying everything differs from the schema the migrations replay to:
   table users: column name has type TEXT, the migrations give INTEGER (migrations/1_users.sql:2)
 The replay mis-reads a statement: give what it does in a replay override (`.replay/<migration>.sql` in the migrations folder, see "Replay overrides" in the cargo-migrate book, docs/src/replay.md), or report it
@@ -156,7 +161,7 @@ fn check_round_trips_on_a_scratch_postgres_database_and_drops_it() {
     let p = Project::new("dialect = \"postgres\"");
     p.write(
         "migrations/1_users.up.sql",
-        "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+        "CREATE TABLE users (id BIGINT PRIMARY KEY);\n",
     );
     p.write("migrations/1_users.down.sql", "DROP TABLE users;\n");
     let out = p.run(&["check", "--database-url", &db.url]).expect(0);
@@ -164,6 +169,7 @@ fn check_round_trips_on_a_scratch_postgres_database_and_drops_it() {
      Checked 1 migration(s) in migrations
 warning: no migrations/migrate.sum: run `cargo migrate hash` and commit it, so edited or unreviewed migrations fail CI
     Replayed 1 table(s), 0 enum type(s)
+      Linted 1 migration(s) (every migration) (postgres 15): 0 finding(s), 0 error(s)
   Round trip applied 1, reverted 1, applied 1 again on a scratch database (dropped)
 
 "#]]);
@@ -187,6 +193,7 @@ warning: no migrations/migrate.sum: run `cargo migrate hash` and commit it, so e
      Checked 1 migration(s) in migrations
 warning: no migrations/migrate.sum: run `cargo migrate hash` and commit it, so edited or unreviewed migrations fail CI
     Replayed 1 table(s), 0 enum type(s)
+      Linted 1 migration(s) (every migration) (postgres 15): 0 finding(s), 0 error(s)
 error: migrations/1_users.up.sql:1:1: migration 1 (users) failed: relation "users" already exists [SQLSTATE 42P07]
   Nothing of it took effect (its transaction was rolled back).
   Fix the SQL and deploy again.

@@ -366,7 +366,7 @@ fn configuration_errors_are_clear() {
         .run(&["status", "--database-url", "sqlite::memory:"])
         .expect(1);
     out.stderr_eq(&p, str![[r#"
-error: [ROOT]/Cargo.toml: [package.metadata.migrate]: unknown key `dialet` (known: dir, dialect, table, ignore, statement-lock-timeout, lock-retries, environments, types)
+error: [ROOT]/Cargo.toml: [package.metadata.migrate]: unknown key `dialet` (known: dir, dialect, table, ignore, statement-lock-timeout, lock-retries, lock, lease-duration, environments, types, lint)
 
 "#]]);
 

@@ -284,6 +284,7 @@ VERSION          NAME     STATE        APPLIED AT                DURATION
     status.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
      Running migration 2 (bump) is being applied by a deploy that holds the lock now: 1 of 3 statements done so far
       Status 1 applied, 0 pending, 1 failed on [URL]
+        Lock advisory lock (held by pid [..] (no application_name), since [..])
 
 "#]]);
     assert!(
@@ -309,7 +310,7 @@ fn resume_continues_at_the_first_statement_not_done_and_refuses_an_edited_done_p
     Applying 2 tables (migrations/2_tables.sql)
 error: migrations/2_tables.sql:3:1: migration 2 (tables) failed: no such table: nope; statement 1 (line 2) is done, statements 2-3 (lines 3-4) are not
   It ran without a transaction, so the statements before this one stay applied; it is recorded as failed.
-  Finish or undo it by hand, then run `cargo migrate resolve --applied 2` or `cargo migrate resolve --rolled-back 2`.
+  Fix the failed statement and run `cargo migrate deploy --resume 2`: it starts at that statement when the done ones are unchanged. Or finish or undo it by hand, then run `cargo migrate resolve --applied 2` or `cargo migrate resolve --rolled-back 2`.
 
 "#]]);
     let rt = tokio::runtime::Runtime::new().unwrap();

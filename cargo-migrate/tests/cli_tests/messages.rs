@@ -95,7 +95,7 @@ fn a_failed_no_transaction_migration_names_the_resolve_commands() {
     Applying 2 half (migrations/2_half.sql)
 error: migrations/2_half.sql:3:1: migration 2 (half) failed: no such table: nope; statement 1 (line 2) is done, statement 2 (line 3) is not
   It ran without a transaction, so the statements before this one stay applied; it is recorded as failed.
-  Finish or undo it by hand, then run `cargo migrate resolve --applied 2` or `cargo migrate resolve --rolled-back 2`.
+  Fix the failed statement and run `cargo migrate deploy --resume 2`: it starts at that statement when the done ones are unchanged. Or finish or undo it by hand, then run `cargo migrate resolve --applied 2` or `cargo migrate resolve --rolled-back 2`.
 
 "#]]);
     assert!(

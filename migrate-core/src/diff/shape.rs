@@ -47,18 +47,21 @@ const DEFAULT_OPCLASSES: &[&str] = &[
 
 pub(super) fn diff_indexes(expected: &Schema, actual: &Schema, out: &mut Vec<Difference>) {
     let d = expected.dialect;
+    // MySQL names an index within its table (`user_uuid` on two tables is two indexes).
+    let same = |a: &Index, b: &Index| {
+        expected.same_name(&a.name, &b.name)
+            && (d != Dialect::Mysql || expected.same_name(&a.table, &b.table))
+    };
+    let shown = |i: &Index| match d {
+        Dialect::Mysql => format!("{} on {}", i.name, i.table),
+        _ => i.name.to_string(),
+    };
     for index in &expected.indexes {
-        match actual
-            .indexes
-            .iter()
-            .find(|i| expected.same_name(&i.name, &index.name))
-        {
-            None => out.push(Difference::MissingIndex {
-                name: index.name.to_string(),
-            }),
+        match actual.indexes.iter().find(|i| same(i, index)) {
+            None => out.push(Difference::MissingIndex { name: shown(index) }),
             Some(found) if shape_key(d, index) != shape_key(d, found) => {
                 out.push(Difference::IndexShape {
-                    name: index.name.to_string(),
+                    name: shown(index),
                     expected: describe(d, index),
                     actual: describe(d, found),
                 })
@@ -67,14 +70,8 @@ pub(super) fn diff_indexes(expected: &Schema, actual: &Schema, out: &mut Vec<Dif
         }
     }
     for index in &actual.indexes {
-        if !expected
-            .indexes
-            .iter()
-            .any(|i| expected.same_name(&i.name, &index.name))
-        {
-            out.push(Difference::ExtraIndex {
-                name: index.name.to_string(),
-            });
+        if !expected.indexes.iter().any(|i| same(i, index)) {
+            out.push(Difference::ExtraIndex { name: shown(index) });
         }
     }
 }

@@ -3,8 +3,15 @@
 //!
 //! It knows just enough of each dialect's lexical rules to find the `;` that ends a
 //! statement: quotes and their escapes, comments (nested on PostgreSQL), dollar-quoted bodies,
-//! parentheses, PostgreSQL's `BEGIN ATOMIC … END` function bodies and SQLite's
-//! `CREATE TRIGGER … BEGIN … END` bodies.
+//! parentheses, PostgreSQL's `BEGIN ATOMIC … END` function bodies, SQLite's
+//! `CREATE TRIGGER … BEGIN … END` bodies, and MySQL's compound statements (`BEGIN … END` in a
+//! trigger, procedure, function or event, with `IF`/`CASE`/`LOOP`/`WHILE`/`REPEAT` blocks
+//! inside) and the `mysql` client's `DELIMITER` command.
+//!
+//! `DELIMITER $$` is not SQL: the client reads it and ends statements at `$$` until the next
+//! `DELIMITER ;`. The splitter does the same, so a file written for the `mysql` client splits
+//! as the client splits it; the `DELIMITER` lines are part of the next statement's `leading`
+//! text, never a statement.
 
 use crate::Dialect;
 
@@ -80,6 +87,7 @@ pub fn split(text: &str, dialect: Dialect) -> Result<Vec<Statement<'_>>, SplitEr
         bytes: text.as_bytes(),
         dialect,
         pos: 0,
+        delimiter: None,
     }
     .run()
 }
@@ -89,6 +97,8 @@ struct Splitter<'a> {
     bytes: &'a [u8],
     dialect: Dialect,
     pos: usize,
+    /// MySQL: the statement delimiter set by `DELIMITER x` when it is not `;`.
+    delimiter: Option<&'a str>,
 }
 
 /// Per-statement state: what the words seen so far mean for `;`.
@@ -103,6 +113,9 @@ struct Block {
     /// Upper-cased words seen at the start of the statement (up to 4), and the last word.
     head: Vec<String>,
     last: String,
+    /// MySQL: an `END` read inside a body that closes it, unless the next word makes it
+    /// `END IF`, `END LOOP`, `END WHILE` or `END REPEAT`.
+    pending_end: bool,
 }
 
 impl Block {
@@ -114,10 +127,28 @@ impl Block {
         words.any(|w| w == "TRIGGER")
     }
 
+    /// MySQL: `CREATE [DEFINER = …] TRIGGER | PROCEDURE | FUNCTION | EVENT`, whose body may be a
+    /// compound statement.
+    fn is_mysql_routine(&self) -> bool {
+        let mut words = self.head.iter().map(String::as_str);
+        words.next() == Some("CREATE")
+            && words.any(|w| matches!(w, "TRIGGER" | "PROCEDURE" | "FUNCTION" | "EVENT"))
+    }
+
+    /// Closes the body an `END` ended (MySQL), when no `IF`/`LOOP`/… followed it.
+    fn settle_end(&mut self) {
+        if std::mem::take(&mut self.pending_end) {
+            self.bodies = self.bodies.saturating_sub(1);
+        }
+    }
+
     fn word(&mut self, word: &str, dialect: Dialect) {
         let upper = word.to_ascii_uppercase();
         if self.head.len() < 5 {
             self.head.push(upper.clone());
+        }
+        if dialect == Dialect::Mysql {
+            return self.mysql_word(upper);
         }
         match upper.as_str() {
             "ATOMIC" if self.last == "BEGIN" && dialect == Dialect::Postgres => self.bodies += 1,
@@ -138,6 +169,39 @@ impl Block {
         }
         self.last = upper;
     }
+
+    fn mysql_word(&mut self, upper: String) {
+        if self.pending_end {
+            if matches!(upper.as_str(), "IF" | "LOOP" | "WHILE" | "REPEAT") {
+                self.pending_end = false;
+                self.last = upper;
+                return;
+            }
+            if upper == "CASE" {
+                // `END CASE` closes a CASE statement.
+                self.pending_end = false;
+                self.cases = self.cases.saturating_sub(1);
+                self.last = upper;
+                return;
+            }
+            self.settle_end();
+        }
+        match upper.as_str() {
+            "BEGIN" if self.is_mysql_routine() => self.bodies += 1,
+            "CASE" if self.bodies > 0 => self.cases += 1,
+            "END" if self.bodies > 0 => {
+                if self.cases > 0 {
+                    // A CASE expression's END, or the first word of `END CASE`, which then
+                    // must not close a body: both close the CASE.
+                    self.cases -= 1;
+                } else {
+                    self.pending_end = true;
+                }
+            }
+            _ => {}
+        }
+        self.last = upper;
+    }
 }
 
 impl<'a> Splitter<'a> {
@@ -150,8 +214,11 @@ impl<'a> Splitter<'a> {
             if self.pos >= self.bytes.len() {
                 break;
             }
-            if self.bytes[self.pos] == b';' {
-                self.pos += 1;
+            if self.dialect == Dialect::Mysql && self.delimiter_command() {
+                continue;
+            }
+            if let Some(len) = self.at_delimiter() {
+                self.pos += len;
                 lead_start = self.pos;
                 continue;
             }
@@ -163,13 +230,42 @@ impl<'a> Splitter<'a> {
                 offset: start,
                 leading: &self.text[lead_start..start],
             });
-            // Step over the `;` (if any).
-            if self.pos < self.bytes.len() {
-                self.pos += 1;
+            // Step over the delimiter (if any).
+            if let Some(len) = self.at_delimiter() {
+                self.pos += len;
             }
             lead_start = self.pos;
         }
         Ok(out)
+    }
+
+    /// The length of the statement delimiter at `pos`, if one is there: `;`, or MySQL's
+    /// `DELIMITER` choice.
+    fn at_delimiter(&self) -> Option<usize> {
+        match self.delimiter {
+            Some(d) => self.text[self.pos..].starts_with(d).then_some(d.len()),
+            None => (self.bytes.get(self.pos) == Some(&b';')).then_some(1),
+        }
+    }
+
+    /// Reads a `DELIMITER x` line at `pos` (MySQL's client command), if there is one.
+    fn delimiter_command(&mut self) -> bool {
+        let rest = &self.text[self.pos..];
+        let line = rest.split('\n').next().unwrap_or("");
+        let mut words = line.split_whitespace();
+        if !words
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("DELIMITER"))
+        {
+            return false;
+        }
+        let Some(chosen) = words.next() else {
+            return false;
+        };
+        let at = self.pos + line.find(chosen).unwrap_or(0);
+        self.delimiter = (chosen != ";").then(|| &self.text[at..at + chosen.len()]);
+        self.pos += line.len();
+        true
     }
 
     /// Skips whitespace and comments.
@@ -234,8 +330,19 @@ impl<'a> Splitter<'a> {
             if matches!(b, b'-' | b'/' | b'#') && self.skip_comment()? {
                 continue;
             }
+            if let Some(d) = self.delimiter
+                && self.text[self.pos..].starts_with(d)
+            {
+                // A chosen delimiter ends the statement wherever it stands, as in the client.
+                return Ok(last_token_end);
+            }
+            if b == b';' && block.parens == 0 {
+                block.settle_end();
+            }
             match b {
-                b';' if block.parens == 0 && block.bodies == 0 => return Ok(last_token_end),
+                b';' if block.parens == 0 && block.bodies == 0 && self.delimiter.is_none() => {
+                    return Ok(last_token_end);
+                }
                 b'(' => {
                     block.parens += 1;
                     self.pos += 1;
@@ -271,7 +378,12 @@ impl<'a> Splitter<'a> {
                 }
                 _ if is_ident_start(b) => {
                     let start = self.pos;
-                    while self.pos < self.bytes.len() && is_ident_char(self.bytes[self.pos]) {
+                    while self.pos < self.bytes.len()
+                        && is_ident_char(self.bytes[self.pos])
+                        && !self
+                            .delimiter
+                            .is_some_and(|d| self.text[self.pos..].starts_with(d))
+                    {
                         self.pos += 1;
                     }
                     // `E'…'` strings: the quote right after the word is handled next round.
@@ -480,6 +592,52 @@ mod tests {
     }
 
     #[test]
+    fn mysql_delimiter_blocks_split_as_the_client_splits_them() {
+        let text = "CREATE TABLE `a;b` (x INT); # one\n\
+                    DELIMITER $$\n\
+                    CREATE TRIGGER t BEFORE INSERT ON `a;b` FOR EACH ROW\n\
+                    BEGIN\n  SET NEW.x = 1;\n  IF NEW.x > 0 THEN SET NEW.x = 2; END IF;\nEND$$\n\
+                    CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END $$\n\
+                    DELIMITER ;\n\
+                    INSERT INTO t VALUES ('it\\'s;');";
+        let got = split(text, Dialect::Mysql).unwrap();
+        let sqls: Vec<&str> = got.iter().map(|s| s.sql).collect();
+        assert_eq!(sqls.len(), 4, "{sqls:#?}");
+        assert_eq!(sqls[0], "CREATE TABLE `a;b` (x INT)");
+        assert!(sqls[1].starts_with("CREATE TRIGGER") && sqls[1].ends_with("END IF;\nEND"));
+        assert_eq!(
+            sqls[2],
+            "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END"
+        );
+        assert_eq!(sqls[3], "INSERT INTO t VALUES ('it\\'s;')");
+        assert!(
+            got[1].leading.contains("DELIMITER $$"),
+            "{:?}",
+            got[1].leading
+        );
+        assert!(got[3].leading.contains("DELIMITER ;"));
+        assert_eq!(&text[got[2].offset..got[2].offset + 16], "CREATE PROCEDURE");
+    }
+
+    #[test]
+    fn mysql_compound_statements_without_delimiter() {
+        let text = "CREATE TRIGGER t BEFORE UPDATE ON x FOR EACH ROW BEGIN\n\
+                    CASE WHEN NEW.a > 0 THEN SET NEW.b = 1; ELSE SET NEW.b = CASE NEW.c WHEN 1 THEN 2 END; END CASE;\n\
+                    lbl: LOOP LEAVE lbl; END LOOP lbl;\n\
+                    WHILE NEW.a < 0 DO SET NEW.a = NEW.a + 1; END WHILE;\n\
+                    REPEAT SET NEW.a = 1; UNTIL NEW.a > 0 END REPEAT;\n\
+                    BEGIN SET NEW.d = 1; END;\n\
+                    END;\nBEGIN;\nCREATE TABLE end_log (x INT);\nCOMMIT";
+        let sqls = sqls(text, Dialect::Mysql);
+        assert_eq!(sqls.len(), 4, "{sqls:#?}");
+        assert!(sqls[0].ends_with("END;\nEND"));
+        assert_eq!(
+            &sqls[1..],
+            ["BEGIN", "CREATE TABLE end_log (x INT)", "COMMIT"]
+        );
+    }
+
+    #[test]
     fn unterminated_things_are_errors_with_offsets() {
         let err = split("SELECT 1; SELECT 'oops", Dialect::Postgres).unwrap_err();
         assert_eq!(err.offset, 17);
@@ -515,8 +673,23 @@ mod tests {
     #[test]
     fn never_panics_on_odd_text() {
         for text in [
-            "$", "$$", "'", "e'", "E'\\", "/*/", "--", "[", "é;ü", "$a", "$1$", "x$y$z", ");(",
+            "$",
+            "$$",
+            "'",
+            "e'",
+            "E'\\",
+            "/*/",
+            "--",
+            "[",
+            "é;ü",
+            "$a",
+            "$1$",
+            "x$y$z",
+            ");(",
             "CASE END",
+            "DELIMITER",
+            "DELIMITER $$\nx$",
+            "delimiter ;;\nEND;;",
         ] {
             for dialect in [Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql] {
                 let _ = split(text, dialect);

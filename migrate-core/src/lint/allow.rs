@@ -69,6 +69,37 @@ pub(super) fn parse(leading: &str) -> Vec<Allow> {
         .collect()
 }
 
+/// The findings of migration-wide rules (found after replaying all of `m`) that no
+/// `-- migrate:allow` above their statement or above the file's first statement accepts.
+pub(super) fn unless_allowed(
+    m: &crate::Migration,
+    dialect: crate::Dialect,
+    findings: Vec<super::Finding>,
+) -> Vec<super::Finding> {
+    if findings.is_empty() {
+        return findings;
+    }
+    let text = &m.up.sql;
+    let Ok(statements) = crate::split(text, dialect) else {
+        return findings;
+    };
+    let file = statements
+        .first()
+        .map(|s| parse(s.leading))
+        .unwrap_or_default();
+    findings
+        .into_iter()
+        .filter(|f| {
+            let above = statements
+                .iter()
+                .find(|s| crate::LineCol::of(text, s.offset) == f.at)
+                .map(|s| parse(s.leading))
+                .unwrap_or_default();
+            !above.iter().chain(&file).any(|a| a.allows(f.rule))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Allow, parse};

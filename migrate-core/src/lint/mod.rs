@@ -6,12 +6,20 @@
 //! was created by one of them (not yet deployed: changing it is free). Pure: the CLI chooses
 //! which migrations to lint and prints the findings.
 //!
+//! PostgreSQL rules are in `postgres.rs` and `types.rs`, SQLite's in `sqlite.rs`; rules that
+//! compare the model before and after a whole migration (enum labels, SQLite rebuilds) run
+//! after its replay.
+//!
 //! A finding is silenced by `-- migrate:allow <rule>[, <rule>…] <reason>` on the comment lines
 //! above its statement, or above the file's first statement for the whole file; the reason is
 //! required.
 
 mod allow;
+mod enums;
+mod postgres;
 mod rules;
+mod sqlite;
+mod types;
 
 use std::collections::BTreeSet;
 
@@ -31,7 +39,8 @@ pub struct Finding {
     pub path: String,
     /// Where its statement starts.
     pub at: LineCol,
-    /// The statement's first line, for the caret display.
+    /// The file's line where the statement starts (whole, for the caret display: the
+    /// statement starts at column `at.col` of it).
     pub line_text: String,
     /// What is wrong with this statement, naming its table or column.
     pub message: String,
@@ -73,46 +82,112 @@ pub fn lint(
 ) -> Vec<Finding> {
     let mut schema = Schema::new(dialect);
     // Tables that existed before the first linted migration: the ones live traffic uses.
-    let mut existing: Option<BTreeSet<Name>> = None;
+    let mut existing: Option<Existing> = None;
+    let mut triggers = sqlite::Triggers::default();
     let mut findings = Vec::new();
     for (i, m) in migrations.iter().enumerate() {
-        if linted(i, m) {
+        let linted = linted(i, m);
+        if linted {
             if options.each_alone {
                 existing = None;
             }
-            let existing = existing
-                .get_or_insert_with(|| schema.tables.iter().map(|t| t.name.clone()).collect());
+            let existing = existing.get_or_insert_with(|| Existing::of(&schema));
             findings.extend(lint_migration(m, &schema, existing, options));
         }
+        // The model before, for the rules that compare it with the one after (SQLite rebuilds).
+        let before =
+            (linted && dialect == Dialect::Sqlite).then(|| (schema.clone(), triggers.clone()));
         // A migration the replay cannot read still leaves the rest comparable.
         let _ = replay_migration(&mut schema, m);
+        if dialect == Dialect::Sqlite {
+            triggers.follow(m);
+        }
+        if linted && let Some(existing) = &existing {
+            let mut whole = enums::removed_labels(m, &schema, existing);
+            if let Some((old, old_triggers)) = &before {
+                whole.extend(sqlite::rebuilds(
+                    m,
+                    (old, &schema),
+                    (old_triggers, &triggers),
+                    existing,
+                ));
+            }
+            findings.extend(allow::unless_allowed(m, dialect, whole));
+        }
     }
     findings.retain(|f| !options.disabled.iter().any(|d| d == f.rule));
     findings
 }
 
+/// What existed before the linted migrations: what live traffic and the code running use.
+pub(crate) struct Existing {
+    pub tables: BTreeSet<Name>,
+    /// Enum types and their labels.
+    pub enums: Vec<(Name, Vec<String>)>,
+}
+
+impl Existing {
+    fn of(schema: &Schema) -> Existing {
+        Existing {
+            tables: schema.tables.iter().map(|t| t.name.clone()).collect(),
+            enums: schema
+                .enums
+                .iter()
+                .map(|e| {
+                    let labels = e.labels.iter().map(|l| l.name.clone()).collect();
+                    (e.name.clone(), labels)
+                })
+                .collect(),
+        }
+    }
+}
+
 /// What a rule sees of one statement.
 pub(crate) struct Context<'a> {
     pub schema: &'a Schema,
-    pub existing: &'a BTreeSet<Name>,
+    pub existing: &'a Existing,
     pub options: &'a LintOptions,
     /// The migration runs in a transaction.
     pub transactional: bool,
     /// A `SET lock_timeout` came earlier in this migration.
     pub lock_timeout_set: bool,
+    /// Columns renamed earlier in this migration: `(table, new name, old name)`, folded. The
+    /// model is the one before the migration, where a renamed column has its old name.
+    pub renamed: Vec<(Name, String, String)>,
 }
 
 impl Context<'_> {
     /// Whether live traffic uses this table: it existed before the linted migrations.
     pub fn is_existing(&self, name: &Name) -> bool {
-        self.existing.iter().any(|n| self.schema.same_name(n, name))
+        self.existing
+            .tables
+            .iter()
+            .any(|n| self.schema.same_name(n, name))
+    }
+
+    /// The name a column had before the migration, following its renames in it.
+    pub fn original_column(&self, table: &Name, column: &str) -> String {
+        self.renamed
+            .iter()
+            .rev()
+            .find(|(t, new, _)| self.schema.same_name(t, table) && self.schema.same(new, column))
+            .map_or_else(|| column.to_owned(), |(_, _, old)| old.clone())
+    }
+
+    /// Whether the code running may use this enum type: it existed before the linted
+    /// migrations.
+    pub fn is_existing_enum(&self, name: &Name) -> bool {
+        self.existing
+            .enums
+            .iter()
+            .any(|(n, _)| self.schema.same_name(n, name))
     }
 }
 
 fn lint_migration(
     m: &Migration,
     schema: &Schema,
-    existing: &BTreeSet<Name>,
+    existing: &Existing,
     options: &LintOptions,
 ) -> Vec<Finding> {
     let dialect = schema.dialect;
@@ -131,10 +206,11 @@ fn lint_migration(
         options,
         transactional: !m.up.no_transaction,
         lock_timeout_set: false,
+        renamed: Vec::new(),
     };
     for (n, statement) in statements.iter().enumerate() {
         let at = LineCol::of(text, statement.offset);
-        let line_text = statement.sql.lines().next().unwrap_or("").to_owned();
+        let line_text = source_line(text, statement.offset);
         let allows = if n == 0 {
             Vec::new()
         } else {
@@ -155,7 +231,12 @@ fn lint_migration(
                 });
             }
         }
-        for (rule, message, help) in rules::check(&mut cx, statement, dialect) {
+        let found = match dialect {
+            Dialect::Postgres => postgres::check(&mut cx, statement),
+            Dialect::Sqlite => sqlite::check(&cx, statement),
+            _ => Vec::new(),
+        };
+        for (rule, message, help) in found {
             let allowed = allows
                 .iter()
                 .chain(file_allows.iter())
@@ -173,6 +254,15 @@ fn lint_migration(
         }
     }
     findings
+}
+
+#[cfg(test)]
+mod sqlite_tests;
+/// The whole line of `text` that byte `offset` is on, without its line break.
+pub(super) fn source_line(text: &str, offset: usize) -> String {
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    text[start..end].trim_end_matches('\r').to_owned()
 }
 
 #[cfg(test)]

@@ -9,8 +9,18 @@ const BASE: &str = "CREATE TABLE users (id bigint PRIMARY KEY, email text, name 
                     CREATE TYPE mood AS ENUM ('ok');\n";
 
 fn migration(version: i64, sql: &str, no_transaction: bool) -> Migration {
+    migration_in(Dialect::Postgres, version, sql, no_transaction)
+}
+
+/// Migration `version` of a folder for `dialect` (shared with `sqlite_tests.rs`).
+pub(super) fn migration_in(
+    dialect: Dialect,
+    version: i64,
+    sql: &str,
+    no_transaction: bool,
+) -> Migration {
     let path = format!("migrations/{version}_m.sql");
-    let up = Script::parse(path, sql.to_owned(), Dialect::Postgres, no_transaction)
+    let up = Script::parse(path, sql.to_owned(), dialect, no_transaction)
         .unwrap_or_else(|e| panic!("{e:?}"));
     Migration {
         version: version.into(),
@@ -121,6 +131,57 @@ fn each_rule_fails_its_bad_case_and_passes_its_good_one() {
             "CREATE TABLE t (code text);",
         ),
         (
+            "add-unique-without-index",
+            "ALTER TABLE users ADD COLUMN handle text UNIQUE;",
+            "ALTER TABLE users ADD COLUMN handle text;",
+        ),
+        (
+            "drop-not-null",
+            "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;",
+            "CREATE TABLE t (a text NOT NULL); ALTER TABLE t ALTER COLUMN a DROP NOT NULL;",
+        ),
+        (
+            "enum-label-removed",
+            "ALTER TYPE mood RENAME VALUE 'ok' TO 'fine';",
+            "CREATE TYPE t AS ENUM ('a'); ALTER TYPE t RENAME VALUE 'a' TO 'b';",
+        ),
+        (
+            "enum-label-removed",
+            "ALTER TYPE mood RENAME TO mood_old; CREATE TYPE mood AS ENUM ('fine'); DROP TYPE mood_old;",
+            "ALTER TYPE mood ADD VALUE 'fine';",
+        ),
+        (
+            "identifier-too-long",
+            &*format!(
+                "ALTER TABLE users ADD CONSTRAINT {} CHECK (age > 0) NOT VALID;",
+                "k".repeat(64)
+            ),
+            &*format!(
+                "ALTER TABLE users ADD CONSTRAINT {} CHECK (age > 0) NOT VALID;",
+                "k".repeat(63)
+            ),
+        ),
+        (
+            "identifier-too-long",
+            &*format!("CREATE INDEX {} ON t (a);", "i".repeat(70)),
+            "CREATE INDEX i ON t (a);",
+        ),
+        (
+            "change-column-type",
+            "ALTER TABLE users ALTER COLUMN name TYPE varchar(10);",
+            "ALTER TABLE users ALTER COLUMN name TYPE text;",
+        ),
+        (
+            "change-column-type",
+            "ALTER TABLE users ALTER COLUMN email TYPE varchar(100);",
+            "ALTER TABLE users ALTER COLUMN email TYPE varchar;",
+        ),
+        (
+            "change-column-type",
+            "CREATE TABLE p (n numeric(10, 2)); INSERT INTO p VALUES (1); ALTER TABLE users ALTER COLUMN age TYPE numeric(10, 2);",
+            "ALTER TABLE users ALTER COLUMN email TYPE text;",
+        ),
+        (
             "identifier-too-long",
             &*format!("CREATE TABLE t ({} text);", "c".repeat(64)),
             &*format!("CREATE TABLE t ({} text);", "c".repeat(63)),
@@ -142,7 +203,13 @@ fn each_rule_fails_its_bad_case_and_passes_its_good_one() {
     for rule in RULES {
         assert!(
             tested.contains(&rule.id)
-                || ["lock-timeout", "add-enum-value-in-transaction"].contains(&rule.id),
+                || rule.id.starts_with("sqlite-") // sqlite_tests.rs
+                || [
+                    "lock-timeout",
+                    "add-enum-value-in-transaction",
+                    "detach-partition-concurrently"
+                ]
+                .contains(&rule.id),
             "rule {} has no case here",
             rule.id
         );
@@ -160,6 +227,7 @@ fn lock_timeout_is_asked_for_before_a_strong_lock_on_an_existing_table() {
     };
     assert_eq!(ids(sql), ["lock-timeout"]);
     assert!(ids(&format!("SET lock_timeout = '5s';\n{sql}")).is_empty());
+    assert!(ids(&format!("SET LOCAL statement_timeout = '5s';\n{sql}")).is_empty());
     assert!(ids("CREATE TABLE t (a text); ALTER TABLE t ADD COLUMN b text;").is_empty());
 }
 
@@ -179,6 +247,32 @@ fn version_gated_rules_follow_the_postgres_version() {
         &LintOptions::default(),
         "add-enum-value-in-transaction"
     ));
+    // CONCURRENTLY exists from PostgreSQL 14: before, there is nothing better to suggest.
+    let detach = "SET lock_timeout = '1s'; ALTER TABLE users DETACH PARTITION users_2020;";
+    assert!(has(
+        detach,
+        &LintOptions::default(),
+        "detach-partition-concurrently"
+    ));
+    assert!(!has(detach, &old, "detach-partition-concurrently"));
+    let concurrently = [
+        migration(1, BASE, false),
+        migration(
+            2,
+            "ALTER TABLE users DETACH PARTITION users_2020 CONCURRENTLY;",
+            true,
+        ),
+    ];
+    assert!(
+        !lint(
+            &concurrently,
+            Dialect::Postgres,
+            |i, _| i == 1,
+            &LintOptions::default()
+        )
+        .iter()
+        .any(|f| f.rule == "detach-partition-concurrently")
+    );
     let default = "SET lock_timeout = '1s'; ALTER TABLE users ADD COLUMN plan text DEFAULT 'free';";
     assert!(has(default, &old, "add-column-volatile-default"));
     assert!(!has(
@@ -268,4 +362,84 @@ fn each_alone_judges_every_migration_against_the_ones_before_it() {
         .map(|f| f.rule)
         .collect();
     assert_eq!(rules, ["drop-column"]);
+}
+
+#[test]
+fn binary_coercible_type_changes_are_free_and_the_rest_rewrite() {
+    use sqlparser::dialect::PostgreSqlDialect;
+    use sqlparser::parser::Parser;
+    let free = |old: &str, new: &str| {
+        let ty = Parser::new(&PostgreSqlDialect {})
+            .try_with_sql(new)
+            .unwrap()
+            .parse_data_type()
+            .unwrap();
+        super::types::free_type_change(Some(old), &ty)
+    };
+    for (old, new) in [
+        ("character varying(20)", "varchar(40)"),
+        ("varchar(20)", "text"),
+        ("text", "varchar"),
+        ("numeric(10,2)", "numeric(12, 2)"),
+        ("numeric(10,2)", "numeric"),
+        ("cidr", "inet"),
+        ("bigint", "bigint"),
+    ] {
+        assert!(free(old, new), "{old} -> {new} should be free");
+    }
+    for (old, new) in [
+        ("varchar(20)", "varchar(10)"),
+        ("text", "varchar(10)"),
+        ("numeric(10,2)", "numeric(12, 3)"),
+        ("numeric", "numeric(10,2)"),
+        ("integer", "bigint"),
+        ("inet", "cidr"),
+        ("timestamp", "timestamptz"),
+    ] {
+        assert!(!free(old, new), "{old} -> {new} rewrites");
+    }
+}
+
+/// Cases found on real folders (lemmy): each was a false or a doubled finding.
+#[test]
+fn what_real_folders_taught() {
+    // A column renamed, then retyped, in one migration: its old type is known by its old name.
+    let retyped = "SET lock_timeout = '1s';\nALTER TABLE users RENAME COLUMN name TO full_name;\nALTER TABLE users ALTER COLUMN full_name TYPE text;";
+    assert_eq!(rules_of(retyped), ["rename"]);
+    let narrowed = "SET lock_timeout = '1s';\nALTER TABLE users RENAME COLUMN name TO full_name;\nALTER TABLE users ALTER COLUMN full_name TYPE varchar(5);";
+    let found = run(narrowed, &LintOptions::default());
+    assert!(
+        found.iter().any(|f| f.rule == "change-column-type"
+            && f.message
+                == "users.full_name changes type from character varying(20) to VARCHAR(5)"),
+        "{found:?}"
+    );
+    // A label renamed, and the type named again later: one finding, not two.
+    let renamed = "ALTER TYPE mood RENAME VALUE 'ok' TO 'fine';\nCOMMENT ON TYPE mood IS 'x';";
+    assert_eq!(rules_of(renamed), ["enum-label-removed"]);
+    // A schema of views and functions only loses no data; one with a table does.
+    let schemas = [
+        migration(
+            1,
+            &format!(
+                "{BASE}CREATE SCHEMA r;\nCREATE SCHEMA keep;\nCREATE TABLE keep.t (a text);\n"
+            ),
+            false,
+        ),
+        migration(
+            2,
+            "DROP SCHEMA r CASCADE;\nDROP SCHEMA keep CASCADE;",
+            false,
+        ),
+    ];
+    let found: Vec<String> = lint(
+        &schemas,
+        Dialect::Postgres,
+        |i, _| i == 1,
+        &LintOptions::default(),
+    )
+    .into_iter()
+    .map(|f| f.message)
+    .collect();
+    assert_eq!(found, ["DROP SCHEMA keep"]);
 }

@@ -12,6 +12,7 @@ mod cache;
 pub mod overrides;
 mod plpgsql;
 mod statements;
+
 pub use cache::replay_cached;
 pub use statements::{check_from_sql, exclusion_from_sql, index_from_sql};
 pub(crate) use statements::{ident_in, name_in, parse_position};

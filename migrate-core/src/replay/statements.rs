@@ -29,6 +29,7 @@ mod enums;
 mod exclusions;
 mod indexes;
 mod like;
+pub(crate) mod mysql;
 mod names;
 mod pg18;
 mod renames;
@@ -131,7 +132,7 @@ impl<'a> Run<'a> {
         }
     }
 
-    pub(super) fn error(&mut self, message: impl Into<String>) {
+    pub(in crate::replay) fn error(&mut self, message: impl Into<String>) {
         self.error_at(self.offset, message);
     }
 
@@ -224,6 +225,10 @@ impl<'a> Run<'a> {
             .map(str::to_ascii_uppercase)
             .collect();
         let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+        if self.dialect == Dialect::Mysql {
+            self.text = sql.to_owned();
+            return self.mysql(sql, &words);
+        }
         if !self.script.no_transaction && matches!(w(0), "INSERT" | "UPDATE") {
             self.check_new_labels_unused(sql);
         }

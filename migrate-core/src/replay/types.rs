@@ -3,6 +3,10 @@
 
 use crate::Dialect;
 
+/// MySQL: the labels of an `enum(…)` or `set(…)` column type, in order (`None` for other
+/// types).
+pub use super::statements::mysql::types::labels as mysql_labels;
+
 /// A column type after normalisation, and whether it was a PostgreSQL `serial` (which also
 /// means NOT NULL and a sequence default).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +22,10 @@ pub fn normalize(dialect: Dialect, written: &str) -> Normalized {
     let collapsed = written.split_whitespace().collect::<Vec<_>>().join(" ");
     match dialect {
         Dialect::Postgres => postgres(&collapsed),
+        Dialect::Mysql => Normalized {
+            sql_type: super::statements::mysql::types::normalize(&collapsed),
+            serial: false,
+        },
         _ => Normalized {
             sql_type: collapsed.to_ascii_uppercase(),
             serial: false,

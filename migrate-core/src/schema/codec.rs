@@ -15,7 +15,7 @@ use crate::Dialect;
 
 /// The format's own number (bumped whenever a record gains a field, so a cache written by a
 /// build of the same version before the change reads as "not cached"), then the version.
-const HEADER: &str = concat!("cargo-migrate schema 3 ", env!("CARGO_PKG_VERSION"), "\n");
+const HEADER: &str = concat!("cargo-migrate schema 4 ", env!("CARGO_PKG_VERSION"), "\n");
 
 /// The schema as cache text.
 pub fn encode(schema: &Schema) -> String {
@@ -297,6 +297,7 @@ record!(Schema {
     sequences,
     dropped,
     dropped_columns,
+    foreign_key_indexes,
 });
 
 #[cfg(test)]

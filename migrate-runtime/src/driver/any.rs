@@ -5,7 +5,10 @@ use std::time::{Duration, Instant};
 use migrate_core::adopt::{ForeignRow, Tool};
 use migrate_core::{AppliedRow, Dialect, VersionOrder};
 
-use super::{Blocker, DbError, Driver, HistoryStatement, LockKey, Placeholders, TableName};
+use super::{
+    Blocker, DbError, Driver, HistoryStatement, LockKey, LockMode, LockState, Placeholders,
+    TableName,
+};
 use crate::error::ConnectCause;
 use crate::url::{redact_url, scrub};
 use crate::{Event, MigrateError, Stop};
@@ -19,6 +22,11 @@ pub struct ConnectOptions {
     pub connect_timeout: Duration,
     /// How long to wait for another deployer's lock (SQLite: its busy timeout).
     pub lock_timeout: Duration,
+    /// Which deploy lock to take on PostgreSQL (default: chosen by what the server is).
+    pub lock: LockMode,
+    /// How long a lease lock lasts unless renewed (the deployer renews it every third of it):
+    /// a crashed deployer's lease is taken over this long after its last renewal.
+    pub lease: Duration,
 }
 
 impl Default for ConnectOptions {
@@ -26,12 +34,15 @@ impl Default for ConnectOptions {
         ConnectOptions {
             connect_timeout: Duration::from_secs(10),
             lock_timeout: Duration::from_secs(60),
+            lock: LockMode::Auto,
+            lease: super::DEFAULT_LEASE,
         }
     }
 }
 
 impl ConnectOptions {
-    /// The defaults: 10 s to connect, 60 s to wait for the deploy lock.
+    /// The defaults: 10 s to connect, 60 s to wait for the deploy lock, the lock chosen by
+    /// what the server is, a 30 s lease.
     pub fn new() -> Self {
         Self::default()
     }
@@ -47,18 +58,37 @@ impl ConnectOptions {
         self.lock_timeout = timeout;
         self
     }
+
+    /// Which deploy lock to take on PostgreSQL.
+    pub fn lock(mut self, lock: LockMode) -> Self {
+        self.lock = lock;
+        self
+    }
+
+    /// How long a lease lock lasts unless renewed.
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
 }
 
-/// A PostgreSQL or SQLite connection, picked from the URL's scheme.
+/// A PostgreSQL, SQLite or MySQL/MariaDB connection, picked from the URL's scheme.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum AnyConnection {
     /// A PostgreSQL connection.
     #[cfg(feature = "postgres")]
     Postgres(sqlx::PgConnection),
+    /// A PostgreSQL connection that keeps no session state and locks with the lease: through
+    /// a transaction pooler, on CockroachDB, or with [`LockMode::Lease`].
+    #[cfg(feature = "postgres")]
+    PostgresSessionless(Box<super::SessionlessPg>),
     /// A SQLite connection.
     #[cfg(feature = "sqlite")]
     Sqlite(sqlx::SqliteConnection),
+    /// A MySQL or MariaDB connection.
+    #[cfg(feature = "mysql")]
+    Mysql(sqlx::MySqlConnection),
 }
 
 macro_rules! dispatch {
@@ -66,8 +96,12 @@ macro_rules! dispatch {
         match $self {
             #[cfg(feature = "postgres")]
             AnyConnection::Postgres($c) => $e,
+            #[cfg(feature = "postgres")]
+            AnyConnection::PostgresSessionless($c) => $e,
             #[cfg(feature = "sqlite")]
             AnyConnection::Sqlite($c) => $e,
+            #[cfg(feature = "mysql")]
+            AnyConnection::Mysql($c) => $e,
         }
     };
 }
@@ -145,7 +179,16 @@ impl AnyConnection {
     /// Closes the connection politely (ends the session, releasing any lock).
     pub async fn close(self) {
         use sqlx::Connection;
-        let _ = dispatch!(self, c => c.close().await);
+        match self {
+            #[cfg(feature = "postgres")]
+            AnyConnection::PostgresSessionless(c) => c.close().await,
+            #[cfg(feature = "postgres")]
+            AnyConnection::Postgres(c) => drop(c.close().await),
+            #[cfg(feature = "sqlite")]
+            AnyConnection::Sqlite(c) => drop(c.close().await),
+            #[cfg(feature = "mysql")]
+            AnyConnection::Mysql(c) => drop(c.close().await),
+        }
     }
 }
 
@@ -172,7 +215,7 @@ enum Attempt {
     Retry(Cause),
     Fatal(Cause),
     /// A TLS check failed: the cause says which, the hint what to do.
-    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
     Tls {
         cause: Cause,
         hint: String,
@@ -184,7 +227,10 @@ fn classify(e: sqlx::Error) -> Attempt {
     let retry = match &e {
         sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Protocol(_) => true,
         // The server is starting up or out of connections: worth another try.
-        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("57P03" | "53300")),
+        // MySQL: too many connections (SQLSTATE 08004, error 1040).
+        sqlx::Error::Database(db) => {
+            matches!(db.code().as_deref(), Some("57P03" | "53300" | "08004"))
+        }
         _ => false,
     };
     if retry {
@@ -220,6 +266,14 @@ async fn connect_once(
                     None => classify(e),
                 }
             })?;
+            if let Some(why) = super::pooler::lease_reason(&mut conn, &opts, options.lock)
+                .await
+                .map_err(classify)?
+            {
+                return Ok(AnyConnection::PostgresSessionless(Box::new(
+                    super::SessionlessPg::new(conn, opts, options.lease, why),
+                )));
+            }
             // End the session promptly when the deployer dies mid-statement (PostgreSQL 14+);
             // older servers reject the setting, which is harmless.
             let _ = Driver::execute(&mut conn, "SET client_connection_check_interval = 1000").await;
@@ -238,10 +292,40 @@ async fn connect_once(
                 .map_err(classify)?;
             Ok(AnyConnection::Sqlite(conn))
         }
+        #[cfg(feature = "mysql")]
+        Dialect::Mysql => {
+            // sqlx reads `mariadb://` as it reads `mysql://`: only the scheme differs.
+            let opts: sqlx::mysql::MySqlConnectOptions = url
+                .parse()
+                .map_err(|e: sqlx::Error| Attempt::Fatal(Cause::driver(e)))?;
+            let conn = opts.connect().await.map_err(|e| {
+                match super::tls::explain_mysql(&e, &mysql_host(url)) {
+                    Some((message, hint)) => Attempt::Tls {
+                        cause: Cause {
+                            text: message,
+                            driver: Some(e),
+                        },
+                        hint,
+                    },
+                    None => classify(e),
+                }
+            })?;
+            Ok(AnyConnection::Mysql(conn))
+        }
+        #[allow(unreachable_patterns)]
         other => Err(Attempt::Unsupported(format!(
             "{other} is not supported by this build of cargo-migrate yet"
         ))),
     }
+}
+
+/// The host of a `mysql://` URL, for messages.
+#[cfg(feature = "mysql")]
+fn mysql_host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?']).next().unwrap_or(rest);
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    host.to_owned()
 }
 
 impl Driver for AnyConnection {
@@ -310,6 +394,9 @@ impl Driver for AnyConnection {
     }
     async fn lock_is_held(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
         dispatch!(self, c => c.lock_is_held(table).await)
+    }
+    async fn lock_state(&mut self, table: &TableName) -> Result<Option<LockState>, sqlx::Error> {
+        dispatch!(self, c => c.lock_state(table).await)
     }
     async fn interrupt_on(&mut self, stop: Option<&Stop>) -> Result<(), sqlx::Error> {
         dispatch!(self, c => c.interrupt_on(stop).await)

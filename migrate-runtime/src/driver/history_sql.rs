@@ -103,12 +103,20 @@ impl HistoryStatement {
     }
 }
 
+/// The table's name quoted for the driver that reads `style` (MySQL: backticks).
+fn quoted(table: &TableName, style: Placeholders) -> String {
+    match style {
+        Placeholders::Question => table.quoted_in(migrate_core::Dialect::Mysql),
+        _ => table.quoted(),
+    }
+}
+
 /// `SELECT` of whether `version` has a row (one boolean column, 1 or 0 / true or false).
 pub fn is_recorded(table: &TableName, version: &Version, style: Placeholders) -> HistoryStatement {
     HistoryStatement::new(
         format!(
             "SELECT EXISTS (SELECT 1 FROM {} WHERE version = $1)",
-            table.quoted()
+            quoted(table, style)
         ),
         vec![version.into()],
         style,
@@ -120,7 +128,7 @@ pub fn insert_row(table: &TableName, row: &NewRow<'_>, style: Placeholders) -> H
         format!(
             "INSERT INTO {} (version, name, checksum, execution_ms, success, error, applied_by, backup) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            table.quoted()
+            quoted(table, style)
         ),
         vec![
             row.version.into(),
@@ -138,7 +146,7 @@ pub fn insert_row(table: &TableName, row: &NewRow<'_>, style: Placeholders) -> H
 
 pub fn delete_row(table: &TableName, version: &Version, style: Placeholders) -> HistoryStatement {
     HistoryStatement::new(
-        format!("DELETE FROM {} WHERE version = $1", table.quoted()),
+        format!("DELETE FROM {} WHERE version = $1", quoted(table, style)),
         vec![version.into()],
         style,
     )
@@ -153,7 +161,7 @@ pub fn set_checksum(
     HistoryStatement::new(
         format!(
             "UPDATE {} SET checksum = $2 WHERE version = $1",
-            table.quoted()
+            quoted(table, style)
         ),
         vec![version.into(), checksum.into()],
         style,
@@ -166,7 +174,7 @@ pub fn progress(
     update: &ProgressUpdate<'_>,
     style: Placeholders,
 ) -> HistoryStatement {
-    let t = table.quoted();
+    let t = quoted(table, style);
     let (sql, values) = match update {
         ProgressUpdate::Start {
             row,
@@ -227,7 +235,52 @@ pub fn progress(
     HistoryStatement::new(sql, values, style)
 }
 
+/// An SQL string literal: `'` doubled, and an `E'…'` string with `\\` doubled when the text
+/// has a backslash, so it reads the same whatever `standard_conforming_strings` says.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) fn quote_literal(text: &str) -> String {
+    let quoted = text.replace('\'', "''");
+    if text.contains('\\') {
+        format!("E'{}'", quoted.replace('\\', "\\\\"))
+    } else {
+        format!("'{quoted}'")
+    }
+}
+
+impl Value {
+    /// The value as an SQL literal (PostgreSQL).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    fn literal(&self) -> String {
+        match self {
+            Value::Int(v) => v.to_string(),
+            Value::Bool(v) => if *v { "TRUE" } else { "FALSE" }.to_owned(),
+            Value::Text(Some(v)) => quote_literal(v),
+            Value::Text(None) => "NULL".to_owned(),
+        }
+    }
+}
+
+/// A `$n` statement (PostgreSQL) with its values written in as literals: one simple-protocol
+/// round trip, no prepared statement, so it runs the same through a transaction pooler
+/// (PgBouncer), which cannot keep a session's prepared statements.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) fn inline(statement: &HistoryStatement) -> String {
+    let mut out = String::with_capacity(statement.sql.len() + 64);
+    let mut chars = statement.sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek().and_then(|d| d.to_digit(10))) {
+            ('$', Some(n)) => {
+                chars.next();
+                out.push_str(&statement.values[n as usize - 1].literal());
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// The statement as a sqlx query of database `DB`, its values bound in order.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
 pub(crate) fn query<DB>(
     statement: HistoryStatement,
 ) -> sqlx::query::Query<'static, DB, <DB as sqlx::Database>::Arguments>
@@ -254,6 +307,27 @@ mod tests {
 
     fn table() -> TableName {
         TableName::parse("h")
+    }
+
+    #[test]
+    fn inline_writes_every_value_as_a_literal_that_cannot_escape() {
+        let v = Version::Text("2024-01-01-000000".into());
+        let row = NewRow {
+            version: &v,
+            name: "it's",
+            checksum: "c",
+            execution_ms: 12,
+            success: true,
+            error: Some("a\\'; DROP TABLE x; --".into()),
+            applied_by: "me",
+            backup: None,
+        };
+        let sql = inline(&insert_row(&table(), &row, Placeholders::Dollar));
+        assert_eq!(
+            sql,
+            "INSERT INTO \"h\" (version, name, checksum, execution_ms, success, error, applied_by, backup) \
+             VALUES ('2024-01-01-000000', 'it''s', 'c', 12, TRUE, E'a\\\\''; DROP TABLE x; --', 'me', NULL)"
+        );
     }
 
     #[test]

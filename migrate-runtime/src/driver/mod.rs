@@ -6,12 +6,23 @@
 mod any;
 mod history_sql;
 #[cfg(feature = "postgres")]
+mod lease;
+mod lock_mode;
+#[cfg(feature = "mysql")]
+mod mysql;
+#[cfg(feature = "mysql")]
+mod mysql_reset;
+#[cfg(feature = "postgres")]
+mod pooler;
+#[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_reset;
+#[cfg(feature = "postgres")]
+mod sessionless;
 #[cfg(feature = "sqlite")]
 mod sqlite;
-#[cfg(feature = "postgres")]
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 mod tls;
 mod version;
 
@@ -24,6 +35,9 @@ use crate::{Event, MigrateError, Stop};
 
 pub use any::{AnyConnection, ConnectOptions};
 pub use history_sql::{HistoryStatement, Placeholders};
+pub use lock_mode::{DEFAULT_LEASE, LockKind, LockMode, LockState};
+#[cfg(feature = "postgres")]
+pub use sessionless::SessionlessPg;
 pub(crate) use version::version_of;
 
 /// A database error of a migration statement: the server's message and, when it gives one,
@@ -167,6 +181,19 @@ impl TableName {
         match &self.schema {
             Some(schema) => format!("{}.{}", quote_ident(schema), quote_ident(&self.name)),
             None => quote_ident(&self.name),
+        }
+    }
+
+    /// The name quoted as `dialect` quotes identifiers: MySQL/MariaDB with backticks (`"`
+    /// is a string there unless `ANSI_QUOTES` is set), the others as [`TableName::quoted`].
+    pub fn quoted_in(&self, dialect: Dialect) -> String {
+        if dialect != Dialect::Mysql {
+            return self.quoted();
+        }
+        let tick = |ident: &str| format!("`{}`", ident.replace('`', "``"));
+        match &self.schema {
+            Some(schema) => format!("{}.{}", tick(schema), tick(&self.name)),
+            None => tick(&self.name),
         }
     }
 
@@ -317,6 +344,12 @@ pub trait Driver: Send {
         Ok(false)
     }
 
+    /// Which deploy lock this connection uses, why, and who holds it now (`None`: a
+    /// database whose lock has no holder to tell, SQLite).
+    async fn lock_state(&mut self, _table: &TableName) -> Result<Option<LockState>, sqlx::Error> {
+        Ok(None)
+    }
+
     /// Lets `stop` interrupt this connection's running statement in-process (SQLite's
     /// progress handler); `None` removes it. PostgreSQL cancels from a second connection.
     async fn interrupt_on(&mut self, _stop: Option<&Stop>) -> Result<(), sqlx::Error> {
@@ -357,6 +390,36 @@ pub(crate) fn progress_of(
     })
 }
 
+/// A history row read by [`Driver::read_history`] from a table that has every column
+/// (PostgreSQL and MySQL select them all, the progress ones `NULL` where absent).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) fn applied_row<'r, R>(r: &'r R) -> Result<AppliedRow, sqlx::Error>
+where
+    R: sqlx::Row,
+    &'static str: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(AppliedRow {
+        version: version_of(r)?,
+        name: r.try_get("name")?,
+        checksum: r.try_get("checksum")?,
+        applied_at: r.try_get("applied_at")?,
+        execution_ms: r.try_get("execution_ms")?,
+        success: r.try_get("success")?,
+        error: r.try_get("error")?,
+        applied_by: r.try_get("applied_by")?,
+        backup: r.try_get("backup")?,
+        progress: progress_of(
+            r.try_get("state")?,
+            r.try_get("statements_done")?,
+            r.try_get("statements_total")?,
+            r.try_get("done_checksum")?,
+        ),
+    })
+}
+
 /// Maps a sqlx error of a statement into a [`DbError`].
 pub(crate) fn db_error(e: sqlx::Error) -> DbError {
     db_error_ref(&e)
@@ -381,6 +444,15 @@ fn db_error_ref(e: &sqlx::Error) -> DbError {
                     lock_timeout: pg.code() == "55P03",
                 };
             }
+            #[cfg(feature = "mysql")]
+            if let Some(my) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+                return DbError {
+                    message: format!("{} [error {}]", my.message(), my.number()),
+                    position: None,
+                    // ER_LOCK_WAIT_TIMEOUT (row locks and metadata locks alike)
+                    lock_timeout: my.number() == 1205,
+                };
+            }
             DbError {
                 message: db.message().to_owned(),
                 position: None,
@@ -394,6 +466,25 @@ fn db_error_ref(e: &sqlx::Error) -> DbError {
             lock_timeout: false,
         },
     }
+}
+
+/// The deploy lock's key, derived from the database and history table names so that two
+/// projects with separate history tables in one database do not block each other
+/// (PostgreSQL: the advisory lock's key; MySQL: in the `GET_LOCK` name).
+/// FNV-1a 64-bit: stable across releases and platforms (never `DefaultHasher`).
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+fn lock_key(database: &str, table: &str) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in "cargo-migrate\0"
+        .bytes()
+        .chain(database.bytes())
+        .chain([0])
+        .chain(table.bytes())
+    {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash as i64
 }
 
 /// The text of the `applied_by` column: this tool and its version.

@@ -6,9 +6,11 @@ use migrate_core::adopt::{ForeignRow, Tool};
 use migrate_core::{AppliedRow, Dialect, VersionOrder};
 use sqlx::{AssertSqlSafe, Executor, PgConnection, Row};
 
+use super::history_sql::quote_literal;
+
 use super::{
-    Blocker, DbError, Driver, HistoryStatement, LockKey, PROGRESS_COLUMNS, Placeholders, TableName,
-    db_error, version_of,
+    Blocker, DbError, Driver, HistoryStatement, LockKey, LockKind, LockState, PROGRESS_COLUMNS,
+    Placeholders, TableName, db_error, lock_key,
 };
 use crate::{Event, MigrateError};
 
@@ -37,25 +39,25 @@ impl Driver for PgConnection {
         Placeholders::Dollar
     }
 
+    // Values written in as literals, over the simple protocol: no prepared statement for a
+    // transaction pooler to lose between two statements (see `history_sql::inline`).
     async fn write_history(&mut self, statement: HistoryStatement) -> Result<(), sqlx::Error> {
-        super::history_sql::query::<sqlx::Postgres>(statement)
-            .execute(self)
+        let sql = super::history_sql::inline(&statement);
+        Executor::execute(self, sqlx::raw_sql(AssertSqlSafe(sql)))
             .await
             .map(drop)
     }
 
     async fn history_flag(&mut self, statement: HistoryStatement) -> Result<bool, sqlx::Error> {
-        super::history_sql::query::<sqlx::Postgres>(statement)
-            .fetch_one(self)
-            .await?
-            .try_get(0)
+        raw_scalar(self, super::history_sql::inline(&statement)).await
     }
 
     async fn history_exists(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
-        sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
-            .bind(table.quoted())
-            .fetch_one(self)
-            .await
+        let sql = format!(
+            "SELECT to_regclass({}) IS NOT NULL",
+            quote_literal(&table.quoted())
+        );
+        raw_scalar(self, sql).await
     }
 
     async fn create_history(
@@ -94,13 +96,15 @@ impl Driver for PgConnection {
         // column becomes text (the rows keep their digits; the migrator renames those that
         // stand for a diesel version with leading zeros).
         if order == VersionOrder::Text {
-            let integer: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) \
-                 AND attname = 'version' AND NOT attisdropped \
-                 AND atttypid IN ('int8'::regtype, 'int4'::regtype, 'int2'::regtype))",
+            let integer: bool = raw_scalar(
+                self,
+                format!(
+                    "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({}) \
+                     AND attname = 'version' AND NOT attisdropped \
+                     AND atttypid IN ('int8'::regtype, 'int4'::regtype, 'int2'::regtype))",
+                    quote_literal(&table.quoted())
+                ),
             )
-            .bind(table.quoted())
-            .fetch_one(&mut *self)
             .await?;
             if integer {
                 let sql = format!(
@@ -112,14 +116,19 @@ impl Driver for PgConnection {
         }
         // A table of an earlier version: add the progress columns (only when missing, so a
         // deploy takes no ACCESS EXCLUSIVE lock on the history table otherwise).
-        let names: Vec<&str> = PROGRESS_COLUMNS.iter().map(|(n, _)| *n).collect();
-        let present: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($1) \
-             AND attname = ANY($2) AND NOT attisdropped",
+        let names: Vec<String> = PROGRESS_COLUMNS
+            .iter()
+            .map(|(n, _)| quote_literal(n))
+            .collect();
+        let present: i64 = raw_scalar(
+            self,
+            format!(
+                "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass({}) \
+                 AND attname IN ({}) AND NOT attisdropped",
+                quote_literal(&table.quoted()),
+                names.join(", ")
+            ),
         )
-        .bind(table.quoted())
-        .bind(&names)
-        .fetch_one(&mut *self)
         .await?;
         if present < PROGRESS_COLUMNS.len() as i64 {
             let adds: Vec<String> = PROGRESS_COLUMNS
@@ -139,27 +148,7 @@ impl Driver for PgConnection {
         );
         // No parameters: the simple protocol saves the round trips of preparing a statement.
         let rows = sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(self).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AppliedRow {
-                    version: version_of(r)?,
-                    name: r.try_get("name")?,
-                    checksum: r.try_get("checksum")?,
-                    applied_at: r.try_get("applied_at")?,
-                    execution_ms: r.try_get("execution_ms")?,
-                    success: r.try_get("success")?,
-                    error: r.try_get("error")?,
-                    applied_by: r.try_get("applied_by")?,
-                    backup: r.try_get("backup")?,
-                    progress: super::progress_of(
-                        r.try_get("state")?,
-                        r.try_get("statements_done")?,
-                        r.try_get("statements_total")?,
-                        r.try_get("done_checksum")?,
-                    ),
-                })
-            })
-            .collect()
+        rows.iter().map(super::applied_row).collect()
     }
 
     async fn set_lock_wait(&mut self, timeout: Option<Duration>) -> Result<(), sqlx::Error> {
@@ -225,6 +214,32 @@ impl Driver for PgConnection {
         .await
     }
 
+    async fn lock_state(&mut self, table: &TableName) -> Result<Option<LockState>, sqlx::Error> {
+        let database = raw_scalar::<String>(self, "SELECT current_database()".to_owned()).await?;
+        let key = lock_key(&database, &table.display()) as u64;
+        let rows = sqlx::raw_sql(AssertSqlSafe(format!(
+            "SELECT format('pid %s (%s), since %s', a.pid, coalesce(nullif(a.application_name, ''), \
+             'no application_name'), to_char(a.backend_start AT TIME ZONE 'UTC', \
+             'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')) AS holder \
+             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+             WHERE l.locktype = 'advisory' AND l.granted AND l.database = \
+             (SELECT oid FROM pg_database WHERE datname = current_database()) \
+             AND l.classid = {} AND l.objid = {} AND l.objsubid = 1",
+            key >> 32,
+            key & 0xffff_ffff
+        )))
+        .fetch_all(&mut *self)
+        .await?;
+        let holder = rows.first().map(|r| r.try_get("holder")).transpose()?;
+        Ok(Some(LockState {
+            kind: LockKind::Advisory,
+            why: "a session of its own on the server".to_owned(),
+            holder,
+            expires_in: None,
+            lease: None,
+        }))
+    }
+
     async fn lock(
         &mut self,
         table: &TableName,
@@ -282,7 +297,7 @@ impl Driver for PgConnection {
 }
 
 /// One value of a parameterless query, over the simple protocol (one round trip).
-async fn raw_scalar<T>(conn: &mut PgConnection, sql: String) -> Result<T, sqlx::Error>
+pub(crate) async fn raw_scalar<T>(conn: &mut PgConnection, sql: String) -> Result<T, sqlx::Error>
 where
     T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
 {
@@ -297,26 +312,9 @@ fn lock_error(e: sqlx::Error) -> MigrateError {
     }
 }
 
-/// The advisory lock key, derived from the database and history table names so that two
-/// projects with separate history tables in one database do not block each other.
-/// FNV-1a 64-bit: stable across releases and platforms (never `DefaultHasher`).
-fn lock_key(database: &str, table: &str) -> i64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in "cargo-migrate\0"
-        .bytes()
-        .chain(database.bytes())
-        .chain([0])
-        .chain(table.bytes())
-    {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash as i64
-}
-
 #[cfg(test)]
 mod tests {
-    use super::lock_key;
+    use super::super::lock_key;
 
     #[test]
     fn lock_key_is_stable_and_depends_on_both_names() {

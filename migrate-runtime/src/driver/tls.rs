@@ -30,6 +30,38 @@ pub(super) fn explain(e: &sqlx::Error, host: &str) -> Option<(String, String)> {
     }
 }
 
+/// [`explain`] for a MySQL/MariaDB connection: the same checks, in the words of its URL
+/// parameters (`ssl-mode`, `ssl-ca`) and its server (`require_secure_transport`, `ssl_cert`).
+#[cfg(feature = "mysql")]
+pub(super) fn explain_mysql(e: &sqlx::Error, host: &str) -> Option<(String, String)> {
+    let (message, hint) = explain(e, host)?;
+    Some((to_mysql_words(&message), to_mysql_words(&hint)))
+}
+
+#[cfg(feature = "mysql")]
+fn to_mysql_words(text: &str) -> String {
+    const WORDS: [(&str, &str); 9] = [
+        (
+            "sslrootcert, sslcert and sslkey (or PGSSLROOTCERT, PGSSLCERT, PGSSLKEY)",
+            "ssl-ca, ssl-cert and ssl-key",
+        ),
+        ("sslrootcert or PGSSLROOTCERT", "ssl-ca"),
+        ("sslrootcert", "ssl-ca"),
+        (
+            "turn on `ssl` in the server's postgresql.conf",
+            "give the server a certificate (`ssl_cert`, `ssl_key` in its configuration)",
+        ),
+        ("sslmode=verify-ca", "ssl-mode=VERIFY_CA"),
+        ("sslmode=require", "ssl-mode=REQUIRED"),
+        ("sslmode=prefer", "ssl-mode=PREFERRED"),
+        ("sslmode=disable", "ssl-mode=DISABLED"),
+        ("the sslmode of the URL", "the ssl-mode of the URL"),
+    ];
+    WORDS
+        .iter()
+        .fold(text.to_owned(), |t, (pg, my)| t.replace(pg, my))
+}
+
 #[cfg(feature = "tls-rustls")]
 fn certificate(
     inner: &(dyn std::error::Error + Send + Sync + 'static),
@@ -80,4 +112,28 @@ fn certificate(
     _host: &str,
 ) -> Option<(String, String)> {
     None
+}
+
+#[cfg(all(test, feature = "mysql"))]
+mod tests {
+    use super::to_mysql_words;
+
+    #[test]
+    fn mysql_hints_name_mysql_parameters() {
+        let hint = to_mysql_words(
+            "point sslrootcert at the CA certificate that signed the server's certificate; \
+             sslmode=require encrypts without verifying",
+        );
+        assert!(
+            hint.contains("point ssl-ca at") && hint.contains("ssl-mode=REQUIRED"),
+            "{hint}"
+        );
+        let refused = to_mysql_words(
+            "turn on `ssl` in the server's postgresql.conf, or use sslmode=prefer or sslmode=disable",
+        );
+        assert!(
+            !refused.contains("postgresql") && refused.contains("ssl-mode=DISABLED"),
+            "{refused}"
+        );
+    }
 }

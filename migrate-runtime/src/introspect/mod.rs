@@ -1,6 +1,8 @@
 //! The live catalog -> the same [`Schema`] model the replay produces, so the two compare field
 //! by field (`migrate_core::diff`).
 
+#[cfg(feature = "mysql")]
+pub mod mysql;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "sqlite")]
@@ -10,7 +12,8 @@ use migrate_core::schema::Schema;
 
 use crate::AnyConnection;
 
-/// Reading a database's schema. Implemented for `PgConnection`, `SqliteConnection` and
+/// Reading a database's schema. Implemented for `PgConnection`, `SqliteConnection`,
+/// `MySqlConnection` and
 /// [`AnyConnection`]; sealed (every implementation is a [`Driver`](crate::Driver)).
 #[allow(async_fn_in_trait)]
 pub trait Introspect: crate::driver::Driver {
@@ -32,8 +35,19 @@ impl Introspect for AnyConnection {
         match self {
             #[cfg(feature = "postgres")]
             AnyConnection::Postgres(c) => c.introspect(history_table).await,
+            #[cfg(feature = "postgres")]
+            AnyConnection::PostgresSessionless(c) => c.introspect(history_table).await,
             #[cfg(feature = "sqlite")]
             AnyConnection::Sqlite(c) => c.introspect(history_table).await,
+            #[cfg(feature = "mysql")]
+            AnyConnection::Mysql(c) => mysql::introspect(c, history_table).await,
         }
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl Introspect for sqlx::MySqlConnection {
+    async fn introspect(&mut self, history_table: &str) -> Result<Schema, sqlx::Error> {
+        mysql::introspect(self, history_table).await
     }
 }

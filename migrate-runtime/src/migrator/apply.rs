@@ -7,7 +7,7 @@ use migrate_core::{
     LineCol, Migration, Script, Statement, StatusEntry, Version, plan_deploy, split, status,
 };
 
-use super::progress::prefix_checksum;
+use super::progress::{is_dml, one_transaction, prefix_checksum};
 use super::watch::Watch;
 use super::{Applied, DeployOptions, DeployReport, Migrator, database, elapsed_ms, release};
 use crate::Driver;
@@ -126,8 +126,7 @@ impl Migrator {
                 .as_ref()
                 .filter(|(v, _)| *v == version)
                 .map(|(_, done)| *done);
-            let transactional =
-                !migration.up.no_transaction && conn.transactional_ddl() && resume_at.is_none();
+            let transactional = one_transaction(conn, &migration.up, resume_at.is_some());
             let mut attempt = 0;
             let outcome = loop {
                 watch.lock_timed_out = false;
@@ -237,7 +236,7 @@ impl Migrator {
         resume_at: Option<u32>,
     ) -> Result<Outcome, MigrateError> {
         let script = &migration.up;
-        if script.no_transaction || !conn.transactional_ddl() || resume_at.is_some() {
+        if !one_transaction(conn, script, resume_at.is_some()) {
             return apply_by_statement(conn, table, migration, options, watch, resume_at).await;
         }
         let checksum = migration.checksum().to_hex();
@@ -363,6 +362,9 @@ async fn apply_by_statement<D: Driver>(
     let statements =
         split(&script.sql, conn.dialect()).map_err(|e| fail(e.offset, e.to_string()))?;
     let total = statements.len() as u32;
+    // MySQL/MariaDB: the migration is split because each DDL statement commits.
+    let implicit_commits = !script.no_transaction && !conn.transactional_ddl();
+    let atomic_step = |statement: &Statement<'_>| implicit_commits && is_dml(statement);
     let checksum = migration.checksum().to_hex();
     let started = Instant::now();
     let mut done = match resume_at {
@@ -411,6 +413,20 @@ async fn apply_by_statement<D: Driver>(
                 .await
                 .map_err(|e| database("setting the busy timeout", e))?;
             Some(result)
+        } else if atomic_step(statement) {
+            // MySQL: a DML statement commits with its count, so a crash never leaves it
+            // applied but uncounted (a resume would run it twice).
+            conn.execute(conn.begin_sql())
+                .await
+                .map_err(|e| MigrateError::Database {
+                    context: format!("starting the transaction of statement {}", done + 1),
+                    source: Box::new(e),
+                })?;
+            let result = watch.execute(conn, migration, statement.sql).await;
+            if result.is_err() {
+                let _ = conn.execute("ROLLBACK").await;
+            }
+            Some(result)
         } else {
             Some(watch.execute(conn, migration, statement.sql).await)
         };
@@ -422,9 +438,21 @@ async fn apply_by_statement<D: Driver>(
                     done,
                     done_checksum: &prefix_checksum(&statements, done as usize),
                 };
-                conn.update_progress(table, &step)
-                    .await
-                    .map_err(|e| database("recording the statements done", e))?;
+                let recorded = conn.update_progress(table, &step).await;
+                if atomic_step(statement) {
+                    let end = if recorded.is_ok() {
+                        "COMMIT"
+                    } else {
+                        "ROLLBACK"
+                    };
+                    conn.execute(end)
+                        .await
+                        .map_err(|e| MigrateError::Database {
+                            context: format!("committing statement {done} with its count"),
+                            source: Box::new(e),
+                        })?;
+                }
+                recorded.map_err(|e| database("recording the statements done", e))?;
                 continue;
             }
             Some(Err(e)) => Some(e),
@@ -473,11 +501,15 @@ async fn apply_by_statement<D: Driver>(
             .position
             .and_then(|p| statement.sql.char_indices().nth(p.saturating_sub(1)))
             .map_or(0, |(byte, _)| byte);
-        let message = format!(
-            "{}; {}",
-            e.message,
-            statements_done(script, &statements, done)
-        );
+        let message = if implicit_commits {
+            committed(script, &statements, done, &e.message)
+        } else {
+            format!(
+                "{}; {}",
+                e.message,
+                statements_done(script, &statements, done)
+            )
+        };
         let update = ProgressUpdate::Finish {
             version,
             success: false,
@@ -526,6 +558,23 @@ fn statements_done(script: &Script, statements: &[Statement<'_>], done: u32) -> 
         d if d >= total => format!("all {total} statements are done"),
         d => format!("{} done, {} not", span(0, d - 1), span(d, total - 1)),
     }
+}
+
+/// A statement that failed on a server that commits DDL implicitly (MySQL/MariaDB):
+/// `statement 3 of 5 (line 9) failed: …; statements 1–2 are committed`.
+fn committed(script: &Script, statements: &[Statement<'_>], done: u32, error: &str) -> String {
+    let total = statements.len();
+    let done = done as usize;
+    let line = LineCol::of(&script.sql, statements[done.min(total - 1)].offset).line;
+    let committed = match done {
+        0 => "no statement of it is committed".to_owned(),
+        1 => "statement 1 is committed".to_owned(),
+        d => format!("statements 1–{d} are committed"),
+    };
+    format!(
+        "statement {} of {total} (line {line}) failed: {error}; {committed}",
+        done + 1
+    )
 }
 
 /// Runs a script's statements one by one; a failure names the statement's `path:line:col`.

@@ -443,6 +443,16 @@ impl Migrator {
             .map_err(|e| database("looking for a deployer holding the lock", e))
     }
 
+    /// Which deploy lock the connection uses, why, and who holds it now (`None` on SQLite).
+    pub async fn lock_state_with<D: Driver>(
+        &self,
+        conn: &mut D,
+    ) -> Result<Option<crate::LockState>, MigrateError> {
+        conn.lock_state(&self.table_name())
+            .await
+            .map_err(|e| database("reading the deploy lock", e))
+    }
+
     /// The migrations a deploy would apply, in order (for `--dry-run`); reads only.
     pub async fn plan_with<D: Driver>(
         &self,
@@ -544,7 +554,7 @@ impl Migrator {
             // Both are ASCII digits (see `version::legacy_text_version`): safe as literals.
             let sql = format!(
                 "UPDATE {} SET version = '{new}' WHERE version = '{old}'",
-                table.quoted()
+                table.quoted_in(conn.dialect())
             );
             conn.execute(&sql)
                 .await

@@ -5,6 +5,7 @@ use std::time::Instant;
 use migrate_core::{HistoryProblems, MigrationState, SourceErrors, StatusEntry, Version, status};
 
 use super::apply::run_statements;
+use super::progress::one_transaction;
 use super::watch::Watch;
 use super::{Migrator, RevertOptions, database, release};
 use crate::Driver;
@@ -110,7 +111,7 @@ impl Migrator {
             };
             (options.observer)(&Event::Reverting { migration });
             let started = Instant::now();
-            if down.no_transaction {
+            if !one_transaction(conn, down, false) {
                 run_statements(
                     conn,
                     migration,

@@ -1,4 +1,4 @@
-//! The workspace-level integration tests (real SQLite, real PostgreSQL): one test binary,
+//! The workspace-level integration tests (real SQLite, PostgreSQL and MariaDB): one test binary,
 //! a module per subject, so the suite links once. Run one subject with a filter:
 //! `cargo test -p migrate-tests --test integration runtime::`.
 //!
@@ -7,9 +7,13 @@
 
 mod adopt;
 mod compat;
+mod compat_mysql;
 mod errors;
+mod mysql;
 mod query_describe;
 mod replay_differential;
+mod replay_differential_mysql;
+mod replay_property_mysql;
 mod runtime;
 mod skips;
 mod sqlx_migrator;

@@ -58,7 +58,7 @@ fn a_skipped_postgres_test_is_named_and_counted_in_the_output() {
         .unwrap_or_else(|| panic!("no summary line: {stderr}"));
     assert!(
         summary.starts_with(
-            "SKIPPED: 1 PostgreSQL test(s) in integration and 1 so far in this cargo test run, listed in "
+            "SKIPPED: 1 database test(s) in integration and 1 so far in this cargo test run, listed in "
         ) && summary.contains("migrate-test-skips"),
         "{summary}"
     );

@@ -1,6 +1,7 @@
 //! A throwaway Cargo project and a way to run `cargo migrate` in it.
 #![allow(dead_code)] // not every test module uses every helper
 
+pub mod mysql;
 pub mod pg;
 mod snapshot;
 
@@ -70,6 +71,7 @@ impl Project {
             .args(args)
             .current_dir(self.path())
             .env_remove("DATABASE_URL")
+            .env_remove("GITHUB_ACTIONS")
             .env("NO_COLOR", "1");
         cmd
     }

@@ -51,9 +51,8 @@ impl Run<'_> {
     }
 }
 
-/// An identifier as the database stores it: PostgreSQL folds unquoted names to lower case.
-/// A table's (type's, view's) name as the dialect resolves it: PostgreSQL folds unquoted
-/// identifiers and puts an unqualified name in `public`.
+/// A written name as the database resolves it: folded, and in `public` on PostgreSQL when no
+/// schema is written.
 pub(crate) fn name_in(dialect: Dialect, name: &ObjectName) -> Name {
     let parts: Vec<String> = name
         .0
@@ -83,6 +82,7 @@ pub(crate) fn name_in(dialect: Dialect, name: &ObjectName) -> Name {
     }
 }
 
+/// An identifier as the database stores it: PostgreSQL folds unquoted names to lower case.
 pub(crate) fn ident_in(dialect: Dialect, ident: &sqlparser::ast::Ident) -> String {
     match (dialect, ident.quote_style) {
         (Dialect::Postgres, None) => truncate_identifier(ident.value.to_lowercase()),

@@ -1,0 +1,1 @@
+//! trybuild cases only: see `tests/ui.rs`.
