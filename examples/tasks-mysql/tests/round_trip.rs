@@ -102,3 +102,33 @@ async fn every_status_round_trips_through_the_inline_enum() {
     }
     pool.close().await;
 }
+
+/// Why `TaskStatus` implements `sqlx::Type` by hand (the book's "Types"): the one sqlx 0.9
+/// derives refuses the `NOT NULL`, indexed `tasks.status` at run time. When a sqlx upgrade
+/// makes this fail, the derived one reads such columns and the advice can go.
+#[tokio::test]
+async fn sqlx_derived_type_refuses_a_not_null_enum_column() {
+    #[derive(Debug, sqlx::Type)]
+    #[sqlx(rename_all = "snake_case")]
+    #[allow(dead_code)]
+    enum Derived {
+        Todo,
+        InProgress,
+        Done,
+    }
+    let Some(db) = migrate_tests::mysql_database().await else {
+        return;
+    };
+    let pool = sqlx::MySqlPool::connect(&db.url).await.unwrap();
+    round_trip(&pool).await.unwrap();
+    let err = sqlx::query_as::<_, (Derived,)>("SELECT status FROM tasks")
+        .fetch_one(&pool)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("is not compatible with SQL type `ENUM`"),
+        "{err}"
+    );
+    pool.close().await;
+}
