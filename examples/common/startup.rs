@@ -26,3 +26,18 @@ pub fn require_clean(report: VerifyReport) -> Result<(), Box<dyn std::error::Err
 pub fn select(table: &str, columns: &[&str]) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(format!("SELECT {} FROM {table}", columns.join(", ")))
 }
+
+/// One row of a checked struct: `SELECT` its columns from its table (a struct that flattens
+/// another names the flattened one's columns too, `extra`).
+pub async fn read_one<T, DB>(pool: &sqlx::Pool<DB>, extra: &[&str]) -> Result<T, sqlx::Error>
+where
+    DB: sqlx::Database,
+    T: migrate_runtime::Table + for<'r> sqlx::FromRow<'r, DB::Row> + Send + Unpin,
+    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    DB::Arguments: sqlx::IntoArguments<DB>,
+{
+    let columns = [T::COLUMNS, extra].concat();
+    sqlx::query_as(select(T::TABLE, &columns))
+        .fetch_one(pool)
+        .await
+}

@@ -13,7 +13,6 @@ use uuid::Uuid;
 
 #[path = "../../common/startup.rs"]
 mod startup;
-use startup::select;
 
 /// The migrations, embedded at build time.
 pub static MIGRATOR: Migrator = embed_migrations!();
@@ -200,22 +199,11 @@ pub async fn round_trip(pool: &MySqlPool) -> Result<Rows, Box<dyn std::error::Er
     .bind(due.and_then(|d| d.and_hms_opt(8, 0, 0)))
     .execute(pool)
     .await?;
-    let user = sqlx::query_as(select(User::TABLE, User::COLUMNS))
-        .fetch_one(pool)
-        .await?;
-    let contact = sqlx::query_as(select(Contact::TABLE, Contact::COLUMNS))
-        .fetch_one(pool)
-        .await?;
-    let task = sqlx::query_as(select(Task::TABLE, Task::COLUMNS))
-        .fetch_one(pool)
-        .await?;
-    let times = sqlx::query_as(select(TaskTimes::TABLE, TaskTimes::COLUMNS))
-        .fetch_one(pool)
-        .await?;
-    let card_columns = [TaskCard::COLUMNS, Schedule::COLUMNS].concat();
-    let card = sqlx::query_as(select(TaskCard::TABLE, &card_columns))
-        .fetch_one(pool)
-        .await?;
+    let user = startup::read_one(pool, &[]).await?;
+    let contact = startup::read_one(pool, &[]).await?;
+    let task = startup::read_one(pool, &[]).await?;
+    let times = startup::read_one(pool, &[]).await?;
+    let card = startup::read_one(pool, Schedule::COLUMNS).await?;
     Ok(Rows {
         user,
         contact,

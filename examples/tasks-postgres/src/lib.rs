@@ -8,7 +8,6 @@ use sqlx::PgPool;
 
 #[path = "../../common/startup.rs"]
 mod startup;
-use startup::select;
 
 /// The migrations, embedded at build time.
 pub static MIGRATOR: Migrator = embed_migrations!();
@@ -117,19 +116,10 @@ pub async fn round_trip(pool: &PgPool) -> Result<Rows, Box<dyn std::error::Error
     .bind(NaiveDate::from_ymd_opt(2026, 12, 24))
     .execute(pool)
     .await?;
-    let user = sqlx::query_as(select(User::TABLE, User::COLUMNS))
-        .fetch_one(pool)
-        .await?;
-    let contact = sqlx::query_as(select(Contact::TABLE, Contact::COLUMNS))
-        .fetch_one(pool)
-        .await?;
-    let task = sqlx::query_as(select(Task::TABLE, Task::COLUMNS))
-        .fetch_one(pool)
-        .await?;
-    let card_columns = [TaskCard::COLUMNS, Schedule::COLUMNS].concat();
-    let card = sqlx::query_as(select(TaskCard::TABLE, &card_columns))
-        .fetch_one(pool)
-        .await?;
+    let user = startup::read_one(pool, &[]).await?;
+    let contact = startup::read_one(pool, &[]).await?;
+    let task = startup::read_one(pool, &[]).await?;
+    let card = startup::read_one(pool, Schedule::COLUMNS).await?;
     Ok(Rows {
         user,
         contact,

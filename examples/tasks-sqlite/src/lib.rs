@@ -9,7 +9,6 @@ use sqlx::SqlitePool;
 
 #[path = "../../common/startup.rs"]
 mod startup;
-use startup::select;
 
 /// The migrations, embedded at build time.
 pub static MIGRATOR: Migrator = embed_migrations!();
@@ -93,15 +92,9 @@ pub async fn round_trip(pool: &SqlitePool) -> Result<Rows, Box<dyn std::error::E
         .bind(NaiveDate::from_ymd_opt(2026, 12, 24))
         .execute(pool)
         .await?;
-    let user = sqlx::query_as(select(User::TABLE, User::COLUMNS))
-        .fetch_one(pool)
-        .await?;
-    let contact = sqlx::query_as(select(Contact::TABLE, Contact::COLUMNS))
-        .fetch_one(pool)
-        .await?;
-    let task = sqlx::query_as(select(Task::TABLE, Task::COLUMNS))
-        .fetch_one(pool)
-        .await?;
+    let user = startup::read_one(pool, &[]).await?;
+    let contact = startup::read_one(pool, &[]).await?;
+    let task = startup::read_one(pool, &[]).await?;
     Ok(Rows {
         user,
         contact,
