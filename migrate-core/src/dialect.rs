@@ -11,7 +11,7 @@ pub enum Dialect {
     Postgres,
     /// SQLite.
     Sqlite,
-    /// MySQL and MariaDB (not supported yet).
+    /// MySQL and MariaDB.
     Mysql,
 }
 

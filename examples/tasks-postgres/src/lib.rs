@@ -6,6 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use migrate_runtime::{DbEnum, Migrator, Table, embed_migrations};
 use sqlx::PgPool;
 
+#[path = "../../common/startup.rs"]
+mod startup;
+
 /// The migrations, embedded at build time.
 pub static MIGRATOR: Migrator = embed_migrations!();
 
@@ -72,20 +75,7 @@ pub struct TaskCard {
 /// database must have exactly the schema its applied migrations produce, and every embedded
 /// migration must be applied. Reads only.
 pub async fn check_schema(pool: &PgPool) -> Result<(), Box<dyn std::error::Error>> {
-    let report = MIGRATOR.verify(pool).await?;
-    if !report.pending.is_empty() {
-        return Err(format!("migrations not applied yet: {:?}", report.pending).into());
-    }
-    if !report.is_clean() {
-        let problems: Vec<String> = report.differences.iter().map(ToString::to_string).collect();
-        return Err(format!(
-            "the database differs from its migrations ({} history problem(s)): {}",
-            report.history_problems.len(),
-            problems.join("; ")
-        )
-        .into());
-    }
-    Ok(())
+    startup::require_clean(MIGRATOR.verify(pool).await?)
 }
 
 /// One row of every checked struct, written and read back.
@@ -126,29 +116,14 @@ pub async fn round_trip(pool: &PgPool) -> Result<Rows, Box<dyn std::error::Error
     .bind(NaiveDate::from_ymd_opt(2026, 12, 24))
     .execute(pool)
     .await?;
-    let user = sqlx::query_as(select(User::TABLE, User::COLUMNS))
-        .fetch_one(pool)
-        .await?;
-    let contact = sqlx::query_as(select(Contact::TABLE, Contact::COLUMNS))
-        .fetch_one(pool)
-        .await?;
-    let task = sqlx::query_as(select(Task::TABLE, Task::COLUMNS))
-        .fetch_one(pool)
-        .await?;
-    let card_columns = [TaskCard::COLUMNS, Schedule::COLUMNS].concat();
-    let card = sqlx::query_as(select(TaskCard::TABLE, &card_columns))
-        .fetch_one(pool)
-        .await?;
+    let user = startup::read_one(pool, &[]).await?;
+    let contact = startup::read_one(pool, &[]).await?;
+    let task = startup::read_one(pool, &[]).await?;
+    let card = startup::read_one(pool, Schedule::COLUMNS).await?;
     Ok(Rows {
         user,
         contact,
         task,
         card,
     })
-}
-
-/// `SELECT <the struct's columns> FROM <its table>`. Both come from the derive, which checked
-/// them against the migrations, so the string is not user input.
-fn select(table: &str, columns: &[&str]) -> sqlx::AssertSqlSafe<String> {
-    sqlx::AssertSqlSafe(format!("SELECT {} FROM {table}", columns.join(", ")))
 }
