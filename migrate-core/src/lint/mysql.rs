@@ -1,7 +1,7 @@
 //! The MySQL/MariaDB checks, read with the replay's own MySQL lexer: ALTER TABLE operations
 //! InnoDB can only do by copying the table (ALGORITHM=COPY, writes blocked throughout), on
 //! MariaDB 10.4+ and MySQL 8.0; ENUM labels reordered or removed; and the rules of every
-//! dialect (drop and rename of tables and columns).
+//! dialect (drop and rename of tables and columns, NOT NULL dropped by a MODIFY that omits it).
 //!
 //! What copies, from the servers' online DDL tables: changing a column's type (except
 //! widening a VARCHAR that keeps its length prefix, and appending ENUM labels), converting
@@ -166,6 +166,18 @@ fn alter(cx: &Context<'_>, c: &mut Cursor<'_>, sql: &str, out: &mut Vec<Found>) 
                 let Some(before) = table.column(crate::Dialect::Mysql, &old) else {
                     continue;
                 };
+                // MODIFY restates the whole column: without NOT NULL it becomes nullable.
+                let keyed = new.primary
+                    || table
+                        .primary_key
+                        .iter()
+                        .any(|k| k.eq_ignore_ascii_case(&old));
+                if before.not_null && !new.column.not_null && !keyed {
+                    out.push(found(
+                        DROP_NOT_NULL,
+                        format!("column {}.{old} loses NOT NULL", name.name),
+                    ));
+                }
                 match type_change(&before.sql_type, &new.column.sql_type) {
                     Change::Free => {}
                     Change::Copies(why) => copies.push(format!("column {old}: {why}")),

@@ -143,6 +143,19 @@ fn drops_and_renames_of_existing_tables_and_columns() {
 }
 
 #[test]
+fn a_modify_without_not_null_drops_it() {
+    assert_eq!(
+        rules_of("ALTER TABLE users MODIFY email VARCHAR(100);"),
+        ["drop-not-null"]
+    );
+    assert!(
+        rules_of("ALTER TABLE users MODIFY email VARCHAR(100) NOT NULL COMMENT 'x';").is_empty()
+    );
+    // The primary key's columns stay NOT NULL whatever MODIFY says.
+    assert!(rules_of("ALTER TABLE users MODIFY id BIGINT;").is_empty());
+}
+
+#[test]
 fn postgres_rules_do_not_fire_on_mysql() {
     // CREATE INDEX is online in InnoDB; varchar, timestamp and int keys are MySQL's normal types.
     let sql = "CREATE INDEX users_age ON users (age);\n\
