@@ -64,7 +64,7 @@ fn foreign_key_checks(toks: &[Token]) -> Option<bool> {
     Some(value.text == "0" || value.is("OFF"))
 }
 
-fn alter(cx: &Context<'_>, c: &mut Cursor<'_>, sql: &str, out: &mut Vec<Found>) {
+fn alter(cx: &mut Context<'_>, c: &mut Cursor<'_>, sql: &str, out: &mut Vec<Found>) {
     let Some(name) = c.name().map(|n| Name::new(None, &n)) else {
         return;
     };
@@ -72,7 +72,8 @@ fn alter(cx: &Context<'_>, c: &mut Cursor<'_>, sql: &str, out: &mut Vec<Found>) 
     if !cx.is_existing(&name) {
         return;
     }
-    let Some(table) = cx.schema.table(&name) else {
+    let schema = cx.schema;
+    let Some(table) = schema.table(&name) else {
         return;
     };
     let ops = comma_separated(&c.toks[c.at..]);
@@ -163,6 +164,13 @@ fn alter(cx: &Context<'_>, c: &mut Cursor<'_>, sql: &str, out: &mut Vec<Found>) 
                         format!("column {}.{old} renamed to {}", name.name, new.column.name),
                     ));
                 }
+                // The model is the one before the migration: a column renamed earlier in it
+                // has its old name there.
+                let old = cx.original_column(&name, &old);
+                if !new.column.name.eq_ignore_ascii_case(&old) {
+                    let renamed = (name.clone(), new.column.name.clone(), old.clone());
+                    cx.renamed.push(renamed);
+                }
                 let Some(before) = table.column(crate::Dialect::Mysql, &old) else {
                     continue;
                 };
@@ -193,6 +201,8 @@ fn alter(cx: &Context<'_>, c: &mut Cursor<'_>, sql: &str, out: &mut Vec<Found>) 
                         RENAME,
                         format!("column {}.{old} renamed to {new}", name.name),
                     ));
+                    let old = cx.original_column(&name, &old);
+                    cx.renamed.push((name.clone(), new, old));
                 }
             }
             "RENAME" if !(o.peek_is("INDEX") || o.peek_is("KEY")) => {

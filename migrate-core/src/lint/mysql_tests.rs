@@ -143,6 +143,16 @@ fn drops_and_renames_of_existing_tables_and_columns() {
 }
 
 #[test]
+fn a_column_renamed_earlier_in_the_migration_is_judged_by_its_old_type() {
+    let sql = "ALTER TABLE users RENAME COLUMN age TO years;\n\
+               ALTER TABLE users MODIFY years BIGINT;";
+    assert_eq!(rules_of(sql), ["rename", COPY]);
+    let sql = "ALTER TABLE users CHANGE nick handle VARCHAR(20);\n\
+               ALTER TABLE users MODIFY handle VARCHAR(30);";
+    assert_eq!(rules_of(sql), ["rename"]);
+}
+
+#[test]
 fn a_modify_without_not_null_drops_it() {
     assert_eq!(
         rules_of("ALTER TABLE users MODIFY email VARCHAR(100);"),
