@@ -97,10 +97,8 @@ fn alter(cx: &mut Context<'_>, c: &mut Cursor<'_>, sql: &str, out: &mut Vec<Foun
         let mut o = Cursor::new(op);
         let Some(first) = o.next() else { continue };
         match first.text.to_ascii_uppercase().as_str() {
-            "ADD" if has_words(op, "FOREIGN", "KEY") => {
-                if !cx.foreign_key_checks_off {
-                    copies.push("adds a foreign key while foreign_key_checks is on".to_owned());
-                }
+            "ADD" if has_words(op, "FOREIGN", "KEY") && !cx.foreign_key_checks_off => {
+                copies.push("adds a foreign key while foreign_key_checks is on".to_owned());
             }
             "ADD" if !is_table_element(&op[1..]) => {
                 o.eat("COLUMN");
@@ -118,10 +116,8 @@ fn alter(cx: &mut Context<'_>, c: &mut Cursor<'_>, sql: &str, out: &mut Vec<Foun
                     }
                 }
             }
-            "DROP" if o.eat_all(&["PRIMARY", "KEY"]) => {
-                if !adds_primary_key {
-                    copies.push("drops the primary key without adding one".to_owned());
-                }
+            "DROP" if o.peek_is("PRIMARY") && !adds_primary_key => {
+                copies.push("drops the primary key without adding one".to_owned());
             }
             "DROP" => {
                 o.eat("COLUMN");
