@@ -1,6 +1,7 @@
 //! The MySQL/MariaDB checks, read with the replay's own MySQL lexer: ALTER TABLE operations
 //! InnoDB can only do by copying the table (ALGORITHM=COPY, writes blocked throughout), on
-//! MariaDB 10.4+ and MySQL 8.0; ENUM labels reordered or removed; and the rules of every
+//! MariaDB 10.4+ and MySQL 8.0; FULLTEXT/SPATIAL indexes and `LOCK=SHARED|EXCLUSIVE`, which
+//! block writes; ENUM labels reordered or removed; and the rules of every
 //! dialect (drop and rename of tables and columns, NOT NULL dropped by a MODIFY that omits it).
 //!
 //! What copies, from the servers' online DDL tables: changing a column's type (except
@@ -30,6 +31,19 @@ pub(super) fn check(cx: &mut Context<'_>, statement: &Statement<'_>) -> Vec<Foun
         c.eat("IGNORE");
         if c.eat("TABLE") {
             alter(cx, &mut c, statement.sql, &mut out);
+        }
+    } else if c.eat("CREATE") && (c.eat("FULLTEXT") || c.eat("SPATIAL")) && c.eat("INDEX") {
+        let kind = toks[1].text.to_ascii_uppercase();
+        let _ = c.name();
+        if c.eat("ON")
+            && let Some(table) = c.name().map(|n| Name::new(None, &n))
+            && cx.is_existing(&table)
+            && !says_lock_none(&toks)
+        {
+            out.push(found(
+                MYSQL_BLOCKS_WRITES,
+                format!("CREATE {kind} INDEX on {} blocks writes to it", table.name),
+            ));
         }
     } else if c.eat("DROP") {
         c.eat("TEMPORARY");
@@ -87,8 +101,10 @@ fn alter(cx: &mut Context<'_>, c: &mut Cursor<'_>, sql: &str, out: &mut Vec<Foun
             o.next().map(|t| t.text.to_ascii_uppercase())
         })
     };
-    let online =
-        option("ALGORITHM").is_some_and(|a| matches!(a.as_str(), "INPLACE" | "INSTANT" | "NOCOPY"));
+    // The server refuses what it cannot do that way instead of copying.
+    let online = option("ALGORITHM")
+        .is_some_and(|a| matches!(a.as_str(), "INPLACE" | "INSTANT" | "NOCOPY"))
+        || option("LOCK").as_deref() == Some("NONE");
     let adds_primary_key = ops
         .iter()
         .any(|op| op.first().is_some_and(|t| t.is("ADD")) && has_words(op, "PRIMARY", "KEY"));
@@ -218,7 +234,36 @@ fn alter(cx: &mut Context<'_>, c: &mut Cursor<'_>, sql: &str, out: &mut Vec<Foun
                 copies.join("; ")
             ),
         ));
+        return; // a copy blocks writes anyway
     }
+    let mut blocks: Vec<String> = ops
+        .iter()
+        .filter(|op| op.first().is_some_and(|t| t.is("ADD")))
+        .filter_map(|op| op.get(1).filter(|t| t.is("FULLTEXT") || t.is("SPATIAL")))
+        .map(|t| format!("adds a {} index", t.text.to_ascii_uppercase()))
+        .collect();
+    match option("LOCK").as_deref() {
+        Some("NONE") => blocks.clear(), // the server refuses instead
+        Some(lock @ ("SHARED" | "EXCLUSIVE")) => blocks.push(format!("asks for LOCK={lock}")),
+        _ => {}
+    }
+    if !blocks.is_empty() {
+        out.push(found(
+            MYSQL_BLOCKS_WRITES,
+            format!(
+                "ALTER TABLE {} blocks writes to it: {}",
+                name.name,
+                blocks.join("; ")
+            ),
+        ));
+    }
+}
+
+/// Whether the statement says `LOCK=NONE` (then the server refuses to block writes).
+fn says_lock_none(toks: &[Token]) -> bool {
+    toks.windows(3)
+        .any(|w| w[0].is("LOCK") && w[1].is_punct('=') && w[2].is("NONE"))
+        || has_words(toks, "LOCK", "NONE")
 }
 
 /// Whether `a` is directly followed by `b` in the tokens.

@@ -44,6 +44,7 @@ fn changing_a_column_type_copies_the_table() {
         rules_of("ALTER TABLE users MODIFY age BIGINT, ALGORITHM=INPLACE, LOCK=NONE;").is_empty()
     );
     assert!(rules_of("ALTER TABLE users MODIFY age BIGINT, ALGORITHM = INSTANT;").is_empty());
+    assert!(rules_of("ALTER TABLE users MODIFY age BIGINT, LOCK=NONE;").is_empty());
     assert_eq!(
         rules_of("ALTER TABLE users MODIFY age BIGINT, ALGORITHM=COPY;"),
         [COPY]
@@ -93,6 +94,31 @@ fn other_copying_operations() {
     ] {
         assert!(rules_of(sql).is_empty(), "{sql}: {:?}", run(sql));
     }
+}
+
+#[test]
+fn fulltext_and_spatial_indexes_and_shared_locks_block_writes() {
+    const BLOCKS: &str = "mysql-alter-blocks-writes";
+    for sql in [
+        "ALTER TABLE users ADD FULLTEXT INDEX users_email_ft (email);",
+        "CREATE FULLTEXT INDEX users_email_ft ON users (email);",
+        "ALTER TABLE users ADD INDEX users_age (age), LOCK=SHARED;",
+    ] {
+        assert_eq!(rules_of(sql), [BLOCKS], "{sql}");
+    }
+    for sql in [
+        "ALTER TABLE users ADD INDEX users_age (age);",
+        "ALTER TABLE users ADD FULLTEXT INDEX users_email_ft (email), LOCK=NONE;",
+        "CREATE TABLE docs (id INT PRIMARY KEY, body TEXT);\n\
+         CREATE FULLTEXT INDEX docs_body ON docs (body);",
+    ] {
+        assert!(rules_of(sql).is_empty(), "{sql}: {:?}", run(sql));
+    }
+    // A copy blocks writes too: one finding, the copy.
+    assert_eq!(
+        rules_of("ALTER TABLE users MODIFY age BIGINT, LOCK=EXCLUSIVE;"),
+        [COPY]
+    );
 }
 
 #[test]
