@@ -169,14 +169,6 @@ pub async fn run(
 ) -> anyhow::Result<Report> {
     let choice = select::choose(cx, request).await?;
     let dialect = choice.dialect;
-    if !matches!(
-        dialect,
-        migrate_runtime::Dialect::Postgres | migrate_runtime::Dialect::Sqlite
-    ) {
-        cx.shell.warn(&format!(
-            "lint has rules for PostgreSQL and SQLite only so far: nothing is judged for {dialect}"
-        ));
-    }
     let config = &cx.config.lint;
     let mut options = LintOptions::default();
     options.postgres_version = postgres_version

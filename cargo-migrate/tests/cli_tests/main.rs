@@ -16,6 +16,7 @@ mod help;
 mod history_lock;
 mod interrupt;
 mod lint;
+mod lint_mysql;
 mod lint_output;
 mod lint_sources;
 mod lock_wait;

@@ -6,7 +6,8 @@
 //! was created by one of them (not yet deployed: changing it is free). Pure: the CLI chooses
 //! which migrations to lint and prints the findings.
 //!
-//! PostgreSQL rules are in `postgres.rs` and `types.rs`, SQLite's in `sqlite.rs`; rules that
+//! PostgreSQL rules are in `postgres.rs` and `types.rs`, SQLite's in `sqlite.rs`, MySQL and
+//! MariaDB's in `mysql.rs`; rules that
 //! compare the model before and after a whole migration (enum labels, SQLite rebuilds) run
 //! after its replay.
 //!
@@ -16,6 +17,7 @@
 
 mod allow;
 mod enums;
+mod mysql;
 mod postgres;
 mod rules;
 mod sqlite;
@@ -154,6 +156,9 @@ pub(crate) struct Context<'a> {
     /// Columns renamed earlier in this migration: `(table, new name, old name)`, folded. The
     /// model is the one before the migration, where a renamed column has its old name.
     pub renamed: Vec<(Name, String, String)>,
+    /// A `SET foreign_key_checks = 0` came earlier in this migration (MySQL adds foreign
+    /// keys in place then).
+    pub foreign_key_checks_off: bool,
 }
 
 impl Context<'_> {
@@ -207,6 +212,7 @@ fn lint_migration(
         transactional: !m.up.no_transaction,
         lock_timeout_set: false,
         renamed: Vec::new(),
+        foreign_key_checks_off: false,
     };
     for (n, statement) in statements.iter().enumerate() {
         let at = LineCol::of(text, statement.offset);
@@ -234,7 +240,7 @@ fn lint_migration(
         let found = match dialect {
             Dialect::Postgres => postgres::check(&mut cx, statement),
             Dialect::Sqlite => sqlite::check(&cx, statement),
-            _ => Vec::new(),
+            Dialect::Mysql => mysql::check(&mut cx, statement),
         };
         for (rule, message, help) in found {
             let allowed = allows
@@ -256,6 +262,8 @@ fn lint_migration(
     findings
 }
 
+#[cfg(test)]
+mod mysql_tests;
 #[cfg(test)]
 mod sqlite_tests;
 /// The whole line of `text` that byte `offset` is on, without its line break.

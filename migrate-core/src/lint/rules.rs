@@ -111,6 +111,15 @@ rules! {
     ENUM_LABEL_REMOVED = "enum-label-removed":
         "an enum label renamed or removed breaks the code still running, which reads and writes the old label"
         => "add the new label, move the code and the rows over, and stop using the old one in a later release";
+    MYSQL_COPY = "mysql-alter-copies-table":
+        "InnoDB runs this ALTER TABLE with ALGORITHM=COPY: it rebuilds the whole table and blocks writes until done"
+        => "add a new column and backfill it instead, or run it with pt-online-schema-change/gh-ost; writing `ALGORITHM=INPLACE, LOCK=NONE` (or INSTANT) makes the server refuse instead of copying";
+    MYSQL_BLOCKS_WRITES = "mysql-alter-blocks-writes":
+        "InnoDB builds a FULLTEXT or SPATIAL index (or runs an ALTER that says LOCK=SHARED/EXCLUSIVE) with writes to the table blocked until it is done"
+        => "build it when writes can wait, or with an online schema change tool (pt-online-schema-change, gh-ost); `LOCK=NONE` makes the server refuse instead of blocking";
+    MYSQL_ENUM_REORDER = "mysql-enum-reordered":
+        "ENUM labels are stored by position: reordering them changes what stored rows mean, and removing one fails (or maps to '' in non-strict mode) the rows holding it"
+        => "only append new labels at the end (INSTANT); move rows off a label before dropping it in a later release";
 }
 
 /// `(rule, message, help)` of one finding.

@@ -11,7 +11,7 @@
 mod cache;
 pub mod overrides;
 mod plpgsql;
-mod statements;
+pub(crate) mod statements;
 
 pub use cache::replay_cached;
 pub use statements::{check_from_sql, exclusion_from_sql, index_from_sql};

@@ -6,7 +6,7 @@ use crate::schema::{Column, Generated, Identity, Origin};
 
 /// A foreign key's `REFERENCES t (cols) [ON DELETE a] [ON UPDATE a]`.
 #[derive(Debug, Clone, Default)]
-pub(super) struct References {
+pub(crate) struct References {
     pub table: String,
     pub columns: Vec<String>,
     pub on_delete: Option<String>,
@@ -14,7 +14,7 @@ pub(super) struct References {
 }
 
 /// A column and what its options add to the table.
-pub(super) struct ColumnDef {
+pub(crate) struct ColumnDef {
     pub column: Column,
     pub primary: bool,
     pub unique: bool,
@@ -26,7 +26,7 @@ pub(super) struct ColumnDef {
 }
 
 /// Reads a column definition from `toks` (the text of the statement is `sql`).
-pub(super) fn column_def(toks: &[Token], sql: &str, origin: Origin) -> Result<ColumnDef, String> {
+pub(crate) fn column_def(toks: &[Token], sql: &str, origin: Origin) -> Result<ColumnDef, String> {
     let mut c = Cursor::new(toks);
     let name = c
         .next()

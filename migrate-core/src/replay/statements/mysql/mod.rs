@@ -13,7 +13,7 @@
 //! sets, collations, comments, `ON UPDATE` and table options are read and not modelled.
 
 mod alter;
-mod columns;
+pub(crate) mod columns;
 mod indexes;
 pub(crate) mod lexer;
 mod tables;
