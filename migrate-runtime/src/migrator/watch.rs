@@ -62,6 +62,15 @@ impl<D: Driver> Watch<'_, D> {
             tokio::select! {
                 biased;
                 result = &mut exec => {
+                    // SQLite's progress handler aborts the statement itself on a stop, so the
+                    // statement may end before the stop below is seen: say why it ended all the
+                    // same.
+                    if result.is_err()
+                        && !cancelled
+                        && let Some(reason) = self.stopped()
+                    {
+                        (self.observer)(&Event::Stopping { reason: &reason });
+                    }
                     self.lock_timed_out = result.as_ref().is_err_and(|e| e.lock_timeout);
                     return result;
                 }
