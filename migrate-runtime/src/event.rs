@@ -11,7 +11,11 @@ use crate::driver::Blocker;
 #[non_exhaustive]
 pub enum Event<'a> {
     /// Another deployer holds the lock; we wait for it.
-    WaitingForLock,
+    WaitingForLock {
+        /// Who holds it, as the server tells (PostgreSQL: `pid 123 (app), since …`; MySQL:
+        /// `connection 45`), when it could be read.
+        holder: Option<&'a str>,
+    },
     /// Another deployer holds the lease lock (see [`crate::LockMode::Lease`]); we wait for it
     /// to be released or to expire.
     WaitingForLease {

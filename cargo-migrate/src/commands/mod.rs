@@ -197,9 +197,17 @@ impl Context<'_> {
     pub fn observer(&self) -> impl Fn(&Event<'_>) + Sync + '_ {
         move |event: &Event<'_>| {
             match event {
-            Event::WaitingForLock => self.shell.warn_status(
+            Event::WaitingForLock { holder } => self.shell.warn_status(
                 "Waiting",
-                "for the migration lock: another deploy is running on this database",
+                &match holder {
+                    Some(holder) => format!(
+                        "for the migration lock held by {holder}: another deploy is running on \
+                         this database"
+                    ),
+                    None => {
+                        "for the migration lock: another deploy is running on this database".into()
+                    }
+                },
             ),
             Event::WaitingForLease { owner, expires_in } => self.shell.warn_status(
                 "Waiting",

@@ -32,7 +32,9 @@ fn a_slow_deploy_and_a_baseline_at_the_same_time_keep_the_history_true() {
         ])
         .expect(0);
     assert!(
-        baseline.stderr.contains("Waiting for the migration lock"),
+        baseline
+            .stderr
+            .contains("Waiting for the migration lock held by pid "),
         "{}",
         baseline.stderr
     );

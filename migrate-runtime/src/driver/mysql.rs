@@ -216,7 +216,16 @@ impl Driver for MySqlConnection {
                 });
             }
             if !told {
-                observer(&Event::WaitingForLock);
+                let holder: Option<i64> = sqlx::query_scalar("SELECT IS_USED_LOCK(?)")
+                    .bind(&name)
+                    .fetch_one(&mut *self)
+                    .await
+                    .ok()
+                    .flatten();
+                let holder = holder.map(|id| format!("connection {id}"));
+                observer(&Event::WaitingForLock {
+                    holder: holder.as_deref(),
+                });
                 told = true;
             }
             tokio::time::sleep(delay.min(timeout.saturating_sub(waited))).await;

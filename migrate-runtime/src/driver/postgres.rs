@@ -273,7 +273,11 @@ impl Driver for PgConnection {
                 });
             }
             if !told {
-                observer(&Event::WaitingForLock);
+                let holder = self.lock_state(table).await.ok().flatten();
+                let holder = holder.and_then(|s| s.holder);
+                observer(&Event::WaitingForLock {
+                    holder: holder.as_deref(),
+                });
                 told = true;
             }
             tokio::time::sleep(delay.min(timeout.saturating_sub(waited))).await;

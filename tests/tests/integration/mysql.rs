@@ -137,7 +137,12 @@ async fn a_waiting_deployer_says_so_and_gives_up_at_the_lock_timeout() {
     }
     let events = Mutex::new(Vec::new());
     let observer = |e: &Event<'_>| {
-        if matches!(e, Event::WaitingForLock) {
+        if let Event::WaitingForLock { holder } = e {
+            // The holder is the first deployer's connection, as IS_USED_LOCK tells.
+            assert!(
+                holder.is_some_and(|h| h.starts_with("connection ")),
+                "{holder:?}"
+            );
             events.lock().unwrap().push("waiting");
         }
     };
