@@ -12,7 +12,7 @@ mod connection;
 mod driver;
 mod error;
 mod event;
-pub mod introspect;
+mod introspect;
 mod migrator;
 mod query_args;
 #[cfg(feature = "sqlx-migrate")]

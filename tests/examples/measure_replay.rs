@@ -5,7 +5,7 @@
 //! `cargo run -p migrate-tests --example measure_replay -- DIR postgres|sqlite [--to VERSION] [IGNORE_GLOB…]`
 //! (PostgreSQL: a database is created and dropped at `MIGRATE_TEST_PG_URL`'s server; `mysql`:
 //! at `MIGRATE_TEST_MYSQL_URL`'s, each file run statement by statement as the splitter splits
-//! it, the catalog read by `introspect::mysql`).
+//! it, the catalog read by `migrate_runtime::introspect`).
 
 use std::path::PathBuf;
 
@@ -103,7 +103,7 @@ async fn mysql_apply(migrator: &Migrator, url: &str) -> Schema {
                 .unwrap_or_else(|e| panic!("the real database refused {}: {e}", m.up.path));
         }
     }
-    let actual = migrate_runtime::introspect::mysql::introspect(&mut conn, migrator.table())
+    let actual = migrate_runtime::introspect(&mut conn, migrator.table())
         .await
         .unwrap();
     let _ = conn.close().await;

@@ -2,7 +2,7 @@
 //! by field (`migrate_core::diff`).
 
 #[cfg(feature = "mysql")]
-pub mod mysql;
+mod mysql;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "sqlite")]

@@ -29,7 +29,7 @@ pub async fn agree_mysql(dir: &Path, url: &str) -> Schema {
                 .unwrap_or_else(|e| panic!("{}: {e}\n{}", m.up.path, s.sql));
         }
     }
-    let actual = migrate_runtime::introspect::mysql::introspect(&mut conn, migrator.table())
+    let actual = migrate_runtime::introspect(&mut conn, migrator.table())
         .await
         .unwrap();
     conn.close().await.unwrap();

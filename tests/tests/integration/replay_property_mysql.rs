@@ -326,7 +326,7 @@ async fn disagreement(
         Ok(s) => s,
         Err(e) => return Some(format!("the replay refused it: {e}")),
     };
-    let actual = migrate_runtime::introspect::mysql::introspect(conn, "_migrate_history")
+    let actual = migrate_runtime::introspect(conn, "_migrate_history")
         .await
         .unwrap();
     let mut differences: Vec<String> = diff(&replayed, &actual)
