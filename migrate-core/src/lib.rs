@@ -29,7 +29,8 @@ pub use dialect::{Dialect, UnknownDialect};
 pub use files::checksum::{BadChecksum, Checksum};
 pub use files::error::{SourceError, SourceErrors};
 pub use files::migration::{
-    DIRECTIVES, LATE_DIRECTIVES_IGNORED, Migration, Script, TEMPLATE_LINE, template,
+    DIRECTIVES, LATE_DIRECTIVES_IGNORED, Migration, RUN_WITHOUT_TRANSACTION, Script, TEMPLATE_LINE,
+    template,
 };
 pub use files::position::LineCol;
 pub use files::source::{LoadOptions, load};
