@@ -272,3 +272,83 @@ fn sigint_cancels_the_running_statement_and_records_the_statements_done() {
     m.run(&["deploy", "--resume", "1"]).expect(0);
     assert_eq!(m.tables(), 3, "s, s2 and the history table");
 }
+
+#[test]
+fn diff_script_repairs_drift_in_mysql_syntax() {
+    let Some(m) = MysqlProject::new(&[(
+        "migrations/1_items.sql",
+        "CREATE TABLE `order` (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, \
+         `key` VARCHAR(40) NOT NULL DEFAULT 'k', qty INT NOT NULL, note TEXT, \
+         parent_id INT, KEY idx_qty (qty), UNIQUE KEY `group` (`key`), \
+         CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES `order` (id));\n",
+    )]) else {
+        return;
+    };
+    m.run(&["deploy"]).expect(0);
+    // Drift made by hand: an extra column, a missing one, a changed type, nullability and
+    // default, a missing index, an extra index and a dropped foreign key.
+    m.sql(
+        "ALTER TABLE `order` ADD COLUMN extra INT; \
+         ALTER TABLE `order` DROP COLUMN note; \
+         ALTER TABLE `order` MODIFY COLUMN `key` VARCHAR(80) NULL DEFAULT 'x'; \
+         ALTER TABLE `order` MODIFY COLUMN qty BIGINT NOT NULL; \
+         DROP INDEX idx_qty ON `order`; \
+         CREATE INDEX `where` ON `order` (extra); \
+         ALTER TABLE `order` DROP FOREIGN KEY fk_parent",
+    );
+    let drift = m.run(&["verify"]).expect(4);
+    assert!(drift.stdout.lines().count() >= 6, "{}", drift.stdout);
+    let script = m.run(&["diff", "--script"]).expect(0).stdout;
+    for sql in [
+        "ALTER TABLE `order` DROP COLUMN extra;",
+        "ALTER TABLE `order` ADD COLUMN note text AFTER qty;",
+        "ALTER TABLE `order` MODIFY COLUMN `key` varchar(40) NOT NULL DEFAULT 'k';",
+        "ALTER TABLE `order` MODIFY COLUMN qty int NOT NULL;",
+        "DROP INDEX `where` ON `order`;",
+        "CREATE INDEX idx_qty ON `order` (qty);",
+    ] {
+        assert!(script.contains(sql), "no `{sql}` in:\n{script}");
+    }
+    assert!(!script.contains("TODO"), "{script}");
+    // The script, as the client would run it, brings the database back: verify sees no drift.
+    m.sql(&script);
+    let clean = m.run(&["verify"]).expect(0);
+    assert!(
+        clean.stderr.contains("no drift"),
+        "{}\n{script}",
+        clean.stderr
+    );
+}
+
+#[test]
+fn diff_script_puts_columns_moved_by_hand_back_in_order() {
+    let Some(m) = MysqlProject::new(&[(
+        "migrations/1_t.sql",
+        "CREATE TABLE t (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, a INT, b VARCHAR(10) DEFAULT 'b');\n",
+    )]) else {
+        return;
+    };
+    m.run(&["deploy"]).expect(0);
+    m.sql("INSERT INTO t (a, b) VALUES (1, 'x'); ALTER TABLE t MODIFY COLUMN b VARCHAR(10) DEFAULT 'b' FIRST");
+    let drift = m.run(&["verify"]).expect(4);
+    assert!(drift.stdout.contains("another order"), "{}", drift.stdout);
+    let script = m.run(&["diff", "--script"]).expect(0).stdout;
+    assert!(
+        script.contains("ALTER TABLE t MODIFY COLUMN id int NOT NULL AUTO_INCREMENT FIRST;")
+            && script.contains("ALTER TABLE t MODIFY COLUMN b varchar(10) DEFAULT 'b' AFTER a;")
+            && !script.contains("TODO"),
+        "{script}"
+    );
+    m.sql(&script);
+    let clean = m.run(&["verify"]).expect(0);
+    assert!(
+        clean.stderr.contains("no drift"),
+        "{}\n{script}",
+        clean.stderr
+    );
+    assert_eq!(
+        m.count("SELECT COUNT(*) FROM t WHERE a = 1 AND b = 'x'"),
+        1,
+        "rows kept"
+    );
+}
