@@ -22,6 +22,7 @@ mod lint_sources;
 mod lock_wait;
 mod messages;
 mod mysql;
+mod mysql_adopt;
 mod output;
 mod own_transaction;
 mod pooler;
