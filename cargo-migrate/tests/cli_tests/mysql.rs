@@ -352,3 +352,36 @@ fn diff_script_puts_columns_moved_by_hand_back_in_order() {
         "rows kept"
     );
 }
+
+#[test]
+fn diff_script_replaces_keys_and_drops_constraints_added_by_hand() {
+    let Some(m) = MysqlProject::new(&[(
+        "migrations/1_t.sql",
+        "CREATE TABLE p (id INT PRIMARY KEY);\n\
+         CREATE TABLE t (id INT NOT NULL, a INT NOT NULL, p_id INT, PRIMARY KEY (id));\n",
+    )]) else {
+        return;
+    };
+    m.run(&["deploy"]).expect(0);
+    m.sql(
+        "ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (id, a); \
+         ALTER TABLE t ADD CONSTRAINT t_p FOREIGN KEY (p_id) REFERENCES p (id); \
+         ALTER TABLE t ADD CONSTRAINT a_positive CHECK (a > 0)",
+    );
+    m.run(&["verify"]).expect(4);
+    let script = m.run(&["diff", "--script"]).expect(0).stdout;
+    for sql in [
+        "ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (id);",
+        "ALTER TABLE t DROP FOREIGN KEY t_p;",
+        "ALTER TABLE t DROP CONSTRAINT a_positive;",
+    ] {
+        assert!(script.contains(sql), "no `{sql}` in:\n{script}");
+    }
+    m.sql(&script);
+    let clean = m.run(&["verify"]).expect(0);
+    assert!(
+        clean.stderr.contains("no drift"),
+        "{}\n{script}",
+        clean.stderr
+    );
+}
