@@ -23,6 +23,7 @@ mod lock_wait;
 mod messages;
 mod mysql;
 mod mysql_adopt;
+mod mysql_repair;
 mod output;
 mod own_transaction;
 mod pooler;
