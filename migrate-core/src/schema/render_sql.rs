@@ -10,7 +10,7 @@
 
 use std::fmt::Write;
 
-use super::reserved::RESERVED;
+use super::reserved::{MYSQL_RESERVED, RESERVED};
 use super::{
     Check, Column, Domain, EnumType, Exclusion, ForeignKey, Index, IndexKey, Name, Schema, Table,
     Unique, View,
@@ -34,7 +34,10 @@ pub fn quote_ident(dialect: Dialect, ident: &str) -> String {
             || c.is_ascii_lowercase()
             || (dialect != Dialect::Postgres && c.is_ascii_uppercase())
     });
-    if first_ok && rest_ok && !RESERVED.contains(&ident.to_ascii_lowercase().as_str()) {
+    let lower = ident.to_ascii_lowercase();
+    let reserved = RESERVED.contains(&lower.as_str())
+        || (dialect == Dialect::Mysql && MYSQL_RESERVED.contains(&lower.as_str()));
+    if first_ok && rest_ok && !reserved {
         ident.to_owned()
     } else if dialect == Dialect::Mysql {
         format!("`{}`", ident.replace('`', "``"))
@@ -573,6 +576,8 @@ mod tests {
         assert_eq!(quote_ident(Dialect::Sqlite, "Users"), "Users");
         assert_eq!(quote_ident(Dialect::Mysql, "Users"), "Users");
         assert_eq!(quote_ident(Dialect::Mysql, "order"), "`order`");
+        assert_eq!(quote_ident(Dialect::Mysql, "range"), "`range`");
+        assert_eq!(quote_ident(Dialect::Postgres, "range"), "range");
         assert_eq!(quote_ident(Dialect::Mysql, "a b`c"), "`a b``c`");
     }
 }
