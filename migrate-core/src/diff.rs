@@ -9,6 +9,7 @@ mod objects;
 mod repair;
 mod repair_columns;
 mod repair_constraints;
+mod repair_mysql;
 mod review;
 #[cfg(test)]
 mod review_tests;

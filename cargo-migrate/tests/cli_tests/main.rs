@@ -22,6 +22,8 @@ mod lint_sources;
 mod lock_wait;
 mod messages;
 mod mysql;
+mod mysql_adopt;
+mod mysql_repair;
 mod output;
 mod own_transaction;
 mod pooler;

@@ -47,9 +47,16 @@ pub fn repair(expected: &Schema, actual: &Schema, differences: &[Difference]) ->
          -- Written by `cargo migrate diff --script`. Review it: DROP statements lose data.\n"
     );
     let (mut statements, mut todos) = (0, 0);
+    let mut written: Vec<&String> = Vec::new();
     for s in &steps {
         script.push_str(&format!("\n-- {}\n", s.comment));
         for sql in &s.sql {
+            // MySQL's MODIFY COLUMN fixes type, nullability and default at once.
+            if written.contains(&sql) {
+                script.push_str("-- (the statement above does it)\n");
+                continue;
+            }
+            written.push(sql);
             script.push_str(sql);
             script.push('\n');
             statements += 1;
@@ -101,7 +108,9 @@ fn step(d: Dialect, expected: &Schema, actual: &Schema, x: &Difference) -> Step 
         sql: Vec::new(),
         todo: None,
     };
-    if let Some((phase, sql)) = super::repair_constraints::constraint_sql(d, expected, actual, x) {
+    if let Some((phase, sql)) = super::repair_mysql::mysql_sql(d, expected, actual, x)
+        .or_else(|| super::repair_constraints::constraint_sql(d, expected, actual, x))
+    {
         s.phase = phase;
         match sql {
             Ok(sql) => s.sql = sql,
@@ -196,7 +205,7 @@ fn step(d: Dialect, expected: &Schema, actual: &Schema, x: &Difference) -> Step 
         Difference::MissingColumn { table, column } => {
             s.phase = 3;
             match find_column(expected, table, column) {
-                Some(c) if !pg && c.not_null && c.default.is_none() => {
+                Some(c) if d == Dialect::Sqlite && c.not_null && c.default.is_none() => {
                     s.todo = Some(format!(
                         "SQLite cannot add a NOT NULL column without a default: rebuild table {table} \
                          (see `cargo migrate schema`), or add {} and backfill it",
@@ -209,7 +218,7 @@ fn step(d: Dialect, expected: &Schema, actual: &Schema, x: &Difference) -> Step 
                         table_sql(table),
                         column_def(d, c)
                     ));
-                    if c.not_null && c.default.is_none() {
+                    if pg && c.not_null && c.default.is_none() {
                         s.comment.push_str(
                             " (NOT NULL without a default: fails on a table with rows; add it nullable, fill it, then SET NOT NULL)",
                         );

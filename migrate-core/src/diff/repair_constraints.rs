@@ -1,5 +1,5 @@
-//! Repair steps for constraints: PostgreSQL adds and drops them in place; SQLite cannot, so
-//! its steps say how to rebuild the table.
+//! Repair steps for constraints: PostgreSQL and MySQL add and drop them in place; SQLite
+//! cannot, so its steps say how to rebuild the table.
 
 use super::Difference;
 use super::review::{find_exclusion, find_foreign_key, find_table};
@@ -29,7 +29,7 @@ pub(super) fn constraint_sql(
         | Difference::ExclusionShape { table, .. } => (table, 9),
         _ => return None,
     };
-    if d != Dialect::Postgres {
+    if d == Dialect::Sqlite {
         return Some((
             phase,
             Err(format!(
@@ -46,7 +46,15 @@ pub(super) fn constraint_sql(
             .or_else(|| find_table(actual, table))
             .map_or_else(|| table.clone(), |t| quote_name(d, &t.name))
     );
+    // MySQL drops a foreign key by its own verb, and a unique constraint as the index it is.
     let drop = |name: &Option<String>, what: &str| match name {
+        Some(name) if d == Dialect::Mysql && what == "the foreign key" => Ok(format!(
+            "{alter} DROP FOREIGN KEY {};",
+            quote_ident(d, name)
+        )),
+        Some(name) if d == Dialect::Mysql && what == "the unique constraint" => {
+            Ok(format!("{alter} DROP INDEX {};", quote_ident(d, name)))
+        }
         Some(name) => Ok(format!("{alter} DROP CONSTRAINT {};", quote_ident(d, name))),
         None => Err(format!(
             "drop {what} of {table} by hand (`\\d {table}` names it)"

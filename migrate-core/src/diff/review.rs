@@ -265,7 +265,12 @@ pub fn find_enum<'a>(schema: &'a Schema, shown: &str) -> Option<&'a EnumType> {
 }
 
 pub fn find_index<'a>(schema: &'a Schema, shown: &str) -> Option<&'a Index> {
-    schema.indexes.iter().find(|i| i.name.to_string() == shown)
+    // MySQL's are shown `name on table` (an index is named within its table).
+    schema.indexes.iter().find(|i| {
+        i.name.to_string() == shown
+            || (schema.dialect == crate::Dialect::Mysql
+                && format!("{} on {}", i.name, i.table) == shown)
+    })
 }
 
 /// The exclusion constraint of `table` named `name`, or (unnamed) defined as `definition`

@@ -10,15 +10,17 @@
 
 use std::fmt::Write;
 
-use super::reserved::RESERVED;
+use super::reserved::{MYSQL_RESERVED, RESERVED};
 use super::{
     Check, Column, Domain, EnumType, Exclusion, ForeignKey, Index, IndexKey, Name, Schema, Table,
     Unique, View,
 };
 use crate::Dialect;
 
-/// An identifier as SQL: bare when the database reads it back unchanged, else in double
-/// quotes (every `"` doubled). PostgreSQL folds bare names to lower case; SQLite keeps them.
+/// An identifier as SQL: bare when the database reads it back unchanged, else quoted: in
+/// double quotes (every `"` doubled), or in backticks on MySQL (every `` ` `` doubled), which
+/// reads `"…"` as a string unless `ANSI_QUOTES` is set. PostgreSQL folds bare names to lower
+/// case; SQLite and MySQL keep them.
 pub fn quote_ident(dialect: Dialect, ident: &str) -> String {
     let mut chars = ident.chars();
     let first_ok = chars.next().is_some_and(|c| {
@@ -32,8 +34,13 @@ pub fn quote_ident(dialect: Dialect, ident: &str) -> String {
             || c.is_ascii_lowercase()
             || (dialect != Dialect::Postgres && c.is_ascii_uppercase())
     });
-    if first_ok && rest_ok && !RESERVED.contains(&ident.to_ascii_lowercase().as_str()) {
+    let lower = ident.to_ascii_lowercase();
+    let reserved = RESERVED.contains(&lower.as_str())
+        || (dialect == Dialect::Mysql && MYSQL_RESERVED.contains(&lower.as_str()));
+    if first_ok && rest_ok && !reserved {
         ident.to_owned()
+    } else if dialect == Dialect::Mysql {
+        format!("`{}`", ident.replace('`', "``"))
     } else {
         format!("\"{}\"", ident.replace('"', "\"\""))
     }
@@ -285,7 +292,14 @@ pub fn generated_def(d: Dialect, g: &super::Generated) -> String {
 
 /// `CREATE [UNIQUE] INDEX name ON table (columns);`
 pub fn create_index(d: Dialect, index: &Index) -> String {
-    let unique = if index.unique { "UNIQUE " } else { "" };
+    // MySQL spells FULLTEXT and SPATIAL (the replay's method) before INDEX, not as `USING`.
+    let (unique, method) = match (&index.method, d) {
+        (Some(m), Dialect::Mysql) => (format!("{} ", m.to_ascii_uppercase()), None),
+        (m, _) => (
+            if index.unique { "UNIQUE " } else { "" }.to_owned(),
+            m.as_ref(),
+        ),
+    };
     // Expression keys (PostgreSQL's pg_get_indexdef) are kept as written.
     let columns: Vec<String> = index
         .columns
@@ -295,7 +309,7 @@ pub fn create_index(d: Dialect, index: &Index) -> String {
             format!(
                 "{}{}",
                 key_sql(d, c),
-                key.map(IndexKey::suffix).unwrap_or_default()
+                key.map(|k| key_suffix(d, k)).unwrap_or_default()
             )
         })
         .collect();
@@ -312,11 +326,7 @@ pub fn create_index(d: Dialect, index: &Index) -> String {
                 .join(", ")
         )
     };
-    let method = index
-        .method
-        .as_ref()
-        .map(|m| format!(" USING {m}"))
-        .unwrap_or_default();
+    let method = method.map(|m| format!(" USING {m}")).unwrap_or_default();
     let predicate = index
         .predicate
         .as_ref()
@@ -331,12 +341,33 @@ pub fn create_index(d: Dialect, index: &Index) -> String {
     )
 }
 
+/// What follows an index key: collation, operator class, order and nulls placement; MySQL
+/// has only `DESC` (its nulls sort first ascending, last descending, and cannot be moved).
+fn key_suffix(d: Dialect, key: &IndexKey) -> String {
+    match d {
+        Dialect::Mysql if key.descending => " DESC".to_owned(),
+        Dialect::Mysql => String::new(),
+        _ => key.suffix(),
+    }
+}
+
 /// An index key (or an `EXCLUDE` element) as SQL: a column's name quoted as needed, an
 /// expression as written (kept as `pg_get_indexdef` prints it), in parentheses on PostgreSQL
 /// unless it is one call.
 fn key_sql(d: Dialect, key: &str) -> String {
-    if key.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
+    let is_name = |k: &str| !k.is_empty() && k.chars().all(|ch| ch.is_alphanumeric() || ch == '_');
+    if is_name(key) {
         quote_ident(d, key)
+    } else if d == Dialect::Mysql && !key.starts_with('(') {
+        // A MySQL key is a column, or a column's prefix (`name(10)`), or `(expression)`.
+        match key
+            .strip_suffix(')')
+            .and_then(|k| k.rsplit_once('('))
+            .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            Some((column, length)) => format!("{}({length})", quote_ident(d, column)),
+            None => quote_ident(d, key),
+        }
     } else if d == Dialect::Postgres && !is_call(key) {
         format!("({key})")
     } else {
@@ -543,5 +574,10 @@ mod tests {
         assert_eq!(quote_ident(Dialect::Postgres, "a\"b"), "\"a\"\"b\"");
         assert_eq!(quote_ident(Dialect::Postgres, "1st"), "\"1st\"");
         assert_eq!(quote_ident(Dialect::Sqlite, "Users"), "Users");
+        assert_eq!(quote_ident(Dialect::Mysql, "Users"), "Users");
+        assert_eq!(quote_ident(Dialect::Mysql, "order"), "`order`");
+        assert_eq!(quote_ident(Dialect::Mysql, "range"), "`range`");
+        assert_eq!(quote_ident(Dialect::Postgres, "range"), "range");
+        assert_eq!(quote_ident(Dialect::Mysql, "a b`c"), "`a b``c`");
     }
 }

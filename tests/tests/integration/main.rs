@@ -15,6 +15,7 @@ mod replay_differential;
 mod replay_differential_mysql;
 mod replay_property_mysql;
 mod runtime;
+mod schema_sql_mysql;
 mod skips;
 mod sqlx_migrator;
 mod verify;
