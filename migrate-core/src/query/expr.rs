@@ -59,8 +59,9 @@ impl Infer<'_> {
             Expr::InList { expr: e, list, .. } => {
                 let left = self.expr(e)?;
                 let mut not_null = left.not_null;
+                let hint = self.operand(left.sql_type.clone());
                 for item in list {
-                    self.expect(item, left.sql_type.clone())?;
+                    self.expect(item, hint.clone())?;
                     not_null &= self.expr(item)?.not_null;
                 }
                 self.boolean(not_null)
@@ -76,8 +77,9 @@ impl Infer<'_> {
                 expr: e, low, high, ..
             } => {
                 let typed = self.expr(e)?;
-                self.expect(low, typed.sql_type.clone())?;
-                self.expect(high, typed.sql_type.clone())?;
+                let hint = self.operand(typed.sql_type.clone());
+                self.expect(low, hint.clone())?;
+                self.expect(high, hint)?;
                 let low = self.expr(low)?;
                 let high = self.expr(high)?;
                 self.boolean(typed.not_null && low.not_null && high.not_null)
@@ -98,7 +100,8 @@ impl Infer<'_> {
             }
             Expr::AnyOp { left, right, .. } | Expr::AllOp { left, right, .. } => {
                 let typed = self.expr(left)?;
-                self.expect(right, typed.sql_type.as_ref().map(|t| format!("{t}[]")))?;
+                let hint = self.operand(typed.sql_type.clone());
+                self.expect(right, hint.map(|t| format!("{t}[]")))?;
                 if let Expr::Subquery(q) = right.as_ref() {
                     self.subquery(q)?;
                 } else {
@@ -278,12 +281,13 @@ impl Infer<'_> {
         })
     }
 
-    /// Types both sides, each parameter taking the other side's type.
+    /// Types both sides, each parameter taking the other side's type as an operator's
+    /// operand ([`Infer::operand`]).
     fn pair(&mut self, left: &Expr, right: &Expr) -> Result<(Typed, Typed), QueryError> {
         let l = self.expr(left)?;
-        self.expect(right, l.sql_type.clone())?;
+        self.expect(right, self.operand(l.sql_type.clone()))?;
         let r = self.expr(right)?;
-        self.expect(left, r.sql_type.clone())?;
+        self.expect(left, self.operand(r.sql_type.clone()))?;
         let l = if l.sql_type.is_none() {
             self.expr(left)?
         } else {
@@ -315,10 +319,14 @@ impl Infer<'_> {
             "real",
             "double precision",
         ];
+        // `numeric(12,2)` ranks as `numeric` (the result drops the precision).
         let rank = |t: &str| {
-            NUMBERS
-                .iter()
-                .position(|n| *n == t || t.starts_with("numeric("))
+            let base = if t.starts_with("numeric(") {
+                "numeric"
+            } else {
+                t
+            };
+            NUMBERS.iter().position(|n| *n == base)
         };
         if let (Some(x), Some(y)) = (rank(a), rank(b)) {
             let wide = x.max(y);
@@ -337,6 +345,18 @@ impl Infer<'_> {
             (_, "interval", "interval") => "interval".to_owned(),
             _ => return None,
         })
+    }
+
+    /// The type a parameter takes as the other operand of an operator (`=`, `<`, `IN`,
+    /// `BETWEEN`, `ANY`) whose one side has type `other`. PostgreSQL has no operators on
+    /// `character varying`: it resolves them as `text`'s, so the parameter is `text`.
+    fn operand(&self, other: Option<String>) -> Option<String> {
+        match other {
+            Some(t) if self.dialect == Dialect::Postgres && t.starts_with("character varying") => {
+                Some("text".to_owned())
+            }
+            other => other,
+        }
     }
 
     /// A type as written in a cast, in the schema model's spelling.
