@@ -92,6 +92,10 @@ struct Table {
 pub struct Corpus {
     /// The migration: `CREATE TABLE` statements.
     pub schema: String,
+    /// Rows for the tables: every nullable column NULL in one row, an `a` row no `b` row
+    /// references (and, when `b.a_id` is nullable, a `b` row with no `a`), so that running
+    /// the queries shows NULLs where they can occur.
+    pub rows: String,
     /// The queries, each one statement.
     pub queries: Vec<String>,
 }
@@ -159,7 +163,48 @@ pub fn corpus(flavor: Flavor, n: u64) -> Corpus {
         b: &b,
     }
     .all(&mut rng);
-    Corpus { schema, queries }
+    let rows = rows(&a, &b, fk_not_null);
+    Corpus {
+        schema,
+        rows,
+        queries,
+    }
+}
+
+/// `a` rows 1 and 2 (2 has NULL in each nullable column), `b` rows of `a` 1, and one of no
+/// `a` when `b.a_id` is nullable.
+fn rows(a: &Table, b: &Table, fk_not_null: bool) -> String {
+    fn values(t: &Table, nulls: bool) -> Vec<&str> {
+        t.columns
+            .iter()
+            .map(|c| {
+                if nulls && !c.not_null {
+                    "NULL"
+                } else {
+                    c.ty.literal
+                }
+            })
+            .collect()
+    }
+    fn names(t: &Table) -> String {
+        let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        names.join(", ")
+    }
+    let (an, bn) = (names(a), names(b));
+    let mut sql = String::new();
+    for nulls in [false, true] {
+        let v = values(a, nulls).join(", ");
+        sql += &format!("INSERT INTO {} ({an}) VALUES ({v});\n", a.name);
+    }
+    for nulls in [false, true] {
+        let v = values(b, nulls).join(", ");
+        sql += &format!("INSERT INTO {} (a_id, {bn}) VALUES (1, {v});\n", b.name);
+    }
+    if !fk_not_null {
+        let v = values(b, true).join(", ");
+        sql += &format!("INSERT INTO {} (a_id, {bn}) VALUES (NULL, {v});\n", b.name);
+    }
+    sql
 }
 
 struct Queries<'a> {

@@ -480,3 +480,38 @@ fn only_one_query_of_the_known_kinds_is_described() {
     );
     assert!(error(&s, "CREATE TABLE t (x int)").contains("is a SELECT, INSERT, UPDATE or DELETE"));
 }
+
+/// Found by the differential corpus (tests/integration/query_corpus.rs): `numeric(p,s)`
+/// ranked as `smallint` in arithmetic, and PostgreSQL types a parameter compared with a
+/// `character varying` column as `text` (its operators are text's), while assigning it keeps
+/// `character varying`.
+#[test]
+fn numeric_with_precision_widens_and_varchar_operands_are_text() {
+    let schema = pg();
+    assert_eq!(
+        columns(
+            &schema,
+            "SELECT score + 1 AS a, score * 2.5 AS b, 1 + score AS c FROM posts"
+        ),
+        ["a numeric", "b numeric", "c numeric"]
+    );
+    assert_eq!(
+        params(
+            &schema,
+            "SELECT id FROM posts WHERE title = $1 OR title IN ($2) OR title = ANY($3) \
+             OR title BETWEEN $4 AND $5 OR $6 < title",
+        ),
+        [
+            "$1 text",
+            "$2 text",
+            "$3 text[]",
+            "$4 text",
+            "$5 text",
+            "$6 text"
+        ]
+    );
+    assert_eq!(
+        params(&schema, "UPDATE posts SET title = $1 WHERE id = $2"),
+        ["$1 character varying(200)", "$2 integer"]
+    );
+}

@@ -17,7 +17,9 @@ use migrate_core::query::{Described, describe};
 use migrate_tests::query_corpus::{Corpus, Flavor, corpus};
 use migrate_tests::{pg_database, sqlite_database};
 use sqlx::postgres::PgStatement;
-use sqlx::{AssertSqlSafe, Column, Connection, Executor, SqlSafeStr, Statement, TypeInfo};
+use sqlx::{
+    AssertSqlSafe, Column, Connection, Executor, Row, SqlSafeStr, Statement, TypeInfo, ValueRef,
+};
 
 use crate::query_describe::{pg_name, replayed};
 
@@ -43,6 +45,12 @@ struct Figures {
     null_agree: usize,
     /// We say nullable, the server NOT NULL: allowed.
     null_looser: usize,
+    /// Queries without parameters run over the corpus's rows (in a transaction rolled back).
+    runs: usize,
+    /// Result columns of those runs that held a NULL; each must be nullable in ours.
+    nulls_seen: usize,
+    /// Of those, NOT NULL in ours (each a failure).
+    nulls_claimed: usize,
     failures: Vec<String>,
 }
 
@@ -116,11 +124,43 @@ impl Figures {
             self.null_compared += 1;
             match (c.not_null, theirs) {
                 (a, b) if a == b => self.null_agree += 1,
-                (false, true) => self.null_looser += 1,
+                (false, true) => {
+                    self.null_looser += 1;
+                    if std::env::var_os("CORPUS_LOOSER").is_some() {
+                        eprintln!("looser: {query} :: {}", c.name);
+                    }
+                }
                 _ => self.fail(
                     query,
                     format!("column {}: ours NOT NULL, the server's nullable", c.name),
                 ),
+            }
+        }
+    }
+
+    /// The result of running `query`: a column that held NULL must not be NOT NULL in ours.
+    fn ran<R: Row>(&mut self, query: &str, ours: &Described, rows: Result<Vec<R>, sqlx::Error>)
+    where
+        usize: sqlx::ColumnIndex<R>,
+    {
+        let rows = match rows {
+            Ok(rows) => rows,
+            Err(e) => return self.fail(query, format!("running it fails: {e}")),
+        };
+        self.runs += 1;
+        for (i, c) in ours.columns.iter().enumerate() {
+            let null = rows
+                .iter()
+                .any(|r| r.try_get_raw(i).is_ok_and(|v| v.is_null()));
+            if null {
+                self.nulls_seen += 1;
+                if c.not_null {
+                    self.nulls_claimed += 1;
+                    self.fail(
+                        query,
+                        format!("column {}: ours NOT NULL, a row has NULL", c.name),
+                    );
+                }
             }
         }
     }
@@ -132,7 +172,8 @@ impl Figures {
             "query corpus, {dialect}: {} queries, {} not inferred yet; {} columns: names {}/{} \
              agree; types {}/{} agree, {} left unknown by the inference, {} untold by the database; parameters {}/{} agree, \
              {} untyped; nullability {} compared: {} agree, {} nullable where the server says \
-             NOT NULL (allowed), {} NOT NULL where the server says nullable",
+             NOT NULL (allowed), {} NOT NULL where the server says nullable; {} queries run, {} \
+             columns held NULL, {} of them NOT NULL in ours",
             f.queries,
             f.not_inferred,
             f.columns,
@@ -149,6 +190,9 @@ impl Figures {
             f.null_agree,
             f.null_looser,
             f.null_compared - f.null_agree - f.null_looser,
+            f.runs,
+            f.nulls_seen,
+            f.nulls_claimed,
         );
         assert!(
             f.failures.is_empty(),
@@ -205,8 +249,12 @@ async fn the_corpus_agrees_with_postgres() {
     let mut f = Figures::default();
     let mut cache = HashMap::new();
     for n in 0..SCHEMAS {
-        let Corpus { schema, queries } = corpus(Flavor::Postgres, n);
-        conn.execute(sqlx::raw_sql(AssertSqlSafe(schema.clone())))
+        let Corpus {
+            schema,
+            rows,
+            queries,
+        } = corpus(Flavor::Postgres, n);
+        conn.execute(sqlx::raw_sql(AssertSqlSafe(schema.clone() + &rows)))
             .await
             .unwrap();
         let replayed = replayed(Dialect::Postgres, &schema);
@@ -229,6 +277,14 @@ async fn the_corpus_agrees_with_postgres() {
             };
             if !f.columns(query, &ours, &columns_of(&theirs), pg_name) {
                 continue;
+            }
+            if ours.parameters.is_empty() {
+                let mut tx = conn.begin().await.unwrap();
+                let rows = sqlx::raw_sql(AssertSqlSafe(query.clone()))
+                    .fetch_all(&mut *tx)
+                    .await;
+                tx.rollback().await.unwrap();
+                f.ran(query, &ours, rows);
             }
             let not_null = pg_not_null(&mut conn, &mut cache, &theirs).await;
             f.nullability(query, &ours, &not_null);
@@ -272,8 +328,12 @@ async fn the_corpus_agrees_with_sqlite() {
         .unwrap();
     let mut f = Figures::default();
     for n in 0..SCHEMAS {
-        let Corpus { schema, queries } = corpus(Flavor::Sqlite, n);
-        conn.execute(sqlx::raw_sql(AssertSqlSafe(schema.clone())))
+        let Corpus {
+            schema,
+            rows,
+            queries,
+        } = corpus(Flavor::Sqlite, n);
+        conn.execute(sqlx::raw_sql(AssertSqlSafe(schema.clone() + &rows)))
             .await
             .unwrap();
         let replayed = replayed(Dialect::Sqlite, &schema);
@@ -291,7 +351,17 @@ async fn the_corpus_agrees_with_sqlite() {
             let Some(ours) = f.ours(&replayed, query) else {
                 continue;
             };
-            f.columns(query, &ours, &columns_of(&theirs), str::to_owned);
+            if !f.columns(query, &ours, &columns_of(&theirs), str::to_owned) {
+                continue;
+            }
+            if ours.parameters.is_empty() {
+                let mut tx = conn.begin().await.unwrap();
+                let rows = sqlx::raw_sql(AssertSqlSafe(query.clone()))
+                    .fetch_all(&mut *tx)
+                    .await;
+                tx.rollback().await.unwrap();
+                f.ran(query, &ours, rows);
+            }
             if let Some(sqlx::Either::Right(count)) = theirs.parameters()
                 && ours.parameters.len() != count
             {
