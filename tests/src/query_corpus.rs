@@ -129,18 +129,18 @@ pub fn corpus(flavor: Flavor, n: u64) -> Corpus {
     };
     let a = table(format!("a_{n}"), &mut rng);
     let b = table(format!("b_{n}"), &mut rng);
-    let fk_not_null = n % 2 == 0;
+    let fk_not_null = n.is_multiple_of(2);
     let mut schema = String::new();
     for (t, fk) in [(&a, false), (&b, true)] {
         let id = match flavor {
-            Flavor::Postgres if n % 3 == 0 => "id serial PRIMARY KEY",
+            Flavor::Postgres if n.is_multiple_of(3) => "id serial PRIMARY KEY",
             Flavor::Postgres => "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
             Flavor::Sqlite => "id INTEGER PRIMARY KEY",
         };
         let mut lines = vec![id.to_owned()];
         if fk {
             let ty = match flavor {
-                Flavor::Postgres if n % 3 == 0 => "integer",
+                Flavor::Postgres if n.is_multiple_of(3) => "integer",
                 Flavor::Postgres => "bigint",
                 Flavor::Sqlite => "INTEGER",
             };
