@@ -301,15 +301,7 @@ impl Infer<'_> {
     fn arithmetic(&self, op: &Op, l: &Typed, r: &Typed) -> Option<String> {
         let (a, b) = (l.sql_type.as_deref()?, r.sql_type.as_deref()?);
         if self.dialect != Dialect::Postgres {
-            let real = |t: &str| t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB");
-            return Some(
-                if real(a) || real(b) {
-                    "REAL"
-                } else {
-                    "INTEGER"
-                }
-                .to_owned(),
-            );
+            return Some(sqlite_number(a, b).to_owned());
         }
         const NUMBERS: [&str; 6] = [
             "smallint",
@@ -392,5 +384,24 @@ pub(crate) fn common(alternatives: &[Typed]) -> Typed {
     Typed {
         sql_type: first.filter(|_| agree).map(str::to_owned),
         not_null: !alternatives.is_empty() && alternatives.iter().all(|t| t.not_null),
+    }
+}
+
+/// The declared type of SQLite arithmetic on columns declared `a` and `b` (and of `sum`, with
+/// `a == b`): REAL when either has REAL affinity, INTEGER when both have INTEGER affinity,
+/// otherwise NUMERIC (an integer or a real depending on the values: `NUMERIC` or `BOOLEAN`
+/// columns, text).
+pub(crate) fn sqlite_number(a: &str, b: &str) -> &'static str {
+    let real = |t: &str| {
+        let t = t.to_ascii_uppercase();
+        !t.contains("INT") && (t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB"))
+    };
+    let integer = |t: &str| t.to_ascii_uppercase().contains("INT");
+    if real(a) || real(b) {
+        "REAL"
+    } else if integer(a) && integer(b) {
+        "INTEGER"
+    } else {
+        "NUMERIC"
     }
 }

@@ -178,9 +178,9 @@ impl Infer<'_> {
                     _ => return None,
                 })
             }),
-            Returns::Sum => {
-                first.map(|t| if t.contains("INT") { "INTEGER" } else { "REAL" }.to_owned())
-            }
+            // SQLite's sum is an integer when every value is one: only INTEGER and REAL
+            // affinity decide it; otherwise it is a number of either kind.
+            Returns::Sum => first.map(|t| super::expr::sqlite_number(&t, &t).to_owned()),
             Returns::Avg => first.and_then(|t| match t.as_str() {
                 "smallint" | "integer" | "bigint" | "numeric" => Some("numeric".to_owned()),
                 n if n.starts_with("numeric(") => Some("numeric".to_owned()),

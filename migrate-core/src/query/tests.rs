@@ -515,3 +515,24 @@ fn numeric_with_precision_widens_and_varchar_operands_are_text() {
         ["$1 character varying(200)", "$2 integer"]
     );
 }
+
+/// Found by the corpus's storage classes: SQLite's `sum` and arithmetic are INTEGER only over
+/// INTEGER affinity, REAL over REAL, and otherwise depend on the values (NUMERIC).
+#[test]
+fn sqlite_sums_and_arithmetic_follow_affinity() {
+    let s = lite("CREATE TABLE t (i INTEGER NOT NULL, r REAL NOT NULL, n NUMERIC NOT NULL);");
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT sum(i) AS a, sum(r) AS b, sum(n) AS c, i + 1 AS d, n + 1 AS e, n * r AS f FROM t"
+        ),
+        [
+            "a INTEGER",
+            "b REAL",
+            "c NUMERIC",
+            "d INTEGER NOT NULL",
+            "e NUMERIC NOT NULL",
+            "f REAL NOT NULL"
+        ]
+    );
+}

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 
 use migrate_core::Dialect;
-use migrate_core::query::{Described, describe};
+use migrate_core::query::{Described, ResultColumn, describe};
 use migrate_tests::query_corpus::{Corpus, Flavor, corpus};
 use migrate_tests::{pg_database, sqlite_database};
 use sqlx::postgres::PgStatement;
@@ -51,6 +51,8 @@ struct Figures {
     nulls_seen: usize,
     /// Of those, NOT NULL in ours (each a failure).
     nulls_claimed: usize,
+    /// SQLite: non-NULL values whose storage class was checked against our declared type.
+    classes_seen: usize,
     failures: Vec<String>,
 }
 
@@ -139,8 +141,15 @@ impl Figures {
     }
 
     /// The result of running `query`: a column that held NULL must not be NOT NULL in ours.
-    fn ran<R: Row>(&mut self, query: &str, ours: &Described, rows: Result<Vec<R>, sqlx::Error>)
-    where
+    /// With `classes` (SQLite), each value's storage class must fit the column's declared type
+    /// in ours ([`Figures::classes`]).
+    fn ran<R: Row>(
+        &mut self,
+        query: &str,
+        ours: &Described,
+        rows: Result<Vec<R>, sqlx::Error>,
+        classes: bool,
+    ) where
         usize: sqlx::ColumnIndex<R>,
     {
         let rows = match rows {
@@ -152,6 +161,9 @@ impl Figures {
             let null = rows
                 .iter()
                 .any(|r| r.try_get_raw(i).is_ok_and(|v| v.is_null()));
+            if classes {
+                self.classes(query, c, rows.iter().filter_map(|r| r.try_get_raw(i).ok()));
+            }
             if null {
                 self.nulls_seen += 1;
                 if c.not_null {
@@ -165,6 +177,35 @@ impl Figures {
         }
     }
 
+    /// SQLite: the storage class of each non-NULL value of column `c` fits the declared type
+    /// we give it: INTEGER, REAL, TEXT, BLOB hold their own class, BOOLEAN an INTEGER, NUMERIC
+    /// an INTEGER or a REAL.
+    fn classes<'v, V: ValueRef<'v>>(
+        &mut self,
+        query: &str,
+        c: &ResultColumn,
+        values: impl Iterator<Item = V>,
+    ) {
+        let Some(ours) = c.sql_type.as_deref() else {
+            return;
+        };
+        for v in values.filter(|v| !v.is_null()) {
+            let class = v.type_info().name().to_owned();
+            let fits = match ours {
+                "BOOLEAN" => class == "INTEGER",
+                "NUMERIC" => class == "INTEGER" || class == "REAL",
+                other => class == other,
+            };
+            self.classes_seen += 1;
+            if !fits {
+                self.fail(
+                    query,
+                    format!("column {}: ours {ours}, a value {class}", c.name),
+                );
+            }
+        }
+    }
+
     #[track_caller]
     fn report_and_assert(&self, dialect: &str) {
         let f = self;
@@ -173,7 +214,8 @@ impl Figures {
              agree; types {}/{} agree, {} left unknown by the inference, {} untold by the database; parameters {}/{} agree, \
              {} untyped; nullability {} compared: {} agree, {} nullable where the server says \
              NOT NULL (allowed), {} NOT NULL where the server says nullable; {} queries run, {} \
-             columns held NULL, {} of them NOT NULL in ours",
+             columns held NULL, {} of them NOT NULL in ours; {} \
+             values' storage classes checked",
             f.queries,
             f.not_inferred,
             f.columns,
@@ -193,6 +235,7 @@ impl Figures {
             f.runs,
             f.nulls_seen,
             f.nulls_claimed,
+            f.classes_seen,
         );
         assert!(
             f.failures.is_empty(),
@@ -284,7 +327,7 @@ async fn the_corpus_agrees_with_postgres() {
                     .fetch_all(&mut *tx)
                     .await;
                 tx.rollback().await.unwrap();
-                f.ran(query, &ours, rows);
+                f.ran(query, &ours, rows, false);
             }
             let not_null = pg_not_null(&mut conn, &mut cache, &theirs).await;
             f.nullability(query, &ours, &not_null);
@@ -360,7 +403,7 @@ async fn the_corpus_agrees_with_sqlite() {
                     .fetch_all(&mut *tx)
                     .await;
                 tx.rollback().await.unwrap();
-                f.ran(query, &ours, rows);
+                f.ran(query, &ours, rows, true);
             }
             if let Some(sqlx::Either::Right(count)) = theirs.parameters()
                 && ours.parameters.len() != count
