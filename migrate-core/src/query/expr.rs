@@ -59,7 +59,12 @@ impl Infer<'_> {
             Expr::InList { expr: e, list, .. } => {
                 let left = self.expr(e)?;
                 let mut not_null = left.not_null;
-                let hint = self.operand(left.sql_type.clone());
+                // One item is `=` (an operator: varchar's operand is text); more resolve a
+                // common type first (varchar stays).
+                let hint = match list.len() {
+                    1 => self.operand(left.sql_type.clone()),
+                    _ => left.sql_type.clone(),
+                };
                 for item in list {
                     self.expect(item, hint.clone())?;
                     not_null &= self.expr(item)?.not_null;
@@ -339,8 +344,8 @@ impl Infer<'_> {
         })
     }
 
-    /// The type a parameter takes as the other operand of an operator (`=`, `<`, `IN`,
-    /// `BETWEEN`, `ANY`) whose one side has type `other`. PostgreSQL has no operators on
+    /// The type a parameter takes as the other operand of an operator (`=`, `<`, `IN` of
+    /// one item, `BETWEEN`, `ANY`) whose one side has type `other`. PostgreSQL has no operators on
     /// `character varying`: it resolves them as `text`'s, so the parameter is `text`.
     fn operand(&self, other: Option<String>) -> Option<String> {
         match other {

@@ -483,8 +483,9 @@ fn only_one_query_of_the_known_kinds_is_described() {
 
 /// Found by the differential corpus (tests/integration/query_corpus.rs): `numeric(p,s)`
 /// ranked as `smallint` in arithmetic, and PostgreSQL types a parameter compared with a
-/// `character varying` column as `text` (its operators are text's), while assigning it keeps
-/// `character varying`.
+/// `character varying` column as `text` (its operators are text's), while assigning it or an
+/// `IN` list of several items keeps `character varying`; `max(varchar)` is `text`. Each
+/// checked against PostgreSQL 15's `pg_prepared_statements`.
 #[test]
 fn numeric_with_precision_widens_and_varchar_operands_are_text() {
     let schema = pg();
@@ -499,7 +500,7 @@ fn numeric_with_precision_widens_and_varchar_operands_are_text() {
         params(
             &schema,
             "SELECT id FROM posts WHERE title = $1 OR title IN ($2) OR title = ANY($3) \
-             OR title BETWEEN $4 AND $5 OR $6 < title",
+             OR title BETWEEN $4 AND $5 OR $6 < title OR title IN ($7, $8)",
         ),
         [
             "$1 text",
@@ -507,8 +508,17 @@ fn numeric_with_precision_widens_and_varchar_operands_are_text() {
             "$3 text[]",
             "$4 text",
             "$5 text",
-            "$6 text"
+            "$6 text",
+            "$7 character varying(200)",
+            "$8 character varying(200)"
         ]
+    );
+    assert_eq!(
+        columns(
+            &schema,
+            "SELECT max(title) AS a, lag(title) OVER () AS b FROM posts"
+        ),
+        ["a text", "b character varying(200)"]
     );
     assert_eq!(
         params(&schema, "UPDATE posts SET title = $1 WHERE id = $2"),
