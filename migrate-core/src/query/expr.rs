@@ -59,8 +59,14 @@ impl Infer<'_> {
             Expr::InList { expr: e, list, .. } => {
                 let left = self.expr(e)?;
                 let mut not_null = left.not_null;
+                // One item is `=` (an operator: varchar's operand is text); more resolve a
+                // common type first (varchar stays).
+                let hint = match list.len() {
+                    1 => self.operand(left.sql_type.clone()),
+                    _ => left.sql_type.clone(),
+                };
                 for item in list {
-                    self.expect(item, left.sql_type.clone())?;
+                    self.expect(item, hint.clone())?;
                     not_null &= self.expr(item)?.not_null;
                 }
                 self.boolean(not_null)
@@ -76,8 +82,9 @@ impl Infer<'_> {
                 expr: e, low, high, ..
             } => {
                 let typed = self.expr(e)?;
-                self.expect(low, typed.sql_type.clone())?;
-                self.expect(high, typed.sql_type.clone())?;
+                let hint = self.operand(typed.sql_type.clone());
+                self.expect(low, hint.clone())?;
+                self.expect(high, hint)?;
                 let low = self.expr(low)?;
                 let high = self.expr(high)?;
                 self.boolean(typed.not_null && low.not_null && high.not_null)
@@ -98,7 +105,8 @@ impl Infer<'_> {
             }
             Expr::AnyOp { left, right, .. } | Expr::AllOp { left, right, .. } => {
                 let typed = self.expr(left)?;
-                self.expect(right, typed.sql_type.as_ref().map(|t| format!("{t}[]")))?;
+                let hint = self.operand(typed.sql_type.clone());
+                self.expect(right, hint.map(|t| format!("{t}[]")))?;
                 if let Expr::Subquery(q) = right.as_ref() {
                     self.subquery(q)?;
                 } else {
@@ -278,12 +286,13 @@ impl Infer<'_> {
         })
     }
 
-    /// Types both sides, each parameter taking the other side's type.
+    /// Types both sides, each parameter taking the other side's type as an operator's
+    /// operand ([`Infer::operand`]).
     fn pair(&mut self, left: &Expr, right: &Expr) -> Result<(Typed, Typed), QueryError> {
         let l = self.expr(left)?;
-        self.expect(right, l.sql_type.clone())?;
+        self.expect(right, self.operand(l.sql_type.clone()))?;
         let r = self.expr(right)?;
-        self.expect(left, r.sql_type.clone())?;
+        self.expect(left, self.operand(r.sql_type.clone()))?;
         let l = if l.sql_type.is_none() {
             self.expr(left)?
         } else {
@@ -297,15 +306,7 @@ impl Infer<'_> {
     fn arithmetic(&self, op: &Op, l: &Typed, r: &Typed) -> Option<String> {
         let (a, b) = (l.sql_type.as_deref()?, r.sql_type.as_deref()?);
         if self.dialect != Dialect::Postgres {
-            let real = |t: &str| t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB");
-            return Some(
-                if real(a) || real(b) {
-                    "REAL"
-                } else {
-                    "INTEGER"
-                }
-                .to_owned(),
-            );
+            return Some(sqlite_number(a, b).to_owned());
         }
         const NUMBERS: [&str; 6] = [
             "smallint",
@@ -315,10 +316,14 @@ impl Infer<'_> {
             "real",
             "double precision",
         ];
+        // `numeric(12,2)` ranks as `numeric` (the result drops the precision).
         let rank = |t: &str| {
-            NUMBERS
-                .iter()
-                .position(|n| *n == t || t.starts_with("numeric("))
+            let base = if t.starts_with("numeric(") {
+                "numeric"
+            } else {
+                t
+            };
+            NUMBERS.iter().position(|n| *n == base)
         };
         if let (Some(x), Some(y)) = (rank(a), rank(b)) {
             let wide = x.max(y);
@@ -337,6 +342,18 @@ impl Infer<'_> {
             (_, "interval", "interval") => "interval".to_owned(),
             _ => return None,
         })
+    }
+
+    /// The type a parameter takes as the other operand of an operator (`=`, `<`, `IN` of
+    /// one item, `BETWEEN`, `ANY`) whose one side has type `other`. PostgreSQL has no operators on
+    /// `character varying`: it resolves them as `text`'s, so the parameter is `text`.
+    fn operand(&self, other: Option<String>) -> Option<String> {
+        match other {
+            Some(t) if self.dialect == Dialect::Postgres && t.starts_with("character varying") => {
+                Some("text".to_owned())
+            }
+            other => other,
+        }
     }
 
     /// A type as written in a cast, in the schema model's spelling.
@@ -372,5 +389,24 @@ pub(crate) fn common(alternatives: &[Typed]) -> Typed {
     Typed {
         sql_type: first.filter(|_| agree).map(str::to_owned),
         not_null: !alternatives.is_empty() && alternatives.iter().all(|t| t.not_null),
+    }
+}
+
+/// The declared type of SQLite arithmetic on columns declared `a` and `b` (and of `sum`, with
+/// `a == b`): REAL when either has REAL affinity, INTEGER when both have INTEGER affinity,
+/// otherwise NUMERIC (an integer or a real depending on the values: `NUMERIC` or `BOOLEAN`
+/// columns, text).
+pub(crate) fn sqlite_number(a: &str, b: &str) -> &'static str {
+    let real = |t: &str| {
+        let t = t.to_ascii_uppercase();
+        !t.contains("INT") && (t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB"))
+    };
+    let integer = |t: &str| t.to_ascii_uppercase().contains("INT");
+    if real(a) || real(b) {
+        "REAL"
+    } else if integer(a) && integer(b) {
+        "INTEGER"
+    } else {
+        "NUMERIC"
     }
 }

@@ -30,6 +30,9 @@ enum Returns {
     Fixed(&'static str),
     /// The type of its first argument (`min`, `max`, `abs`).
     First,
+    /// PostgreSQL's `min`/`max`: the first argument's type, but `text` for `character
+    /// varying` (whose only `min`/`max` are text's).
+    MinMax,
     /// The common type of its arguments (`coalesce`).
     Common,
     /// `sum`'s rule.
@@ -51,9 +54,8 @@ fn postgres(name: &str) -> Option<(Returns, Nulls)> {
         "percent_rank" | "cume_dist" => (Fixed("double precision"), Never),
         "sum" => (Sum, Maybe),
         "avg" => (Avg, Maybe),
-        "min" | "max" | "lag" | "lead" | "first_value" | "last_value" | "nth_value" => {
-            (First, Maybe)
-        }
+        "min" | "max" => (MinMax, Maybe),
+        "lag" | "lead" | "first_value" | "last_value" | "nth_value" => (First, Maybe),
         "coalesce" => (Common, AllNull),
         "greatest" | "least" => (Common, AllNull),
         "nullif" => (First, Maybe),
@@ -166,6 +168,13 @@ impl Infer<'_> {
         let sql_type = match returns {
             Returns::Fixed(t) => Some(t.to_owned()),
             Returns::First => first,
+            Returns::MinMax => first.map(|t| {
+                if t.starts_with("character varying") {
+                    "text".to_owned()
+                } else {
+                    t
+                }
+            }),
             Returns::Second => typed.get(1).and_then(|t| t.sql_type.clone()),
             Returns::Common => common(&typed).sql_type,
             Returns::ArrayOfFirst => first.map(|t| format!("{t}[]")),
@@ -178,9 +187,9 @@ impl Infer<'_> {
                     _ => return None,
                 })
             }),
-            Returns::Sum => {
-                first.map(|t| if t.contains("INT") { "INTEGER" } else { "REAL" }.to_owned())
-            }
+            // SQLite's sum is an integer when every value is one: only INTEGER and REAL
+            // affinity decide it; otherwise it is a number of either kind.
+            Returns::Sum => first.map(|t| super::expr::sqlite_number(&t, &t).to_owned()),
             Returns::Avg => first.and_then(|t| match t.as_str() {
                 "smallint" | "integer" | "bigint" | "numeric" => Some("numeric".to_owned()),
                 n if n.starts_with("numeric(") => Some("numeric".to_owned()),

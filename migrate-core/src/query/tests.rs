@@ -480,3 +480,69 @@ fn only_one_query_of_the_known_kinds_is_described() {
     );
     assert!(error(&s, "CREATE TABLE t (x int)").contains("is a SELECT, INSERT, UPDATE or DELETE"));
 }
+
+/// Found by the differential corpus (tests/integration/query_corpus.rs): `numeric(p,s)`
+/// ranked as `smallint` in arithmetic, and PostgreSQL types a parameter compared with a
+/// `character varying` column as `text` (its operators are text's), while assigning it or an
+/// `IN` list of several items keeps `character varying`; `max(varchar)` is `text`. Each
+/// checked against PostgreSQL 15's `pg_prepared_statements`.
+#[test]
+fn numeric_with_precision_widens_and_varchar_operands_are_text() {
+    let schema = pg();
+    assert_eq!(
+        columns(
+            &schema,
+            "SELECT score + 1 AS a, score * 2.5 AS b, 1 + score AS c FROM posts"
+        ),
+        ["a numeric", "b numeric", "c numeric"]
+    );
+    assert_eq!(
+        params(
+            &schema,
+            "SELECT id FROM posts WHERE title = $1 OR title IN ($2) OR title = ANY($3) \
+             OR title BETWEEN $4 AND $5 OR $6 < title OR title IN ($7, $8)",
+        ),
+        [
+            "$1 text",
+            "$2 text",
+            "$3 text[]",
+            "$4 text",
+            "$5 text",
+            "$6 text",
+            "$7 character varying(200)",
+            "$8 character varying(200)"
+        ]
+    );
+    assert_eq!(
+        columns(
+            &schema,
+            "SELECT max(title) AS a, lag(title) OVER () AS b FROM posts"
+        ),
+        ["a text", "b character varying(200)"]
+    );
+    assert_eq!(
+        params(&schema, "UPDATE posts SET title = $1 WHERE id = $2"),
+        ["$1 character varying(200)", "$2 integer"]
+    );
+}
+
+/// Found by the corpus's storage classes: SQLite's `sum` and arithmetic are INTEGER only over
+/// INTEGER affinity, REAL over REAL, and otherwise depend on the values (NUMERIC).
+#[test]
+fn sqlite_sums_and_arithmetic_follow_affinity() {
+    let s = lite("CREATE TABLE t (i INTEGER NOT NULL, r REAL NOT NULL, n NUMERIC NOT NULL);");
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT sum(i) AS a, sum(r) AS b, sum(n) AS c, i + 1 AS d, n + 1 AS e, n * r AS f FROM t"
+        ),
+        [
+            "a INTEGER",
+            "b REAL",
+            "c NUMERIC",
+            "d INTEGER NOT NULL",
+            "e NUMERIC NOT NULL",
+            "f REAL NOT NULL"
+        ]
+    );
+}

@@ -10,6 +10,7 @@ mod compat;
 mod compat_mysql;
 mod errors;
 mod mysql;
+mod query_corpus;
 mod query_describe;
 mod replay_differential;
 mod replay_differential_mysql;

@@ -83,7 +83,7 @@ const LITE_QUERIES: &[&str] = &[
     "DELETE FROM tags WHERE note_id = ? RETURNING tag",
 ];
 
-fn replayed(dialect: Dialect, sql: &str) -> Schema {
+pub(crate) fn replayed(dialect: Dialect, sql: &str) -> Schema {
     let script = Script::parse(
         "migrations/1_init.sql".to_owned(),
         sql.to_owned(),
@@ -98,7 +98,7 @@ fn replayed(dialect: Dialect, sql: &str) -> Schema {
 
 /// The schema model's type name as sqlx names the database's type (`bigint` -> `INT8`,
 /// `character varying(200)` -> `VARCHAR`, `text[]` -> `TEXT[]`, an enum keeps its name).
-fn pg_name(ours: &str) -> String {
+pub(crate) fn pg_name(ours: &str) -> String {
     if let Some(element) = ours.strip_suffix("[]") {
         return format!("{}[]", pg_name(element));
     }
