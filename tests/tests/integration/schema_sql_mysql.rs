@@ -34,7 +34,7 @@ async fn rendered_schema_loads(fixture: &str) {
                 )
             });
     }
-    let actual = migrate_runtime::introspect::mysql::introspect(&mut conn, migrator.table())
+    let actual = migrate_runtime::introspect(&mut conn, migrator.table())
         .await
         .unwrap();
     conn.close().await.unwrap();
