@@ -379,9 +379,18 @@ async fn random_ddl_replays_like_mariadb() {
     eprintln!("random DDL on MariaDB: seeds {first}..{}", first + cases);
     let mut conn = MySqlConnection::connect(&db.url).await.unwrap();
     let mut failures = Vec::new();
+    let mut refused = 0;
     for seed in first..first + cases {
         let statements = generate(seed);
         if let Some(d) = disagreement(&mut conn, &db.name, &statements).await {
+            // The generator does not track which index a foreign key needs (MariaDB keeps the
+            // first index that covers its columns and refuses to drop it, error 1553); such a
+            // sequence is no migration anyone could apply: counted, not judged.
+            if d.starts_with("MariaDB refused") && d.contains("needed in a foreign key constraint")
+            {
+                refused += 1;
+                continue;
+            }
             // Shrink: drop statements one at a time while it still disagrees.
             let mut minimal = statements.clone();
             loop {
@@ -414,5 +423,9 @@ async fn random_ddl_replays_like_mariadb() {
         }
     }
     conn.close().await.unwrap();
+    eprintln!(
+        "random DDL on MariaDB: {} sequence(s) judged, {refused} refused by the server (an index a foreign key needs dropped)",
+        cases - refused
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
