@@ -401,6 +401,28 @@ where
     bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
+    let progress = progress_of(
+        r.try_get("state")?,
+        r.try_get("statements_done")?,
+        r.try_get("statements_total")?,
+        r.try_get("done_checksum")?,
+    );
+    applied_row_with(r, progress)
+}
+
+/// A history row's columns other than the progress ones, read the same on every dialect;
+/// `progress` is read by the caller (SQLite's tables of earlier versions lack its columns).
+pub(crate) fn applied_row_with<'r, R>(
+    r: &'r R,
+    progress: Option<migrate_core::Progress>,
+) -> Result<AppliedRow, sqlx::Error>
+where
+    R: sqlx::Row,
+    &'static str: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
     Ok(AppliedRow {
         version: version_of(r)?,
         name: r.try_get("name")?,
@@ -411,12 +433,7 @@ where
         error: r.try_get("error")?,
         applied_by: r.try_get("applied_by")?,
         backup: r.try_get("backup")?,
-        progress: progress_of(
-            r.try_get("state")?,
-            r.try_get("statements_done")?,
-            r.try_get("statements_total")?,
-            r.try_get("done_checksum")?,
-        ),
+        progress,
     })
 }
 

@@ -8,8 +8,7 @@ use migrate_core::{AppliedRow, Dialect, VersionOrder};
 use sqlx::{AssertSqlSafe, Executor, Row, SqliteConnection};
 
 use super::{
-    DbError, Driver, HistoryStatement, LockKey, PROGRESS_COLUMNS, Placeholders, TableName,
-    db_error, version_of,
+    DbError, Driver, HistoryStatement, LockKey, PROGRESS_COLUMNS, Placeholders, TableName, db_error,
 };
 use crate::{Event, MigrateError, Stop};
 
@@ -92,24 +91,14 @@ impl Driver for SqliteConnection {
         let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(self).await?;
         rows.iter()
             .map(|r| {
-                Ok(AppliedRow {
-                    version: version_of(r)?,
-                    name: r.try_get("name")?,
-                    checksum: r.try_get("checksum")?,
-                    applied_at: r.try_get("applied_at")?,
-                    execution_ms: r.try_get("execution_ms")?,
-                    success: r.try_get("success")?,
-                    error: r.try_get("error")?,
-                    applied_by: r.try_get("applied_by")?,
-                    backup: r.try_get("backup")?,
-                    // Absent from history tables of earlier versions.
-                    progress: super::progress_of(
-                        optional(r, "state")?,
-                        optional(r, "statements_done")?,
-                        optional(r, "statements_total")?,
-                        optional(r, "done_checksum")?,
-                    ),
-                })
+                // Absent from history tables of earlier versions.
+                let progress = super::progress_of(
+                    optional(r, "state")?,
+                    optional(r, "statements_done")?,
+                    optional(r, "statements_total")?,
+                    optional(r, "done_checksum")?,
+                );
+                super::applied_row_with(r, progress)
             })
             .collect()
     }
