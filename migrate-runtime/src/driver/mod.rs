@@ -437,6 +437,15 @@ where
     })
 }
 
+/// An error of taking the advisory (PostgreSQL) or named (MySQL) migration lock.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) fn lock_error(e: sqlx::Error) -> MigrateError {
+    MigrateError::Database {
+        context: "taking the migration lock".into(),
+        source: Box::new(e),
+    }
+}
+
 /// Maps a sqlx error of a statement into a [`DbError`].
 pub(crate) fn db_error(e: sqlx::Error) -> DbError {
     db_error_ref(&e)

@@ -10,7 +10,7 @@ use sqlx::{AssertSqlSafe, Executor, MySqlConnection, Row};
 
 use super::{
     DbError, Driver, HistoryStatement, LockKey, PROGRESS_COLUMNS, Placeholders, TableName,
-    db_error, lock_key,
+    db_error, lock_error, lock_key,
 };
 use crate::{Event, MigrateError};
 
@@ -302,13 +302,6 @@ fn name_of(key: i64) -> String {
 fn key_of(name: &str) -> i64 {
     let hex = name.trim_start_matches("cargo-migrate-");
     u64::from_str_radix(hex, 16).unwrap_or(0) as i64
-}
-
-fn lock_error(e: sqlx::Error) -> MigrateError {
-    MigrateError::Database {
-        context: "taking the migration lock".into(),
-        source: Box::new(e),
-    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use super::history_sql::quote_literal;
 
 use super::{
     Blocker, DbError, Driver, HistoryStatement, LockKey, LockKind, LockState, PROGRESS_COLUMNS,
-    Placeholders, TableName, db_error, lock_key,
+    Placeholders, TableName, db_error, lock_error, lock_key,
 };
 use crate::{Event, MigrateError};
 
@@ -307,13 +307,6 @@ where
 {
     let row = sqlx::raw_sql(AssertSqlSafe(sql)).fetch_one(conn).await?;
     row.try_get(0)
-}
-
-fn lock_error(e: sqlx::Error) -> MigrateError {
-    MigrateError::Database {
-        context: "taking the migration lock".into(),
-        source: Box::new(e),
-    }
 }
 
 #[cfg(test)]
