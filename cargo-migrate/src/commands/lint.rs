@@ -147,6 +147,14 @@ pub fn status(cx: &Context<'_>, report: &Report) {
     } else {
         String::new()
     };
+    if report.linted == 0 {
+        // Nothing chosen (every migration is in migrate.sum, applied, …): no counts to give.
+        cx.shell.status(
+            "Linted",
+            &format!("no migration: none {} ({})", report.scope, report.dialect),
+        );
+        return;
+    }
     cx.shell.status(
         "Linted",
         &format!(

@@ -278,12 +278,12 @@ impl Context<'_> {
                     .iter()
                     .map(|b| {
                         format!(
-                            "pid {} ({}), {}, since {}: {}",
+                            "pid {}, {}, {}, since {}: {}",
                             b.pid,
                             if b.application_name.is_empty() {
-                                "no application_name"
+                                "no application_name".to_owned()
                             } else {
-                                &b.application_name
+                                format!("application {}", b.application_name)
                             },
                             b.state,
                             b.since,

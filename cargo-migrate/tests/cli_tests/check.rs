@@ -50,7 +50,7 @@ warning: no migrations/migrate.sum: run `cargo migrate hash` and commit it, so e
      Checked 2 migration(s) in migrations
 error: migrations/2_posts.sql changed since migrate.sum was written: restore it, or, if the edit is intended (and the migration was never deployed), run `cargo migrate hash`
     Replayed 2 table(s), 0 enum type(s)
-      Linted 0 migration(s) new since migrate.sum (sqlite): 0 finding(s), 0 error(s)
+      Linted no migration: none new since migrate.sum (sqlite)
 
 "#]]);
     p.run(&["hash"]).expect(0);
@@ -64,7 +64,7 @@ error: migrations/2_posts.sql changed since migrate.sum was written: restore it,
      Checked 3 migration(s) in migrations
 error: migrations/[..]_add_tags.sql is not hashed in migrate.sum yet: once it is reviewed, run `cargo migrate hash` and commit migrate.sum
     Replayed 3 table(s), 0 enum type(s)
-      Linted 0 migration(s) new since migrate.sum (sqlite): 0 finding(s), 0 error(s)
+      Linted no migration: none new since migrate.sum (sqlite)
 
 "#]]);
     p.run(&["hash"]).expect(0);
@@ -144,7 +144,7 @@ fn check_round_trip_fails_when_the_database_differs_from_the_replay() {
      Checked 1 migration(s) in migrations
      Checked 1 files against migrate.sum
     Replayed 1 table(s), 0 enum type(s)
-      Linted 0 migration(s) new since migrate.sum (sqlite): 0 finding(s), 0 error(s)
+      Linted no migration: none new since migrate.sum (sqlite)
 error: the scratch database after applying everything differs from the schema the migrations replay to:
   table users: column name has type TEXT, the migrations give INTEGER (migrations/1_users.sql:2)
 The replay mis-reads a statement: give what it does in a replay override (`.replay/<migration>.sql` in the migrations folder, see "Replay overrides" in the cargo-migrate book, docs/src/replay.md), or report it

@@ -284,7 +284,7 @@ VERSION          NAME     STATE        APPLIED AT                DURATION
     status.stderr_eq_with(p, &[("[URL]", url)], str![[r#"
      Running migration 2 (bump) is being applied by a deploy that holds the lock now: 1 of 3 statements done so far
       Status 1 applied, 0 pending, 1 failed on [URL]
-        Lock advisory lock (held by pid [..] (no application_name), since [..])
+        Lock advisory lock (held by pid [..], no application_name, since [..])
 
 "#]]);
     assert!(

@@ -117,7 +117,7 @@ fn a_statement_waiting_for_a_lock_names_who_holds_it_after_2s_and_every_10s() {
     assert!(latency < Duration::from_secs(4), "{latency:?}");
     assert!(first.contains("migration 2 has waited"), "{first}");
     assert!(
-        first.contains(&format!("pid {pid} (report-job)")),
+        first.contains(&format!("pid {pid}, application report-job,")),
         "{first}"
     );
     assert!(first.contains("idle in transaction"), "{first}");

@@ -218,8 +218,8 @@ impl Driver for PgConnection {
         let database = raw_scalar::<String>(self, "SELECT current_database()".to_owned()).await?;
         let key = lock_key(&database, &table.display()) as u64;
         let rows = sqlx::raw_sql(AssertSqlSafe(format!(
-            "SELECT format('pid %s (%s), since %s', a.pid, coalesce(nullif(a.application_name, ''), \
-             'no application_name'), to_char(a.backend_start AT TIME ZONE 'UTC', \
+            "SELECT format('pid %s, %s, since %s', a.pid, coalesce('application ' || \
+             nullif(a.application_name, ''), 'no application_name'), to_char(a.backend_start AT TIME ZONE 'UTC', \
              'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')) AS holder \
              FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
              WHERE l.locktype = 'advisory' AND l.granted AND l.database = \
