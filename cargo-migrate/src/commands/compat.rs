@@ -7,10 +7,12 @@
 //! and against their own release's; what fails only against the current one is a break. Every
 //! `#[derive(Table)]` struct over a table is taken to be written as well as read (an INSERT
 //! listing its columns): a NOT NULL column without a default that it does not map is a break.
+//! Its checked queries are described over both schemas ([`queries`]).
 
 mod git;
 mod inserts;
 mod locate;
+mod queries;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -27,8 +29,8 @@ use crate::cli::Format;
 use crate::exit::{FAILURE, OK};
 use crate::shell::outln;
 
-/// Check the previous release's #[derive(Table)] structs and #[derive(DbEnum)] enums, read from
-/// git, against the schema of the current migrations, offline: would its code still work while
+/// Check the previous release's #[derive(Table)] structs, #[derive(DbEnum)] enums and checked
+/// queries (query! and friends), read from git, against the schema of the current migrations, offline: would its code still work while
 /// a rolling deploy runs it against the new schema? Each break names the old code's file:line
 /// and the migration's. Exit code 1 on a break.
 #[derive(Debug, clap::Args)]
@@ -37,7 +39,9 @@ use crate::shell::outln;
                   A break is a mismatch the previous release's row types have with the new schema and did \
                   not have with their own: a column dropped or renamed, a type they cannot decode, an enum \
                   label they lack or write that is gone, a table gone, and a new NOT NULL column without a \
-                  default that their INSERTs cannot fill.\n\n\
+                  default that their INSERTs cannot fill; a checked query (query!, query_as!, query_scalar!, \
+                  _file variants) that no longer describes, or whose result column changed to a type the old \
+                  Rust type cannot read or became nullable.\n\n\
                   Exit code: 0 when the previous release is compatible, 1 on a break, 2 for a ref git does \
                   not know.")]
 pub struct Args {
@@ -154,6 +158,33 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         history.as_ref(),
         &old_root,
     ));
+    let (queries, unread) = queries::find(&files, &old_root);
+    for u in &unread {
+        cx.shell.warn(&format!(
+            "{}:{}: not checked at {}: {}",
+            shown(&old_root, &u.file),
+            u.line,
+            old.reference,
+            u.why
+        ));
+    }
+    let (query_breaks, unchecked) = queries::breaks(
+        &queries,
+        &new.schema,
+        baseline.as_deref().map(|l| &l.schema),
+        history.as_ref(),
+        &old_root,
+    );
+    breaks.extend(query_breaks);
+    if unchecked > 0 {
+        cx.shell.warn_status(
+            "Skipped",
+            &format!(
+                "{unchecked} quer(ies) the inference cannot describe over the schema of {} (`cargo build` at that release says why)",
+                old.reference
+            ),
+        );
+    }
     breaks.sort_by(|a, b| {
         (&a.old.file, a.old.line, a.old.column).cmp(&(&b.old.file, b.old.line, b.old.column))
     });
@@ -164,7 +195,7 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
         Format::Json => {
             let value = json!({
                 "with": { "ref": old.reference, "commit": old.commit },
-                "checked": { "tables": tables, "enums": enums, "files": files.len() },
+                "checked": { "tables": tables, "enums": enums, "queries": queries.len(), "files": files.len() },
                 "breaks": breaks.iter().map(|b| json!({
                     "file": b.old.file,
                     "line": b.old.line,
@@ -213,8 +244,16 @@ pub fn exec(cx: &Context<'_>, args: Args) -> anyhow::Result<i32> {
             ),
         );
     }
+    let items = if queries.is_empty() {
+        format!("{tables} row type(s) and {enums} enum(s)")
+    } else {
+        format!(
+            "{tables} row type(s), {enums} enum(s) and {} checked quer(ies)",
+            queries.len()
+        )
+    };
     let summary = format!(
-        "{tables} row type(s) and {enums} enum(s) of {} ({}) against the schema of {}",
+        "{items} of {} ({}) against the schema of {}",
         old.reference,
         old.commit,
         cx.config.shown_dir()

@@ -537,3 +537,106 @@ fn a_column_made_nullable_cites_the_new_statement_not_where_it_was_defined() {
         breaks[0]
     );
 }
+
+/// The previous release's checked queries (its code is read, not built: the macros' paths need
+/// not resolve here).
+const PG_QUERIES_V1: &str = r##"pub async fn queries(pool: &sqlx::PgPool) {
+    let a = migrate_runtime::query!("SELECT id, bio FROM users WHERE id = $1", 1_i64);
+    let b = sqlx::query!("SELECT name FROM users");
+    let c = query_scalar!("SELECT karma FROM users");
+    let d = query!("SELECT email FROM users");
+    let e = query!(r#"SELECT email AS "email!" FROM users"#);
+    let f = query_as!(User, "SELECT * FROM users");
+    let g = query_scalar!("SELECT count(*) FROM audit");
+    let h = query!("SELECT id FROM users WHERE email = $1 AND karma > $2", "a", 1);
+    let i = query_file!("queries/notes.sql");
+}
+"##;
+
+/// Release 2 contracts what the queries above read, one statement per break.
+const PG_QUERIES_CONTRACT: &str = "\
+ALTER TABLE users DROP COLUMN bio;
+ALTER TABLE users RENAME COLUMN name TO display_name;
+ALTER TABLE users ALTER COLUMN karma TYPE bigint;
+ALTER TABLE users ALTER COLUMN email DROP NOT NULL;
+DROP TABLE audit;
+";
+
+fn pg_queries_project(second: &str) -> Project {
+    let p = Project::new("dialect = \"postgres\"");
+    git(&p, &["init", "-q"]);
+    p.write("migrations/1_init.sql", PG_V1);
+    p.write("src/lib.rs", PG_QUERIES_V1);
+    p.write("queries/notes.sql", "SELECT note\nFROM audit\n");
+    release(&p, "v1");
+    p.write("migrations/2_next.sql", second);
+    p.write("src/lib.rs", "pub fn no_queries_here() {}\n");
+    std::fs::remove_file(p.path().join("queries/notes.sql")).unwrap();
+    release(&p, "v2");
+    p
+}
+
+#[test]
+fn old_checked_queries_that_the_new_schema_breaks_are_named_with_the_statement() {
+    let p = pg_queries_project(PG_QUERIES_CONTRACT);
+    let out = p.run(&["compat", "--with", "v1"]).expect(1);
+    out.stdout_eq(&p, str![[r#"
+src/lib.rs:2: query!: column users.bio does not exist (table users: migrations/1_init.sql:2): it was dropped by migrations/2_next.sql:1 (at line 1, column 12 of the query)
+src/lib.rs:3: query!: column users.name does not exist (table users: migrations/1_init.sql:2): it was renamed to `display_name` by migrations/2_next.sql:2 (at line 1, column 8 of the query)
+src/lib.rs:4: query_scalar!.karma: column `karma` was `integer`, it is `bigint`: the Rust type the old build chose for `integer` cannot read it (since migrations/2_next.sql:3)
+src/lib.rs:5: query!.email: column `email` was NOT NULL, it can be NULL now: the old code reads it without an Option and fails on a NULL (since migrations/2_next.sql:4)
+src/lib.rs:7: query_as!: its result columns were (id, email, name, karma, bio), they are (id, email, display_name, karma): the old code reads them by position (since migrations/2_next.sql:1)
+src/lib.rs:8: query_scalar!: relation audit does not exist in the schema the migrations produce (it was dropped at migrations/2_next.sql:5) (at line 1, column 22 of the query)
+src/lib.rs:10: query_file!: relation audit does not exist in the schema the migrations produce (it was dropped at migrations/2_next.sql:5) (at line 2, column 6 of the query)
+
+"#]]);
+    stderr_is(
+        &p,
+        &out,
+        str![[r#"
+     Checked 0 row type(s), 0 enum(s) and 9 checked quer(ies) of v1 ([COMMIT]) against the schema of migrations: 7 break(s)
+warning: the code of v1 breaks while it runs against the new schema: expand first (add, backfill, keep the old shape), deploy, and contract in a later release (see the book's chapter "Rolling deploys")
+
+"#]],
+    );
+}
+
+#[test]
+fn old_checked_queries_survive_an_expand_only_release() {
+    let p = pg_queries_project(PG_EXPAND);
+    let out = p.run(&["compat", "--with", "v1"]).expect(0);
+    assert_eq!(out.stdout, "");
+    stderr_is(
+        &p,
+        &out,
+        str![[r#"
+  Compatible 0 row type(s), 0 enum(s) and 9 checked quer(ies) of v1 ([COMMIT]) against the schema of migrations: the previous release keeps working during the deploy
+
+"#]],
+    );
+}
+
+#[test]
+fn an_old_query_that_is_not_a_literal_is_named_as_not_checked() {
+    let p = Project::new("");
+    git(&p, &["init", "-q"]);
+    p.write("migrations/1_init.sql", SQLITE_V1);
+    p.write(
+        "src/lib.rs",
+        "const Q: &str = \"SELECT 1\";\nfn f() { let _ = query!(Q); let _ = query_file!(\"gone.sql\"); }\n",
+    );
+    release(&p, "v1");
+    let out = p.run(&["compat", "--with", "v1"]).expect(0);
+    assert!(
+        out.stderr
+            .contains("src/lib.rs:2: not checked at v1: `query!`'s query is not a string literal"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("src/lib.rs:2: not checked at v1: `query_file!`'s file gone.sql: "),
+        "{}",
+        out.stderr
+    );
+}

@@ -62,7 +62,13 @@ pub fn old_release(manifest_dir: &Path, reference: &str) -> anyhow::Result<OldRe
     let mut paths: Vec<String> = git
         .files(&commit, prefix)?
         .into_iter()
-        .filter(|f| f.ends_with(".rs") || f == "Cargo.toml" || f.ends_with("/Cargo.toml"))
+        .filter(|f| {
+            // `.sql` for the files of `query_file!` and friends.
+            f.ends_with(".rs")
+                || f.ends_with(".sql")
+                || f == "Cargo.toml"
+                || f.ends_with("/Cargo.toml")
+        })
         .collect();
     let mut above = Path::new(prefix).parent();
     while let Some(folder) = above {
