@@ -143,13 +143,24 @@ CREATE TABLE tags (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL);
 /// A PostgreSQL project with release v1 committed and tagged, and `second` as release 2
 /// (committed too: compat reads the working tree's migrations, whatever is committed).
 fn pg_project(second: &str) -> Project {
+    pg_releases(&[("src/lib.rs", PG_CODE_V1)], second)
+}
+
+/// A PostgreSQL project whose release v1 has `PG_V1` and the files `v1`, and whose release 2
+/// adds the migration `second` and removes those files (release 2's code follows its schema;
+/// compat must not read it).
+fn pg_releases(v1: &[(&str, &str)], second: &str) -> Project {
     let p = Project::new("dialect = \"postgres\"");
     git(&p, &["init", "-q"]);
     p.write("migrations/1_init.sql", PG_V1);
-    p.write("src/lib.rs", PG_CODE_V1);
+    for (path, text) in v1 {
+        p.write(path, text);
+    }
     release(&p, "v1");
     p.write("migrations/2_next.sql", second);
-    // Release 2's code follows its schema; compat must not read it.
+    for (path, _) in v1 {
+        std::fs::remove_file(p.path().join(path)).unwrap();
+    }
     p.write("src/lib.rs", "pub fn nothing_derived_here() {}\n");
     release(&p, "v2");
     p
@@ -563,17 +574,13 @@ DROP TABLE audit;
 ";
 
 fn pg_queries_project(second: &str) -> Project {
-    let p = Project::new("dialect = \"postgres\"");
-    git(&p, &["init", "-q"]);
-    p.write("migrations/1_init.sql", PG_V1);
-    p.write("src/lib.rs", PG_QUERIES_V1);
-    p.write("queries/notes.sql", "SELECT note\nFROM audit\n");
-    release(&p, "v1");
-    p.write("migrations/2_next.sql", second);
-    p.write("src/lib.rs", "pub fn no_queries_here() {}\n");
-    std::fs::remove_file(p.path().join("queries/notes.sql")).unwrap();
-    release(&p, "v2");
-    p
+    pg_releases(
+        &[
+            ("src/lib.rs", PG_QUERIES_V1),
+            ("queries/notes.sql", "SELECT note\nFROM audit\n"),
+        ],
+        second,
+    )
 }
 
 #[test]
