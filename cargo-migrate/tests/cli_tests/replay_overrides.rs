@@ -68,7 +68,7 @@ CREATE TABLE orders_acme (
      Checked 1 migration(s) in migrations
 error: migrations/.replay/1_tenants.sql changed since migrate.sum was written: restore it, or, if the edit is intended (and the migration was never deployed), run `cargo migrate hash`
     Replayed 2 table(s), 0 enum type(s)
-      Linted 0 migration(s) new since migrate.sum (postgres 15): 0 finding(s), 0 error(s)
+      Linted no migration: none new since migrate.sum (postgres)
 
 "#]]);
 }
