@@ -158,10 +158,20 @@ where
 impl Drop for PgTestDb {
     fn drop(&mut self) {
         let admin = pg_admin_url();
-        let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+        // Sessions a test left open are ended first: `DROP DATABASE … WITH (FORCE)` would, on
+        // PostgreSQL 13 and later only. Two statements: DROP DATABASE refuses to share one.
+        let terminate = format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}' \
+             AND pid <> pg_backend_pid()",
+            self.name
+        );
+        let drop = format!("DROP DATABASE IF EXISTS \"{}\"", self.name);
         run_detached(move || async move {
             let mut conn = PgConnection::connect(&admin).await.ok()?;
-            conn.execute(sqlx::raw_sql(AssertSqlSafe(sql))).await.ok()?;
+            let _ = conn.execute(sqlx::raw_sql(AssertSqlSafe(terminate))).await;
+            conn.execute(sqlx::raw_sql(AssertSqlSafe(drop)))
+                .await
+                .ok()?;
             conn.close().await.ok()
         });
     }

@@ -164,14 +164,21 @@ async fn round_trip(cx: &Context<'_>, url: &str, dialect: Dialect) -> anyhow::Re
     }
     .await;
     if let Some(admin) = admin.as_mut() {
+        if dialect == Dialect::Postgres {
+            // Sessions the exercise left behind (`DROP DATABASE … WITH (FORCE)` does this on
+            // PostgreSQL 13 and later only; 12 refuses the option).
+            let _ = admin
+                .execute(&format!(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                     WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+                ))
+                .await;
+        }
         let _ = admin
-            .execute(&match dialect {
-                Dialect::Mysql => format!("DROP DATABASE IF EXISTS {}", quote(dialect, &name)),
-                _ => format!(
-                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                    quote(dialect, &name)
-                ),
-            })
+            .execute(&format!(
+                "DROP DATABASE IF EXISTS {}",
+                quote(dialect, &name)
+            ))
             .await;
     }
     if let Some(admin) = admin {

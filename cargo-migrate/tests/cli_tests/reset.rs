@@ -50,9 +50,11 @@ const CATALOG: &[(&str, &str)] = &[
         "SELECT c.oid::regclass::text || ' ' || c.relkind::text || ' acl=' || coalesce(c.relacl::text, '-') \
          FROM pg_class c WHERE c.oid >= 16384 AND c.relnamespace <> 'pg_toast'::regnamespace",
     ),
+    // TOAST tables' row types (PostgreSQL 12 and 13 make them) are named by OID: left out.
     (
         "type",
-        "SELECT t.oid::regtype || ' acl=' || coalesce(t.typacl::text, '-') FROM pg_type t WHERE t.oid >= 16384",
+        "SELECT t.oid::regtype || ' acl=' || coalesce(t.typacl::text, '-') FROM pg_type t WHERE t.oid >= 16384 \
+         AND t.typnamespace <> 'pg_toast'::regnamespace",
     ),
     (
         "function",

@@ -28,6 +28,19 @@ pub fn same_type(dialect: Dialect, a: &str, b: &str) -> bool {
 /// dropped, keywords lower-cased, spaces outside quotes removed, outer parentheses removed,
 /// quoted numbers unquoted. `'a'::text` and `'a'` are equal; so are `(0)` and `'0'::integer`.
 pub fn normalize_default(text: &str) -> String {
+    normalize_default_with(text, Years::Rounded)
+}
+
+/// How an interval's fraction of a year becomes months: PostgreSQL 15 rounds it
+/// (`'1.99 years'` is 2 years), 12 to 14 truncate it (1 year 11 months).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Years {
+    Rounded,
+    Truncated,
+}
+
+/// [`normalize_default`] with the year fractions of interval literals read as `years` says.
+pub fn normalize_default_with(text: &str, years: Years) -> String {
     let mut out = String::new();
     let mut chars = text.trim().chars().peekable();
     while let Some(c) = chars.next() {
@@ -51,7 +64,7 @@ pub fn normalize_default(text: &str) -> String {
                     }
                 }
                 if typed_interval || followed_by_interval_cast(chars.clone()) {
-                    canonical_interval(&mut out, start);
+                    canonical_interval(&mut out, start, years);
                 }
             }
             ':' if chars.peek() == Some(&':') => {
@@ -230,9 +243,9 @@ fn followed_by_interval_cast(mut rest: impl Iterator<Item = char>) -> bool {
 /// days and microseconds, each a whole number (`'12 months'`, `'1 year'` and `'1 yr'` are
 /// equal; `'1.5 days'` is `'1 day 12:00:00'`; `'-90 minutes'` is `'-01:30:00'`). Text it cannot
 /// read is left as it is.
-fn canonical_interval(out: &mut String, start: usize) {
+fn canonical_interval(out: &mut String, start: usize, years: Years) {
     let text = out[start..].trim_matches('\'').to_ascii_lowercase();
-    let Some((months, days, micros)) = interval_parts(&text) else {
+    let Some((months, days, micros)) = interval_parts(&text, years) else {
         return;
     };
     out.truncate(start);
@@ -241,7 +254,7 @@ fn canonical_interval(out: &mut String, start: usize) {
 
 /// PostgreSQL's reading of an interval's text (its `DecodeInterval`, for the usual forms):
 /// fractions of years become months, of months and weeks days, of days time.
-fn interval_parts(text: &str) -> Option<(i64, i64, i64)> {
+fn interval_parts(text: &str, years: Years) -> Option<(i64, i64, i64)> {
     let (mut months, mut days, mut micros) = (0f64, 0f64, 0f64);
     let mut words = text.split_whitespace().peekable();
     let mut ago = false;
@@ -271,8 +284,12 @@ fn interval_parts(text: &str) -> Option<(i64, i64, i64)> {
         // A bare number is seconds.
         let unit = words.next().unwrap_or("second");
         match unit {
-            // Fractions of a year are rounded to months.
-            "year" | "years" | "yr" | "yrs" | "y" => months += (n * 12.0).round(),
+            "year" | "years" | "yr" | "yrs" | "y" => {
+                months += match years {
+                    Years::Rounded => (n * 12.0).round(),
+                    Years::Truncated => (n * 12.0).trunc(),
+                }
+            }
             "month" | "months" | "mon" | "mons" => {
                 months += n.trunc();
                 days += n.fract() * 30.0;
@@ -393,6 +410,13 @@ mod tests {
         ] {
             assert_eq!(n(written), n(stored), "{written}");
         }
+        // PostgreSQL 12 to 14 truncate a year's fraction to months.
+        let old = |t| normalize_default_with(t, Years::Truncated);
+        assert_eq!(
+            old("'1.99 years'::interval"),
+            old("'1 year 11 mons'::interval")
+        );
+        assert_ne!(n("'1.99 years'::interval"), n("'1 year 11 mons'::interval"));
         assert_ne!(n("INTERVAL '5 ms'"), n("'00:05:00'::interval"));
         assert_eq!(
             n("nextval('public.users_id_seq'::REGCLASS)"),

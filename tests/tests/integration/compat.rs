@@ -261,6 +261,14 @@ fn base_type(sql: &str) -> String {
     }
 }
 
+/// The extension types with binary input and output (which sqlx uses) from PostgreSQL 13 on:
+/// on 12 no Rust type reads them, and they are not probed.
+fn binary_from_13(sql: &str) -> bool {
+    ["ltree", "lquery", "cube"]
+        .iter()
+        .any(|t| sql.starts_with(t))
+}
+
 #[tokio::test]
 async fn postgres_verdicts_match_sqlx_for_every_type_and_rule() {
     let Some(db) = pg_database().await else {
@@ -274,8 +282,12 @@ async fn postgres_verdicts_match_sqlx_for_every_type_and_rule() {
     .execute(&pool)
     .await
     .unwrap();
+    let major = migrate_tests::pg_major(&db.url).await;
     let mut probes = Probes::default();
     for (sql, value) in PG {
+        if major < 13 && binary_from_13(sql) {
+            continue;
+        }
         let row = sqlx::query(AssertSqlSafe(format!("SELECT CAST({value} AS {sql})")))
             .fetch_one(&pool)
             .await
@@ -296,9 +308,11 @@ async fn postgres_verdicts_match_sqlx_for_every_type_and_rule() {
     let mut unprobed = Vec::new();
     for rust in RustType::all() {
         for sql in postgres_reads(&rust) {
-            if !probes
-                .accepted
-                .contains(&(format!("{rust:?}"), sql.to_string()))
+            let skipped = major < 13 && binary_from_13(sql);
+            if !skipped
+                && !probes
+                    .accepted
+                    .contains(&(format!("{rust:?}"), sql.to_string()))
             {
                 unprobed.push(format!("{rust:?} reads `{sql}`"));
             }

@@ -224,6 +224,7 @@ async fn the_inference_agrees_with_postgres_on_names_and_types() {
     conn.execute(sqlx::raw_sql(AssertSqlSafe(PG_SCHEMA)))
         .await
         .unwrap();
+    let major = migrate_tests::pg_major(&db.url).await;
     let mut tally = Tally::new();
     for query in PG_QUERIES {
         let ours = describe(&schema, query).unwrap_or_else(|e| panic!("{query}\n{e}"));
@@ -231,7 +232,18 @@ async fn the_inference_agrees_with_postgres_on_names_and_types() {
             .prepare(AssertSqlSafe(*query).into_sql_str())
             .await
             .unwrap_or_else(|e| panic!("{query}\n{e}"));
-        tally.columns(query, &ours, &columns_of(&theirs), pg_name);
+        let mut columns = columns_of(&theirs);
+        // Before PostgreSQL 15 `true` was parsed as a cast and its column named `bool`; the
+        // inference names it as 15 and later do (an unnamed column needs an alias in the
+        // macros either way).
+        if major < 15 {
+            for (name, ty) in &mut columns {
+                if name == "bool" && ty == "BOOL" {
+                    *name = "?column?".to_owned();
+                }
+            }
+        }
+        tally.columns(query, &ours, &columns, pg_name);
         let params = match theirs.parameters() {
             Some(sqlx::Either::Left(types)) => types.to_vec(),
             _ => Vec::new(),

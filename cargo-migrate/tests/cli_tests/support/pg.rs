@@ -40,6 +40,11 @@ impl PgProject {
         self.p.run(&args)
     }
 
+    /// The server's major version.
+    pub fn major(&self) -> u32 {
+        self.rt.block_on(migrate_tests::pg_major(self.url()))
+    }
+
     /// How many other sessions run a query starting with `query`.
     pub fn running(&self, query: &str) -> i64 {
         self.rt.block_on(async {
