@@ -21,6 +21,7 @@ mod expr;
 mod functions;
 mod scope;
 mod select;
+mod sqlite_catalog;
 #[cfg(test)]
 mod tests;
 

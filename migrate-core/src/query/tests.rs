@@ -546,3 +546,48 @@ fn sqlite_sums_and_arithmetic_follow_affinity() {
         ]
     );
 }
+
+#[test]
+fn sqlite_functions_follow_the_generated_catalog() {
+    let s = lite("CREATE TABLE t (i INTEGER NOT NULL, b BLOB NOT NULL, x TEXT, r REAL);");
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT round(i) AS a, substr(b, 1) AS b, substr(x, 1) AS c, abs(x) AS d, \
+             max(i, 2) AS e, max(x) AS f, unixepoch(x) AS g, json_extract(x, '$') AS h, \
+             typeof(x) AS k, hex(x) AS l, my_app_function(i) AS m FROM t"
+        ),
+        [
+            "a REAL NOT NULL",
+            "b BLOB NOT NULL",
+            "c TEXT",
+            "d NUMERIC",
+            "e INTEGER NOT NULL",
+            "f TEXT",
+            "g NUMERIC",
+            "h ?",
+            "k TEXT NOT NULL",
+            "l TEXT NOT NULL",
+            "m ?"
+        ]
+    );
+}
+
+#[test]
+fn a_sqlite_builtin_with_the_wrong_number_of_arguments_is_an_error_at_the_call() {
+    let s = lite("CREATE TABLE t (x TEXT);");
+    let e = describe(&s, "SELECT x,\n  lower(x, x) FROM t").unwrap_err();
+    assert_eq!(
+        e.message,
+        "wrong number of arguments to function lower(): SQLite's lower() takes 1 argument, \
+         this call passes 2"
+    );
+    let at = e.at.expect("the call's position");
+    assert_eq!((at.line, at.col), (2, 3));
+    let e = describe(&s, "SELECT substr(x) FROM t").unwrap_err();
+    assert!(
+        e.message
+            .contains("takes 2 or 3 arguments, this call passes 1"),
+        "{e}"
+    );
+}
