@@ -50,6 +50,11 @@ pub(super) enum Returns {
     Unknown,
 }
 
+/// Whether `name` is a PostgreSQL built-in function the table knows.
+pub(super) fn postgres_builtin(name: &str) -> bool {
+    postgres(name).is_some()
+}
+
 fn postgres(name: &str) -> Option<(Returns, Nulls)> {
     use Nulls::*;
     use Returns::*;
@@ -119,6 +124,9 @@ impl Infer<'_> {
         }
         if let Some(filter) = &function.filter {
             self.expr(filter)?;
+        }
+        if let Some(typed) = self.user_function(function, &args)? {
+            return Ok(typed);
         }
         let name = function
             .name

@@ -24,6 +24,7 @@ mod select;
 mod sqlite_catalog;
 #[cfg(test)]
 mod tests;
+mod user_functions;
 
 use std::collections::BTreeMap;
 use std::fmt;
