@@ -161,12 +161,17 @@ pub fn corpus(flavor: Flavor, n: u64) -> Corpus {
             lines.join(",\n    ")
         );
     }
-    let queries = Queries {
+    let mut queries = Queries {
         flavor,
         a: &a,
         b: &b,
     }
     .all(&mut rng);
+    if flavor == Flavor::Postgres {
+        let (ddl, calls) = pg_functions(&a, n);
+        schema += &ddl;
+        queries.extend(calls);
+    }
     let rows = rows(&a, &b, fk_not_null);
     let function_calls = match flavor {
         Flavor::Sqlite => sqlite_function_queries(&a, n),
@@ -178,6 +183,35 @@ pub fn corpus(flavor: Flavor, n: u64) -> Corpus {
         queries,
         function_calls,
     }
+}
+
+/// PostgreSQL: functions the schema creates (SQL and PL/pgSQL, strict and not, overloaded,
+/// with a default, one shadowing a built-in's name) and queries calling them, so that the
+/// inference's typing of migration functions meets the server's.
+fn pg_functions(a: &Table, n: u64) -> (String, Vec<String>) {
+    let c = &a.columns[n as usize % a.columns.len()];
+    let (t, x, an) = (c.ty.sql, &c.name, &a.name);
+    let ddl = format!(
+        "CREATE FUNCTION f_same_{n}(v {t}) RETURNS {t} LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT v $$;
+CREATE FUNCTION f_text_{n}(v {t}, suffix text DEFAULT '!') RETURNS text LANGUAGE plpgsql
+  AS $$ BEGIN RETURN v::text || suffix; END $$;
+CREATE FUNCTION f_over_{n}(v integer) RETURNS bigint LANGUAGE sql RETURNS NULL ON NULL INPUT
+  AS 'SELECT v::bigint';
+CREATE FUNCTION f_over_{n}(v text) RETURNS boolean LANGUAGE sql AS 'SELECT v IS NULL';
+CREATE FUNCTION f_count_{n}() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM {an}';
+CREATE OR REPLACE FUNCTION lower(v text) RETURNS integer LANGUAGE sql AS 'SELECT 1';
+"
+    );
+    let queries = vec![
+        format!("SELECT f_same_{n}({x}) AS v FROM {an}"),
+        format!("SELECT f_same_{n}($1) AS v"),
+        format!("SELECT f_text_{n}({x}) AS v, f_text_{n}({x}, $1) AS w FROM {an}"),
+        format!("SELECT f_over_{n}(id::integer) AS a, f_over_{n}({x}::text) AS b FROM {an}"),
+        format!("SELECT f_over_{n}($1::integer) AS v"),
+        format!("SELECT f_count_{n}() AS n, public.f_count_{n}() AS m"),
+        format!("SELECT lower({x}::text) AS l, public.lower({x}::text) AS m FROM {an}"),
+    ];
+    (ddl, queries)
 }
 
 /// `a` rows 1 and 2 (2 has NULL in each nullable column), `b` rows of `a` 1, and one of no
