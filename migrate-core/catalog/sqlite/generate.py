@@ -24,6 +24,12 @@ the loader at it:
         -DSQLITE_USE_URI -DSQLITE_ENABLE_UNLOCK_NOTIFY
     LD_LIBRARY_PATH=/tmp/sqlite python3 migrate-core/catalog/sqlite/generate.py
 
+The committed functions.tsv is of libsqlite3-sys 0.37.0 (Cargo.lock), which bundles SQLite
+3.51.3, built without SQLITE_ENABLE_MATH_FUNCTIONS: no sqrt, ln, pi… (CLASSES classifies them
+all the same, for a SQLite that has them; Debian's 3.40.1 does). migrate-tests checks that
+the file lists what the linked SQLite lists
+(query_corpus::the_sqlite_catalog_is_the_linked_sqlites_and_the_corpus_calls_each_function).
+
 Only the built-in functions are listed (`builtin` = 1); FTS3/FTS5/R*Tree's functions
 (`snippet`, `bm25`, …) are application-defined to SQLite and left out.
 
@@ -262,7 +268,11 @@ def main():
     ]
     with open(out, "w", encoding="utf-8") as f:
         f.write("\n".join(header + lines) + "\n")
-    print(f"wrote {out}: {len(lines)} functions of SQLite {sqlite3.sqlite_version}")
+    names = len({line.split("\t")[0] for line in lines})
+    print(
+        f"wrote {out}: {names} functions ({len(lines)} name, kind and argument-count rows)"
+        f" of SQLite {sqlite3.sqlite_version}"
+    )
 
 
 if __name__ == "__main__":
