@@ -86,6 +86,34 @@ pub struct Schema {
     /// MySQL: the indexes the server made for a foreign key (`schema` is their table, `name`
     /// the index), which it drops when a later index covers their columns.
     pub foreign_key_indexes: Vec<Name>,
+    /// Functions the migrations created (PostgreSQL `CREATE FUNCTION`), in creation order:
+    /// the checked queries type their calls. Not compared by diff or verify.
+    pub functions: Vec<Function>,
+}
+
+/// A function created by a migration (PostgreSQL), as its declaration says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    /// Its name, schema-qualified (`public` when none is written).
+    pub name: Name,
+    /// The types of its input arguments (IN, INOUT, VARIADIC), in order, as `format_type()`
+    /// spells an argument's type (no type modifier: `character varying`, `numeric`).
+    pub args: Vec<String>,
+    /// How many of the last arguments have a default (a call may leave them out).
+    pub defaults: usize,
+    /// The last argument is VARIADIC (an array taking any number of trailing arguments).
+    pub variadic: bool,
+    /// The result type (`void`, `trigger`, `record` for `RETURNS TABLE` or several OUT
+    /// arguments), as `format_type()` spells it.
+    pub returns: String,
+    /// `RETURNS SETOF …` or `RETURNS TABLE (…)`: a set of rows.
+    pub returns_set: bool,
+    /// The columns of `RETURNS TABLE (…)` or the OUT arguments: name and type.
+    pub out_columns: Vec<(String, String)>,
+    /// `STRICT` / `RETURNS NULL ON NULL INPUT`: NULL exactly when an argument is.
+    pub strict: bool,
+    /// The migration statement that last defined it.
+    pub origin: Origin,
 }
 
 /// A column that an earlier migration dropped or renamed.
@@ -408,6 +436,7 @@ impl Schema {
             dropped: Vec::new(),
             dropped_columns: Vec::new(),
             foreign_key_indexes: Vec::new(),
+            functions: Vec::new(),
         }
     }
 

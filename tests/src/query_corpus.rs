@@ -98,6 +98,10 @@ pub struct Corpus {
     pub rows: String,
     /// The queries, each one statement.
     pub queries: Vec<String>,
+    /// SQLite: a call of each scalar function of the generated catalog over `a_N`'s columns
+    /// (`SELECT f(…) AS v FROM a_N`), run to compare the values' storage classes and NULLs
+    /// with the inference. Empty for PostgreSQL.
+    pub function_calls: Vec<String>,
 }
 
 /// Which database the corpus is for: types, identity columns and parameter syntax differ.
@@ -157,18 +161,57 @@ pub fn corpus(flavor: Flavor, n: u64) -> Corpus {
             lines.join(",\n    ")
         );
     }
-    let queries = Queries {
+    let mut queries = Queries {
         flavor,
         a: &a,
         b: &b,
     }
     .all(&mut rng);
+    if flavor == Flavor::Postgres {
+        let (ddl, calls) = pg_functions(&a, n);
+        schema += &ddl;
+        queries.extend(calls);
+    }
     let rows = rows(&a, &b, fk_not_null);
+    let function_calls = match flavor {
+        Flavor::Sqlite => sqlite_function_queries(&a, n),
+        Flavor::Postgres => Vec::new(),
+    };
     Corpus {
         schema,
         rows,
         queries,
+        function_calls,
     }
+}
+
+/// PostgreSQL: functions the schema creates (SQL and PL/pgSQL, strict and not, overloaded,
+/// with a default, one shadowing a built-in's name) and queries calling them, so that the
+/// inference's typing of migration functions meets the server's.
+fn pg_functions(a: &Table, n: u64) -> (String, Vec<String>) {
+    let c = &a.columns[n as usize % a.columns.len()];
+    let (t, x, an) = (c.ty.sql, &c.name, &a.name);
+    let ddl = format!(
+        "CREATE FUNCTION f_same_{n}(v {t}) RETURNS {t} LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT v $$;
+CREATE FUNCTION f_text_{n}(v {t}, suffix text DEFAULT '!') RETURNS text LANGUAGE plpgsql
+  AS $$ BEGIN RETURN v::text || suffix; END $$;
+CREATE FUNCTION f_over_{n}(v integer) RETURNS bigint LANGUAGE sql RETURNS NULL ON NULL INPUT
+  AS 'SELECT v::bigint';
+CREATE FUNCTION f_over_{n}(v text) RETURNS boolean LANGUAGE sql AS 'SELECT v IS NULL';
+CREATE FUNCTION f_count_{n}() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM {an}';
+CREATE OR REPLACE FUNCTION lower(v text) RETURNS integer LANGUAGE sql AS 'SELECT 1';
+"
+    );
+    let queries = vec![
+        format!("SELECT f_same_{n}({x}) AS v FROM {an}"),
+        format!("SELECT f_same_{n}($1) AS v"),
+        format!("SELECT f_text_{n}({x}) AS v, f_text_{n}({x}, $1) AS w FROM {an}"),
+        format!("SELECT f_over_{n}(id::integer) AS a, f_over_{n}({x}::text) AS b FROM {an}"),
+        format!("SELECT f_over_{n}($1::integer) AS v"),
+        format!("SELECT f_count_{n}() AS n, public.f_count_{n}() AS m"),
+        format!("SELECT lower({x}::text) AS l, public.lower({x}::text) AS m FROM {an}"),
+    ];
+    (ddl, queries)
 }
 
 /// `a` rows 1 and 2 (2 has NULL in each nullable column), `b` rows of `a` 1, and one of no
@@ -354,4 +397,185 @@ impl Queries<'_> {
         }
         q
     }
+}
+
+/// SQLite's built-in functions as the generated catalog lists them (`migrate-core/catalog/
+/// sqlite/functions.tsv`), whose result classes the corpus checks by calling each one.
+pub const SQLITE_CATALOG: &str = include_str!("../../migrate-core/catalog/sqlite/functions.tsv");
+
+/// Scalar functions of the catalog the corpus does not call, and why.
+pub const SQLITE_NOT_CALLED: &[(&str, &str)] = &[(
+    "load_extension",
+    "disabled on sqlx's connections; it loads a library",
+)];
+
+/// One call of each scalar function of SQLite's catalog (some several, one per number of
+/// arguments): `{x}`, `{y}`, `{z}` stand for columns of the table, `{tx}`, `{ty}` for
+/// `CAST(col AS TEXT)` (JSON cannot hold a blob).
+pub const SQLITE_CALLS: &[(&str, &str)] = &[
+    ("->", "json_array({tx}) -> '$[0]'"),
+    ("->>", "json_array({x} + 0, {tx}) ->> '$[0]'"),
+    ("abs", "abs({x})"),
+    ("changes", "changes()"),
+    ("char", "char({x}, {y})"),
+    ("coalesce", "coalesce({x}, {y}, {z})"),
+    ("concat", "concat({x}, {y})"),
+    ("concat_ws", "concat_ws({y}, {x}, {z})"),
+    ("current_date", "current_date"),
+    ("current_time", "current_time"),
+    ("current_timestamp", "current_timestamp"),
+    ("date", "date({x})"),
+    ("datetime", "datetime({x}, '+1 day')"),
+    ("format", "format('%s-%s', {x}, {y})"),
+    ("glob", "glob('x*', {x})"),
+    ("hex", "hex({x})"),
+    ("if", "if({x} IS NULL, {y}, {z})"),
+    ("ifnull", "ifnull({x}, {y})"),
+    ("iif", "iif({x} IS NULL, {y}, {z})"),
+    ("instr", "instr({x}, 'x')"),
+    ("json", "json(json_quote({tx}))"),
+    ("json_array", "json_array({tx}, {ty})"),
+    ("json_array_length", "json_array_length(json_array({tx}))"),
+    (
+        "json_array_length",
+        "json_array_length(json_array({tx}), '$')",
+    ),
+    ("json_error_position", "json_error_position({tx})"),
+    ("json_extract", "json_extract(json_array({tx}), '$[0]')"),
+    (
+        "json_insert",
+        "json_insert(json_object('k', {tx}), '$.j', {ty})",
+    ),
+    ("json_object", "json_object('k', {tx})"),
+    (
+        "json_patch",
+        "json_patch(json_object('k', {tx}), json_object('j', {ty}))",
+    ),
+    ("json_pretty", "json_pretty(json_array({tx}))"),
+    ("json_pretty", "json_pretty(json_array({tx}), {ty})"),
+    ("json_quote", "json_quote({tx})"),
+    ("json_remove", "json_remove(json_array({tx}, {ty}), '$[0]')"),
+    (
+        "json_replace",
+        "json_replace(json_object('k', {tx}), '$.k', {ty})",
+    ),
+    ("json_set", "json_set(json_object('k', {tx}), '$.j', {ty})"),
+    ("json_type", "json_type(json_array({tx}))"),
+    ("json_type", "json_type(json_array({tx}), '$[0]')"),
+    ("json_valid", "json_valid({tx})"),
+    ("json_valid", "json_valid({tx}, 1)"),
+    ("jsonb", "jsonb(json_quote({tx}))"),
+    ("jsonb_array", "jsonb_array({tx}, {ty})"),
+    ("jsonb_extract", "jsonb_extract(jsonb_array({tx}), '$[0]')"),
+    (
+        "jsonb_insert",
+        "jsonb_insert(json_object('k', {tx}), '$.j', {ty})",
+    ),
+    ("jsonb_object", "jsonb_object('k', {tx})"),
+    (
+        "jsonb_patch",
+        "jsonb_patch(json_object('k', {tx}), json_object('j', {ty}))",
+    ),
+    (
+        "jsonb_remove",
+        "jsonb_remove(json_array({tx}, {ty}), '$[0]')",
+    ),
+    (
+        "jsonb_replace",
+        "jsonb_replace(json_object('k', {tx}), '$.k', {ty})",
+    ),
+    (
+        "jsonb_set",
+        "jsonb_set(json_object('k', {tx}), '$.j', {ty})",
+    ),
+    ("julianday", "julianday({x})"),
+    ("last_insert_rowid", "last_insert_rowid()"),
+    ("length", "length({x})"),
+    ("like", "like('x%', {x})"),
+    ("like", "like('x%', {x}, '!')"),
+    ("likelihood", "likelihood({x}, 0.5)"),
+    ("likely", "likely({x})"),
+    ("lower", "lower({x})"),
+    ("ltrim", "ltrim({x})"),
+    ("ltrim", "ltrim({x}, {y})"),
+    ("max", "max({x}, {y})"),
+    ("min", "min({x}, {y}, {z})"),
+    ("nullif", "nullif({x}, {y})"),
+    ("octet_length", "octet_length({x})"),
+    ("printf", "printf('%s %s', {x}, {y})"),
+    ("quote", "quote({x})"),
+    ("random", "random()"),
+    ("randomblob", "randomblob({x})"),
+    ("replace", "replace({x}, 'x', {y})"),
+    ("round", "round({x})"),
+    ("round", "round({x}, 1)"),
+    ("rtrim", "rtrim({x})"),
+    ("rtrim", "rtrim({x}, {y})"),
+    ("sign", "sign({x})"),
+    ("soundex", "soundex({x})"),
+    ("sqlite_compileoption_get", "sqlite_compileoption_get({x})"),
+    (
+        "sqlite_compileoption_used",
+        "sqlite_compileoption_used({x})",
+    ),
+    ("sqlite_log", "sqlite_log({x}, {y})"),
+    ("sqlite_source_id", "sqlite_source_id()"),
+    ("sqlite_version", "sqlite_version()"),
+    ("strftime", "strftime('%Y', {x})"),
+    ("substr", "substr({x}, 1)"),
+    ("substr", "substr({x}, 1, {y})"),
+    ("substring", "substring({x}, 2, 1)"),
+    ("subtype", "subtype({x})"),
+    ("time", "time({x})"),
+    ("timediff", "timediff({x}, {y})"),
+    ("total_changes", "total_changes()"),
+    ("trim", "trim({x})"),
+    ("trim", "trim({x}, {y})"),
+    ("typeof", "typeof({x})"),
+    ("unhex", "unhex({x})"),
+    ("unhex", "unhex({x}, {y})"),
+    ("unicode", "unicode({x})"),
+    ("unistr", "unistr({tx})"),
+    ("unistr_quote", "unistr_quote({x})"),
+    ("unixepoch", "unixepoch({x})"),
+    ("unlikely", "unlikely({x})"),
+    ("upper", "upper({x})"),
+    ("zeroblob", "zeroblob({x})"),
+];
+
+/// The scalar functions of SQLite's catalog (kind `s`), by name.
+pub fn sqlite_scalar_functions() -> Vec<&'static str> {
+    let mut names: Vec<&str> = SQLITE_CATALOG
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            let name = f.next()?;
+            (f.next()? == "s").then_some(name)
+        })
+        .collect();
+    names.dedup();
+    names
+}
+
+/// `SELECT <call> AS v FROM a_N` for each of [`SQLITE_CALLS`], the columns rotating with
+/// `n` and the call's position so that each function meets each column type over the
+/// schemas.
+fn sqlite_function_queries(a: &Table, n: u64) -> Vec<String> {
+    let cols = &a.columns;
+    SQLITE_CALLS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, call))| {
+            let c = |k: usize| cols[(i + k + n as usize) % cols.len()].name.as_str();
+            let call = call
+                .replace("{tx}", &format!("CAST({} AS TEXT)", c(0)))
+                .replace("{ty}", &format!("CAST({} AS TEXT)", c(1)))
+                .replace("{x}", c(0))
+                .replace("{y}", c(1))
+                .replace("{z}", c(2));
+            format!("SELECT {call} AS v FROM {}", a.name)
+        })
+        .collect()
 }

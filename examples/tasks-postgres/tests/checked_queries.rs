@@ -110,5 +110,21 @@ async fn checked_queries_decode_rows_on_postgres() {
     let details: Option<serde_json::Value> = task.details;
     assert!(created_at <= chrono::Utc::now());
     assert_eq!((due, details, task.status.as_str()), (None, None, "todo"));
+
+    // A function a migration creates: typed by its declaration (`RETURNS text STRICT` of NOT
+    // NULL columns is a `String`), its parameter by its argument's type.
+    let label: String = query_scalar!(
+        "SELECT task_label(title, status) FROM tasks WHERE user_id = $1",
+        id
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(label, "write the docs [todo]");
+    let titled: Option<String> = query_scalar!("SELECT task_label($1, 'done')", "ship")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(titled.as_deref(), Some("ship [done]"));
     pool.close().await;
 }

@@ -165,9 +165,49 @@ impl Infer<'_> {
                 };
                 Typed::of(name, typed.not_null)
             }
-            Expr::Substring { expr: inner, .. } | Expr::Trim { expr: inner, .. } => {
+            Expr::Substring {
+                expr: inner,
+                substring_from,
+                substring_for,
+                shorthand,
+                ..
+            } => {
                 let typed = self.expr(inner)?;
-                Typed::of(self.text_name(), typed.not_null)
+                let mut not_null = typed.not_null;
+                for e in [substring_from, substring_for].into_iter().flatten() {
+                    not_null &= self.expr(e)?.not_null;
+                }
+                let sqlite = self.dialect == Dialect::Sqlite;
+                if sqlite && substring_from.is_none() {
+                    let name = if *shorthand { "substr" } else { "substring" };
+                    return Err(super::sqlite_catalog::wrong_arity(
+                        name,
+                        "2 or 3",
+                        1,
+                        expr.span(),
+                    ));
+                }
+                // SQLite's substr of a blob is a blob.
+                let blob = sqlite
+                    && typed
+                        .sql_type
+                        .as_deref()
+                        .is_some_and(|t| t.eq_ignore_ascii_case("BLOB"));
+                Typed::of(if blob { "BLOB" } else { self.text_name() }, not_null)
+            }
+            Expr::Trim {
+                expr: inner,
+                trim_what,
+                trim_characters,
+                ..
+            } => {
+                // NULL when the text or the characters to trim are.
+                let mut not_null = self.expr(inner)?.not_null;
+                let what = trim_what.iter().map(|e| e.as_ref());
+                for e in what.chain(trim_characters.iter().flatten()) {
+                    not_null &= self.expr(e)?.not_null;
+                }
+                Typed::of(self.text_name(), not_null)
             }
             Expr::Tuple(items) => {
                 for item in items {
@@ -274,6 +314,12 @@ impl Infer<'_> {
                 sql_type: self.arithmetic(op, &l, &r),
                 not_null: both,
             },
+            // SQLite's `->` is JSON text, its `->>` the SQL value at the path (any class).
+            Op::Arrow if self.dialect == Dialect::Sqlite => Typed {
+                sql_type: Some("TEXT".to_owned()),
+                not_null: false,
+            },
+            Op::LongArrow if self.dialect == Dialect::Sqlite => Typed::unknown(),
             Op::Arrow | Op::HashArrow => Typed {
                 sql_type: l.sql_type.clone(),
                 not_null: false,

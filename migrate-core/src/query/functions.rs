@@ -1,19 +1,20 @@
 //! Built-in functions: what each returns and when it can be NULL.
 //!
-//! A small hand-written table of the common functions of PostgreSQL and SQLite. The catalog
-//! the checked queries need in the end (every function, operator and cast, generated from
-//! `pg_proc`/`pg_operator`/`pg_cast` and SQLite's function list by a committed script) replaces
-//! it; a function not listed here is of unknown type and may be NULL, never an error.
+//! SQLite's come from the catalog generated from its function list ([`super::sqlite_catalog`]);
+//! PostgreSQL's from a small hand-written table of the common functions. A function neither
+//! knows is of unknown type and may be NULL, never an error; a SQLite built-in called with a
+//! number of arguments it does not take is an error, as SQLite makes it.
 
-use sqlparser::ast::{Function, FunctionArg, FunctionArgExpr, FunctionArguments};
+use sqlparser::ast::{Function, FunctionArg, FunctionArgExpr, FunctionArguments, Spanned};
 
 use super::expr::common;
+use super::sqlite_catalog::{self, Lookup};
 use super::{Infer, QueryError, Typed};
 use crate::Dialect;
 
 /// When a function's result is NULL.
-#[derive(Clone, Copy)]
-enum Nulls {
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Nulls {
     /// Never (`count`, `now()`, `concat`).
     Never,
     /// Exactly when an argument is (strict functions: `lower`, `length`).
@@ -25,8 +26,8 @@ enum Nulls {
 }
 
 /// What a function returns.
-#[derive(Clone, Copy)]
-enum Returns {
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Returns {
     Fixed(&'static str),
     /// The type of its first argument (`min`, `max`, `abs`).
     First,
@@ -43,6 +44,15 @@ enum Returns {
     ArrayOfFirst,
     /// The type of its second argument (`date_trunc`).
     Second,
+    /// SQLite's `substr`: BLOB for a BLOB first argument, otherwise TEXT.
+    TextOrBlob,
+    /// Depends on the values (SQLite's `json_extract`, `iif`).
+    Unknown,
+}
+
+/// Whether `name` is a PostgreSQL built-in function the table knows.
+pub(super) fn postgres_builtin(name: &str) -> bool {
+    postgres(name).is_some()
 }
 
 fn postgres(name: &str) -> Option<(Returns, Nulls)> {
@@ -90,33 +100,6 @@ fn postgres(name: &str) -> Option<(Returns, Nulls)> {
     })
 }
 
-fn sqlite(name: &str) -> Option<(Returns, Nulls)> {
-    use Nulls::*;
-    use Returns::*;
-    Some(match name {
-        "count" | "row_number" | "rank" | "dense_rank" | "ntile" => (Fixed("INTEGER"), Never),
-        "changes" | "total_changes" | "last_insert_rowid" | "random" => (Fixed("INTEGER"), Never),
-        "total" => (Fixed("REAL"), Never),
-        "sum" => (Sum, Maybe),
-        "avg" => (Fixed("REAL"), Maybe),
-        "min" | "max" | "lag" | "lead" | "first_value" | "last_value" | "nth_value" => {
-            (First, Maybe)
-        }
-        "coalesce" | "ifnull" => (Common, AllNull),
-        "nullif" => (First, Maybe),
-        "group_concat" | "string_agg" => (Fixed("TEXT"), Maybe),
-        "lower" | "upper" | "trim" | "ltrim" | "rtrim" | "replace" | "substr" | "substring"
-        | "hex" | "quote" | "printf" | "format" => (Fixed("TEXT"), Strict),
-        "length" | "instr" | "unicode" => (Fixed("INTEGER"), Strict),
-        "abs" | "round" => (First, Strict),
-        "datetime" | "date" | "time" | "strftime" | "julianday" => (Fixed("TEXT"), Maybe),
-        "json" | "json_object" | "json_array" | "json_group_array" | "json_group_object" => {
-            (Fixed("TEXT"), Maybe)
-        }
-        _ => return None,
-    })
-}
-
 impl Infer<'_> {
     pub fn function(&mut self, function: &Function) -> Result<Typed, QueryError> {
         let mut args = Vec::new();
@@ -142,6 +125,9 @@ impl Infer<'_> {
         if let Some(filter) = &function.filter {
             self.expr(filter)?;
         }
+        if let Some(typed) = self.user_function(function, &args)? {
+            return Ok(typed);
+        }
         let name = function
             .name
             .0
@@ -150,7 +136,15 @@ impl Infer<'_> {
             .unwrap_or_default();
         let known = match self.dialect {
             Dialect::Postgres => postgres(&name),
-            _ => sqlite(&name),
+            dialect => match sqlite_catalog::lookup(&name, args.len()) {
+                Lookup::Found(returns, nulls) => Some((returns, nulls)),
+                Lookup::Unknown => None,
+                Lookup::WrongArity(takes) if dialect == Dialect::Sqlite => {
+                    let span = function.name.span();
+                    return Err(sqlite_catalog::wrong_arity(&name, &takes, args.len(), span));
+                }
+                Lookup::WrongArity(_) => None,
+            },
         };
         let Some((returns, nulls)) = known else {
             return Ok(Typed::unknown());
@@ -176,6 +170,11 @@ impl Infer<'_> {
                 }
             }),
             Returns::Second => typed.get(1).and_then(|t| t.sql_type.clone()),
+            Returns::TextOrBlob => Some(match first.as_deref() {
+                Some(t) if t.eq_ignore_ascii_case("BLOB") => "BLOB".to_owned(),
+                _ => "TEXT".to_owned(),
+            }),
+            Returns::Unknown => None,
             Returns::Common => common(&typed).sql_type,
             Returns::ArrayOfFirst => first.map(|t| format!("{t}[]")),
             Returns::Sum if pg => first.and_then(|t| {

@@ -21,8 +21,10 @@ mod expr;
 mod functions;
 mod scope;
 mod select;
+mod sqlite_catalog;
 #[cfg(test)]
 mod tests;
+mod user_functions;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -546,3 +546,118 @@ fn sqlite_sums_and_arithmetic_follow_affinity() {
         ]
     );
 }
+
+#[test]
+fn sqlite_functions_follow_the_generated_catalog() {
+    let s = lite("CREATE TABLE t (i INTEGER NOT NULL, b BLOB NOT NULL, x TEXT, r REAL);");
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT round(i) AS a, substr(b, 1) AS b, substr(x, 1) AS c, abs(x) AS d, \
+             max(i, 2) AS e, max(x) AS f, unixepoch(x) AS g, json_extract(x, '$') AS h, \
+             typeof(x) AS k, hex(x) AS l, my_app_function(i) AS m FROM t"
+        ),
+        [
+            "a REAL NOT NULL",
+            "b BLOB NOT NULL",
+            "c TEXT",
+            "d NUMERIC",
+            "e INTEGER NOT NULL",
+            "f TEXT",
+            "g NUMERIC",
+            "h ?",
+            "k TEXT NOT NULL",
+            "l TEXT NOT NULL",
+            "m ?"
+        ]
+    );
+}
+
+#[test]
+fn a_sqlite_builtin_with_the_wrong_number_of_arguments_is_an_error_at_the_call() {
+    let s = lite("CREATE TABLE t (x TEXT);");
+    let e = describe(&s, "SELECT x,\n  lower(x, x) FROM t").unwrap_err();
+    assert_eq!(
+        e.message,
+        "wrong number of arguments to function lower(): SQLite's lower() takes 1 argument, \
+         this call passes 2"
+    );
+    let at = e.at.expect("the call's position");
+    assert_eq!((at.line, at.col), (2, 3));
+    let e = describe(&s, "SELECT substr(x) FROM t").unwrap_err();
+    assert!(
+        e.message
+            .contains("takes 2 or 3 arguments, this call passes 1"),
+        "{e}"
+    );
+}
+
+const FUNCTIONS: &str = "CREATE SCHEMA util;
+CREATE FUNCTION add_one(v integer) RETURNS bigint LANGUAGE sql STRICT AS 'SELECT v + 1';
+CREATE FUNCTION describe_user(v bigint, style varchar(10) DEFAULT 'short') RETURNS text
+  LANGUAGE plpgsql AS $$ BEGIN RETURN style || v; END $$;
+CREATE FUNCTION pick(v integer) RETURNS integer LANGUAGE sql AS 'SELECT v';
+CREATE FUNCTION pick(v text) RETURNS boolean LANGUAGE sql AS 'SELECT true';
+CREATE FUNCTION lower(v text) RETURNS integer LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION util.lower(v text) RETURNS date LANGUAGE sql STRICT AS 'SELECT now()::date';
+CREATE FUNCTION hidden(v integer) RETURNS integer LANGUAGE sql AS 'SELECT v';
+ALTER FUNCTION hidden(integer) SET SCHEMA util;";
+
+fn pg_functions() -> Schema {
+    replay(
+        &scripts(Dialect::Postgres, &[PG, FUNCTIONS]),
+        Dialect::Postgres,
+    )
+    .unwrap()
+}
+
+#[test]
+fn calls_of_migration_functions_take_their_declared_types() {
+    let s = pg_functions();
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT add_one(age) AS a, add_one(1) AS b, describe_user(id) AS c, \
+             describe_user(id, 'long') AS d FROM users"
+        ),
+        ["a bigint", "b bigint NOT NULL", "c text", "d text"]
+    );
+    // Parameters take the declared argument types (no type modifier).
+    let d = describe(&s, "SELECT add_one($1) AS a, describe_user($2, $3) AS b").unwrap();
+    assert_eq!(
+        shape(&d).1,
+        ["$1 integer", "$2 bigint", "$3 character varying"]
+    );
+}
+
+#[test]
+fn overloads_resolve_by_argument_types() {
+    let s = pg_functions();
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT pick(age) AS a, pick(email) AS b, pick($1) AS c FROM users"
+        ),
+        ["a integer", "b boolean", "c ?"]
+    );
+}
+
+#[test]
+fn an_unqualified_builtin_name_stays_the_builtin_and_a_qualified_one_is_the_migrations() {
+    let s = pg_functions();
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT lower(email) AS a, public.lower(email) AS b, util.lower(email) AS c, \
+             util.hidden(age) AS d, hidden(age) AS e FROM users"
+        ),
+        [
+            "a text NOT NULL",
+            "b integer",
+            "c date NOT NULL",
+            "d integer",
+            // Not on the search path: unknown, as PostgreSQL would not find it.
+            "e ?"
+        ]
+    );
+}

@@ -271,6 +271,8 @@ fn origin(script: &Script, offset: usize) -> Origin {
 #[cfg(test)]
 mod constraint_tests;
 #[cfg(test)]
+mod function_tests;
+#[cfg(test)]
 mod override_tests;
 #[cfg(test)]
 mod shape_tests;

@@ -27,6 +27,7 @@ mod domains;
 mod drop;
 mod enums;
 mod exclusions;
+mod functions;
 mod indexes;
 mod like;
 pub(crate) mod mysql;
@@ -236,7 +237,16 @@ impl<'a> Run<'a> {
             if w(0) == "DO" {
                 return self.do_block(sql);
             }
+            if w(0) == "CREATE" && words.iter().skip(1).take(3).any(|w| w == "FUNCTION") {
+                self.create_function(sql);
+            }
             if self.create_routine(&words, sql) {
+                return;
+            }
+            if matches!(w(0), "DROP" | "ALTER")
+                && w(1) == "FUNCTION"
+                && self.drop_or_alter_function(sql)
+            {
                 return;
             }
             if matches!(w(0), "SELECT" | "CALL" | "WITH" | "VALUES") {

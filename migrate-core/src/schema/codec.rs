@@ -8,14 +8,14 @@
 
 use super::{
     Check, Column, Domain, Dropped, DroppedColumn, EnumType, Exclusion, ExclusionElement,
-    ForeignKey, Generated, Identity, Index, IndexKey, Label, Name, Origin, Schema, Table, Unique,
-    View,
+    ForeignKey, Function, Generated, Identity, Index, IndexKey, Label, Name, Origin, Schema, Table,
+    Unique, View,
 };
 use crate::Dialect;
 
 /// The format's own number (bumped whenever a record gains a field, so a cache written by a
 /// build of the same version before the change reads as "not cached"), then the version.
-const HEADER: &str = concat!("cargo-migrate schema 4 ", env!("CARGO_PKG_VERSION"), "\n");
+const HEADER: &str = concat!("cargo-migrate schema 5 ", env!("CARGO_PKG_VERSION"), "\n");
 
 /// The schema as cache text.
 pub fn encode(schema: &Schema) -> String {
@@ -285,6 +285,17 @@ record!(DroppedColumn {
     renamed_to,
     origin
 });
+record!(Function {
+    name,
+    args,
+    defaults,
+    variadic,
+    returns,
+    returns_set,
+    out_columns,
+    strict,
+    origin
+});
 record!(Schema {
     dialect,
     schemas,
@@ -298,6 +309,7 @@ record!(Schema {
     dropped,
     dropped_columns,
     foreign_key_indexes,
+    functions,
 });
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use sqlx::{
 
 use crate::query_describe::{pg_name, replayed};
 
-/// Schemas per dialect; each gives up to 56 (SQLite) or 65 (PostgreSQL) queries (the whole
+/// Schemas per dialect; each gives up to 56 (SQLite) or 72 (PostgreSQL) queries (the whole
 /// corpus runs in a few seconds).
 const SCHEMAS: u64 = 24;
 
@@ -297,6 +297,7 @@ async fn the_corpus_agrees_with_postgres() {
             schema,
             rows,
             queries,
+            ..
         } = corpus(Flavor::Postgres, n);
         conn.execute(sqlx::raw_sql(AssertSqlSafe(schema.clone() + &rows)))
             .await
@@ -371,11 +372,13 @@ async fn the_corpus_agrees_with_sqlite() {
         .await
         .unwrap();
     let mut f = Figures::default();
+    let mut calls = Figures::default();
     for n in 0..SCHEMAS {
         let Corpus {
             schema,
             rows,
             queries,
+            function_calls,
         } = corpus(Flavor::Sqlite, n);
         conn.execute(sqlx::raw_sql(AssertSqlSafe(schema.clone() + &rows)))
             .await
@@ -413,7 +416,94 @@ async fn the_corpus_agrees_with_sqlite() {
                 f.fail(query, format!("{o} parameters, the database's {count}"));
             }
         }
+        // Each scalar function of the catalog, run over the rows: every value's storage class
+        // fits the type we infer, and a NULL never comes out of a call we say is NOT NULL.
+        for query in &function_calls {
+            let theirs = match (&mut conn)
+                .prepare(AssertSqlSafe(query.clone()).into_sql_str())
+                .await
+            {
+                Ok(statement) => statement,
+                Err(e) => {
+                    calls.fail(query, format!("SQLite rejects the call: {e}"));
+                    continue;
+                }
+            };
+            let Some(ours) = calls.ours(&replayed, query) else {
+                continue;
+            };
+            if !calls.columns(query, &ours, &columns_of(&theirs), str::to_owned) {
+                continue;
+            }
+            let mut tx = conn.begin().await.unwrap();
+            let rows = sqlx::raw_sql(AssertSqlSafe(query.clone()))
+                .fetch_all(&mut *tx)
+                .await;
+            tx.rollback().await.unwrap();
+            calls.ran(query, &ours, rows, true);
+        }
     }
     conn.close().await.unwrap();
     f.report_and_assert("SQLite");
+    calls.report_and_assert("SQLite, a call of each catalog function");
+}
+
+/// The generated catalog lists what the SQLite sqlx links lists (`PRAGMA function_list`'s
+/// built-in functions, by name, kind and number of arguments), of the same version, and the
+/// corpus calls each scalar function of it.
+#[tokio::test]
+async fn the_sqlite_catalog_is_the_linked_sqlites_and_the_corpus_calls_each_function() {
+    use migrate_tests::query_corpus::{
+        SQLITE_CALLS, SQLITE_CATALOG, SQLITE_NOT_CALLED, sqlite_scalar_functions,
+    };
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let version: String = sqlx::query_scalar("SELECT sqlite_version()")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    let header = SQLITE_CATALOG.lines().next().unwrap();
+    assert!(
+        header.starts_with(&format!("# SQLite {version} ")),
+        "functions.tsv is of another SQLite than sqlx links ({version}): {header}; regenerate it \
+         with migrate-core/catalog/sqlite/generate.py"
+    );
+    let rows: Vec<(String, i64, String, i64)> = sqlx::query_as(
+        "SELECT DISTINCT name, builtin, type, narg FROM pragma_function_list WHERE builtin = 1",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let mut linked: Vec<String> = rows
+        .iter()
+        .map(|(name, _, kind, narg)| format!("{name}\t{kind}\t{narg}"))
+        .collect();
+    linked.sort();
+    let mut listed: Vec<String> = SQLITE_CATALOG
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .map(|l| l.split('\t').take(3).collect::<Vec<_>>().join("\t"))
+        .collect();
+    listed.sort();
+    assert_eq!(
+        listed, linked,
+        "functions.tsv lists what the linked SQLite lists"
+    );
+    for name in sqlite_scalar_functions() {
+        let called = SQLITE_CALLS.iter().any(|(n, _)| *n == name);
+        let skipped = SQLITE_NOT_CALLED.iter().any(|(n, _)| *n == name);
+        assert!(
+            called != skipped,
+            "scalar function {name}: the corpus calls it xor says why not"
+        );
+    }
+    for (name, _) in SQLITE_CALLS {
+        assert!(
+            sqlite_scalar_functions().contains(name),
+            "the corpus calls {name}, which the catalog does not list"
+        );
+    }
+    conn.close().await.unwrap();
 }

@@ -17,7 +17,7 @@
 mod builtin;
 mod catalog;
 mod execute;
-mod parse;
+pub(super) mod parse;
 #[cfg(test)]
 mod tests;
 

@@ -5,7 +5,7 @@
 
 /// One token of a PL/pgSQL body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Token {
+pub(in crate::replay) enum Token {
     /// A keyword or an unquoted identifier, upper-cased.
     Word(String),
     /// Anything else: a quoted identifier, a literal, punctuation.
@@ -17,14 +17,14 @@ pub(super) enum Token {
 
 /// A token and where its text is in the body.
 #[derive(Debug, Clone)]
-pub(super) struct Tok {
+pub(in crate::replay) struct Tok {
     pub token: Token,
     pub start: usize,
     pub end: usize,
 }
 
 /// Splits `body` into tokens: comments are dropped, literals and quoted names are one token.
-pub(super) fn tokens(body: &str) -> Result<Vec<Tok>, (usize, &'static str)> {
+pub(in crate::replay) fn tokens(body: &str) -> Result<Vec<Tok>, (usize, &'static str)> {
     let bytes = body.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;

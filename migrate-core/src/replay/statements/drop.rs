@@ -117,6 +117,9 @@ impl Run<'_> {
                     .views
                     .retain(|v| v.name.schema.as_deref() != Some(schema));
                 self.schema
+                    .functions
+                    .retain(|f| f.name.schema.as_deref() != Some(schema));
+                self.schema
                     .indexes
                     .retain(|i| i.name.schema.as_deref() != Some(schema));
                 // Foreign keys from other schemas into it go with it (CASCADE).
