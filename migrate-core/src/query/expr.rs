@@ -237,6 +237,13 @@ impl Infer<'_> {
     }
 
     fn binary(&mut self, left: &Expr, op: &Op, right: &Expr) -> Result<Typed, QueryError> {
+        // PostgreSQL's operators are the catalog's; the rules below are for SQLite, and for
+        // what the catalog cannot resolve (an operand of unknown type).
+        if self.dialect == Dialect::Postgres
+            && let Some(typed) = self.pg_binary(op, left, right)?
+        {
+            return Ok(typed);
+        }
         let (l, r) = self.pair(left, right)?;
         let both = l.not_null && r.not_null;
         Ok(match op {

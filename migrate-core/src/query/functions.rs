@@ -1,9 +1,9 @@
 //! Built-in functions: what each returns and when it can be NULL.
 //!
-//! A small hand-written table of the common functions of PostgreSQL and SQLite. The catalog
-//! the checked queries need in the end (every function, operator and cast, generated from
-//! `pg_proc`/`pg_operator`/`pg_cast` and SQLite's function list by a committed script) replaces
-//! it; a function not listed here is of unknown type and may be NULL, never an error.
+//! PostgreSQL's built-in functions come from the catalog generated from `pg_proc`
+//! ([`super::pg_calls`]); here are the few expressions that look like its functions but are
+//! not (`coalesce`, `greatest`, `least`, `nullif`), and a small hand-written table of SQLite's
+//! functions. A function not known is of unknown type and may be NULL, never an error.
 
 use sqlparser::ast::{Function, FunctionArg, FunctionArgExpr, FunctionArguments};
 
@@ -30,62 +30,21 @@ enum Returns {
     Fixed(&'static str),
     /// The type of its first argument (`min`, `max`, `abs`).
     First,
-    /// PostgreSQL's `min`/`max`: the first argument's type, but `text` for `character
-    /// varying` (whose only `min`/`max` are text's).
-    MinMax,
     /// The common type of its arguments (`coalesce`).
     Common,
     /// `sum`'s rule.
     Sum,
-    /// `avg`'s rule.
-    Avg,
-    /// An array of its first argument (`array_agg`).
-    ArrayOfFirst,
-    /// The type of its second argument (`date_trunc`).
-    Second,
 }
 
+/// PostgreSQL's expressions that look like function calls but are not functions (no
+/// `pg_proc` row): the built-in functions are the generated catalog's
+/// ([`super::pg_calls`]).
 fn postgres(name: &str) -> Option<(Returns, Nulls)> {
     use Nulls::*;
     use Returns::*;
     Some(match name {
-        "count" => (Fixed("bigint"), Never),
-        "row_number" | "rank" | "dense_rank" | "ntile" => (Fixed("bigint"), Never),
-        "percent_rank" | "cume_dist" => (Fixed("double precision"), Never),
-        "sum" => (Sum, Maybe),
-        "avg" => (Avg, Maybe),
-        "min" | "max" => (MinMax, Maybe),
-        "lag" | "lead" | "first_value" | "last_value" | "nth_value" => (First, Maybe),
-        "coalesce" => (Common, AllNull),
-        "greatest" | "least" => (Common, AllNull),
+        "coalesce" | "greatest" | "least" => (Common, AllNull),
         "nullif" => (First, Maybe),
-        "array_agg" => (ArrayOfFirst, Maybe),
-        "string_agg" => (Fixed("text"), Maybe),
-        "json_agg" | "json_object_agg" => (Fixed("json"), Maybe),
-        "jsonb_agg" | "jsonb_object_agg" => (Fixed("jsonb"), Maybe),
-        "bool_and" | "bool_or" | "every" => (Fixed("boolean"), Maybe),
-        "lower" | "upper" | "btrim" | "ltrim" | "rtrim" | "initcap" | "replace" | "substr"
-        | "left" | "right" | "lpad" | "rpad" | "md5" | "reverse" | "repeat" | "split_part"
-        | "translate" | "to_char" => (Fixed("text"), Strict),
-        "concat" | "concat_ws" => (Fixed("text"), Never),
-        "format" => (Fixed("text"), Maybe),
-        "length" | "char_length" | "character_length" | "octet_length" | "position" | "strpos"
-        | "array_length" => (Fixed("integer"), Strict),
-        "abs" | "ceil" | "ceiling" | "floor" | "round" | "trunc" | "sign" => (First, Strict),
-        "now" | "transaction_timestamp" | "statement_timestamp" | "clock_timestamp" => {
-            (Fixed("timestamp with time zone"), Never)
-        }
-        "date_trunc" => (Second, Strict),
-        "date_part" => (Fixed("double precision"), Strict),
-        "age" => (Fixed("interval"), Strict),
-        "gen_random_uuid" | "uuid_generate_v4" => (Fixed("uuid"), Never),
-        "to_json" | "row_to_json" | "json_build_object" | "json_build_array" => {
-            (Fixed("json"), Never)
-        }
-        "to_jsonb" | "jsonb_build_object" | "jsonb_build_array" | "jsonb_set" => {
-            (Fixed("jsonb"), Maybe)
-        }
-        "random" => (Fixed("double precision"), Never),
         _ => return None,
     })
 }
@@ -149,7 +108,10 @@ impl Infer<'_> {
             .map(|p| p.to_string().to_lowercase())
             .unwrap_or_default();
         let known = match self.dialect {
-            Dialect::Postgres => postgres(&name),
+            Dialect::Postgres => match postgres(&name) {
+                Some(form) => Some(form),
+                None => return self.pg_function(&name, &args),
+            },
             _ => sqlite(&name),
         };
         let Some((returns, nulls)) = known else {
@@ -164,39 +126,13 @@ impl Infer<'_> {
         }
         let typed: Vec<Typed> = args.iter().map(|(_, t)| t.clone()).collect();
         let first = typed.first().and_then(|t| t.sql_type.clone());
-        let pg = self.dialect == Dialect::Postgres;
         let sql_type = match returns {
             Returns::Fixed(t) => Some(t.to_owned()),
             Returns::First => first,
-            Returns::MinMax => first.map(|t| {
-                if t.starts_with("character varying") {
-                    "text".to_owned()
-                } else {
-                    t
-                }
-            }),
-            Returns::Second => typed.get(1).and_then(|t| t.sql_type.clone()),
             Returns::Common => common(&typed).sql_type,
-            Returns::ArrayOfFirst => first.map(|t| format!("{t}[]")),
-            Returns::Sum if pg => first.and_then(|t| {
-                Some(match t.as_str() {
-                    "smallint" | "integer" => "bigint".to_owned(),
-                    "bigint" | "numeric" => "numeric".to_owned(),
-                    "real" | "double precision" | "interval" | "money" => t,
-                    n if n.starts_with("numeric(") => "numeric".to_owned(),
-                    _ => return None,
-                })
-            }),
             // SQLite's sum is an integer when every value is one: only INTEGER and REAL
             // affinity decide it; otherwise it is a number of either kind.
             Returns::Sum => first.map(|t| super::expr::sqlite_number(&t, &t).to_owned()),
-            Returns::Avg => first.and_then(|t| match t.as_str() {
-                "smallint" | "integer" | "bigint" | "numeric" => Some("numeric".to_owned()),
-                n if n.starts_with("numeric(") => Some("numeric".to_owned()),
-                "real" | "double precision" => Some("double precision".to_owned()),
-                "interval" => Some(t),
-                _ => None,
-            }),
         };
         let not_null = match nulls {
             Nulls::Never => true,

@@ -19,6 +19,8 @@
 mod dml;
 mod expr;
 mod functions;
+mod pg_calls;
+mod pg_catalog;
 mod scope;
 mod select;
 #[cfg(test)]

@@ -1,0 +1,222 @@
+//! Calls of PostgreSQL's built-in functions and binary operators: their result type and
+//! nullability, and the types their parameters take, from the generated catalog
+//! ([`super::pg_catalog`]).
+
+use sqlparser::ast::{BinaryOperator as Op, Expr, Value};
+
+use super::pg_catalog::{Arg, Overload, Resolved, catalog};
+use super::{Infer, QueryError, Typed};
+
+/// Never NULL, though the catalog cannot say so: non-strict functions that return a value
+/// for NULL arguments (`concat`, `json_build_object`), functions of no argument, and the
+/// aggregate and window functions that count.
+const NEVER_NULL: &[&str] = &[
+    "count",
+    "row_number",
+    "rank",
+    "dense_rank",
+    "percent_rank",
+    "cume_dist",
+    "now",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "clock_timestamp",
+    "random",
+    "pi",
+    "gen_random_uuid",
+    "concat",
+    "json_build_object",
+    "json_build_array",
+    "jsonb_build_object",
+    "jsonb_build_array",
+    "num_nulls",
+    "num_nonnulls",
+];
+
+/// Strict functions that may still return NULL for arguments that are not: no match
+/// (`regexp_match`, `substring(text, pattern)`, `array_position`), an empty array or range
+/// (`array_length`; `lower(range)`: any function of a range argument), a missing object or setting (`to_regclass`,
+/// `current_setting(name, true)`, `obj_description`), `NaN` (`scale`). JSON functions of
+/// several arguments (paths, fields), `pg_*`, `has_*`, `to_reg*` functions are matched below.
+const MAYBE_NULL: &[&str] = &[
+    "array_length",
+    "array_lower",
+    "array_upper",
+    "array_ndims",
+    "array_dims",
+    "array_position",
+    "regexp_match",
+    "regexp_substr",
+    "substring",
+    "current_setting",
+    "scale",
+    "min_scale",
+];
+
+fn may_be_null(name: &str, overload: &Overload) -> bool {
+    let args = overload.args.len();
+    MAYBE_NULL.contains(&name)
+        || overload.args.iter().any(|a| a.contains("range"))
+        || name.starts_with("pg_")
+        || name.starts_with("to_reg")
+        || name.starts_with("has_")
+        || name.ends_with("_description")
+        || (name.starts_with("json") && args >= 2)
+}
+
+/// Binary operators that may return NULL for arguments that are not: JSON's extraction and
+/// path tests.
+const MAYBE_NULL_OPERATORS: &[&str] = &["->", "->>", "#>", "#>>", "@?", "@@"];
+
+/// The name of a binary operator in `pg_operator` (`None` for `AND`, `OR` and the ones the
+/// catalog does not hold).
+fn operator_name(op: &Op) -> Option<&str> {
+    Some(match op {
+        Op::Plus => "+",
+        Op::Minus => "-",
+        Op::Multiply => "*",
+        Op::Divide => "/",
+        Op::Modulo => "%",
+        Op::StringConcat => "||",
+        Op::Eq => "=",
+        Op::NotEq => "<>",
+        Op::Lt => "<",
+        Op::LtEq => "<=",
+        Op::Gt => ">",
+        Op::GtEq => ">=",
+        Op::PGRegexMatch => "~",
+        Op::PGRegexIMatch => "~*",
+        Op::PGRegexNotMatch => "!~",
+        Op::PGRegexNotIMatch => "!~*",
+        Op::PGLikeMatch => "~~",
+        Op::PGILikeMatch => "~~*",
+        Op::PGNotLikeMatch => "!~~",
+        Op::PGNotILikeMatch => "!~~*",
+        Op::AtArrow => "@>",
+        Op::ArrowAt => "<@",
+        Op::Question => "?",
+        Op::QuestionAnd => "?&",
+        Op::QuestionPipe => "?|",
+        Op::Arrow => "->",
+        Op::LongArrow => "->>",
+        Op::HashArrow => "#>",
+        Op::HashLongArrow => "#>>",
+        Op::HashMinus => "#-",
+        Op::AtAt => "@@",
+        Op::AtQuestion => "@?",
+        Op::BitwiseAnd => "&",
+        Op::BitwiseOr => "|",
+        Op::PGBitwiseXor => "#",
+        Op::PGBitwiseShiftLeft => "<<",
+        Op::PGBitwiseShiftRight => ">>",
+        Op::PGExp => "^",
+        Op::PGCustomBinaryOperator(parts) => parts.last()?.as_str(),
+        _ => return None,
+    })
+}
+
+/// An untyped placeholder (`$1` that no context typed yet), in parentheses or not.
+fn placeholder(expr: &Expr) -> bool {
+    match expr {
+        Expr::Value(v) => matches!(v.value, Value::Placeholder(_)),
+        Expr::Nested(inner) => placeholder(inner),
+        _ => false,
+    }
+}
+
+/// What resolution knows of an argument: a string literal, `NULL` and an untyped parameter
+/// are PostgreSQL's `unknown` (not `text`: `lower('x')` and `lower(range)` differ).
+fn arg(expr: &Expr, typed: &Typed) -> Arg {
+    match expr {
+        Expr::Nested(inner) => arg(inner, typed),
+        Expr::Value(v) => match &v.value {
+            Value::Null
+            | Value::SingleQuotedString(_)
+            | Value::DollarQuotedString(_)
+            | Value::EscapedStringLiteral(_)
+            | Value::UnicodeStringLiteral(_) => Arg::Unknown,
+            Value::Placeholder(_) if typed.sql_type.is_none() => Arg::Unknown,
+            _ => known(typed),
+        },
+        _ => known(typed),
+    }
+}
+
+fn known(typed: &Typed) -> Arg {
+    match &typed.sql_type {
+        Some(t) => Arg::Known(t.clone()),
+        None => Arg::Opaque,
+    }
+}
+
+impl Infer<'_> {
+    /// Gives each untyped parameter among `exprs` the type of its parameter in `resolved`.
+    fn parameters_of(&mut self, exprs: &[&Expr], resolved: &Resolved) -> Result<(), QueryError> {
+        for (e, p) in exprs.iter().zip(&resolved.params) {
+            if placeholder(e) && p.is_some() {
+                self.expect(e, p.clone())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A call of built-in function `name` with `args` (each expression and its type).
+    pub fn pg_function(
+        &mut self,
+        name: &str,
+        args: &[(&Expr, Typed)],
+    ) -> Result<Typed, QueryError> {
+        let kinds: Vec<Arg> = args.iter().map(|(e, t)| arg(e, t)).collect();
+        let Some(resolved) = catalog().function(name, &kinds) else {
+            return Ok(Typed::unknown());
+        };
+        let exprs: Vec<&Expr> = args.iter().map(|(e, _)| *e).collect();
+        self.parameters_of(&exprs, &resolved)?;
+        let o: &Overload = resolved.overload;
+        let not_null = if NEVER_NULL.contains(&name) {
+            true
+        } else {
+            // An aggregate is NULL over no rows, a window function past the frame; a
+            // set-returning function's rows are whatever it yields.
+            o.kind == b'f'
+                && o.strict
+                && !o.set
+                && !args.is_empty()
+                && !may_be_null(name, o)
+                && args.iter().all(|(_, t)| t.not_null)
+        };
+        Ok(Typed {
+            sql_type: resolved.returns,
+            not_null,
+        })
+    }
+
+    /// `left op right` by the catalog; `None` when it cannot resolve the operator (the
+    /// caller's rules apply then).
+    pub fn pg_binary(
+        &mut self,
+        op: &Op,
+        left: &Expr,
+        right: &Expr,
+    ) -> Result<Option<Typed>, QueryError> {
+        let Some(name) = operator_name(op) else {
+            return Ok(None);
+        };
+        let (l, r) = (self.expr(left)?, self.expr(right)?);
+        let Some(resolved) = catalog().binary(name, arg(left, &l), arg(right, &r)) else {
+            return Ok(None);
+        };
+        let Some(sql_type) = resolved.returns.clone() else {
+            return Ok(None);
+        };
+        self.parameters_of(&[left, right], &resolved)?;
+        let not_null = l.not_null
+            && r.not_null
+            && resolved.overload.strict
+            && !MAYBE_NULL_OPERATORS.contains(&name);
+        Ok(Some(Typed {
+            sql_type: Some(sql_type),
+            not_null,
+        }))
+    }
+}
