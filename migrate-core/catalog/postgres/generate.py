@@ -58,17 +58,19 @@ ORDER BY 1, 2, 3
 """
 
 CASTS = """
-SELECT format_type(castsource, NULL), format_type(casttarget, NULL), castcontext
+SELECT format_type(castsource, NULL), format_type(casttarget, NULL), castcontext, castmethod
 FROM pg_cast
 ORDER BY 1, 2
 """
 
-# Only the types the other files name: each one's category and whether it is the preferred
-# type of its category (the function and operator resolution rules use both).
+# The built-in types (not arrays, not row types): each one's category and whether it is the
+# preferred type of its category (the function and operator resolution rules use both), and
+# its internal name (`int4(x)` is a cast to `integer` when no function int4 fits exactly).
 TYPES = f"""
-SELECT format_type(t.oid, NULL), t.typcategory, CASE WHEN t.typispreferred THEN 't' ELSE 'f' END
+SELECT format_type(t.oid, NULL), t.typcategory, CASE WHEN t.typispreferred THEN 't' ELSE 'f' END,
+       t.typname
 FROM pg_type t
-WHERE t.typnamespace = 'pg_catalog'::regnamespace AND t.typrelid = 0 AND t.typelem = 0
+WHERE t.typnamespace = 'pg_catalog'::regnamespace AND t.typrelid = 0 AND t.typcategory <> 'A'
   AND format_type(t.oid, NULL) NOT IN ({UNUSABLE})
 ORDER BY 1
 """
@@ -100,8 +102,8 @@ def main():
           rows(FUNCTIONS), version)
     write("operators.tsv", ["name", "left", "right", "returns", "strict"], rows(OPERATORS),
           version)
-    write("casts.tsv", ["source", "target", "context"], rows(CASTS), version)
-    write("types.tsv", ["name", "category", "preferred"], rows(TYPES), version)
+    write("casts.tsv", ["source", "target", "context", "method"], rows(CASTS), version)
+    write("types.tsv", ["name", "category", "preferred", "typname"], rows(TYPES), version)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 //! The type and nullability of an expression, and the types its parameters take from it.
 
 use sqlparser::ast::{
-    BinaryOperator as Op, CastKind, DataType, Expr, Spanned, UnaryOperator, Value,
+    BinaryOperator as Op, CastKind, CeilFloorKind, DataType, DateTimeField, Expr, Spanned,
+    UnaryOperator, Value,
 };
 
 use super::{Infer, QueryError, Typed};
@@ -164,6 +165,35 @@ impl Infer<'_> {
                     _ => "INTEGER",
                 };
                 Typed::of(name, typed.not_null)
+            }
+            // PostgreSQL: the function `substring(x, from[, for])` (text, bytea, bit; a
+            // pattern).
+            Expr::Substring {
+                expr: inner,
+                substring_from: Some(from),
+                substring_for,
+                ..
+            } if self.dialect == Dialect::Postgres => {
+                let mut args = vec![(inner.as_ref(), self.expr(inner)?)];
+                args.push((from.as_ref(), self.expr(from)?));
+                if let Some(count) = substring_for {
+                    args.push((count.as_ref(), self.expr(count)?));
+                }
+                self.pg_function("substring", &args)?
+            }
+            Expr::Ceil {
+                expr: inner,
+                field: CeilFloorKind::DateTimeField(DateTimeField::NoDateTime),
+            } if self.dialect == Dialect::Postgres => {
+                let arg = [(inner.as_ref(), self.expr(inner)?)];
+                self.pg_function("ceil", &arg)?
+            }
+            Expr::Floor {
+                expr: inner,
+                field: CeilFloorKind::DateTimeField(DateTimeField::NoDateTime),
+            } if self.dialect == Dialect::Postgres => {
+                let arg = [(inner.as_ref(), self.expr(inner)?)];
+                self.pg_function("floor", &arg)?
             }
             Expr::Substring { expr: inner, .. } | Expr::Trim { expr: inner, .. } => {
                 let typed = self.expr(inner)?;

@@ -68,50 +68,13 @@ fn may_be_null(name: &str, overload: &Overload) -> bool {
 /// path tests.
 const MAYBE_NULL_OPERATORS: &[&str] = &["->", "->>", "#>", "#>>", "@?", "@@"];
 
-/// The name of a binary operator in `pg_operator` (`None` for `AND`, `OR` and the ones the
-/// catalog does not hold).
-fn operator_name(op: &Op) -> Option<&str> {
+/// The name of a binary operator in `pg_operator` (`AND`, `OR` and the like are no operator
+/// there: the catalog does not know them).
+fn operator_name(op: &Op) -> Option<String> {
     Some(match op {
-        Op::Plus => "+",
-        Op::Minus => "-",
-        Op::Multiply => "*",
-        Op::Divide => "/",
-        Op::Modulo => "%",
-        Op::StringConcat => "||",
-        Op::Eq => "=",
-        Op::NotEq => "<>",
-        Op::Lt => "<",
-        Op::LtEq => "<=",
-        Op::Gt => ">",
-        Op::GtEq => ">=",
-        Op::PGRegexMatch => "~",
-        Op::PGRegexIMatch => "~*",
-        Op::PGRegexNotMatch => "!~",
-        Op::PGRegexNotIMatch => "!~*",
-        Op::PGLikeMatch => "~~",
-        Op::PGILikeMatch => "~~*",
-        Op::PGNotLikeMatch => "!~~",
-        Op::PGNotILikeMatch => "!~~*",
-        Op::AtArrow => "@>",
-        Op::ArrowAt => "<@",
-        Op::Question => "?",
-        Op::QuestionAnd => "?&",
-        Op::QuestionPipe => "?|",
-        Op::Arrow => "->",
-        Op::LongArrow => "->>",
-        Op::HashArrow => "#>",
-        Op::HashLongArrow => "#>>",
-        Op::HashMinus => "#-",
-        Op::AtAt => "@@",
-        Op::AtQuestion => "@?",
-        Op::BitwiseAnd => "&",
-        Op::BitwiseOr => "|",
-        Op::PGBitwiseXor => "#",
-        Op::PGBitwiseShiftLeft => "<<",
-        Op::PGBitwiseShiftRight => ">>",
-        Op::PGExp => "^",
-        Op::PGCustomBinaryOperator(parts) => parts.last()?.as_str(),
-        _ => return None,
+        Op::PGCustomBinaryOperator(parts) => parts.last()?.clone(),
+        // Each other operator is written as PostgreSQL names it (`||`, `->>`, `<<=`, `^@`).
+        other => other.to_string(),
     })
 }
 
@@ -203,7 +166,7 @@ impl Infer<'_> {
             return Ok(None);
         };
         let (l, r) = (self.expr(left)?, self.expr(right)?);
-        let Some(resolved) = catalog().binary(name, arg(left, &l), arg(right, &r)) else {
+        let Some(resolved) = catalog().binary(&name, arg(left, &l), arg(right, &r)) else {
             return Ok(None);
         };
         let Some(sql_type) = resolved.returns.clone() else {
@@ -213,7 +176,7 @@ impl Infer<'_> {
         let not_null = l.not_null
             && r.not_null
             && resolved.overload.strict
-            && !MAYBE_NULL_OPERATORS.contains(&name);
+            && !MAYBE_NULL_OPERATORS.contains(&name.as_str());
         Ok(Some(Typed {
             sql_type: Some(sql_type),
             not_null,

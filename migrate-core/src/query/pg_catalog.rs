@@ -41,9 +41,25 @@ pub(crate) struct Catalog {
     binary: HashMap<&'static str, Vec<Overload>>,
     /// Implicit casts (`castcontext = 'i'`), source -> targets.
     implicit: HashMap<&'static str, Vec<&'static str>>,
+    /// Every cast: (source, target) -> `castmethod` (`f` a function, `b` binary, `i` I/O).
+    casts: HashMap<(&'static str, &'static str), u8>,
     /// Type -> (category, preferred).
     types: HashMap<&'static str, (u8, bool)>,
+    /// Internal name (`int4`) -> name (`integer`).
+    type_names: HashMap<&'static str, &'static str>,
 }
+
+/// What a function-style cast (`text(x)`, `name($1)`) resolves to: like a cast, NULL exactly
+/// when its argument is.
+static COERCION: Overload = Overload {
+    kind: b'f',
+    strict: true,
+    set: false,
+    variadic: false,
+    defaults: 0,
+    returns: "",
+    args: Vec::new(),
+};
 
 fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     text.lines()
@@ -88,17 +104,24 @@ pub(crate) fn catalog() -> &'static Catalog {
             });
         }
         let mut implicit: HashMap<_, Vec<_>> = HashMap::new();
-        for r in rows(CASTS).filter(|r| r[2] == "i") {
-            implicit.entry(r[0]).or_default().push(r[1]);
+        let mut casts = HashMap::new();
+        for r in rows(CASTS) {
+            if r[2] == "i" {
+                implicit.entry(r[0]).or_default().push(r[1]);
+            }
+            casts.insert((r[0], r[1]), r[3].as_bytes()[0]);
         }
         let types = rows(TYPES)
             .map(|r| (r[0], (r[1].as_bytes()[0], r[2] == "t")))
             .collect();
+        let type_names = rows(TYPES).map(|r| (r[3], r[0])).collect();
         Catalog {
             functions,
             binary,
             implicit,
+            casts,
             types,
+            type_names,
         }
     })
 }
@@ -264,9 +287,7 @@ impl Catalog {
             true => None,
             false => Some(self.common(&refs)?),
         };
-        if same.as_deref().is_some_and(|t| t.ends_with("[]"))
-            && params.contains(&"anynonarray")
-        {
+        if same.as_deref().is_some_and(|t| t.ends_with("[]")) && params.contains(&"anynonarray") {
             return None;
         }
         Some(Binding {
@@ -290,7 +311,11 @@ impl Catalog {
             t => return Some(t.to_owned()),
         };
         let element = element?;
-        Some(if array { format!("{element}[]") } else { element })
+        Some(if array {
+            format!("{element}[]")
+        } else {
+            element
+        })
     }
 
     /// Resolves a call of function `name`.
@@ -316,7 +341,57 @@ impl Catalog {
                 None
             }
         });
-        self.resolve(candidates.collect(), args, false)
+        let candidates: Vec<_> = candidates.collect();
+        if let [arg] = args
+            && let Some(&target) = self.type_names.get(name)
+        {
+            return self.function_style_cast(candidates, arg, target);
+        }
+        self.resolve(candidates, args, false)
+    }
+
+    /// `name(x)` where `name` is a type's internal name: the function that fits `x` exactly if
+    /// there is one, else a cast when PostgreSQL would make it one (no cast function between
+    /// the types: a relabelling or through text), else a function by the usual rules.
+    fn function_style_cast(
+        &'static self,
+        candidates: Vec<(&'static Overload, Vec<&'static str>)>,
+        arg: &Arg,
+        target: &'static str,
+    ) -> Option<Resolved> {
+        let arg = match arg {
+            Arg::Known(t) if self.builtin(&base(t)) => Arg::Known(base(t)),
+            Arg::Known(_) | Arg::Opaque => return None,
+            Arg::Unknown => Arg::Unknown,
+        };
+        let cast = || Resolved {
+            overload: &COERCION,
+            returns: Some(target.to_owned()),
+            params: vec![Some(target.to_owned())],
+        };
+        let string = |t: &str| self.category(t).is_some_and(|(c, _)| c == b'S');
+        match &arg {
+            Arg::Known(t) => {
+                if candidates.iter().any(|(_, p)| p[0] == t) {
+                    return self.resolve(candidates, &[arg], false);
+                }
+                let method = self.casts.get(&(t.as_str(), target)).copied();
+                let coercion = t == target
+                    || method == Some(b'b')
+                    || (method.is_none() && (string(target) || string(t)));
+                if coercion {
+                    Some(cast())
+                } else {
+                    self.resolve(candidates, &[arg], false)
+                }
+            }
+            // An unknown parameter is cast to a string type (`name($1)`: `$1` is a `name`);
+            // else the function applies by the usual rules (`date($1)` is
+            // `date(timestamp with time zone)`). An unknown literal is always cast, to the
+            // type the function of that name returns anyway.
+            _ if string(target) => Some(cast()),
+            _ => self.resolve(candidates, &[arg], false),
+        }
     }
 
     /// Resolves a binary operator `left name right`.
@@ -378,14 +453,18 @@ impl Catalog {
         }
         // Exact match (an operator's unknown side counts as the other side's type).
         let exact = |c: &Candidate| {
-            c.params.iter().zip(&args).enumerate().all(|(i, (p, a))| match a {
-                Arg::Known(t) => t == p,
-                Arg::Unknown if operator => match &args[1 - i] {
-                    Arg::Known(other) => other == p,
+            c.params
+                .iter()
+                .zip(&args)
+                .enumerate()
+                .all(|(i, (p, a))| match a {
+                    Arg::Known(t) => t == p,
+                    Arg::Unknown if operator => match &args[1 - i] {
+                        Arg::Known(other) => other == p,
+                        _ => false,
+                    },
                     _ => false,
-                },
-                _ => false,
-            })
+                })
         };
         if let Some(c) = viable.iter().find(|c| exact(c)) {
             return Some(self.resolved(c));
@@ -409,9 +488,9 @@ impl Catalog {
                     .filter(|(p, a)| match a {
                         Arg::Known(t) => {
                             *p == t
-                                || self.category(t).is_some_and(|(cat, _)| {
-                                    self.category(p) == Some((cat, true))
-                                })
+                                || self
+                                    .category(t)
+                                    .is_some_and(|(cat, _)| self.category(p) == Some((cat, true)))
                         }
                         _ => false,
                     })
@@ -424,7 +503,8 @@ impl Catalog {
             .filter(|&i| args[i] == Arg::Unknown)
             .collect();
         if viable.len() > 1 && !unknowns.is_empty() {
-            let category = |c: &Candidate, i: usize| self.category(c.params[i]).unwrap_or((b'P', false));
+            let category =
+                |c: &Candidate, i: usize| self.category(c.params[i]).unwrap_or((b'P', false));
             let mut chosen = Vec::new();
             for &i in &unknowns {
                 let mut slot = category(&viable[0], i).0;
