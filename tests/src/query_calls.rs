@@ -9,7 +9,8 @@
 //! columns of its exact argument types, over the nullable ones, over columns of other types
 //! that cast implicitly to them (the resolution rules' hard part), with its first argument a
 //! parameter `$1` (the type the parameter takes), for text arguments with string literals
-//! (PostgreSQL's `unknown`), and with domain columns for `integer` and `text` arguments. The server may reject a call (an ambiguous one, an
+//! (PostgreSQL's `unknown`), with domain columns for `integer` and `text` arguments, and with
+//! arguments whose type the inference cannot tell (a `CASE` of two types). The server may reject a call (an ambiguous one, an
 //! ordered-set aggregate without `WITHIN GROUP`): those are counted, not compared.
 
 const FUNCTIONS: &str = include_str!("../../migrate-core/catalog/postgres/functions.tsv");
@@ -106,9 +107,12 @@ enum Variant {
     Literal,
     /// The first argument is `$1`.
     Parameter,
-    /// Its `integer` and `text` arguments are columns of domains over them (which the
-    /// inference does not see through: it must leave the call unknown or get it right).
+    /// Its `integer` and `text` arguments are columns of domains over them.
     Domain,
+    /// Its arguments that have a neighbour are a `CASE` of a column of their type and one
+    /// of the neighbour's (the server's common type is theirs; the inference does not tell
+    /// it, and must leave the call unknown or get it right).
+    Opaque,
 }
 
 /// The arguments of a call of `params` in `variant`, or `None` when a type has no column.
@@ -156,6 +160,12 @@ fn arguments(params: &[&str], variant: Variant) -> Option<Vec<String>> {
                         changed = true;
                         n
                     }
+                    Some(n) if variant == Variant::Opaque => {
+                        changed = true;
+                        let (a, b) = (column(p, false)?, column(n, false)?);
+                        out.push(format!("CASE WHEN c9 THEN {a} ELSE {b} END"));
+                        continue;
+                    }
                     _ => p,
                 },
             };
@@ -164,7 +174,7 @@ fn arguments(params: &[&str], variant: Variant) -> Option<Vec<String>> {
     // A variant that changes nothing repeats the exact one.
     let needs_change = matches!(
         variant,
-        Variant::Neighbour | Variant::Literal | Variant::Domain
+        Variant::Neighbour | Variant::Literal | Variant::Domain | Variant::Opaque
     );
     let polymorphic = params.iter().any(|p| p.starts_with("any"));
     if (needs_change && !changed) || (text && !polymorphic) {
@@ -173,7 +183,7 @@ fn arguments(params: &[&str], variant: Variant) -> Option<Vec<String>> {
     Some(out)
 }
 
-const VARIANTS: [Variant; 7] = [
+const VARIANTS: [Variant; 8] = [
     Variant::Exact,
     Variant::Nullable,
     Variant::Text,
@@ -181,6 +191,7 @@ const VARIANTS: [Variant; 7] = [
     Variant::Literal,
     Variant::Parameter,
     Variant::Domain,
+    Variant::Opaque,
 ];
 
 /// The corpus.
@@ -226,7 +237,7 @@ pub fn calls() -> Calls {
     let mut calls = Vec::new();
     let rows_of = |text: &'static str| {
         text.lines()
-            .filter(|l| !l.starts_with('#'))
+            .filter(|l| !l.starts_with("# "))
             .map(|l| l.split('\t').collect::<Vec<_>>())
     };
     let mut seen = std::collections::BTreeSet::new();

@@ -21,6 +21,8 @@ mod expr;
 mod functions;
 mod pg_calls;
 mod pg_catalog;
+#[cfg(test)]
+mod pg_catalog_tests;
 mod scope;
 mod select;
 #[cfg(test)]

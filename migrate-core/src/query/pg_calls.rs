@@ -113,6 +113,31 @@ fn known(typed: &Typed) -> Arg {
 }
 
 impl Infer<'_> {
+    /// What PostgreSQL's resolution sees of a type the migrations create: a domain is its
+    /// base type, an enum is an enum.
+    fn resolvable(&self, arg: Arg) -> Arg {
+        let Arg::Known(mut t) = arg else {
+            return arg;
+        };
+        // A domain over a domain: a few levels at most.
+        for _ in 0..8 {
+            // `format_type` qualifies a type outside `public` (and `pg_catalog`).
+            let named = |n: &crate::schema::Name| match n.schema.as_deref() {
+                Some(s) if s != "public" => format!("{s}.{}", n.name) == t,
+                _ => n.name == t,
+            };
+            if let Some(d) = self.schema.domains.iter().find(|d| named(&d.name)) {
+                t = d.base_type.clone();
+                continue;
+            }
+            if self.schema.enums.iter().any(|e| named(&e.name)) {
+                return Arg::Enum(t);
+            }
+            break;
+        }
+        Arg::Known(t)
+    }
+
     /// Gives each untyped parameter among `exprs` the type of its parameter in `resolved`.
     fn parameters_of(&mut self, exprs: &[&Expr], resolved: &Resolved) -> Result<(), QueryError> {
         for (e, p) in exprs.iter().zip(&resolved.params) {
@@ -129,7 +154,10 @@ impl Infer<'_> {
         name: &str,
         args: &[(&Expr, Typed)],
     ) -> Result<Typed, QueryError> {
-        let kinds: Vec<Arg> = args.iter().map(|(e, t)| arg(e, t)).collect();
+        let kinds: Vec<Arg> = args
+            .iter()
+            .map(|(e, t)| self.resolvable(arg(e, t)))
+            .collect();
         let Some(resolved) = catalog().function(name, &kinds) else {
             return Ok(Typed::unknown());
         };
@@ -166,7 +194,11 @@ impl Infer<'_> {
             return Ok(None);
         };
         let (l, r) = (self.expr(left)?, self.expr(right)?);
-        let Some(resolved) = catalog().binary(&name, arg(left, &l), arg(right, &r)) else {
+        let (la, ra) = (
+            self.resolvable(arg(left, &l)),
+            self.resolvable(arg(right, &r)),
+        );
+        let Some(resolved) = catalog().binary(&name, la, ra) else {
             return Ok(None);
         };
         let Some(sql_type) = resolved.returns.clone() else {

@@ -61,9 +61,11 @@ static COERCION: Overload = Overload {
     args: Vec::new(),
 };
 
+/// The rows of a file: tab-separated fields; a line starting `# ` is a comment (an operator's
+/// name may start with `#`, never with `# `).
 fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     text.lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter(|l| !l.starts_with("# ") && !l.is_empty())
         .map(|l| l.split('\t').collect())
 }
 
@@ -133,9 +135,11 @@ pub(crate) enum Arg {
     Known(String),
     /// PostgreSQL's `unknown`: a string literal, `NULL`, a parameter no context typed yet.
     Unknown,
-    /// A type the inference cannot tell (or one PostgreSQL does not build in: an enum, a
-    /// domain): it could be any.
+    /// A type the inference cannot tell (or one PostgreSQL does not build in, other than an
+    /// enum): it could be any.
     Opaque,
+    /// An enum type the migrations create (which `anyenum`, `anyelement` take).
+    Enum(String),
 }
 
 /// A resolved call.
@@ -200,6 +204,11 @@ impl Catalog {
 
     /// PostgreSQL's `select_common_type` over known types: `None` when they mix categories.
     fn common(&self, types: &[&str]) -> Option<String> {
+        if let Some(first) = types.first()
+            && types.iter().all(|t| t == first)
+        {
+            return Some((*first).to_owned());
+        }
         let mut it = types.iter();
         let mut chosen = *it.next()?;
         let (category, _) = self.category(chosen)?;
@@ -235,6 +244,8 @@ impl Catalog {
         for (&p, a) in params.iter().zip(args) {
             let fit = match a {
                 Arg::Unknown => Fit::Unknown,
+                // `resolve` makes an enum a known type (that no built-in one is).
+                Arg::Enum(_) => return None,
                 Arg::Opaque => {
                     maybe_polymorphic |= p.starts_with("any");
                     Fit::Maybe
@@ -249,6 +260,11 @@ impl Catalog {
                             Fit::Coerced
                         }
                         "anynonarray" if array.is_none() => {
+                            same.push(t.clone());
+                            Fit::Coerced
+                        }
+                        // No built-in type is an enum; each other type left is one.
+                        "anyenum" if array.is_none() && !self.builtin(t) => {
                             same.push(t.clone());
                             Fit::Coerced
                         }
@@ -302,7 +318,7 @@ impl Catalog {
     /// polymorphic; `None` when unbound or not bindable).
     fn concrete(&self, t: &str, b: &Binding) -> Option<String> {
         let (element, array) = match t {
-            "anyelement" | "anynonarray" => (b.same.clone(), false),
+            "anyelement" | "anynonarray" | "anyenum" => (b.same.clone(), false),
             "anyarray" => (b.same.clone(), true),
             "anycompatible" | "anycompatiblenonarray" => (b.compatible.clone(), false),
             "anycompatiblearray" => (b.compatible.clone(), true),
@@ -361,7 +377,7 @@ impl Catalog {
     ) -> Option<Resolved> {
         let arg = match arg {
             Arg::Known(t) if self.builtin(&base(t)) => Arg::Known(base(t)),
-            Arg::Known(_) | Arg::Opaque => return None,
+            Arg::Known(_) | Arg::Opaque | Arg::Enum(_) => return None,
             Arg::Unknown => Arg::Unknown,
         };
         let cast = || Resolved {
@@ -420,6 +436,7 @@ impl Catalog {
                         Arg::Opaque
                     }
                 }
+                Arg::Enum(t) => Arg::Known(t.clone()),
                 other => other.clone(),
             })
             .collect();
