@@ -281,14 +281,18 @@ pub fn calls() -> Calls {
     }
     for r in rows_of(OPERATORS) {
         let (name, left, right) = (r[0], r[1], r[2]);
-        if left.is_empty() {
-            continue;
-        }
         for variant in VARIANTS {
-            let Some(args) = arguments(&[left, right], variant) else {
-                continue;
+            let sql = if left.is_empty() {
+                let Some(args) = arguments(&[right], variant) else {
+                    continue;
+                };
+                format!("SELECT {name} {} FROM calls", args[0])
+            } else {
+                let Some(args) = arguments(&[left, right], variant) else {
+                    continue;
+                };
+                format!("SELECT {} {name} {} FROM calls", args[0], args[1])
             };
-            let sql = format!("SELECT {} {name} {} FROM calls", args[0], args[1]);
             if seen.insert(sql.clone()) {
                 calls.push(Call {
                     sql,

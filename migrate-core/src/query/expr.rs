@@ -54,6 +54,16 @@ impl Infer<'_> {
                 let typed = self.expr(inner)?;
                 match op {
                     UnaryOperator::Not => self.boolean(typed.not_null),
+                    // PostgreSQL's prefix operators are the catalog's (`|/ 2` is a double).
+                    _ if self.dialect == Dialect::Postgres => {
+                        match self.pg_prefix(op, inner, &typed)? {
+                            Some(resolved) => resolved,
+                            None => Typed {
+                                sql_type: None,
+                                ..typed
+                            },
+                        }
+                    }
                     _ => typed,
                 }
             }

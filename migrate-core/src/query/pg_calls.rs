@@ -2,7 +2,7 @@
 //! nullability, and the types their parameters take, from the generated catalog
 //! ([`super::pg_catalog`]).
 
-use sqlparser::ast::{BinaryOperator as Op, Expr, Value};
+use sqlparser::ast::{BinaryOperator as Op, Expr, UnaryOperator, Value};
 
 use super::pg_catalog::{Arg, Overload, Resolved, catalog};
 use super::{Infer, QueryError, Typed};
@@ -212,6 +212,28 @@ impl Infer<'_> {
         Ok(Some(Typed {
             sql_type: Some(sql_type),
             not_null,
+        }))
+    }
+
+    /// `op operand` (`-x`, `|/ x`, `@ x`) by the catalog; `None` when it cannot resolve it.
+    pub fn pg_prefix(
+        &mut self,
+        op: &UnaryOperator,
+        operand: &Expr,
+        typed: &Typed,
+    ) -> Result<Option<Typed>, QueryError> {
+        let name = op.to_string();
+        let arg = self.resolvable(arg(operand, typed));
+        let Some(resolved) = catalog().prefix(&name, arg) else {
+            return Ok(None);
+        };
+        let Some(sql_type) = resolved.returns.clone() else {
+            return Ok(None);
+        };
+        self.parameters_of(&[operand], &resolved)?;
+        Ok(Some(Typed {
+            sql_type: Some(sql_type),
+            not_null: typed.not_null && resolved.overload.strict,
         }))
     }
 }

@@ -39,6 +39,8 @@ pub(crate) struct Catalog {
     functions: HashMap<&'static str, Vec<Overload>>,
     /// Binary operators by name.
     binary: HashMap<&'static str, Vec<Overload>>,
+    /// Prefix operators by name.
+    prefix: HashMap<&'static str, Vec<Overload>>,
     /// Implicit casts (`castcontext = 'i'`), source -> targets.
     implicit: HashMap<&'static str, Vec<&'static str>>,
     /// Every cast: (source, target) -> `castmethod` (`f` a function, `b` binary, `i` I/O).
@@ -93,16 +95,20 @@ pub(crate) fn catalog() -> &'static Catalog {
                 args: list(r[7]),
             });
         }
-        let mut binary: HashMap<_, Vec<_>> = HashMap::new();
-        for r in rows(OPERATORS).filter(|r| !r[1].is_empty()) {
-            binary.entry(r[0]).or_default().push(Overload {
+        let (mut binary, mut prefix): (HashMap<_, Vec<_>>, HashMap<_, Vec<_>>) = Default::default();
+        for r in rows(OPERATORS) {
+            let (map, args) = match r[1] {
+                "" => (&mut prefix, vec![r[2]]),
+                left => (&mut binary, vec![left, r[2]]),
+            };
+            map.entry(r[0]).or_default().push(Overload {
                 kind: b'o',
                 strict: r[4] == "t",
                 set: false,
                 variadic: false,
                 defaults: 0,
                 returns: r[3],
-                args: vec![r[1], r[2]],
+                args,
             });
         }
         let mut implicit: HashMap<_, Vec<_>> = HashMap::new();
@@ -120,6 +126,7 @@ pub(crate) fn catalog() -> &'static Catalog {
         Catalog {
             functions,
             binary,
+            prefix,
             implicit,
             casts,
             types,
@@ -357,7 +364,15 @@ impl Catalog {
                 None
             }
         });
-        let candidates: Vec<_> = candidates.collect();
+        let mut candidates: Vec<_> = candidates.collect();
+        // `jsonb_delete(jsonb, text)` and `jsonb_delete(jsonb, VARIADIC text[])` called with
+        // one text: the one that is not variadic (as PostgreSQL's candidate list keeps).
+        let plain: Vec<Vec<&str>> = candidates
+            .iter()
+            .filter(|(o, _)| !o.variadic)
+            .map(|(_, p)| p.clone())
+            .collect();
+        candidates.retain(|(o, p)| !o.variadic || !plain.contains(p));
         if let [arg] = args
             && let Some(&target) = self.type_names.get(name)
         {
@@ -415,6 +430,14 @@ impl Catalog {
         let overloads = self.binary.get(name)?;
         let candidates = overloads.iter().map(|o| (o, o.args.clone())).collect();
         self.resolve(candidates, &[left, right], true)
+    }
+
+    /// Resolves a prefix operator `name operand`.
+    pub fn prefix(&'static self, name: &str, operand: Arg) -> Option<Resolved> {
+        let overloads = self.prefix.get(name)?;
+        let candidates = overloads.iter().map(|o| (o, o.args.clone())).collect();
+        // A prefix operator's `unknown` operand is never an exact match: as a function's.
+        self.resolve(candidates, &[operand], false)
     }
 
     fn resolve(
