@@ -45,6 +45,12 @@ fn postgres(name: &str) -> Option<(Returns, Nulls)> {
     Some(match name {
         "coalesce" | "greatest" | "least" => (Common, AllNull),
         "nullif" => (First, Maybe),
+        // SQL's value functions, written without parentheses.
+        "current_date" => (Fixed("date"), Never),
+        "current_timestamp" => (Fixed("timestamp with time zone"), Never),
+        "localtimestamp" => (Fixed("timestamp without time zone"), Never),
+        "current_time" => (Fixed("time with time zone"), Never),
+        "localtime" => (Fixed("time without time zone"), Never),
         _ => return None,
     })
 }
@@ -79,9 +85,13 @@ fn sqlite(name: &str) -> Option<(Returns, Nulls)> {
 impl Infer<'_> {
     pub fn function(&mut self, function: &Function) -> Result<Typed, QueryError> {
         let mut args = Vec::new();
+        // `make_interval(days => 1)`: which parameter a named argument is, the catalog does
+        // not say.
+        let mut named = false;
         match &function.args {
             FunctionArguments::List(list) => {
                 for arg in &list.args {
+                    named |= !matches!(arg, FunctionArg::Unnamed(_));
                     let arg = match arg {
                         FunctionArg::Named { arg, .. }
                         | FunctionArg::ExprNamed { arg, .. }
@@ -110,6 +120,7 @@ impl Infer<'_> {
         let known = match self.dialect {
             Dialect::Postgres => match postgres(&name) {
                 Some(form) => Some(form),
+                None if named => return Ok(Typed::unknown()),
                 None => return self.pg_function(&name, &args),
             },
             _ => sqlite(&name),

@@ -177,6 +177,25 @@ fn strict_functions_are_null_exactly_when_an_argument_is() {
 }
 
 #[test]
+fn sql_value_functions_and_named_arguments() {
+    assert_eq!(
+        shape("SELECT current_date, current_timestamp, localtimestamp, current_time, localtime"),
+        [
+            "date NOT NULL",
+            "timestamp with time zone NOT NULL",
+            "timestamp without time zone NOT NULL",
+            "time with time zone NOT NULL",
+            "time without time zone NOT NULL"
+        ]
+    );
+    // Which parameter `days` is, the catalog does not say: unknown, not a guess.
+    assert_eq!(
+        shape("SELECT make_interval(days => $1), make_interval(0, 0, 0, $2)"),
+        ["?", "interval", "$1 ?", "$2 integer"]
+    );
+}
+
+#[test]
 fn the_catalog_parses_in_a_few_milliseconds() {
     let start = std::time::Instant::now();
     let c = catalog();
