@@ -121,6 +121,14 @@ impl Infer<'_> {
             Dialect::Postgres => match postgres(&name) {
                 Some(form) => Some(form),
                 None if named => return Ok(Typed::unknown()),
+                // `app.lower(x)`: a function of another schema than `pg_catalog`'s.
+                None if function.name.0.len() > 1
+                    && !function.name.0[0]
+                        .to_string()
+                        .eq_ignore_ascii_case("pg_catalog") =>
+                {
+                    return Ok(Typed::unknown());
+                }
                 None => return self.pg_function(&name, &args),
             },
             _ => sqlite(&name),

@@ -188,6 +188,11 @@ fn sql_value_functions_and_named_arguments() {
             "time without time zone NOT NULL"
         ]
     );
+    // A function of another schema is not the catalog's; `pg_catalog.`'s is.
+    assert_eq!(
+        shape("SELECT app.lower(email), pg_catalog.lower(email) FROM users"),
+        ["?", "text NOT NULL"]
+    );
     // Which parameter `days` is, the catalog does not say: unknown, not a guess.
     assert_eq!(
         shape("SELECT make_interval(days => $1), make_interval(0, 0, 0, $2)"),
