@@ -51,6 +51,10 @@ fn postgres(name: &str) -> Option<(Returns, Nulls)> {
         "localtimestamp" => (Fixed("timestamp without time zone"), Never),
         "current_time" => (Fixed("time with time zone"), Never),
         "localtime" => (Fixed("time without time zone"), Never),
+        // Not in the catalog: `row_to_json` takes a `record` (no column's type), and
+        // `uuid_generate_v4` is the `uuid-ossp` extension's.
+        "row_to_json" => (Fixed("json"), Maybe),
+        "uuid_generate_v4" => (Fixed("uuid"), Never),
         _ => return None,
     })
 }
