@@ -35,9 +35,10 @@ const NEVER_NULL: &[&str] = &[
 
 /// Strict functions that may still return NULL for arguments that are not: no match
 /// (`regexp_match`, `substring(text, pattern)`, `array_position`), an empty array or range
-/// (`array_length`; `lower(range)`: any function of a range argument), a missing object or setting (`to_regclass`,
-/// `current_setting(name, true)`, `obj_description`, `txid_status` of an old transaction), `NaN` (`scale`). JSON functions of
-/// several arguments (paths, fields), `pg_*`, `has_*`, `to_reg*` functions are matched below.
+/// (`array_length`; `lower(range)`: any function of a range argument, below), a missing
+/// object or setting (`to_regclass`, `current_setting(name, true)`, `obj_description`,
+/// `txid_status` of an old transaction), `NaN` (`scale`). JSON functions of several
+/// arguments (paths, fields), `pg_*`, `has_*`, `to_reg*` functions are matched below.
 const MAYBE_NULL: &[&str] = &[
     "array_length",
     "array_lower",
