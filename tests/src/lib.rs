@@ -12,6 +12,7 @@ pub mod skip;
 
 mod mysql;
 pub mod pgbouncer;
+pub mod query_calls;
 pub mod query_corpus;
 pub use mysql::{MysqlTestDb, mysql_admin_url, mysql_database};
 

@@ -1,7 +1,8 @@
 //! The type and nullability of an expression, and the types its parameters take from it.
 
 use sqlparser::ast::{
-    BinaryOperator as Op, CastKind, DataType, Expr, Spanned, UnaryOperator, Value,
+    BinaryOperator as Op, CastKind, CeilFloorKind, DataType, DateTimeField, Expr, Spanned,
+    UnaryOperator, Value,
 };
 
 use super::{Infer, QueryError, Typed};
@@ -53,6 +54,16 @@ impl Infer<'_> {
                 let typed = self.expr(inner)?;
                 match op {
                     UnaryOperator::Not => self.boolean(typed.not_null),
+                    // PostgreSQL's prefix operators are the catalog's (`|/ 2` is a double).
+                    _ if self.dialect == Dialect::Postgres => {
+                        match self.pg_prefix(op, inner, &typed)? {
+                            Some(resolved) => resolved,
+                            None => Typed {
+                                sql_type: None,
+                                ..typed
+                            },
+                        }
+                    }
                     _ => typed,
                 }
             }
@@ -164,6 +175,35 @@ impl Infer<'_> {
                     _ => "INTEGER",
                 };
                 Typed::of(name, typed.not_null)
+            }
+            // PostgreSQL: the function `substring(x, from[, for])` (text, bytea, bit; a
+            // pattern).
+            Expr::Substring {
+                expr: inner,
+                substring_from: Some(from),
+                substring_for,
+                ..
+            } if self.dialect == Dialect::Postgres => {
+                let mut args = vec![(inner.as_ref(), self.expr(inner)?)];
+                args.push((from.as_ref(), self.expr(from)?));
+                if let Some(count) = substring_for {
+                    args.push((count.as_ref(), self.expr(count)?));
+                }
+                self.pg_function("substring", &args)?
+            }
+            Expr::Ceil {
+                expr: inner,
+                field: CeilFloorKind::DateTimeField(DateTimeField::NoDateTime),
+            } if self.dialect == Dialect::Postgres => {
+                let arg = [(inner.as_ref(), self.expr(inner)?)];
+                self.pg_function("ceil", &arg)?
+            }
+            Expr::Floor {
+                expr: inner,
+                field: CeilFloorKind::DateTimeField(DateTimeField::NoDateTime),
+            } if self.dialect == Dialect::Postgres => {
+                let arg = [(inner.as_ref(), self.expr(inner)?)];
+                self.pg_function("floor", &arg)?
             }
             Expr::Substring {
                 expr: inner,
@@ -277,6 +317,13 @@ impl Infer<'_> {
     }
 
     fn binary(&mut self, left: &Expr, op: &Op, right: &Expr) -> Result<Typed, QueryError> {
+        // PostgreSQL's operators are the catalog's; the rules below are for SQLite, and for
+        // what the catalog cannot resolve (an operand of unknown type).
+        if self.dialect == Dialect::Postgres
+            && let Some(typed) = self.pg_binary(op, left, right)?
+        {
+            return Ok(typed);
+        }
         let (l, r) = self.pair(left, right)?;
         let both = l.not_null && r.not_null;
         Ok(match op {

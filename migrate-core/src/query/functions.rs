@@ -1,9 +1,11 @@
 //! Built-in functions: what each returns and when it can be NULL.
 //!
-//! SQLite's come from the catalog generated from its function list ([`super::sqlite_catalog`]);
-//! PostgreSQL's from a small hand-written table of the common functions. A function neither
-//! knows is of unknown type and may be NULL, never an error; a SQLite built-in called with a
-//! number of arguments it does not take is an error, as SQLite makes it.
+//! PostgreSQL's built-in functions come from the catalog generated from `pg_proc`
+//! ([`super::pg_calls`]); here are the few expressions that look like its functions but are
+//! not (`coalesce`, `greatest`, `least`, `nullif`). SQLite's come from the catalog generated
+//! from its function list ([`super::sqlite_catalog`]). A function not known is of unknown type
+//! and may be NULL, never an error; a SQLite built-in called with a number of arguments it does
+//! not take is an error, as SQLite makes it.
 
 use sqlparser::ast::{Function, FunctionArg, FunctionArgExpr, FunctionArguments, Spanned};
 
@@ -31,71 +33,35 @@ pub(super) enum Returns {
     Fixed(&'static str),
     /// The type of its first argument (`min`, `max`, `abs`).
     First,
-    /// PostgreSQL's `min`/`max`: the first argument's type, but `text` for `character
-    /// varying` (whose only `min`/`max` are text's).
-    MinMax,
     /// The common type of its arguments (`coalesce`).
     Common,
     /// `sum`'s rule.
     Sum,
-    /// `avg`'s rule.
-    Avg,
-    /// An array of its first argument (`array_agg`).
-    ArrayOfFirst,
-    /// The type of its second argument (`date_trunc`).
-    Second,
     /// SQLite's `substr`: BLOB for a BLOB first argument, otherwise TEXT.
     TextOrBlob,
     /// Depends on the values (SQLite's `json_extract`, `iif`).
     Unknown,
 }
 
-/// Whether `name` is a PostgreSQL built-in function the table knows.
-pub(super) fn postgres_builtin(name: &str) -> bool {
-    postgres(name).is_some()
-}
-
+/// PostgreSQL's expressions that look like function calls but are not functions (no
+/// `pg_proc` row): the built-in functions are the generated catalog's
+/// ([`super::pg_calls`]).
 fn postgres(name: &str) -> Option<(Returns, Nulls)> {
     use Nulls::*;
     use Returns::*;
     Some(match name {
-        "count" => (Fixed("bigint"), Never),
-        "row_number" | "rank" | "dense_rank" | "ntile" => (Fixed("bigint"), Never),
-        "percent_rank" | "cume_dist" => (Fixed("double precision"), Never),
-        "sum" => (Sum, Maybe),
-        "avg" => (Avg, Maybe),
-        "min" | "max" => (MinMax, Maybe),
-        "lag" | "lead" | "first_value" | "last_value" | "nth_value" => (First, Maybe),
-        "coalesce" => (Common, AllNull),
-        "greatest" | "least" => (Common, AllNull),
+        "coalesce" | "greatest" | "least" => (Common, AllNull),
         "nullif" => (First, Maybe),
-        "array_agg" => (ArrayOfFirst, Maybe),
-        "string_agg" => (Fixed("text"), Maybe),
-        "json_agg" | "json_object_agg" => (Fixed("json"), Maybe),
-        "jsonb_agg" | "jsonb_object_agg" => (Fixed("jsonb"), Maybe),
-        "bool_and" | "bool_or" | "every" => (Fixed("boolean"), Maybe),
-        "lower" | "upper" | "btrim" | "ltrim" | "rtrim" | "initcap" | "replace" | "substr"
-        | "left" | "right" | "lpad" | "rpad" | "md5" | "reverse" | "repeat" | "split_part"
-        | "translate" | "to_char" => (Fixed("text"), Strict),
-        "concat" | "concat_ws" => (Fixed("text"), Never),
-        "format" => (Fixed("text"), Maybe),
-        "length" | "char_length" | "character_length" | "octet_length" | "position" | "strpos"
-        | "array_length" => (Fixed("integer"), Strict),
-        "abs" | "ceil" | "ceiling" | "floor" | "round" | "trunc" | "sign" => (First, Strict),
-        "now" | "transaction_timestamp" | "statement_timestamp" | "clock_timestamp" => {
-            (Fixed("timestamp with time zone"), Never)
-        }
-        "date_trunc" => (Second, Strict),
-        "date_part" => (Fixed("double precision"), Strict),
-        "age" => (Fixed("interval"), Strict),
-        "gen_random_uuid" | "uuid_generate_v4" => (Fixed("uuid"), Never),
-        "to_json" | "row_to_json" | "json_build_object" | "json_build_array" => {
-            (Fixed("json"), Never)
-        }
-        "to_jsonb" | "jsonb_build_object" | "jsonb_build_array" | "jsonb_set" => {
-            (Fixed("jsonb"), Maybe)
-        }
-        "random" => (Fixed("double precision"), Never),
+        // SQL's value functions, written without parentheses.
+        "current_date" => (Fixed("date"), Never),
+        "current_timestamp" => (Fixed("timestamp with time zone"), Never),
+        "localtimestamp" => (Fixed("timestamp without time zone"), Never),
+        "current_time" => (Fixed("time with time zone"), Never),
+        "localtime" => (Fixed("time without time zone"), Never),
+        // Not in the catalog: `row_to_json` takes a `record` (no column's type), and
+        // `uuid_generate_v4` is the `uuid-ossp` extension's.
+        "row_to_json" => (Fixed("json"), Maybe),
+        "uuid_generate_v4" => (Fixed("uuid"), Never),
         _ => return None,
     })
 }
@@ -103,9 +69,13 @@ fn postgres(name: &str) -> Option<(Returns, Nulls)> {
 impl Infer<'_> {
     pub fn function(&mut self, function: &Function) -> Result<Typed, QueryError> {
         let mut args = Vec::new();
+        // `make_interval(days => 1)`: which parameter a named argument is, the catalog does
+        // not say.
+        let mut named = false;
         match &function.args {
             FunctionArguments::List(list) => {
                 for arg in &list.args {
+                    named |= !matches!(arg, FunctionArg::Unnamed(_));
                     let arg = match arg {
                         FunctionArg::Named { arg, .. }
                         | FunctionArg::ExprNamed { arg, .. }
@@ -135,7 +105,19 @@ impl Infer<'_> {
             .map(|p| p.to_string().to_lowercase())
             .unwrap_or_default();
         let known = match self.dialect {
-            Dialect::Postgres => postgres(&name),
+            Dialect::Postgres => match postgres(&name) {
+                Some(form) => Some(form),
+                None if named => return Ok(Typed::unknown()),
+                // `app.lower(x)`: a function of another schema than `pg_catalog`'s.
+                None if function.name.0.len() > 1
+                    && !function.name.0[0]
+                        .to_string()
+                        .eq_ignore_ascii_case("pg_catalog") =>
+                {
+                    return Ok(Typed::unknown());
+                }
+                None => return self.pg_function(&name, &args),
+            },
             dialect => match sqlite_catalog::lookup(&name, args.len()) {
                 Lookup::Found(returns, nulls) => Some((returns, nulls)),
                 Lookup::Unknown => None,
@@ -158,44 +140,18 @@ impl Infer<'_> {
         }
         let typed: Vec<Typed> = args.iter().map(|(_, t)| t.clone()).collect();
         let first = typed.first().and_then(|t| t.sql_type.clone());
-        let pg = self.dialect == Dialect::Postgres;
         let sql_type = match returns {
             Returns::Fixed(t) => Some(t.to_owned()),
             Returns::First => first,
-            Returns::MinMax => first.map(|t| {
-                if t.starts_with("character varying") {
-                    "text".to_owned()
-                } else {
-                    t
-                }
-            }),
-            Returns::Second => typed.get(1).and_then(|t| t.sql_type.clone()),
             Returns::TextOrBlob => Some(match first.as_deref() {
                 Some(t) if t.eq_ignore_ascii_case("BLOB") => "BLOB".to_owned(),
                 _ => "TEXT".to_owned(),
             }),
             Returns::Unknown => None,
             Returns::Common => common(&typed).sql_type,
-            Returns::ArrayOfFirst => first.map(|t| format!("{t}[]")),
-            Returns::Sum if pg => first.and_then(|t| {
-                Some(match t.as_str() {
-                    "smallint" | "integer" => "bigint".to_owned(),
-                    "bigint" | "numeric" => "numeric".to_owned(),
-                    "real" | "double precision" | "interval" | "money" => t,
-                    n if n.starts_with("numeric(") => "numeric".to_owned(),
-                    _ => return None,
-                })
-            }),
             // SQLite's sum is an integer when every value is one: only INTEGER and REAL
             // affinity decide it; otherwise it is a number of either kind.
             Returns::Sum => first.map(|t| super::expr::sqlite_number(&t, &t).to_owned()),
-            Returns::Avg => first.and_then(|t| match t.as_str() {
-                "smallint" | "integer" | "bigint" | "numeric" => Some("numeric".to_owned()),
-                n if n.starts_with("numeric(") => Some("numeric".to_owned()),
-                "real" | "double precision" => Some("double precision".to_owned()),
-                "interval" => Some(t),
-                _ => None,
-            }),
         };
         let not_null = match nulls {
             Nulls::Never => true,

@@ -19,6 +19,10 @@
 mod dml;
 mod expr;
 mod functions;
+mod pg_calls;
+mod pg_catalog;
+#[cfg(test)]
+mod pg_catalog_tests;
 mod scope;
 mod select;
 mod sqlite_catalog;

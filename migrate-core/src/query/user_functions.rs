@@ -113,8 +113,16 @@ fn same_type(actual: &str, declared: &str) -> bool {
 /// Whether PostgreSQL resolves an unqualified call `name(types…)` to a built-in function:
 /// `pg_catalog` comes first on the search path, so a built-in that takes the call wins over a
 /// migration's function of the same name and signature (`CREATE FUNCTION lower(text)` does not
-/// change `lower(x)`). The built-in table knows names, not signatures: any call of a name it
-/// knows is taken to be the built-in's.
-fn builtin_takes(name: &str, _types: &[Option<&str>]) -> bool {
-    super::functions::postgres_builtin(name)
+/// change `lower(x)`), as PostgreSQL's catalog resolves the call ([`super::pg_catalog`]); an
+/// argument of no known type is read as PostgreSQL's `unknown` (a literal or a parameter), and a
+/// call the catalog finds ambiguous is left to the migration's function.
+fn builtin_takes(name: &str, types: &[Option<&str>]) -> bool {
+    let args: Vec<super::pg_catalog::Arg> = types
+        .iter()
+        .map(|t| match t {
+            Some(t) => super::pg_catalog::Arg::Known(t.to_string()),
+            None => super::pg_catalog::Arg::Unknown,
+        })
+        .collect();
+    super::pg_catalog::catalog().function(name, &args).is_some()
 }
