@@ -18,6 +18,7 @@
 #   noop     a deploy with all N already applied (connect, lock, read history, exit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/common.sh
 N=${1:-1000}
 RUNS=${2:-5}
 BASE_URL=${BENCH_MYSQL_URL:-mysql://root@127.0.0.1:3306/test}
@@ -25,14 +26,8 @@ SQLX=${SQLX:-$(command -v sqlx || true)}
 PROFILE=${BENCH_PROFILE:-release}
 CLIENT=$(command -v mariadb || command -v mysql)
 
-if [ "$PROFILE" = release ]; then
-    cargo build --release -q -p cargo-migrate
-else
-    cargo build -q -p cargo-migrate
-fi
-MIGRATE=$PWD/target/$PROFILE/cargo-migrate
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+build_migrate "$PROFILE"
+make_work
 
 # host, port and user of the URL, for the client.
 hostport=${BASE_URL#*://}; hostport=${hostport%%/*}
@@ -45,27 +40,9 @@ client() { "$CLIENT" --host="$HOST" --port="$PORT" --user="$USER_PART" "$@"; }
 db_url() { echo "${BASE_URL%/*}/$1"; }
 admin() { client -e "$1"; }
 fresh_db() { admin "DROP DATABASE IF EXISTS $1; CREATE DATABASE $1"; }
-now_ms() { date +%s%3N; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-make_project() { # dir count
-    local dir=$1 count=$2
-    mkdir -p "$dir/migrations"
-    printf '[package]\nname = "bench"\nversion = "0.1.0"\n\n[package.metadata.migrate]\ndialect = "mysql"\n' > "$dir/Cargo.toml"
-    for i in $(seq 1 "$count"); do
-        printf 'CREATE TABLE t_%d (id BIGINT PRIMARY KEY, name TEXT NOT NULL);\nINSERT INTO t_%d VALUES (1, '"'"'x'"'"');\n' "$i" "$i" \
-            > "$dir/migrations/$(printf '%014d' "$i")_m$i.sql"
-    done
-}
-
-make_project "$WORK/p" "$N"
+make_project "$WORK/p" "$N" mysql
 cat "$WORK"/p/migrations/*.sql > "$WORK/floor.sql"
-
-time_cmd() { # runs "$@" once, prints ms; a failure stops the benchmark
-    local t0; t0=$(now_ms)
-    if ! "$@" >/dev/null 2>"$WORK/err"; then cat "$WORK/err" >&2; exit 1; fi
-    echo $(( $(now_ms) - t0 ))
-}
 
 declare -A results
 # The tools take turns within each run (floor, ours, sqlx, floor, …): on a shared machine the
@@ -92,25 +69,9 @@ else
     bench_deploys floor=floor_deploy ours=ours_deploy
 fi
 
-noop() { # name cmd...
-    local name=$1; shift
-    local samples=()
-    for _ in $(seq 1 $((RUNS * 4))); do samples+=("$(time_cmd "$@")"); done
-    results[$name]=$(printf '%s\n' "${samples[@]}" | median)
-}
-fresh_db bench_noop_ours
-(cd "$WORK/p" && "$MIGRATE" migrate deploy --database-url "$(db_url bench_noop_ours)" 2>/dev/null)
-cd "$WORK/p"
-noop noop_ours "$MIGRATE" migrate deploy --database-url "$(db_url bench_noop_ours)"
-if [ -n "$SQLX" ]; then
-    fresh_db bench_noop_sqlx
-    "$SQLX" migrate run --source "$WORK/p/migrations" --database-url "$(db_url bench_noop_sqlx)" >/dev/null
-    noop noop_sqlx "$SQLX" migrate run --source "$WORK/p/migrations" --database-url "$(db_url bench_noop_sqlx)"
-fi
-cd - >/dev/null
+noop_deploys "$WORK/p"
 for db in bench_deploy bench_noop_ours bench_noop_sqlx; do admin "DROP DATABASE IF EXISTS $db"; done
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else print "-" }'; }
 echo "MariaDB/MySQL ($("$CLIENT" --version | head -c 60)), $PROFILE build, median of $RUNS runs (no-op: $((RUNS * 4)) runs), milliseconds"
 printf '%-34s %13s %10s %14s\n' "" "cargo-migrate" "sqlx-cli" "mariadb floor"
 printf '%-34s %13s %10s %14s\n' "deploy $N migrations" "${results[ours]}" "${results[sqlx]:--}" "${results[floor]}"

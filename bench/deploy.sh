@@ -6,7 +6,8 @@
 # Needs: a PostgreSQL server (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/test)
 # with rights to create databases; psql; sqlx-cli on PATH or in $SQLX, installed with
 #   cargo install sqlx-cli --no-default-features --features postgres,sqlite
-# (without it the sqlx columns are skipped). Prints medians in milliseconds.
+# (without it the sqlx columns are skipped). BENCH_PROFILE=debug uses the debug build.
+# Prints medians in milliseconds.
 #
 # What is measured, each on a fresh database per run:
 #   deploy   applying N small migrations (a table and a row each), one transaction each
@@ -15,40 +16,22 @@
 #   status   `status` over N_STATUS files, all applied
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/common.sh
 N=${1:-1000}
 N_STATUS=${2:-10000}
 RUNS=${3:-5}
 BASE_URL=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 SQLX=${SQLX:-$(command -v sqlx || true)}
 
-cargo build --release -q -p cargo-migrate
-MIGRATE=$PWD/target/release/cargo-migrate
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+build_migrate "${BENCH_PROFILE:-release}"
+make_work
 
 db_url() { echo "${BASE_URL%/*}/$1"; }
 admin() { psql -q -X -d "$BASE_URL" -c "$1" >/dev/null; }
 fresh_db() { admin "DROP DATABASE IF EXISTS $1 WITH (FORCE)"; admin "CREATE DATABASE $1"; }
-now_ms() { date +%s%3N; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# A project folder with N migrations (and the manifest cargo-migrate reads its config from).
-make_project() { # dir count
-    local dir=$1 count=$2
-    mkdir -p "$dir/migrations"
-    printf '[package]\nname = "bench"\nversion = "0.1.0"\n\n[package.metadata.migrate]\ndialect = "postgres"\n' > "$dir/Cargo.toml"
-    for i in $(seq 1 "$count"); do
-        printf 'CREATE TABLE t_%d (id BIGINT PRIMARY KEY, name TEXT NOT NULL);\nINSERT INTO t_%d VALUES (1, '"'"'x'"'"');\n' "$i" "$i" \
-            > "$dir/migrations/$(printf '%014d' "$i")_m$i.sql"
-    done
-}
-
-make_project "$WORK/p" "$N"
+make_project "$WORK/p" "$N" postgres
 for f in "$WORK"/p/migrations/*.sql; do printf 'BEGIN;\n'; cat "$f"; printf 'COMMIT;\n'; done > "$WORK/floor.sql"
-
-time_cmd() { # runs "$@" once, prints ms
-    local t0; t0=$(now_ms); "$@" >/dev/null 2>&1; echo $(( $(now_ms) - t0 ))
-}
 
 declare -A results
 bench_deploy() { # name command-builder
@@ -69,38 +52,22 @@ bench_deploy ours ours_deploy
 [ -n "$SQLX" ] && bench_deploy sqlx sqlx_deploy
 
 # No-op deploys: everything applied already.
-noop() { # name url cmd...
-    local name=$1; shift
-    local samples=()
-    for r in $(seq 1 $((RUNS * 4))); do samples+=("$(time_cmd "$@")"); done
-    results[$name]=$(printf '%s\n' "${samples[@]}" | median)
-}
-fresh_db bench_noop_ours
-(cd "$WORK/p" && "$MIGRATE" migrate deploy --database-url "$(db_url bench_noop_ours)" 2>/dev/null)
-cd "$WORK/p"
-noop noop_ours "$MIGRATE" migrate deploy --database-url "$(db_url bench_noop_ours)"
-if [ -n "$SQLX" ]; then
-    fresh_db bench_noop_sqlx
-    "$SQLX" migrate run --source "$WORK/p/migrations" --database-url "$(db_url bench_noop_sqlx)" >/dev/null
-    noop noop_sqlx "$SQLX" migrate run --source "$WORK/p/migrations" --database-url "$(db_url bench_noop_sqlx)"
-fi
-cd - >/dev/null
+noop_deploys "$WORK/p"
 
 # Status over N_STATUS files, all applied.
-make_project "$WORK/s" "$N_STATUS"
+make_project "$WORK/s" "$N_STATUS" postgres
 fresh_db bench_status
 (cd "$WORK/s" && "$MIGRATE" migrate deploy --database-url "$(db_url bench_status)" 2>/dev/null)
 cd "$WORK/s"
-noop status_ours "$MIGRATE" migrate status --database-url "$(db_url bench_status)"
+repeat status_ours "$MIGRATE" migrate status --database-url "$(db_url bench_status)"
 if [ -n "$SQLX" ]; then
     fresh_db bench_status_sqlx
     "$SQLX" migrate run --source "$WORK/s/migrations" --database-url "$(db_url bench_status_sqlx)" >/dev/null
-    noop status_sqlx "$SQLX" migrate info --source "$WORK/s/migrations" --database-url "$(db_url bench_status_sqlx)"
+    repeat status_sqlx "$SQLX" migrate info --source "$WORK/s/migrations" --database-url "$(db_url bench_status_sqlx)"
 fi
 cd - >/dev/null
 for db in bench_deploy bench_noop_ours bench_noop_sqlx bench_status bench_status_sqlx; do admin "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
 echo "PostgreSQL, median of $RUNS runs (no-op and status: $((RUNS * 4)) runs), milliseconds"
 printf '%-34s %10s %10s %10s\n' "" "cargo-migrate" "sqlx-cli" "psql floor"
 printf '%-34s %10s %10s %10s\n' "deploy $N migrations" "${results[ours]}" "${results[sqlx]:--}" "${results[floor]}"
