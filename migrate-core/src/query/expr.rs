@@ -157,6 +157,7 @@ impl Infer<'_> {
             }
             Expr::TypedString(typed) => Typed::of(&self.type_name(&typed.data_type), true),
             Expr::Collate { expr: inner, .. } => self.expr(inner)?,
+            Expr::Interval(_) if self.dialect == Dialect::Postgres => Typed::of("interval", true),
             Expr::Extract { expr: inner, .. } => {
                 let typed = self.expr(inner)?;
                 let name = match self.dialect {

@@ -18,11 +18,15 @@
 
 mod dml;
 mod expr;
+mod from_functions;
 mod functions;
 mod scope;
 mod select;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_from;
+mod using;
 
 use std::collections::BTreeMap;
 use std::fmt;

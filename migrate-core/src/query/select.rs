@@ -114,6 +114,10 @@ impl Infer<'_> {
                     })
                     .collect())
             }
+            // A data-modifying statement in `WITH` (or under one): its `RETURNING` columns.
+            SetExpr::Insert(statement)
+            | SetExpr::Update(statement)
+            | SetExpr::Delete(statement) => self.statement(statement),
             other => Err(QueryError::new(
                 "this kind of query is not inferred yet",
                 other.span(),
@@ -172,7 +176,7 @@ impl Infer<'_> {
                         ));
                     }
                     for rel in &scope.rels {
-                        columns.extend(self.all_columns(rel, item)?);
+                        columns.extend(self.all_columns(rel, item, true)?);
                     }
                 }
                 SelectItem::QualifiedWildcard(kind, _) => {
@@ -194,7 +198,7 @@ impl Infer<'_> {
                             item.span(),
                         ));
                     };
-                    columns.extend(self.all_columns(rel, item)?);
+                    columns.extend(self.all_columns(rel, item, false)?);
                 }
                 other => {
                     return Err(QueryError::new(
@@ -207,10 +211,13 @@ impl Infer<'_> {
         Ok(columns)
     }
 
+    /// The columns `*` (`unqualified`: not those merged into a `USING` column) or `rel.*`
+    /// yields of `rel`.
     fn all_columns(
         &self,
         rel: &super::scope::Rel,
         item: &SelectItem,
+        unqualified: bool,
     ) -> Result<Vec<Col>, QueryError> {
         let Some(columns) = &rel.columns else {
             return Err(QueryError::new(
@@ -223,6 +230,7 @@ impl Infer<'_> {
         };
         Ok(columns
             .iter()
+            .filter(|c| !unqualified || !rel.hidden.iter().any(|h| self.schema.same(h, &c.name)))
             .map(|c| Col {
                 name: c.name.clone(),
                 typed: Typed {
