@@ -358,3 +358,61 @@ fn lateral_subqueries_and_functions_see_the_items_before_them() {
         .contains("missing FROM-clause entry for u")
     );
 }
+
+#[test]
+fn arrays_subscripts_group_by_output_names_and_coalesce_of_unknowns() {
+    let s = pg();
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT ARRAY[1, 2], tags[1], tags[1:2], p.tags[2] AS second FROM posts p"
+        ),
+        [
+            "array integer[] NOT NULL",
+            "tags text",
+            "tags text[]",
+            "second text"
+        ]
+    );
+    assert_eq!(
+        params(
+            &s,
+            "SELECT id FROM posts WHERE tags @> ARRAY[$1] AND tags[$2] = 'x'"
+        ),
+        ["$1 text", "$2 integer"]
+    );
+    let j = replay(
+        &scripts(
+            Dialect::Postgres,
+            &["CREATE TABLE d (id int PRIMARY KEY, j jsonb)"],
+        ),
+        Dialect::Postgres,
+    )
+    .unwrap();
+    assert_eq!(columns(&j, "SELECT j['k'] FROM d"), ["j jsonb"]);
+    assert_eq!(params(&j, "SELECT j[$1] FROM d"), ["$1 text"]);
+    // GROUP BY an output column's name.
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT u.id AS ident, count(*) FROM users u GROUP BY (ident)"
+        ),
+        ["ident bigint NOT NULL", "count bigint NOT NULL"]
+    );
+    assert!(error(&s, "SELECT count(*) FROM users GROUP BY nope").contains("nope"));
+    // A quoted literal takes the other argument's type: unknown stays unknown, not text.
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT coalesce(array_agg((id, email)), '{}') AS x FROM users"
+        ),
+        ["x ? NOT NULL"]
+    );
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT coalesce(name, '') AS x, coalesce(NULL, age) AS y FROM users"
+        ),
+        ["x text NOT NULL", "y integer"]
+    );
+}
