@@ -367,6 +367,11 @@ impl Queries<'_> {
                 format!("SELECT count(*) FILTER (WHERE {x} IS NULL) AS missing FROM {an}"),
                 format!("SELECT true AS t, 3000000000 AS big, now() AS at FROM {an}"),
                 format!("SELECT lower({x}::text) AS l, length({x}::text) AS n FROM {an}"),
+                // Alternatives of different numbers: the widest.
+                format!(
+                    "SELECT coalesce((SELECT count(*) FROM {bn} b WHERE b.a_id = a.id), 0) AS n, CASE WHEN a.id > 1 THEN a.id ELSE 1.5 END AS m FROM {an} a"
+                ),
+                format!("SELECT id FROM {an} UNION SELECT 1::smallint"),
                 // Merged columns of the outer joins only PostgreSQL has.
                 format!("SELECT * FROM {an} a RIGHT JOIN {bn} b USING (id)"),
                 format!("SELECT id, a.{x}, b.{z} FROM {an} a FULL JOIN {bn} b USING (id)"),

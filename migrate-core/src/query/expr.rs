@@ -461,13 +461,16 @@ impl Infer<'_> {
 }
 
 /// The common type of alternatives (CASE branches, COALESCE arguments, UNION columns): the
-/// first known type when they all agree, otherwise unknown; NOT NULL only if all are.
+/// known types when they agree, the widest of PostgreSQL numbers (`coalesce(count(*), 0)` is
+/// `bigint`), the first of `varchar` and `text`, otherwise unknown; NOT NULL only if all are.
 pub(crate) fn common(alternatives: &[Typed]) -> Typed {
     let mut types = alternatives.iter().filter_map(|t| t.sql_type.as_deref());
-    let first = types.next();
-    let agree = types.all(|t| Some(t) == first);
+    let mut resolved = types.next().map(str::to_owned);
+    for t in types {
+        resolved = resolved.and_then(|a| super::using::join_type(Some(&a), Some(t)));
+    }
     Typed {
-        sql_type: first.filter(|_| agree).map(str::to_owned),
+        sql_type: resolved,
         not_null: !alternatives.is_empty() && alternatives.iter().all(|t| t.not_null),
     }
 }

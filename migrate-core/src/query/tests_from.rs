@@ -416,3 +416,30 @@ fn arrays_subscripts_group_by_output_names_and_coalesce_of_unknowns() {
         ["x text NOT NULL", "y integer"]
     );
 }
+
+#[test]
+fn alternatives_of_different_numbers_take_the_widest() {
+    let s = pg();
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT coalesce((SELECT count(*) FROM posts p WHERE p.user_id = u.id), 0) AS n, \
+             CASE WHEN u.age > 1 THEN u.age ELSE 1.5 END AS m, coalesce(p.title, u.email) AS t \
+             FROM users u JOIN posts p ON p.user_id = u.id"
+        ),
+        [
+            "n bigint NOT NULL",
+            "m numeric",
+            "t character varying NOT NULL"
+        ]
+    );
+    assert_eq!(
+        columns(&s, "SELECT age FROM users UNION SELECT user_id FROM posts"),
+        ["age bigint"]
+    );
+    // No common type: unknown.
+    assert_eq!(
+        columns(&s, "SELECT coalesce(age::text, created_at) AS x FROM users"),
+        ["x ? NOT NULL"]
+    );
+}

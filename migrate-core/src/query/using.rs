@@ -131,9 +131,9 @@ impl Infer<'_> {
 }
 
 /// The type both sides of a merged column resolve to (PostgreSQL's common type for the
-/// types the inference knows): the same type, the wider of two numbers, `text` for
+/// types the inference knows): the same type, the wider of two numbers, the first of
 /// `character varying` and `text`; otherwise unknown.
-fn join_type(l: Option<&str>, r: Option<&str>) -> Option<String> {
+pub(crate) fn join_type(l: Option<&str>, r: Option<&str>) -> Option<String> {
     let (l, r) = (l?, r?);
     if l == r {
         return Some(l.to_owned());
@@ -149,14 +149,21 @@ fn join_type(l: Option<&str>, r: Option<&str>) -> Option<String> {
     let base = |t: &str| -> String {
         if t.starts_with("numeric(") {
             "numeric".to_owned()
-        } else if t.starts_with("character varying") {
-            "text".to_owned()
         } else {
             t.to_owned()
         }
     };
-    if l.starts_with("character varying") && r.starts_with("character varying") {
-        return Some("character varying".to_owned());
+    // `varchar` and `text` convert to each other implicitly: the first one's type wins.
+    let string = |t: &str| t == "text" || t.starts_with("character varying");
+    if string(l) && string(r) {
+        return Some(
+            if l == "text" {
+                "text"
+            } else {
+                "character varying"
+            }
+            .to_owned(),
+        );
     }
     let (lb, rb) = (base(l), base(r));
     if lb == rb {
