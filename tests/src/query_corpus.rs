@@ -400,9 +400,9 @@ impl Queries<'_> {
                 format!("SELECT a.id, g FROM {an} a, generate_series(1, 3) g"),
                 format!("SELECT g.n FROM generate_series(now(), now() + interval '2 days', {p1}) AS g(n)"),
                 format!("SELECT e.value FROM jsonb_array_elements({p1}) e"),
-                format!("SELECT * FROM jsonb_array_elements_text('[\"x\", null]'::jsonb)"),
+                "SELECT * FROM jsonb_array_elements_text('[\"x\", null]'::jsonb)".to_owned(),
                 format!("SELECT a.id, j.key, j.value FROM {an} a, jsonb_each(jsonb_build_object('v', a.{x})) j"),
-                format!("SELECT * FROM jsonb_each_text(jsonb_build_object('v', 1, 'w', NULL::text))"),
+                "SELECT * FROM jsonb_each_text(jsonb_build_object('v', 1, 'w', NULL::text))".to_owned(),
                 format!("SELECT m FROM {an} a, regexp_matches(a.{x}::text, '(.)') m"),
                 // LATERAL subqueries see the items before them.
                 format!(

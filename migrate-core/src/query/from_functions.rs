@@ -24,7 +24,7 @@ struct Output {
 
 impl Infer<'_> {
     /// `name(args) [WITH ORDINALITY] [AS alias[(columns)]]` in `FROM`.
-    pub(super) fn from_function(
+    pub(super) fn function_in_from(
         &mut self,
         name: &ObjectName,
         args: &[&FunctionArg],
@@ -66,7 +66,7 @@ impl Infer<'_> {
     }
 
     /// `UNNEST(a, …)` as PostgreSQL's parser gives it (a keyword, not a function name).
-    pub(super) fn from_unnest(
+    pub(super) fn unnest_in_from(
         &mut self,
         exprs: &[Expr],
         with_ordinality: bool,

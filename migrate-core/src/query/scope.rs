@@ -146,7 +146,7 @@ impl Infer<'_> {
             } => {
                 let args: Vec<&FunctionArg> = args.args.iter().collect();
                 self.with_scope(before.clone(), |me| {
-                    me.from_function(name, &args, *with_ordinality, alias.as_ref())
+                    me.function_in_from(name, &args, *with_ordinality, alias.as_ref())
                 })
             }
             TableFactor::Function {
@@ -158,7 +158,7 @@ impl Infer<'_> {
             } => {
                 let args: Vec<&FunctionArg> = args.iter().collect();
                 self.with_scope(before.clone(), |me| {
-                    me.from_function(name, &args, *with_ordinality, alias.as_ref())
+                    me.function_in_from(name, &args, *with_ordinality, alias.as_ref())
                 })
             }
             TableFactor::UNNEST {
@@ -168,7 +168,7 @@ impl Infer<'_> {
                 with_offset: false,
                 ..
             } => self.with_scope(before.clone(), |me| {
-                me.from_unnest(array_exprs, *with_ordinality, alias.as_ref())
+                me.unnest_in_from(array_exprs, *with_ordinality, alias.as_ref())
             }),
             TableFactor::Table { name, alias, .. } => {
                 let mut rel = self.table(name)?;
