@@ -334,6 +334,9 @@ impl Queries<'_> {
             ),
             format!("SELECT * FROM {}", natural.replace("{}", "")),
             format!("SELECT k, ax, bz FROM {}", natural.replace("{}", "LEFT ")),
+            format!(
+                "SELECT * FROM {an} x LEFT JOIN ({an} a CROSS JOIN (SELECT 1 AS one) o) USING (id)"
+            ),
         ]);
         if let Some(c) = ordered {
             let v = &c.name;

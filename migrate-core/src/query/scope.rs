@@ -64,10 +64,10 @@ impl Infer<'_> {
         for item in from {
             // The relations of this item (a join's left side) start here.
             let start = scope.rels.len();
-            let first = self.relation(&item.relation, &scope)?;
-            scope.rels.push(first);
+            let first = self.relations(&item.relation, &scope)?;
+            scope.rels.extend(first);
             for join in &item.joins {
-                let rel = self.relation(&join.relation, &scope)?;
+                let right = self.relations(&join.relation, &scope)?;
                 let (constraint, kind) = match &join.join_operator {
                     JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (c, JoinKind::Left),
                     JoinOperator::Right(c) | JoinOperator::RightOuter(c) => (c, JoinKind::Right),
@@ -82,7 +82,7 @@ impl Infer<'_> {
                         ));
                     }
                 };
-                let mut rel = rel;
+                let mut right = right;
                 // USING and NATURAL merge columns of both sides, as they were before the join
                 // made either side nullable.
                 let merged = match constraint {
@@ -93,7 +93,7 @@ impl Infer<'_> {
                             .collect();
                         Some(self.merge_using(
                             &mut scope.rels[start..],
-                            &mut rel,
+                            &mut right,
                             &names,
                             kind,
                             join.relation.span(),
@@ -101,10 +101,10 @@ impl Infer<'_> {
                     }
                     JoinConstraint::Natural => {
                         let names =
-                            self.natural_names(&scope.rels[start..], &rel, join.relation.span())?;
+                            self.natural_names(&scope.rels[start..], &right, join.relation.span())?;
                         Some(self.merge_using(
                             &mut scope.rels[start..],
-                            &mut rel,
+                            &mut right,
                             &names,
                             kind,
                             join.relation.span(),
@@ -117,8 +117,10 @@ impl Infer<'_> {
                         r.outer = true;
                     }
                 }
-                rel.outer |= matches!(kind, JoinKind::Left | JoinKind::Full);
-                scope.rels.push(rel);
+                for r in &mut right {
+                    r.outer |= matches!(kind, JoinKind::Left | JoinKind::Full);
+                }
+                scope.rels.extend(right);
                 if let Some(merged) = merged {
                     scope.rels.insert(start, merged);
                 }
@@ -131,6 +133,19 @@ impl Infer<'_> {
             }
         }
         Ok(scope)
+    }
+
+    /// The relations of one `FROM` item: one, or those of a join in parentheses.
+    fn relations(&mut self, factor: &TableFactor, before: &Scope) -> Result<Vec<Rel>, QueryError> {
+        match factor {
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias: None,
+            } => Ok(self
+                .scope_of(std::slice::from_ref(table_with_joins.as_ref()))?
+                .rels),
+            other => Ok(vec![self.relation(other, before)?]),
+        }
     }
 
     /// One `FROM` item; `before` is what precedes it in the `FROM` list (a `LATERAL`

@@ -443,3 +443,41 @@ fn alternatives_of_different_numbers_take_the_widest() {
         ["x ? NOT NULL"]
     );
 }
+
+#[test]
+fn a_join_in_parentheses_is_one_side_of_a_using_join() {
+    let s = joins();
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT * FROM c LEFT JOIN (a JOIN b USING (id)) USING (id)"
+        ),
+        [
+            "id bigint NOT NULL",
+            "z boolean",
+            "k integer",
+            "x text",
+            "n text",
+            "k bigint",
+            "y text",
+            "n text"
+        ]
+    );
+    assert_eq!(
+        columns(&s, "SELECT * FROM a JOIN (b JOIN c USING (id)) USING (k)"),
+        [
+            "k bigint NOT NULL",
+            "id bigint NOT NULL",
+            "x text NOT NULL",
+            "n text",
+            "id bigint NOT NULL",
+            "y text",
+            "n text NOT NULL",
+            "z boolean"
+        ]
+    );
+    assert!(
+        error(&s, "SELECT * FROM c JOIN (a JOIN b ON true) USING (id)")
+            .contains("common column name id appears more than once in the right table")
+    );
+}

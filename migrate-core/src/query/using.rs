@@ -14,62 +14,69 @@ use super::{Col, Infer, QueryError, Typed};
 use crate::Dialect;
 
 impl Infer<'_> {
-    /// The relation of the merged columns `names` of a join of `left` (the relations of the
-    /// join's left side) and `right`; each side's own column becomes hidden from unqualified
+    /// The relation of the merged columns `names` of a join of `left` and `right` (the
+    /// relations of each side); each side's own column becomes hidden from unqualified
     /// references and `*`.
     pub(super) fn merge_using(
         &self,
         left: &mut [Rel],
-        right: &mut Rel,
+        right: &mut [Rel],
         names: &[String],
         kind: JoinKind,
         span: Span,
     ) -> Result<Rel, QueryError> {
         let mut merged = Vec::new();
         for name in names {
-            let found: Vec<usize> = (0..left.len())
-                .filter(|&i| self.column_of(&left[i], name, true).is_some())
-                .collect();
-            let l = match found.as_slice() {
-                [i] => *i,
-                [] => {
-                    return Err(QueryError::new(
-                        format!(
-                            "column {name} specified in USING clause does not exist in the left \
-                             table; name a column both sides have"
-                        ),
-                        span,
-                    ));
-                }
-                _ => {
-                    return Err(QueryError::new(
-                        format!(
-                            "common column name {name} appears more than once in the left table \
-                             of a JOIN … USING; join with ON and qualified columns instead"
-                        ),
-                        span,
-                    ));
-                }
-            };
-            let Some(r) = self.column_of(right, name, true) else {
-                return Err(QueryError::new(
-                    format!(
-                        "column {name} specified in USING clause does not exist in the right \
-                         table {}; name a column both sides have",
-                        right.name
-                    ),
-                    span,
-                ));
-            };
+            let l = self.using_side(left, name, "left", span)?;
+            let r = self.using_side(right, name, "right", span)?;
             let l_typed = self.column_of(&left[l], name, true).unwrap_or_default();
+            let r_typed = self.column_of(&right[r], name, true).unwrap_or_default();
             merged.push(Col {
                 name: name.clone(),
-                typed: self.merged_typed(&l_typed, &r, kind),
+                typed: self.merged_typed(&l_typed, &r_typed, kind),
             });
             left[l].hidden.push(name.clone());
-            right.hidden.push(name.clone());
+            right[r].hidden.push(name.clone());
         }
         Ok(Rel::of(String::new(), merged))
+    }
+
+    /// Which of a join side's relations has the column `name` (unqualified): exactly one.
+    fn using_side(
+        &self,
+        rels: &[Rel],
+        name: &str,
+        side: &str,
+        span: Span,
+    ) -> Result<usize, QueryError> {
+        let found: Vec<usize> = (0..rels.len())
+            .filter(|&i| self.column_of(&rels[i], name, true).is_some())
+            .collect();
+        match found.as_slice() {
+            [i] => Ok(*i),
+            [] => {
+                let shown: Vec<&str> = rels
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .filter(|n| !n.is_empty())
+                    .collect();
+                Err(QueryError::new(
+                    format!(
+                        "column {name} specified in USING clause does not exist in the {side} \
+                         table {}; name a column both sides have",
+                        shown.join(", ")
+                    ),
+                    span,
+                ))
+            }
+            _ => Err(QueryError::new(
+                format!(
+                    "common column name {name} appears more than once in the {side} table of a \
+                     JOIN … USING; join with ON and qualified columns instead"
+                ),
+                span,
+            )),
+        }
     }
 
     /// `NATURAL JOIN`'s columns: those the left side (as `*` shows it) and `right` both have,
@@ -77,7 +84,7 @@ impl Infer<'_> {
     pub(super) fn natural_names(
         &self,
         left: &[Rel],
-        right: &Rel,
+        right: &[Rel],
         span: Span,
     ) -> Result<Vec<String>, QueryError> {
         let visible = |rel: &Rel| -> Result<Vec<String>, QueryError> {
@@ -101,7 +108,10 @@ impl Infer<'_> {
         for rel in left {
             left_names.extend(visible(rel)?);
         }
-        let right_names = visible(right)?;
+        let mut right_names = Vec::new();
+        for rel in right {
+            right_names.extend(visible(rel)?);
+        }
         let mut names: Vec<String> = Vec::new();
         for name in left_names {
             if right_names.iter().any(|r| self.schema.same(r, &name))
