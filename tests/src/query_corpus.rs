@@ -338,6 +338,15 @@ impl Queries<'_> {
                 "SELECT * FROM {an} x LEFT JOIN ({an} a CROSS JOIN (SELECT 1 AS one) o) USING (id)"
             ),
         ]);
+        if self.flavor == Flavor::Sqlite {
+            // SQLite's table-valued JSON functions.
+            q.extend([
+                format!(
+                    "SELECT a.id, j.key, j.value, j.type, j.fullkey FROM {an} a, json_each(json_array(a.{x}, 1)) j"
+                ),
+                format!("SELECT * FROM {an} a, json_tree(json_object('k', a.{y})) t"),
+            ]);
+        }
         if let Some(c) = ordered {
             let v = &c.name;
             q.push(format!("SELECT max({v}), min({v}) FROM {an}"));

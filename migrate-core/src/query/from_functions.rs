@@ -1,5 +1,6 @@
 //! Set-returning functions in `FROM` (PostgreSQL): `unnest`, `generate_series`, the JSON
-//! expanders, `regexp_matches`, … — the columns each yields.
+//! expanders, `regexp_matches`, … — the columns each yields; SQLite's `json_each` and
+//! `json_tree`.
 //!
 //! A function in `FROM` sees the items before it (it is implicitly `LATERAL`); the caller
 //! sets that scope. PostgreSQL's naming rules: a function returning one value per row (not a
@@ -13,6 +14,7 @@ use sqlparser::ast::{Expr, FunctionArg, FunctionArgExpr, ObjectName, Spanned, Ta
 
 use super::scope::Rel;
 use super::{Col, Infer, QueryError, Typed};
+use crate::Dialect;
 use crate::replay::ident_in;
 
 /// The columns of a set-returning function, before its alias.
@@ -57,7 +59,9 @@ impl Infer<'_> {
                 }
             }
         }
-        let output = if function == "unnest" {
+        let output = if self.dialect == Dialect::Sqlite {
+            self.sqlite_table_function(&function, &exprs, name)?
+        } else if function == "unnest" {
             self.unnest_output(&exprs)?
         } else {
             self.srf_output(&function, &exprs, name)?
@@ -211,6 +215,49 @@ impl Infer<'_> {
                     name.span(),
                 ));
             }
+        })
+    }
+
+    /// SQLite's table-valued `json_each(json[, path])` and `json_tree(…)`: their eight columns,
+    /// of no declared type; `type`, `id`, `fullkey` and `path` are never NULL.
+    fn sqlite_table_function(
+        &mut self,
+        function: &str,
+        exprs: &[&Expr],
+        name: &ObjectName,
+    ) -> Result<Output, QueryError> {
+        if !matches!(function, "json_each" | "json_tree") {
+            return Err(QueryError::new(
+                format!(
+                    "the table-valued function {function} in FROM is not inferred yet (json_each \
+                     and json_tree are): select from it in a subquery with named columns"
+                ),
+                name.span(),
+            ));
+        }
+        for e in exprs {
+            self.expect(e, Some("TEXT".to_owned()))?;
+            self.expr(e)?;
+        }
+        let col = |name: &str, sql_type: Option<&str>, not_null: bool| Col {
+            name: name.to_owned(),
+            typed: Typed {
+                sql_type: sql_type.map(str::to_owned),
+                not_null,
+            },
+        };
+        Ok(Output {
+            columns: vec![
+                col("key", None, false),
+                col("value", None, false),
+                col("type", Some("TEXT"), true),
+                col("atom", None, false),
+                col("id", Some("INTEGER"), true),
+                col("parent", Some("INTEGER"), false),
+                col("fullkey", Some("TEXT"), true),
+                col("path", Some("TEXT"), true),
+            ],
+            scalar: false,
         })
     }
 

@@ -481,3 +481,38 @@ fn a_join_in_parentheses_is_one_side_of_a_using_join() {
             .contains("common column name id appears more than once in the right table")
     );
 }
+
+#[test]
+fn sqlite_json_each_and_json_tree_in_from() {
+    let s = lite("CREATE TABLE t (id INTEGER PRIMARY KEY, tags TEXT NOT NULL);");
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT t.id, j.value, j.type, j.fullkey FROM t, json_each(t.tags) j"
+        ),
+        [
+            "id INTEGER NOT NULL",
+            "value ?",
+            "type TEXT NOT NULL",
+            "fullkey TEXT NOT NULL"
+        ]
+    );
+    assert_eq!(
+        columns(&s, "SELECT * FROM json_tree(?1)"),
+        [
+            "key ?",
+            "value ?",
+            "type TEXT NOT NULL",
+            "atom ?",
+            "id INTEGER NOT NULL",
+            "parent INTEGER",
+            "fullkey TEXT NOT NULL",
+            "path TEXT NOT NULL"
+        ]
+    );
+    assert_eq!(params(&s, "SELECT key FROM json_each(?1)"), ["$1 TEXT"]);
+    assert!(
+        error(&s, "SELECT * FROM generate_series(1, 3)")
+            .contains("the table-valued function generate_series in FROM is not inferred yet")
+    );
+}
