@@ -4,7 +4,10 @@
 //! Each schema has two tables, `a_N` and `b_N` (`b_N.a_id` references `a_N.id`), with columns
 //! of varied types and nullability picked by a seeded generator; the queries cover joins of
 //! each kind, aliases, `*` and `t.*`, aggregates, CASE/COALESCE, casts, literals, subqueries,
-//! CTEs, set operations, INSERT/UPDATE/DELETE … RETURNING, and parameters in each position.
+//! CTEs, set operations, INSERT/UPDATE/DELETE … RETURNING, `JOIN … USING` and `NATURAL JOIN`
+//! of each kind, data-modifying `WITH` queries, set-returning functions in `FROM` (`unnest`,
+//! `generate_series`, the JSON expanders, `regexp_matches`), `LATERAL` subqueries, and
+//! parameters in each position.
 //! The same seed always gives the same corpus.
 
 /// A small linear congruential generator: deterministic, no dependency.
@@ -361,6 +364,32 @@ impl Queries<'_> {
         q.push(format!(
             "INSERT INTO {bn} (a_id, {z}) SELECT id, {p1} FROM {an} WHERE id = {p2} RETURNING id, a_id"
         ));
+        // `JOIN … USING` and `NATURAL JOIN` (merged columns), over `id` of both tables and
+        // over subqueries whose only common column is `k` (`a.id` and `b.a_id`).
+        let natural = format!(
+            "(SELECT id AS k, {x} AS ax FROM {an}) a NATURAL {{}}JOIN (SELECT a_id AS k, {z} AS bz FROM {bn}) b"
+        );
+        q.extend([
+            format!("SELECT * FROM {an} a JOIN {bn} b USING (id)"),
+            format!("SELECT id, a.{x}, b.{z} FROM {an} a LEFT JOIN {bn} b USING (id)"),
+            format!(
+                "SELECT b.id, a.id AS other FROM {an} a JOIN {bn} b USING (id) WHERE id = {p1}"
+            ),
+            format!("SELECT * FROM {}", natural.replace("{}", "")),
+            format!("SELECT k, ax, bz FROM {}", natural.replace("{}", "LEFT ")),
+            format!(
+                "SELECT * FROM {an} x LEFT JOIN ({an} a CROSS JOIN (SELECT 1 AS one) o) USING (id)"
+            ),
+        ]);
+        if self.flavor == Flavor::Sqlite {
+            // SQLite's table-valued JSON functions.
+            q.extend([
+                format!(
+                    "SELECT a.id, j.key, j.value, j.type, j.fullkey FROM {an} a, json_each(json_array(a.{x}, 1)) j"
+                ),
+                format!("SELECT * FROM {an} a, json_tree(json_object('k', a.{y})) t"),
+            ]);
+        }
         if let Some(c) = ordered {
             let v = &c.name;
             q.push(format!("SELECT max({v}), min({v}) FROM {an}"));
@@ -393,6 +422,53 @@ impl Queries<'_> {
                 format!("SELECT count(*) FILTER (WHERE {x} IS NULL) AS missing FROM {an}"),
                 format!("SELECT true AS t, 3000000000 AS big, now() AS at FROM {an}"),
                 format!("SELECT lower({x}::text) AS l, length({x}::text) AS n FROM {an}"),
+                // Alternatives of different numbers: the widest.
+                format!(
+                    "SELECT coalesce((SELECT count(*) FROM {bn} b WHERE b.a_id = a.id), 0) AS n, CASE WHEN a.id > 1 THEN a.id ELSE 1.5 END AS m FROM {an} a"
+                ),
+                format!("SELECT id FROM {an} UNION SELECT 1::smallint"),
+                // Merged columns of the outer joins only PostgreSQL has.
+                format!("SELECT * FROM {an} a RIGHT JOIN {bn} b USING (id)"),
+                format!("SELECT id, a.{x}, b.{z} FROM {an} a FULL JOIN {bn} b USING (id)"),
+                format!("SELECT * FROM {}", natural.replace("{}", "RIGHT ")),
+                format!("SELECT * FROM {}", natural.replace("{}", "FULL ")),
+                // Data-modifying WITH queries: their RETURNING columns.
+                format!(
+                    "WITH w AS (UPDATE {an} SET {x} = {p1} WHERE id = {p2} RETURNING id, {x}) SELECT * FROM w"
+                ),
+                format!(
+                    "WITH d AS (DELETE FROM {bn} WHERE a_id = {p1} RETURNING id, {z}) SELECT count(*) AS n, max(d.id) AS top FROM d"
+                ),
+                format!(
+                    "WITH i AS (INSERT INTO {an} ({}) VALUES ({}) RETURNING *) SELECT * FROM i",
+                    names.join(", "),
+                    literals.join(", ")
+                ),
+                format!(
+                    "WITH d AS (DELETE FROM {bn} WHERE id = {p1} RETURNING a_id) UPDATE {an} SET {y} = {y} WHERE id IN (SELECT a_id FROM d) RETURNING id"
+                ),
+                // Set-returning functions in FROM.
+                format!("SELECT a.id, t FROM {an} a, unnest(string_to_array(a.{x}::text, ',')) t"),
+                format!("SELECT * FROM unnest({p1}::bigint[], {p2}::text[]) WITH ORDINALITY"),
+                format!("SELECT u.v, u.i FROM unnest({p1}::integer[]) WITH ORDINALITY AS u(v, i)"),
+                format!("SELECT * FROM generate_series(1, {p1})"),
+                format!("SELECT a.id, g FROM {an} a, generate_series(1, 3) g"),
+                format!("SELECT g.n FROM generate_series(now(), now() + interval '2 days', {p1}) AS g(n)"),
+                format!("SELECT e.value FROM jsonb_array_elements({p1}) e"),
+                "SELECT * FROM jsonb_array_elements_text('[\"x\", null]'::jsonb)".to_owned(),
+                format!("SELECT a.id, j.key, j.value FROM {an} a, jsonb_each(jsonb_build_object('v', a.{x})) j"),
+                "SELECT * FROM jsonb_each_text(jsonb_build_object('v', 1, 'w', NULL::text))".to_owned(),
+                format!("SELECT m FROM {an} a, regexp_matches(a.{x}::text, '(.)') m"),
+                // LATERAL subqueries see the items before them.
+                format!(
+                    "SELECT a.id, l.{z} FROM {an} a LEFT JOIN LATERAL (SELECT b.{z} FROM {bn} b WHERE b.a_id = a.id ORDER BY b.id LIMIT 1) l ON true"
+                ),
+                format!(
+                    "SELECT a.id, n.c FROM {an} a, LATERAL (SELECT count(*) AS c FROM {bn} b WHERE b.a_id = a.id) n"
+                ),
+                format!(
+                    "SELECT a.{x}, l.* FROM {an} a CROSS JOIN LATERAL (SELECT b.id, b.{z} FROM {bn} b WHERE b.a_id = a.id) l"
+                ),
             ]);
         }
         q

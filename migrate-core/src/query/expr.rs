@@ -168,6 +168,38 @@ impl Infer<'_> {
             }
             Expr::TypedString(typed) => Typed::of(&self.type_name(&typed.data_type), true),
             Expr::Collate { expr: inner, .. } => self.expr(inner)?,
+            Expr::Interval(_) if self.dialect == Dialect::Postgres => Typed::of("interval", true),
+            // `ARRAY[a, b]`: an array of its elements' common type, never NULL itself.
+            Expr::Array(array) if self.dialect == Dialect::Postgres => {
+                let mut elements = Vec::new();
+                for e in &array.elem {
+                    elements.push(self.expr(e)?);
+                }
+                let element = common(&elements).sql_type;
+                Typed {
+                    sql_type: element.map(|t| format!("{t}[]")),
+                    not_null: true,
+                }
+            }
+            // `a[i]` (an element of an array, NULL past its end) and `j['key']` (jsonb).
+            Expr::CompoundFieldAccess { root, access_chain } => {
+                // `t.col[1]`: the leading names are a column reference.
+                let (parts, rest) = reference(root, access_chain);
+                let mut typed = match parts {
+                    Some(parts) => self.column(&parts)?,
+                    None => self.expr(root)?,
+                };
+                for access in rest {
+                    let sqlparser::ast::AccessExpr::Subscript(subscript) = access else {
+                        return Err(QueryError::new(
+                            format!("the expression `{expr}` is not inferred yet"),
+                            expr.span(),
+                        ));
+                    };
+                    typed = self.subscript(typed, subscript)?;
+                }
+                typed
+            }
             Expr::Extract { expr: inner, .. } => {
                 let typed = self.expr(inner)?;
                 let name = match self.dialect {
@@ -264,6 +296,48 @@ impl Infer<'_> {
         })
     }
 
+    /// `value[index]`, `value[lower:upper]`: an element or a slice of an array (an integer
+    /// index), a member of a `jsonb` value; NULL when there is none.
+    fn subscript(
+        &mut self,
+        value: Typed,
+        subscript: &sqlparser::ast::Subscript,
+    ) -> Result<Typed, QueryError> {
+        use sqlparser::ast::Subscript;
+        let array = value.sql_type.as_deref().and_then(|t| t.strip_suffix("[]"));
+        let sql_type = match subscript {
+            Subscript::Index { index } => {
+                let hint = match value.sql_type.as_deref() {
+                    Some("jsonb") => "text",
+                    _ => "integer",
+                };
+                let hint = Some(hint.to_owned());
+                self.expect(index, hint)?;
+                self.expr(index)?;
+                match (array, value.sql_type.as_deref()) {
+                    (Some(element), _) => Some(element.to_owned()),
+                    (None, Some("jsonb")) => Some("jsonb".to_owned()),
+                    _ => None,
+                }
+            }
+            Subscript::Slice {
+                lower_bound,
+                upper_bound,
+                stride,
+            } => {
+                for bound in [lower_bound, upper_bound, stride].into_iter().flatten() {
+                    self.expect(bound, Some("integer".to_owned()))?;
+                    self.expr(bound)?;
+                }
+                array.map(|_| value.sql_type.clone().unwrap_or_default())
+            }
+        };
+        Ok(Typed {
+            sql_type,
+            not_null: false,
+        })
+    }
+
     /// Gives `expr` the type `hint` when it is a parameter (or a parameter in parentheses).
     pub fn expect(&mut self, expr: &Expr, hint: Option<String>) -> Result<(), QueryError> {
         match expr {
@@ -273,6 +347,12 @@ impl Infer<'_> {
                 }
             }
             Expr::Nested(inner) => self.expect(inner, hint)?,
+            Expr::Array(array) => {
+                let element = hint.and_then(|t| t.strip_suffix("[]").map(str::to_owned));
+                for item in &array.elem {
+                    self.expect(item, element.clone())?;
+                }
+            }
             Expr::Tuple(items) => {
                 for item in items {
                     self.expect(item, hint.clone())?;
@@ -474,13 +554,16 @@ impl Infer<'_> {
 }
 
 /// The common type of alternatives (CASE branches, COALESCE arguments, UNION columns): the
-/// first known type when they all agree, otherwise unknown; NOT NULL only if all are.
+/// known types when they agree, the widest of PostgreSQL numbers (`coalesce(count(*), 0)` is
+/// `bigint`), the first of `varchar` and `text`, otherwise unknown; NOT NULL only if all are.
 pub(crate) fn common(alternatives: &[Typed]) -> Typed {
     let mut types = alternatives.iter().filter_map(|t| t.sql_type.as_deref());
-    let first = types.next();
-    let agree = types.all(|t| Some(t) == first);
+    let mut resolved = types.next().map(str::to_owned);
+    for t in types {
+        resolved = resolved.and_then(|a| super::using::join_type(Some(&a), Some(t)));
+    }
     Typed {
-        sql_type: first.filter(|_| agree).map(str::to_owned),
+        sql_type: resolved,
         not_null: !alternatives.is_empty() && alternatives.iter().all(|t| t.not_null),
     }
 }
@@ -502,4 +585,27 @@ pub(crate) fn sqlite_number(a: &str, b: &str) -> &'static str {
     } else {
         "NUMERIC"
     }
+}
+
+/// The column reference that starts `root.a.b[…]…` (`root`, then the names before the first
+/// subscript), and the accesses after it; no reference when `root` is no name.
+pub(crate) fn reference<'e>(
+    root: &Expr,
+    chain: &'e [sqlparser::ast::AccessExpr],
+) -> (
+    Option<Vec<sqlparser::ast::Ident>>,
+    &'e [sqlparser::ast::AccessExpr],
+) {
+    use sqlparser::ast::AccessExpr;
+    let mut parts = match root {
+        Expr::Identifier(i) => vec![i.clone()],
+        Expr::CompoundIdentifier(p) => p.clone(),
+        _ => return (None, chain),
+    };
+    let mut rest = chain;
+    while let [AccessExpr::Dot(Expr::Identifier(i)), tail @ ..] = rest {
+        parts.push(i.clone());
+        rest = tail;
+    }
+    (Some(parts), rest)
 }

@@ -148,7 +148,7 @@ impl Infer<'_> {
                 _ => "TEXT".to_owned(),
             }),
             Returns::Unknown => None,
-            Returns::Common => common(&typed).sql_type,
+            Returns::Common => common_of(&args),
             // SQLite's sum is an integer when every value is one: only INTEGER and REAL
             // affinity decide it; otherwise it is a number of either kind.
             Returns::Sum => first.map(|t| super::expr::sqlite_number(&t, &t).to_owned()),
@@ -161,4 +161,30 @@ impl Infer<'_> {
         };
         Ok(Typed { sql_type, not_null })
     }
+}
+
+/// The common type of `coalesce`'s (and `greatest`'s) arguments: a quoted literal, `NULL` or a
+/// parameter takes the others' type, so another argument of unknown type makes the result's
+/// unknown (`coalesce(array_agg(row), '{}')` is no `text`).
+fn common_of(args: &[(&sqlparser::ast::Expr, Typed)]) -> Option<String> {
+    use sqlparser::ast::{Expr, Value};
+    let adapts = |e: &Expr| {
+        matches!(e, Expr::Value(v) if matches!(
+            v.value,
+            Value::SingleQuotedString(_) | Value::Null | Value::Placeholder(_)
+        ))
+    };
+    let others: Vec<Typed> = args
+        .iter()
+        .filter(|(e, _)| !adapts(e))
+        .map(|(_, t)| t.clone())
+        .collect();
+    if others.is_empty() {
+        let all: Vec<Typed> = args.iter().map(|(_, t)| t.clone()).collect();
+        return common(&all).sql_type;
+    }
+    if others.iter().any(|t| t.sql_type.is_none()) {
+        return None;
+    }
+    common(&others).sql_type
 }

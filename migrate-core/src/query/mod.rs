@@ -18,6 +18,7 @@
 
 mod dml;
 mod expr;
+mod from_functions;
 mod functions;
 mod pg_calls;
 mod pg_catalog;
@@ -29,6 +30,9 @@ mod sqlite_catalog;
 #[cfg(test)]
 mod tests;
 mod user_functions;
+#[cfg(test)]
+mod tests_from;
+mod using;
 
 use std::collections::BTreeMap;
 use std::fmt;

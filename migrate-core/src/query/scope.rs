@@ -1,7 +1,8 @@
 //! The relations a query reads (`FROM`, joins) and how a column reference resolves in them.
 
 use sqlparser::ast::{
-    Ident, JoinConstraint, JoinOperator, ObjectName, Spanned, TableFactor, TableWithJoins,
+    FunctionArg, Ident, JoinConstraint, JoinOperator, ObjectName, Spanned, TableFactor,
+    TableWithJoins,
 };
 
 use super::{Col, Infer, QueryError, Typed};
@@ -12,7 +13,8 @@ use crate::suggest::closest;
 /// One relation of a `FROM` clause.
 #[derive(Debug, Clone)]
 pub(crate) struct Rel {
-    /// How the query names it: its alias, or its table name.
+    /// How the query names it: its alias, or its table name (empty for the merged columns
+    /// of a `JOIN … USING`, which no qualifier reaches).
     pub name: String,
     /// The table or view it reads, and where the migrations define it (for messages).
     pub source: Option<(Name, String)>,
@@ -21,6 +23,22 @@ pub(crate) struct Rel {
     pub columns: Option<Vec<Col>>,
     /// On the far side of an outer join: every column may be NULL.
     pub outer: bool,
+    /// Columns merged into a `JOIN … USING`/`NATURAL JOIN` column: an unqualified reference
+    /// and `*` skip them (`rel.col` and `rel.*` still reach them).
+    pub hidden: Vec<String>,
+}
+
+impl Rel {
+    /// A relation of known columns that no table defines (a subquery, a function).
+    pub fn of(name: String, columns: Vec<Col>) -> Rel {
+        Rel {
+            name,
+            source: None,
+            columns: Some(columns),
+            outer: false,
+            hidden: Vec::new(),
+        }
+    }
 }
 
 /// The relations of one query level.
@@ -29,20 +47,33 @@ pub(crate) struct Scope {
     pub rels: Vec<Rel>,
 }
 
+/// The kind of a join, as its merged `USING` columns need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JoinKind {
+    Inner,
+    Left,
+    Right,
+    Full,
+}
+
 impl Infer<'_> {
     /// The scope of a `FROM` list: each item with its joins, join conditions checked.
+    /// A `LATERAL` subquery and a function sees the items before it.
     pub fn scope_of(&mut self, from: &[TableWithJoins]) -> Result<Scope, QueryError> {
         let mut scope = Scope::default();
         for item in from {
-            scope.rels.push(self.relation(&item.relation)?);
+            // The relations of this item (a join's left side) start here.
+            let start = scope.rels.len();
+            let first = self.relations(&item.relation, &scope)?;
+            scope.rels.extend(first);
             for join in &item.joins {
-                let rel = self.relation(&join.relation)?;
-                let (constraint, left_outer, right_outer) = match &join.join_operator {
-                    JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (c, false, true),
-                    JoinOperator::Right(c) | JoinOperator::RightOuter(c) => (c, true, false),
-                    JoinOperator::FullOuter(c) => (c, true, true),
+                let right = self.relations(&join.relation, &scope)?;
+                let (constraint, kind) = match &join.join_operator {
+                    JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (c, JoinKind::Left),
+                    JoinOperator::Right(c) | JoinOperator::RightOuter(c) => (c, JoinKind::Right),
+                    JoinOperator::FullOuter(c) => (c, JoinKind::Full),
                     JoinOperator::Join(c) | JoinOperator::Inner(c) | JoinOperator::CrossJoin(c) => {
-                        (c, false, false)
+                        (c, JoinKind::Inner)
                     }
                     other => {
                         return Err(QueryError::new(
@@ -51,46 +82,110 @@ impl Infer<'_> {
                         ));
                     }
                 };
-                if left_outer {
-                    for r in &mut scope.rels {
+                let mut right = right;
+                // USING and NATURAL merge columns of both sides, as they were before the join
+                // made either side nullable.
+                let merged = match constraint {
+                    JoinConstraint::Using(names) => {
+                        let names: Vec<String> = names
+                            .iter()
+                            .map(|n| name_in(self.dialect, n).name)
+                            .collect();
+                        Some(self.merge_using(
+                            &mut scope.rels[start..],
+                            &mut right,
+                            &names,
+                            kind,
+                            join.relation.span(),
+                        )?)
+                    }
+                    JoinConstraint::Natural => {
+                        let names =
+                            self.natural_names(&scope.rels[start..], &right, join.relation.span())?;
+                        Some(self.merge_using(
+                            &mut scope.rels[start..],
+                            &mut right,
+                            &names,
+                            kind,
+                            join.relation.span(),
+                        )?)
+                    }
+                    _ => None,
+                };
+                if matches!(kind, JoinKind::Right | JoinKind::Full) {
+                    for r in &mut scope.rels[start..] {
                         r.outer = true;
                     }
                 }
-                let mut rel = rel;
-                rel.outer |= right_outer;
-                scope.rels.push(rel);
-                match constraint {
-                    JoinConstraint::On(on) => {
-                        self.scopes.push(scope);
-                        let checked = self.expr(on);
-                        scope = self.scopes.pop().unwrap_or_default();
-                        checked?;
-                    }
-                    JoinConstraint::Using(_) | JoinConstraint::Natural => {
-                        return Err(QueryError::new(
-                            "JOIN … USING and NATURAL JOIN are not inferred yet (their merged \
-                             columns): write the condition with ON",
-                            join.relation.span(),
-                        ));
-                    }
-                    JoinConstraint::None => {}
+                for r in &mut right {
+                    r.outer |= matches!(kind, JoinKind::Left | JoinKind::Full);
+                }
+                scope.rels.extend(right);
+                if let Some(merged) = merged {
+                    scope.rels.insert(start, merged);
+                }
+                if let JoinConstraint::On(on) = constraint {
+                    self.scopes.push(scope);
+                    let checked = self.expr(on);
+                    scope = self.scopes.pop().unwrap_or_default();
+                    checked?;
                 }
             }
         }
         Ok(scope)
     }
 
-    fn relation(&mut self, factor: &TableFactor) -> Result<Rel, QueryError> {
+    /// The relations of one `FROM` item: one, or those of a join in parentheses.
+    fn relations(&mut self, factor: &TableFactor, before: &Scope) -> Result<Vec<Rel>, QueryError> {
+        match factor {
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias: None,
+            } => Ok(self
+                .scope_of(std::slice::from_ref(table_with_joins.as_ref()))?
+                .rels),
+            other => Ok(vec![self.relation(other, before)?]),
+        }
+    }
+
+    /// One `FROM` item; `before` is what precedes it in the `FROM` list (a `LATERAL`
+    /// subquery and a function's arguments see it).
+    fn relation(&mut self, factor: &TableFactor, before: &Scope) -> Result<Rel, QueryError> {
         match factor {
             TableFactor::Table {
-                name, alias, args, ..
+                name,
+                alias,
+                args: Some(args),
+                with_ordinality,
+                ..
             } => {
-                if args.is_some() {
-                    return Err(QueryError::new(
-                        "a set-returning function in FROM is not inferred yet",
-                        name.span(),
-                    ));
-                }
+                let args: Vec<&FunctionArg> = args.args.iter().collect();
+                self.with_scope(before.clone(), |me| {
+                    me.function_in_from(name, &args, *with_ordinality, alias.as_ref())
+                })
+            }
+            TableFactor::Function {
+                name,
+                args,
+                with_ordinality,
+                alias,
+                ..
+            } => {
+                let args: Vec<&FunctionArg> = args.iter().collect();
+                self.with_scope(before.clone(), |me| {
+                    me.function_in_from(name, &args, *with_ordinality, alias.as_ref())
+                })
+            }
+            TableFactor::UNNEST {
+                alias,
+                array_exprs,
+                with_ordinality,
+                with_offset: false,
+                ..
+            } => self.with_scope(before.clone(), |me| {
+                me.unnest_in_from(array_exprs, *with_ordinality, alias.as_ref())
+            }),
+            TableFactor::Table { name, alias, .. } => {
                 let mut rel = self.table(name)?;
                 if let Some(alias) = alias {
                     rel.name = ident_in(self.dialect, &alias.name);
@@ -99,18 +194,21 @@ impl Infer<'_> {
                 Ok(rel)
             }
             TableFactor::Derived {
-                subquery, alias, ..
+                lateral,
+                subquery,
+                alias,
+                ..
             } => {
-                let columns = self.query(subquery)?;
-                let mut rel = Rel {
-                    name: alias
-                        .as_ref()
-                        .map(|a| ident_in(self.dialect, &a.name))
-                        .unwrap_or_default(),
-                    source: None,
-                    columns: Some(columns),
-                    outer: false,
+                let columns = if *lateral {
+                    self.with_scope(before.clone(), |me| me.query(subquery))?
+                } else {
+                    self.query(subquery)?
                 };
+                let name = alias
+                    .as_ref()
+                    .map(|a| ident_in(self.dialect, &a.name))
+                    .unwrap_or_default();
+                let mut rel = Rel::of(name, columns);
                 if let Some(alias) = alias {
                     rename_columns(&mut rel, &alias.columns, self.dialect);
                 }
@@ -138,6 +236,7 @@ impl Infer<'_> {
                 source: None,
                 columns: Some(columns.clone()),
                 outer: false,
+                hidden: Vec::new(),
             });
         }
         if let Some(table) = self.schema.table(&resolved) {
@@ -157,6 +256,7 @@ impl Infer<'_> {
                 source: Some((resolved, table.origin.to_string())),
                 columns: Some(columns),
                 outer: false,
+                hidden: Vec::new(),
             });
         }
         if let Some(view) = self.schema.view(&resolved) {
@@ -179,6 +279,7 @@ impl Infer<'_> {
                 source: Some((resolved, view.origin.to_string())),
                 columns,
                 outer: false,
+                hidden: Vec::new(),
             });
         }
         let mut known: Vec<&str> = self
@@ -233,23 +334,33 @@ impl Infer<'_> {
                 && let Some(rel) = candidates.first()
             {
                 return self
-                    .column_of(rel, &column)
+                    .column_of(rel, &column, false)
                     .ok_or_else(|| QueryError::new(self.missing_column(rel, q, &column), span));
             }
             let found: Vec<(&Rel, Typed)> = candidates
                 .iter()
-                .filter_map(|r| Some((*r, self.column_of(r, &column)?)))
+                .filter_map(|r| Some((*r, self.column_of(r, &column, qualifier.is_none())?)))
                 .collect();
             match found.as_slice() {
                 [(_, typed)] => return Ok(typed.clone()),
                 [] => {}
                 several => {
-                    let names: Vec<&str> = several.iter().map(|(r, _)| r.name.as_str()).collect();
+                    let names: Vec<&str> = several
+                        .iter()
+                        .map(|(r, _)| match r.name.as_str() {
+                            "" => "a JOIN … USING",
+                            name => name,
+                        })
+                        .collect();
                     return Err(QueryError::new(
                         format!(
                             "column reference {column} is ambiguous: {} all have it; qualify it (`{}.{column}`)",
                             names.join(", "),
-                            names[0]
+                            several
+                                .iter()
+                                .map(|(r, _)| r.name.as_str())
+                                .find(|n| !n.is_empty())
+                                .unwrap_or("t")
                         ),
                         span,
                     ));
@@ -274,7 +385,11 @@ impl Infer<'_> {
             }
             (None, [rel]) => self.missing_column(rel, &rel.name, &column),
             (None, rels) => {
-                let names: Vec<&str> = rels.iter().map(|r| r.name.as_str()).collect();
+                let names: Vec<&str> = rels
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .filter(|n| !n.is_empty())
+                    .collect();
                 let all: Vec<String> = rels
                     .iter()
                     .flat_map(|r| {
@@ -297,7 +412,12 @@ impl Infer<'_> {
         Err(QueryError::new(message, span))
     }
 
-    fn column_of(&self, rel: &Rel, column: &str) -> Option<Typed> {
+    /// Column `column` of `rel`; `unqualified`, a column merged into a `USING` column is
+    /// not found (the merged one is).
+    pub fn column_of(&self, rel: &Rel, column: &str, unqualified: bool) -> Option<Typed> {
+        if unqualified && rel.hidden.iter().any(|h| self.schema.same(h, column)) {
+            return None;
+        }
         let Some(columns) = &rel.columns else {
             return Some(Typed::unknown());
         };

@@ -114,6 +114,10 @@ impl Infer<'_> {
                     })
                     .collect())
             }
+            // A data-modifying statement in `WITH` (or under one): its `RETURNING` columns.
+            SetExpr::Insert(statement)
+            | SetExpr::Update(statement)
+            | SetExpr::Delete(statement) => self.statement(statement),
             other => Err(QueryError::new(
                 "this kind of query is not inferred yet",
                 other.span(),
@@ -135,13 +139,43 @@ impl Infer<'_> {
         }
         if let GroupByExpr::Expressions(exprs, _) = &select.group_by {
             for e in exprs {
-                self.expr(e)?;
+                self.group_by(e, &select.projection)?;
             }
         }
         if let Some(having) = &select.having {
             self.expr(having)?;
         }
         self.projection(&select.projection)
+    }
+
+    /// A `GROUP BY` item (a list in parentheses item by item): an input column, or else the
+    /// name of an output column (`SELECT t.id AS id … GROUP BY (id, name)`), as PostgreSQL
+    /// and SQLite resolve it.
+    fn group_by(&mut self, e: &Expr, projection: &[SelectItem]) -> Result<(), QueryError> {
+        match e {
+            Expr::Nested(inner) => return self.group_by(inner, projection),
+            Expr::Tuple(items) => {
+                for item in items {
+                    self.group_by(item, projection)?;
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        match self.expr(e) {
+            Ok(_) => Ok(()),
+            Err(err) => {
+                let Expr::Identifier(name) = e else {
+                    return Err(err);
+                };
+                let name = ident_in(self.dialect, name);
+                let output = projection.iter().any(|item| {
+                    matches!(item, SelectItem::ExprWithAlias { alias, .. }
+                        if self.schema.same(&ident_in(self.dialect, alias), &name))
+                });
+                if output { Ok(()) } else { Err(err) }
+            }
+        }
     }
 
     /// The columns of a select list (or a `RETURNING` list) in the current scope.
@@ -172,7 +206,7 @@ impl Infer<'_> {
                         ));
                     }
                     for rel in &scope.rels {
-                        columns.extend(self.all_columns(rel, item)?);
+                        columns.extend(self.all_columns(rel, item, true)?);
                     }
                 }
                 SelectItem::QualifiedWildcard(kind, _) => {
@@ -194,7 +228,7 @@ impl Infer<'_> {
                             item.span(),
                         ));
                     };
-                    columns.extend(self.all_columns(rel, item)?);
+                    columns.extend(self.all_columns(rel, item, false)?);
                 }
                 other => {
                     return Err(QueryError::new(
@@ -207,10 +241,13 @@ impl Infer<'_> {
         Ok(columns)
     }
 
+    /// The columns `*` (`unqualified`: not those merged into a `USING` column) or `rel.*`
+    /// yields of `rel`.
     fn all_columns(
         &self,
         rel: &super::scope::Rel,
         item: &SelectItem,
+        unqualified: bool,
     ) -> Result<Vec<Col>, QueryError> {
         let Some(columns) = &rel.columns else {
             return Err(QueryError::new(
@@ -223,6 +260,7 @@ impl Infer<'_> {
         };
         Ok(columns
             .iter()
+            .filter(|c| !unqualified || !rel.hidden.iter().any(|h| self.schema.same(h, &c.name)))
             .map(|c| Col {
                 name: c.name.clone(),
                 typed: Typed {
@@ -276,6 +314,21 @@ fn postgres_name(dialect: Dialect, expr: &Expr) -> Option<String> {
             None => internal_type_name(&data_type.to_string()),
         },
         Expr::Case { .. } => "case".to_owned(),
+        Expr::Array(_) => "array".to_owned(),
+        // `tags[1]` is named after `tags`.
+        Expr::CompoundFieldAccess { root, access_chain } => {
+            let (parts, rest) = super::expr::reference(root, access_chain);
+            if !rest
+                .iter()
+                .all(|a| matches!(a, sqlparser::ast::AccessExpr::Subscript(_)))
+            {
+                return None;
+            }
+            match parts {
+                Some(parts) => ident_in(dialect, parts.last()?),
+                None => return postgres_name(dialect, root),
+            }
+        }
         Expr::Exists { .. } => "exists".to_owned(),
         Expr::Subquery(q) => match q.body.as_ref() {
             SetExpr::Select(s) => match s.projection.as_slice() {

@@ -23,7 +23,7 @@ use sqlx::{
 
 use crate::query_describe::{pg_name, replayed};
 
-/// Schemas per dialect; each gives up to 56 (SQLite) or 72 (PostgreSQL) queries (the whole
+/// Schemas per dialect; each gives up to 64 (SQLite) or 102 (PostgreSQL) queries (the whole
 /// corpus runs in a few seconds).
 const SCHEMAS: u64 = 24;
 
