@@ -23,12 +23,15 @@ impl Infer<'_> {
                 data_type,
                 ..
             } => {
-                let target = self.type_name(data_type);
+                let (target, keeps_not_null) = match self.dialect {
+                    Dialect::Mysql => self.mysql_cast(data_type),
+                    _ => (self.type_name(data_type), true),
+                };
                 self.expect(inner, Some(target.clone()))?;
                 let inner = self.expr(inner)?;
                 Typed {
                     sql_type: Some(target),
-                    not_null: inner.not_null && *kind != CastKind::TryCast,
+                    not_null: inner.not_null && keeps_not_null && *kind != CastKind::TryCast,
                 }
             }
             Expr::IsNull(e) | Expr::IsNotNull(e) => {
@@ -53,6 +56,19 @@ impl Infer<'_> {
                 let typed = self.expr(inner)?;
                 match op {
                     UnaryOperator::Not => self.boolean(typed.not_null),
+                    // MySQL: `-col` is integer arithmetic (`bigint`); `-1` is a literal.
+                    UnaryOperator::Minus
+                        if self.dialect == Dialect::Mysql
+                            && !matches!(inner.as_ref(), Expr::Value(_)) =>
+                    {
+                        Typed {
+                            sql_type: typed
+                                .sql_type
+                                .as_deref()
+                                .and_then(|t| super::mysql::arithmetic(&Op::Minus, "int", t)),
+                            ..typed
+                        }
+                    }
                     _ => typed,
                 }
             }
@@ -135,7 +151,10 @@ impl Infer<'_> {
                     Some(e) => results.push(self.expr(e)?),
                     None => results.push(Typed::unknown()),
                 }
-                common(&results)
+                match self.dialect {
+                    Dialect::Mysql => super::mysql_functions::alternatives(&results),
+                    _ => common(&results),
+                }
             }
             Expr::Function(function) => self.function(function)?,
             Expr::Subquery(query) => {
@@ -161,13 +180,18 @@ impl Infer<'_> {
                 let typed = self.expr(inner)?;
                 let name = match self.dialect {
                     Dialect::Postgres => "numeric",
-                    _ => "INTEGER",
+                    Dialect::Mysql => "int",
+                    Dialect::Sqlite => "INTEGER",
                 };
-                Typed::of(name, typed.not_null)
+                Typed::of(name, typed.not_null && self.dialect != Dialect::Mysql)
             }
             Expr::Substring { expr: inner, .. } | Expr::Trim { expr: inner, .. } => {
                 let typed = self.expr(inner)?;
-                Typed::of(self.text_name(), typed.not_null)
+                // MariaDB flags string functions nullable whatever their arguments.
+                Typed::of(
+                    self.text_name(),
+                    typed.not_null && self.dialect != Dialect::Mysql,
+                )
             }
             Expr::Tuple(items) => {
                 for item in items {
@@ -204,6 +228,11 @@ impl Infer<'_> {
     }
 
     fn literal(&self, value: &Value, span: sqlparser::tokenizer::Span) -> Typed {
+        if self.dialect == Dialect::Mysql
+            && let Some(typed) = self.mysql_literal(value)
+        {
+            return typed;
+        }
         let pg = self.dialect == Dialect::Postgres;
         match value {
             Value::Number(text, _) => {
@@ -270,10 +299,18 @@ impl Infer<'_> {
                     not_null: both,
                 }
             }
+            // MySQL: a division by zero is NULL.
+            Op::Divide | Op::Modulo | Op::MyIntegerDivide if self.dialect == Dialect::Mysql => {
+                Typed {
+                    sql_type: self.arithmetic(op, &l, &r),
+                    not_null: false,
+                }
+            }
             Op::Plus | Op::Minus | Op::Multiply | Op::Divide | Op::Modulo => Typed {
                 sql_type: self.arithmetic(op, &l, &r),
                 not_null: both,
             },
+            Op::Xor if self.dialect == Dialect::Mysql => self.boolean(both),
             Op::Arrow | Op::HashArrow => Typed {
                 sql_type: l.sql_type.clone(),
                 not_null: false,
@@ -305,6 +342,9 @@ impl Infer<'_> {
     /// the date and time arithmetic PostgreSQL defines.
     fn arithmetic(&self, op: &Op, l: &Typed, r: &Typed) -> Option<String> {
         let (a, b) = (l.sql_type.as_deref()?, r.sql_type.as_deref()?);
+        if self.dialect == Dialect::Mysql {
+            return super::mysql::arithmetic(op, a, b);
+        }
         if self.dialect != Dialect::Postgres {
             return Some(sqlite_number(a, b).to_owned());
         }
@@ -361,17 +401,21 @@ impl Infer<'_> {
         normalize(self.dialect, &data_type.to_string()).sql_type
     }
 
+    /// The type of a comparison or a logical operator (MySQL has no boolean: `int`).
     pub fn bool_name(&self) -> &'static str {
         match self.dialect {
             Dialect::Postgres => "boolean",
-            _ => "BOOLEAN",
+            Dialect::Mysql => "int",
+            Dialect::Sqlite => "BOOLEAN",
         }
     }
 
+    /// The type of a string built by an expression.
     pub fn text_name(&self) -> &'static str {
         match self.dialect {
             Dialect::Postgres => "text",
-            _ => "TEXT",
+            Dialect::Mysql => "varchar",
+            Dialect::Sqlite => "TEXT",
         }
     }
 

@@ -119,6 +119,9 @@ fn sqlite(name: &str) -> Option<(Returns, Nulls)> {
 
 impl Infer<'_> {
     pub fn function(&mut self, function: &Function) -> Result<Typed, QueryError> {
+        if self.dialect == Dialect::Mysql {
+            return self.mysql_function(function);
+        }
         let mut args = Vec::new();
         match &function.args {
             FunctionArguments::List(list) => {

@@ -54,17 +54,17 @@ fn shape(d: &Described) -> (Vec<String>, Vec<String>) {
 }
 
 #[track_caller]
-fn columns(schema: &Schema, sql: &str) -> Vec<String> {
+pub(super) fn columns(schema: &Schema, sql: &str) -> Vec<String> {
     shape(&describe(schema, sql).unwrap_or_else(|e| panic!("{e}"))).0
 }
 
 #[track_caller]
-fn params(schema: &Schema, sql: &str) -> Vec<String> {
+pub(super) fn params(schema: &Schema, sql: &str) -> Vec<String> {
     shape(&describe(schema, sql).unwrap_or_else(|e| panic!("{e}"))).1
 }
 
 #[track_caller]
-fn error(schema: &Schema, sql: &str) -> String {
+pub(super) fn error(schema: &Schema, sql: &str) -> String {
     describe(schema, sql).unwrap_err().to_string()
 }
 
