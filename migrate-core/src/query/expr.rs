@@ -24,7 +24,7 @@ impl Infer<'_> {
                 ..
             } => {
                 let (target, keeps_not_null) = match self.dialect {
-                    Dialect::Mysql => self.mysql_cast(data_type),
+                    Dialect::Mysql => self.mysql_cast(inner, data_type),
                     _ => (self.type_name(data_type), true),
                 };
                 self.expect(inner, Some(target.clone()))?;
@@ -56,16 +56,13 @@ impl Infer<'_> {
                 let typed = self.expr(inner)?;
                 match op {
                     UnaryOperator::Not => self.boolean(typed.not_null),
-                    // MySQL: `-col` is integer arithmetic (`bigint`); `-1` is a literal.
+                    // MySQL: `-col` is a signed integer of col's digits; `-1` a literal.
                     UnaryOperator::Minus
                         if self.dialect == Dialect::Mysql
                             && !matches!(inner.as_ref(), Expr::Value(_)) =>
                     {
                         Typed {
-                            sql_type: typed
-                                .sql_type
-                                .as_deref()
-                                .and_then(|t| super::mysql::arithmetic(&Op::Minus, "int", t)),
+                            sql_type: typed.sql_type.as_deref().map(super::mysql::negate),
                             ..typed
                         }
                     }
@@ -147,9 +144,17 @@ impl Infer<'_> {
                     self.expr(&when.condition)?;
                     results.push(self.expr(&when.result)?);
                 }
-                match else_result {
-                    Some(e) => results.push(self.expr(e)?),
-                    None => results.push(Typed::unknown()),
+                match (else_result, self.dialect) {
+                    (Some(e), _) => results.push(self.expr(e)?),
+                    // MySQL: no ELSE is NULL, but no NULL of a type (`unsigned` stays).
+                    (None, Dialect::Mysql) => {
+                        let typed = super::mysql_functions::alternatives(&results);
+                        return Ok(Typed {
+                            not_null: false,
+                            ..typed
+                        });
+                    }
+                    (None, _) => results.push(Typed::unknown()),
                 }
                 match self.dialect {
                     Dialect::Mysql => super::mysql_functions::alternatives(&results),

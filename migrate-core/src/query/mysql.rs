@@ -4,8 +4,9 @@
 //!
 //! Expressions have no length: `varchar`, `decimal`, `text` (the model's table columns keep
 //! theirs: `varchar(40)`, `decimal(12,2)`). Comparisons and logic are `int` (MariaDB's
-//! `LONG`), as are small integer literals; integer arithmetic is `bigint`, `unsigned` when an
-//! operand is; `/` is `decimal` (or `double` with a floating operand).
+//! `LONG`), as are integer literals of up to 9 digits (`int(N)`, N their digits); integer
+//! arithmetic is an `int(N)` of the digits it can make up to 8, a `bigint` beyond, `unsigned`
+//! when an operand is; `/` is `decimal` (or `double` with a floating operand).
 
 use sqlparser::ast::{
     BinaryOperator as Op, DataType, Expr, GroupByExpr, Select, SelectItem, Value,
@@ -45,8 +46,50 @@ pub(crate) fn class(sql_type: &str) -> Class {
     }
 }
 
-/// The type of `a op b` for `+ - * / % DIV` over numbers (strings convert to `double`);
-/// `None` for dates and times (their arithmetic is `INTERVAL`'s, not inferred).
+/// The decimal digits of an integer type, as MariaDB sizes integer results: the type's
+/// (`tinyint` 3, `smallint` 5, `mediumint` 8, `int` 10, `bigint` 19, unsigned 20), or the
+/// `N` of an expression's `int(N)` (a literal's digits, an arithmetic result's).
+fn digits(t: &str) -> Option<u32> {
+    let Class::Integer(unsigned) = class(t) else {
+        return None;
+    };
+    let base = t.split(['(', ' ']).next().unwrap_or(t);
+    if base == "int"
+        && !t.contains("zerofill")
+        && let Some(n) = t
+            .split_once('(')
+            .and_then(|(_, rest)| rest.split(')').next())
+            .and_then(|n| n.parse().ok())
+    {
+        return Some(n);
+    }
+    Some(match base {
+        "tinyint" => 3,
+        "smallint" => 5,
+        "mediumint" => 8,
+        "int" | "integer" => 10,
+        "year" => 4,
+        _ if unsigned => 20,
+        _ => 19,
+    })
+}
+
+/// An integer result of `digits` digits: MariaDB makes it an `int` (`LONG`) up to 8 digits,
+/// a `bigint` beyond; `int(N)` keeps the digits for the arithmetic around it.
+fn integer(digits: u32, unsigned: bool) -> String {
+    match (digits <= 8, unsigned) {
+        (true, false) => format!("int({digits})"),
+        (true, true) => format!("int({digits}) unsigned"),
+        (false, false) => "bigint".to_owned(),
+        (false, true) => "bigint unsigned".to_owned(),
+    }
+}
+
+/// The type of `a op b` for `+ - * / % DIV` over numbers (strings convert to `double`):
+/// integers give an integer as wide as the digits the operator can make (`+`/`-`: one more
+/// than the wider, `*`: the sum, `DIV`: the left's, `%`: the wider's), `unsigned` when an
+/// operand is; `/` and decimals give `decimal`, floating types `double`. `None` for dates and
+/// times (their arithmetic is `INTERVAL`'s, not inferred).
 pub(crate) fn arithmetic(op: &Op, a: &str, b: &str) -> Option<String> {
     let number = |c: Class| match c {
         Class::Varchar | Class::Text => Some(Class::Double),
@@ -54,46 +97,67 @@ pub(crate) fn arithmetic(op: &Op, a: &str, b: &str) -> Option<String> {
         other => Some(other),
     };
     let (x, y) = (number(class(a))?, number(class(b))?);
-    let unsigned = matches!(x, Class::Integer(true)) || matches!(y, Class::Integer(true));
-    let integer = |unsigned: bool| {
-        if unsigned {
-            "bigint unsigned"
-        } else {
-            "bigint"
-        }
-    };
+    if let (Some(da), Some(db)) = (digits(a), digits(b))
+        && !matches!(op, Op::Divide)
+    {
+        let unsigned = matches!(x, Class::Integer(true)) || matches!(y, Class::Integer(true));
+        let digits = match op {
+            Op::Plus | Op::Minus => da.max(db) + 1,
+            Op::Multiply => da + db,
+            Op::MyIntegerDivide => da,
+            _ => da.max(db),
+        };
+        return Some(integer(digits, unsigned));
+    }
     Some(
         match (op, x, y) {
-            (Op::MyIntegerDivide, _, _) => integer(unsigned),
+            (Op::MyIntegerDivide, _, _) => "bigint",
             (_, Class::Double, _) | (_, _, Class::Double) => "double",
-            (Op::Divide, _, _) | (_, Class::Decimal, _) | (_, _, Class::Decimal) => "decimal",
-            _ => integer(unsigned),
+            _ => "decimal",
         }
         .to_owned(),
     )
 }
 
-/// The common type of alternatives (`COALESCE`, `IFNULL`, `IF`, `CASE`, `GREATEST`): the
-/// widest number, `text` over `varchar`, or the one type they all have; `None` otherwise.
+/// `-x`: a signed integer of `x`'s digits, or `x`'s type.
+pub(crate) fn negate(t: &str) -> String {
+    match digits(t) {
+        Some(d) => integer(d, false),
+        None => t.to_owned(),
+    }
+}
+
+/// `abs(x)`: an integer of `x`'s digits and sign, or `x`'s type.
+pub(crate) fn absolute(t: &str) -> String {
+    match digits(t) {
+        Some(d) => integer(d, class(t) == Class::Integer(true)),
+        None => t.to_owned(),
+    }
+}
+
+/// The common type of alternatives (`COALESCE`, `IFNULL`, `IF`, `CASE`, `UNION`,
+/// `GREATEST`); `None` among `types` is a NULL or a parameter. Integers give the widest
+/// integer type (`tinyint(1)` is a `tinyint` then), but `decimal` when one is unsigned and
+/// another is not (NULL included); then `decimal`, `double`, `varchar`, `text`; `None`
+/// when they do not combine.
 pub(crate) fn common_type(types: &[Option<String>]) -> Option<String> {
     let known: Vec<&str> = types.iter().flatten().map(String::as_str).collect();
     let first = *known.first()?;
-    if known.iter().all(|t| *t == first) {
-        return Some(first.to_owned());
-    }
     let classes: Vec<Class> = known.iter().map(|t| class(t)).collect();
     let all = |f: fn(Class) -> bool| classes.iter().all(|c| f(*c));
     if all(|c| matches!(c, Class::Integer(_))) {
-        // Mixed signs widen to decimal on MySQL; say nothing rather than guess.
         let unsigned = classes
             .iter()
             .filter(|c| **c == Class::Integer(true))
             .count();
-        if unsigned != 0 && unsigned != classes.len() {
-            return None;
+        if unsigned != 0 && (unsigned != classes.len() || known.len() != types.len()) {
+            return Some("decimal".to_owned());
         }
         let widest = known.iter().max_by_key(|t| integer_rank(t)).copied()?;
         return Some(base_without_width(widest));
+    }
+    if known.iter().all(|t| *t == first) {
+        return Some(first.to_owned());
     }
     if all(|c| matches!(c, Class::Integer(_) | Class::Decimal)) {
         return Some("decimal".to_owned());
@@ -120,7 +184,8 @@ fn integer_rank(t: &str) -> u8 {
     }
 }
 
-/// `tinyint(1)` -> `tinyint`: a common type is no boolean any more (MariaDB widens it).
+/// `tinyint(1)` -> `tinyint`, `int(3)` -> `int`: a common type is no boolean, and has the
+/// type's width.
 fn base_without_width(t: &str) -> String {
     let unsigned = t.contains("unsigned");
     let base = t.split(['(', ' ']).next().unwrap_or(t);
@@ -132,22 +197,25 @@ fn base_without_width(t: &str) -> String {
 }
 
 impl Infer<'_> {
-    /// A literal's type: integers of up to 9 digits are `int`, up to 18 `bigint`, longer
-    /// ones and `1.5` `decimal`, `1e3` `double`, strings `varchar`, `TRUE`/`FALSE` `int`.
+    /// A literal's type: integers of up to 9 digits are `int(N)` (N digits), up to 18
+    /// `bigint`, longer ones and `1.5` `decimal`, `1e3` `double`, strings `varchar`, `TRUE`/`FALSE` `int`.
     pub(crate) fn mysql_literal(&self, value: &Value) -> Option<Typed> {
         Some(match value {
             Value::Number(text, _) => {
                 let digits = text.trim_start_matches(['-', '+']);
                 let name = if digits.contains(['e', 'E']) {
-                    "double"
+                    "double".to_owned()
                 } else if digits.contains('.') || digits.len() > 18 {
-                    "decimal"
+                    "decimal".to_owned()
                 } else if digits.len() > 9 {
-                    "bigint"
+                    "bigint".to_owned()
                 } else {
-                    "int"
+                    format!("int({})", digits.len())
                 };
-                Typed::of(name, true)
+                Typed {
+                    sql_type: Some(name),
+                    not_null: true,
+                }
             }
             Value::Boolean(_) => Typed::of("int", true),
             Value::SingleQuotedString(_)
@@ -161,12 +229,16 @@ impl Infer<'_> {
     /// `CAST(x AS …)` / `CONVERT(x, …)`: the target's type, and whether a NOT NULL `x` stays
     /// NOT NULL (MariaDB flags casts to dates, times, `double` and `char` as nullable: a
     /// string that is no date is NULL).
-    pub(crate) fn mysql_cast(&self, data_type: &DataType) -> (String, bool) {
+    pub(crate) fn mysql_cast(&self, inner: &Expr, data_type: &DataType) -> (String, bool) {
         let written = data_type.to_string().to_ascii_lowercase();
         let words: Vec<&str> = written.split_whitespace().collect();
         let head = words.first().copied().unwrap_or("");
         let base = head.split('(').next().unwrap_or(head);
         match base {
+            // MariaDB sizes `CAST(? AS SIGNED)` by a parameter of no length: an `int`.
+            "signed" if matches!(inner, Expr::Value(v) if matches!(v.value, Value::Placeholder(_))) => {
+                ("int".to_owned(), true)
+            }
             "signed" => ("bigint".to_owned(), true),
             "unsigned" => ("bigint unsigned".to_owned(), true),
             "char" | "nchar" | "varchar" | "character" => ("varchar".to_owned(), false),
@@ -199,7 +271,8 @@ const AGGREGATES: [&str; 8] = [
 ];
 
 /// MySQL runs `SELECT count(*), email FROM users` (an aggregate, no `GROUP BY`) as one group:
-/// over no rows, `email` is NULL. Every column but a `count` is then nullable.
+/// over no rows, `email` is NULL. Every column but a `count` is then nullable; and MariaDB
+/// says every column but the window functions' of a query with one may be NULL.
 pub(crate) fn implicit_group(select: &Select, columns: &mut [Col]) {
     let grouped = match &select.group_by {
         GroupByExpr::Expressions(exprs, _) => !exprs.is_empty(),
@@ -220,7 +293,19 @@ pub(crate) fn implicit_group(select: &Select, columns: &mut [Col]) {
                 AGGREGATES.contains(&n.to_string().to_lowercase().as_str())
             }))
     };
-    if grouped || !exprs.iter().flatten().any(|e| aggregate(e)) || exprs.len() != columns.len() {
+    let window = |e: &Expr| matches!(e, Expr::Function(f) if f.over.is_some());
+    if exprs.len() != columns.len() {
+        return;
+    }
+    // MariaDB flags every other column of a query with a window function nullable.
+    if exprs.iter().flatten().any(|e| window(e)) {
+        for (column, e) in columns.iter_mut().zip(&exprs) {
+            if !e.is_some_and(window) {
+                column.typed.not_null = false;
+            }
+        }
+    }
+    if grouped || !exprs.iter().flatten().any(|e| aggregate(e)) {
         return;
     }
     for (column, e) in columns.iter_mut().zip(exprs) {

@@ -7,7 +7,7 @@
 
 use sqlparser::ast::{Function, FunctionArg, FunctionArgExpr, FunctionArguments};
 
-use super::mysql::{Class, arithmetic, class, common_type};
+use super::mysql::{Class, absolute, class, common_type};
 use super::{Infer, QueryError, Typed};
 
 /// When a function's result is NULL.
@@ -35,9 +35,12 @@ enum Returns {
     String,
     /// `sum` and `avg`: `double` over floating types, `decimal` otherwise.
     SumAvg,
-    /// `abs`, `round`: integer arithmetic's type (`bigint`), or the argument's class.
+    /// `abs`: an integer of its argument's digits and sign, or the argument's type.
+    Absolute,
+    /// `round`, `truncate`, `sign`: the argument's type (`double` for a string).
     Numeric,
-    /// `floor`, `ceil`: `bigint` for integers and decimals, `double` for floating types.
+    /// `floor`, `ceil`: an integer's type, `bigint` for decimals that fit, `double` for
+    /// floating types.
     Rounded,
 }
 
@@ -64,7 +67,9 @@ fn table(name: &str) -> Option<(Returns, Nulls)> {
         }
         "length" | "char_length" | "character_length" | "octet_length" | "bit_length"
         | "locate" | "instr" | "position" | "ascii" => (Fixed("int"), Strict),
-        "abs" | "round" | "truncate" | "sign" => (Numeric, Strict),
+        "abs" => (Absolute, Strict),
+        "round" | "truncate" => (Numeric, Strict),
+        "sign" => (Fixed("int(2)"), Strict),
         "floor" | "ceil" | "ceiling" => (Rounded, Strict),
         "now" | "current_timestamp" | "localtime" | "localtimestamp" | "sysdate"
         | "utc_timestamp" => (Fixed("datetime"), Never),
@@ -141,21 +146,40 @@ impl Infer<'_> {
             Returns::Fixed(t) => Some(t.to_owned()),
             Returns::First => first,
             Returns::Common => common_type(&types),
-            Returns::IfBranches => common_type(types.get(1..).unwrap_or_default()),
-            Returns::String => {
-                let text = types.iter().flatten().any(|t| class(t) == Class::Text);
-                Some(if text { "text" } else { "varchar" }.to_owned())
+            // MariaDB's `if` ignores a NULL branch (`unsigned` stays, unlike CASE's).
+            Returns::IfBranches => {
+                let branches: Vec<Option<String>> = types
+                    .get(1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|t| t.is_some())
+                    .cloned()
+                    .collect();
+                common_type(&branches)
             }
+            // MariaDB's `json` is a `longtext` of binary collation: strings built of it are
+            // binary.
+            Returns::String => Some(
+                if types.iter().flatten().any(|t| t == "json") {
+                    "longblob"
+                } else if types.iter().flatten().any(|t| class(t) == Class::Text) {
+                    "text"
+                } else {
+                    "varchar"
+                }
+                .to_owned(),
+            ),
             Returns::SumAvg => first.map(|t| match class(&t) {
                 Class::Double | Class::Varchar | Class::Text => "double".to_owned(),
                 _ => "decimal".to_owned(),
             }),
-            Returns::Numeric => {
-                first.and_then(|t| arithmetic(&sqlparser::ast::BinaryOperator::Plus, &t, &t))
-            }
+            Returns::Absolute => first.map(|t| absolute(&t)),
+            Returns::Numeric => first.map(|t| match class(&t) {
+                Class::Varchar | Class::Text => "double".to_owned(),
+                _ => t,
+            }),
             Returns::Rounded => first.and_then(|t| match class(&t) {
-                Class::Integer(true) => Some("bigint unsigned".to_owned()),
-                Class::Integer(false) => Some("bigint".to_owned()),
+                Class::Integer(_) => Some(t),
                 Class::Decimal if decimal_fits_bigint(&t) => Some("bigint".to_owned()),
                 Class::Decimal => Some("decimal".to_owned()),
                 Class::Double | Class::Varchar | Class::Text => Some("double".to_owned()),

@@ -23,6 +23,7 @@ CREATE TABLE `Posts` (
     score DECIMAL(12, 2),
     ratio DOUBLE NOT NULL,
     kind ENUM('a', 'b') NOT NULL,
+    votes SMALLINT NOT NULL,
     FOREIGN KEY (user_id) REFERENCES users (id)
 );";
 
@@ -58,7 +59,7 @@ fn mysql_literals_arithmetic_and_comparisons() {
              age > 1, email LIKE 'a%', -age, - age, -1, 12345678901, 1e3 FROM users, posts"
         ),
         [
-            "1 int NOT NULL",
+            "1 int(1) NOT NULL",
             "x varchar NOT NULL",
             "1.5 decimal NOT NULL",
             "TRUE int NOT NULL",
@@ -72,7 +73,7 @@ fn mysql_literals_arithmetic_and_comparisons() {
             "email LIKE 'a%' int NOT NULL",
             "-age bigint",
             "- age bigint",
-            "-1 int NOT NULL",
+            "-1 int(1) NOT NULL",
             "12345678901 bigint NOT NULL",
             "1e3 double NOT NULL",
         ]
@@ -216,6 +217,60 @@ fn mysql_an_aggregate_without_group_by_makes_other_columns_nullable() {
             "count(*) bigint NOT NULL",
             "email varchar(320) NOT NULL",
             "c int NOT NULL"
+        ]
+    );
+}
+
+/// MariaDB sizes integer arithmetic by the digits it can make: up to 8 an `int` (sqlx: `i32`),
+/// beyond a `bigint`; `unsigned` mixed with signed or NULL is a `decimal`.
+#[test]
+fn mysql_integer_results_are_as_wide_as_their_digits() {
+    let s = my();
+    assert_eq!(
+        columns(
+            &s,
+            "SELECT votes + 1 AS a, votes * 100 AS b, votes * 1000 AS c, votes DIV 2 AS d, \
+             -votes AS e, abs(votes) AS f, coalesce(votes, 1) AS g, \
+             CASE WHEN votes > 1 THEN NULL ELSE user_id END AS h, \
+             CASE WHEN votes > 1 THEN user_id END AS i, 12345678 + 1 AS j FROM posts"
+        ),
+        [
+            "a int(6) NOT NULL",
+            "b int(8) NOT NULL",
+            "c bigint NOT NULL",
+            "d int(5)",
+            "e int(5) NOT NULL",
+            "f int(5) NOT NULL",
+            "g int NOT NULL",
+            "h decimal",
+            "i bigint unsigned",
+            "j bigint NOT NULL",
+        ]
+    );
+}
+
+/// MariaDB names an expression after its text as written, parentheses and all.
+#[test]
+fn mysql_unnamed_expressions_are_named_as_written() {
+    let s = my();
+    let names: Vec<String> = describe(
+        &s,
+        "SELECT min(age), count(*), coalesce(name, 'x'), 'lit', -  age, max( age ) FROM users",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .columns
+    .into_iter()
+    .map(|c| c.name)
+    .collect();
+    assert_eq!(
+        names,
+        [
+            "min(age)",
+            "count(*)",
+            "coalesce(name, 'x')",
+            "lit",
+            "-  age",
+            "max( age )"
         ]
     );
 }

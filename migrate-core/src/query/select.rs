@@ -88,7 +88,12 @@ impl Infer<'_> {
                     .into_iter()
                     .zip(right)
                     .map(|(l, r)| Col {
-                        typed: common(&[l.typed, r.typed]),
+                        typed: match self.dialect {
+                            Dialect::Mysql => {
+                                super::mysql_functions::alternatives(&[l.typed, r.typed])
+                            }
+                            _ => common(&[l.typed, r.typed]),
+                        },
                         name: l.name,
                     })
                     .collect())
@@ -280,25 +285,31 @@ impl Infer<'_> {
     }
 
     /// The query's text between `span`'s ends (lines and columns from 1, in characters).
-    /// A span that ends before parentheses (sqlparser's span of `count(*)` is `count`'s)
-    /// takes them in.
+    /// A span that ends inside or before parentheses (sqlparser's span of `min(c1)` ends
+    /// at `c1`, of `count(*)` at `count`) takes them in.
     fn text_of(&self, span: sqlparser::tokenizer::Span) -> Option<String> {
         let start = self.offset(span.start)?;
         let mut end = self.offset(span.end)?;
+        let depth = |text: &str| {
+            text.chars().fold(0i32, |d, c| match c {
+                '(' => d + 1,
+                ')' => d - 1,
+                _ => d,
+            })
+        };
+        let open = depth(self.sql.get(start..end)?);
         let rest = self.sql.get(end..)?;
-        if rest.trim_start().starts_with('(') {
-            let mut depth = 0;
+        if open > 0 || rest.trim_start().starts_with('(') {
+            let mut d = open;
             for (i, c) in rest.char_indices() {
                 match c {
-                    '(' => depth += 1,
-                    ')' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            end += i + 1;
-                            break;
-                        }
-                    }
-                    _ => {}
+                    '(' => d += 1,
+                    ')' => d -= 1,
+                    _ => continue,
+                }
+                if d == 0 {
+                    end += i + 1;
+                    break;
                 }
             }
         }

@@ -11,6 +11,7 @@ mod compat_mysql;
 mod errors;
 mod mysql;
 mod query_corpus;
+mod query_corpus_mysql;
 mod query_describe;
 mod replay_differential;
 mod replay_differential_mysql;
