@@ -109,6 +109,11 @@ async fn the_corpus_agrees_with_mariadb() {
                     *ty = ours_rust("json");
                 }
             }
+            if std::env::var_os("CORPUS_UNKNOWN").is_some() {
+                for c in ours.columns.iter().filter(|c| c.sql_type.is_none()) {
+                    eprintln!("unknown: {query} :: {}", c.name);
+                }
+            }
             if !f.columns(query, &ours, &columns, ours_rust) {
                 continue;
             }
