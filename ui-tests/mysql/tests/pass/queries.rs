@@ -33,14 +33,19 @@ async fn read(pool: &MySqlPool) {
     let _: chrono::DateTime<chrono::Utc> = t.created_at;
     let _: Vec<u8> = t.owner;
 
-    let _: Task = migrate_runtime::query_as!(Task, "SELECT id, title, done FROM tasks WHERE done = ?", true)
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    let n: i64 = migrate_runtime::query_scalar!("SELECT count(*) FROM tasks WHERE status = ?", "todo")
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let _: Task = migrate_runtime::query_as!(
+        Task,
+        "SELECT id, title, done FROM tasks WHERE done = ?",
+        true
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let n: i64 =
+        migrate_runtime::query_scalar!("SELECT count(*) FROM tasks WHERE status = ?", "todo")
+            .fetch_one(pool)
+            .await
+            .unwrap();
     let _ = n;
     let sums = migrate_runtime::query!(
         "SELECT max(id) AS top, id + 1 AS next, count(*) AS n FROM tasks GROUP BY id"
@@ -51,14 +56,23 @@ async fn read(pool: &MySqlPool) {
     let _: Option<u32> = sums.top;
     let _: u64 = sums.next;
 
-    migrate_runtime::query!("INSERT INTO tasks (title, owner) VALUES (?, ?)", "t", vec![0_u8; 16])
-        .execute(pool)
-        .await
-        .unwrap();
-    migrate_runtime::query!("UPDATE tasks SET done = ?, title = ? WHERE id = ?", true, "u", 1_u32)
-        .execute(pool)
-        .await
-        .unwrap();
+    migrate_runtime::query!(
+        "INSERT INTO tasks (title, owner) VALUES (?, ?)",
+        "t",
+        vec![0_u8; 16]
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    migrate_runtime::query!(
+        "UPDATE tasks SET done = ?, title = ? WHERE id = ?",
+        true,
+        "u",
+        1_u32
+    )
+    .execute(pool)
+    .await
+    .unwrap();
     let gone = migrate_runtime::query!("DELETE FROM tasks WHERE id = ? RETURNING title", 1_u32)
         .fetch_one(pool)
         .await
