@@ -586,6 +586,7 @@ fn quoted(names: &[&str]) -> String {
 mod mysql;
 mod sqlite;
 
+pub use mysql::mysql_rust_type;
 use sqlite::sqlite;
 pub use sqlite::{Affinity, SQLITE_RULES, SqliteRule, sqlite_reads, sqlite_rule};
 

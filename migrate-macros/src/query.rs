@@ -196,10 +196,11 @@ fn database(dialect: Dialect, span: Span) -> syn::Result<(TokenStream, TokenStre
     match dialect {
         Dialect::Postgres => Ok((quote!(#sqlx::Postgres), quote!(#sqlx::postgres::PgRow))),
         Dialect::Sqlite => Ok((quote!(#sqlx::Sqlite), quote!(#sqlx::sqlite::SqliteRow))),
+        Dialect::Mysql => Ok((quote!(#sqlx::MySql), quote!(#sqlx::mysql::MySqlRow))),
         other => Err(syn::Error::new(
             span,
             format!(
-                "checked queries support PostgreSQL and SQLite; this package's dialect is {other:?}"
+                "checked queries support PostgreSQL, SQLite and MySQL; this package's dialect is {other:?}"
             ),
         )),
     }

@@ -15,7 +15,7 @@ pub mod sqlite {
 }
 
 /// Implemented by the Rust types an argument for a parameter of type `T` may have (`T` is
-/// the Rust type of a PostgreSQL parameter, or a [`sqlite`] storage class).
+/// the Rust type of a PostgreSQL or MySQL parameter, or a [`sqlite`] storage class).
 #[diagnostic::on_unimplemented(
     message = "this argument is `{Self}`, but the query's parameter reads `{T}`",
     label = "expected `{T}` (or a reference to it, or an `Option` of it)",
@@ -40,6 +40,10 @@ accepts!(i8 => i8);
 accepts!(i16 => i16);
 accepts!(i32 => i32);
 accepts!(i64 => i64);
+accepts!(u8 => u8);
+accepts!(u16 => u16);
+accepts!(u32 => u32);
+accepts!(u64 => u64);
 accepts!(f32 => f32);
 accepts!(f64 => f64);
 accepts!(String => String, &str);

@@ -79,6 +79,25 @@ const LITE_TYPES: &[Ty] = &[
     ty("NUMERIC", true, true, "1"),
 ];
 
+/// MySQL/MariaDB: the types the brief of the MySQL dialect lists, spelled as written in DDL.
+const MY_TYPES: &[Ty] = &[
+    ty("int", true, true, "1"),
+    ty("bigint", true, true, "1"),
+    ty("bigint unsigned", true, true, "1"),
+    ty("smallint", true, true, "1"),
+    ty("tinyint(1)", false, false, "TRUE"),
+    ty("varchar(40)", true, false, "'x'"),
+    ty("text", true, false, "'x'"),
+    ty("decimal(12,2)", true, true, "1.5"),
+    ty("double", true, true, "1.5"),
+    ty("float", true, true, "1.5"),
+    ty("date", true, false, "'2020-01-01'"),
+    ty("datetime", true, false, "'2020-01-01 00:00:00'"),
+    ty("timestamp", true, false, "'2020-01-01 00:00:00'"),
+    ty("json", false, false, "'{}'"),
+    ty("enum('a','b')", true, false, "'a'"),
+];
+
 struct Column {
     name: String,
     ty: Ty,
@@ -114,6 +133,9 @@ pub enum Flavor {
     Postgres,
     /// SQLite: `?NNN`, its five declared types.
     Sqlite,
+    /// MySQL/MariaDB: `?`, its types, `AUTO_INCREMENT`, no `UPDATE … RETURNING` (MariaDB
+    /// has `INSERT`/`DELETE … RETURNING`), no `FULL JOIN`.
+    Mysql,
 }
 
 /// The corpus of schema number `n` (the seed), for `flavor`.
@@ -122,6 +144,7 @@ pub fn corpus(flavor: Flavor, n: u64) -> Corpus {
     let types = match flavor {
         Flavor::Postgres => PG_TYPES,
         Flavor::Sqlite => LITE_TYPES,
+        Flavor::Mysql => MY_TYPES,
     };
     let table = |name: String, rng: &mut Lcg| {
         let count = 3 + rng.below(4);
@@ -143,6 +166,8 @@ pub fn corpus(flavor: Flavor, n: u64) -> Corpus {
             Flavor::Postgres if n.is_multiple_of(3) => "id serial PRIMARY KEY",
             Flavor::Postgres => "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
             Flavor::Sqlite => "id INTEGER PRIMARY KEY",
+            Flavor::Mysql if n.is_multiple_of(3) => "id int NOT NULL AUTO_INCREMENT PRIMARY KEY",
+            Flavor::Mysql => "id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY",
         };
         let mut lines = vec![id.to_owned()];
         if fk {
@@ -150,13 +175,31 @@ pub fn corpus(flavor: Flavor, n: u64) -> Corpus {
                 Flavor::Postgres if n.is_multiple_of(3) => "integer",
                 Flavor::Postgres => "bigint",
                 Flavor::Sqlite => "INTEGER",
+                Flavor::Mysql if n.is_multiple_of(3) => "int",
+                Flavor::Mysql => "bigint unsigned",
             };
             let null = if fk_not_null { " NOT NULL" } else { "" };
-            lines.push(format!("a_id {ty}{null} REFERENCES {} (id)", a.name));
+            if flavor == Flavor::Mysql {
+                // MySQL ignores a column's inline REFERENCES.
+                lines.push(format!("a_id {ty}{null}"));
+            } else {
+                lines.push(format!("a_id {ty}{null} REFERENCES {} (id)", a.name));
+            }
         }
         for c in &t.columns {
-            let null = if c.not_null { " NOT NULL" } else { "" };
+            let null = if c.not_null {
+                " NOT NULL"
+            } else if flavor == Flavor::Mysql && c.ty.sql == "timestamp" {
+                // MariaDB's timestamp is NOT NULL unless said otherwise (without
+                // explicit_defaults_for_timestamp).
+                " NULL"
+            } else {
+                ""
+            };
             lines.push(format!("{} {}{null}", c.name, c.ty.sql));
+        }
+        if fk && flavor == Flavor::Mysql {
+            lines.push(format!("FOREIGN KEY (a_id) REFERENCES {} (id)", a.name));
         }
         schema += &format!(
             "CREATE TABLE {} (\n    {}\n);\n",
@@ -265,13 +308,14 @@ impl Queries<'_> {
         match self.flavor {
             Flavor::Postgres => format!("${i}"),
             Flavor::Sqlite => format!("?{i}"),
+            Flavor::Mysql => "?".to_owned(),
         }
     }
 
     fn cast(&self, expr: &str, ty: &str) -> String {
         match self.flavor {
             Flavor::Postgres => format!("{expr}::{ty}"),
-            Flavor::Sqlite => format!("CAST({expr} AS {ty})"),
+            Flavor::Sqlite | Flavor::Mysql => format!("CAST({expr} AS {ty})"),
         }
     }
 
@@ -289,10 +333,17 @@ impl Queries<'_> {
         let text = match self.flavor {
             Flavor::Postgres => "text",
             Flavor::Sqlite => "TEXT",
+            Flavor::Mysql => "CHAR",
         };
         let int = match self.flavor {
             Flavor::Postgres => "bigint",
             Flavor::Sqlite => "INTEGER",
+            Flavor::Mysql => "SIGNED",
+        };
+        // MariaDB returns rows from INSERT and DELETE only.
+        let update_returning = |returning: &str| match self.flavor {
+            Flavor::Mysql => String::new(),
+            _ => format!(" RETURNING {returning}"),
         };
         let (p1, p2, p3) = (self.p(1), self.p(2), self.p(3));
         let mut q = vec![
@@ -341,11 +392,18 @@ impl Queries<'_> {
             format!("SELECT * FROM {an} a JOIN {bn} b ON b.a_id = a.id"),
             format!("DELETE FROM {bn} WHERE id = {p1} RETURNING *"),
             format!("DELETE FROM {an} WHERE {x} = {p1} RETURNING id, {x}"),
-            format!("UPDATE {an} SET {x} = {p1} WHERE id = {p2} RETURNING *"),
             format!(
-                "UPDATE {an} SET {x} = {p1}, {y} = {p2} WHERE id = {p3} RETURNING id, {y} AS changed"
+                "UPDATE {an} SET {x} = {p1} WHERE id = {p2}{}",
+                update_returning("*")
             ),
-            format!("UPDATE {bn} SET {z} = {z} WHERE a_id = {p1} RETURNING {z}"),
+            format!(
+                "UPDATE {an} SET {x} = {p1}, {y} = {p2} WHERE id = {p3}{}",
+                update_returning("id, {y} AS changed").replace("{y}", y)
+            ),
+            format!(
+                "UPDATE {bn} SET {z} = {z} WHERE a_id = {p1}{}",
+                update_returning(z)
+            ),
         ];
         let all: Vec<&Column> = a.columns.iter().collect();
         let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
@@ -469,6 +527,27 @@ impl Queries<'_> {
                 format!(
                     "SELECT a.{x}, l.* FROM {an} a CROSS JOIN LATERAL (SELECT b.id, b.{z} FROM {bn} b WHERE b.a_id = a.id) l"
                 ),
+            ]);
+        }
+        if self.flavor == Flavor::Mysql {
+            q.extend([
+                format!("SELECT a.{x}, b.{z} FROM {an} a RIGHT JOIN {bn} b ON b.a_id = a.id"),
+                format!("SELECT `a`.`id`, `{x}` AS `v` FROM `{an}` AS `a`"),
+                format!("SELECT ifnull({x}, {y}) AS f, if(id > 1, {x}, NULL) AS i FROM {an}"),
+                format!("SELECT id DIV 2 AS h, id / 2 AS q, id % 2 AS m, -id AS neg FROM {an}"),
+                format!(
+                    "SELECT concat({x}, 'a') AS c, length({x}) AS l, lower({x}) AS lo FROM {an}"
+                ),
+                format!(
+                    "SELECT CAST(id AS UNSIGNED) AS u, CAST(id AS DECIMAL(10,2)) AS d FROM {an}"
+                ),
+                format!("SELECT TRUE AS t, 3000000000 AS big, now() AS at, 1e3 AS e FROM {an}"),
+                format!("SELECT id FROM {an} ORDER BY id LIMIT {p1}, {p2}"),
+                format!("SELECT {x} FROM {an} WHERE id BETWEEN {p1} AND {p2}"),
+                format!("SELECT row_number() OVER (ORDER BY id) AS n, {x} FROM {an}"),
+                format!("SELECT count(*), {x} FROM {an}"),
+                format!("INSERT INTO {an} ({x}) VALUES ({p1}) ON DUPLICATE KEY UPDATE {x} = {p2}"),
+                format!("DELETE FROM {an} WHERE id = {p1}"),
             ]);
         }
         q

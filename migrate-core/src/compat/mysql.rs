@@ -181,6 +181,40 @@ pub(super) fn mysql(rust: &RustType, sql_type: &str) -> Verdict {
     }
 }
 
+/// The Rust type sqlx's own `query!` gives a MySQL column of `sql_type` (the model's
+/// spelling, or an expression's: `varchar`, `decimal`): `tinyint(1)` is `bool`; otherwise the
+/// first of the narrowest integers, `f32`, `f64`, `String`, `Vec<u8>`, `Decimal`, JSON, dates
+/// and times that [`mysql`]'s rules accept (so a `timestamp` is `DateTime<Utc>`, a
+/// `datetime` `NaiveDateTime`). `None` for a type no rule reads (`geometry`).
+pub fn mysql_rust_type(sql_type: &str) -> Option<RustType> {
+    let lower = sql_type.trim().to_ascii_lowercase();
+    if lower == "tinyint(1)" {
+        return Some(RustType::Bool);
+    }
+    [
+        RustType::I8,
+        RustType::I16,
+        RustType::I32,
+        RustType::I64,
+        RustType::U8,
+        RustType::U16,
+        RustType::U32,
+        RustType::U64,
+        RustType::F32,
+        RustType::F64,
+        RustType::String,
+        RustType::Bytes,
+        RustType::Decimal,
+        RustType::Json,
+        RustType::Date,
+        RustType::Time,
+        RustType::DateTime,
+        RustType::DateTimeTz,
+    ]
+    .into_iter()
+    .find(|rust| mysql(rust, &lower) == Verdict::Compatible)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +238,29 @@ mod tests {
         assert!(ok("uuid::Uuid", "binary(16)") && !ok("uuid::Uuid", "char(36)"));
         assert!(ok("String", "char(36)") && ok("String", "enum('a','b')"));
         assert!(ok("Vec<u8>", "blob") && ok("Vec<u8>", "varbinary(16)") && !ok("String", "blob"));
+        let natural = |sql: &str| mysql_rust_type(sql);
+        assert_eq!(natural("tinyint(1)"), Some(RustType::Bool));
+        assert_eq!(natural("tinyint"), Some(RustType::I8));
+        assert_eq!(natural("smallint"), Some(RustType::I16));
+        assert_eq!(natural("mediumint"), Some(RustType::I32));
+        assert_eq!(natural("int"), Some(RustType::I32));
+        assert_eq!(natural("bigint"), Some(RustType::I64));
+        assert_eq!(natural("tinyint unsigned"), Some(RustType::U8));
+        assert_eq!(natural("int unsigned"), Some(RustType::U32));
+        assert_eq!(natural("bigint unsigned"), Some(RustType::U64));
+        assert_eq!(natural("float"), Some(RustType::F32));
+        assert_eq!(natural("double"), Some(RustType::F64));
+        assert_eq!(natural("varchar(40)"), Some(RustType::String));
+        assert_eq!(natural("enum('a','b')"), Some(RustType::String));
+        assert_eq!(natural("text"), Some(RustType::String));
+        assert_eq!(natural("varbinary(16)"), Some(RustType::Bytes));
+        assert_eq!(natural("decimal(12,2)"), Some(RustType::Decimal));
+        assert_eq!(natural("json"), Some(RustType::Json));
+        assert_eq!(natural("date"), Some(RustType::Date));
+        assert_eq!(natural("time"), Some(RustType::Time));
+        assert_eq!(natural("datetime"), Some(RustType::DateTime));
+        assert_eq!(natural("timestamp"), Some(RustType::DateTimeTz));
+        assert_eq!(natural("geometry"), None);
         let Verdict::Incompatible { hint } = mysql(&RustType::I64, "bigint unsigned") else {
             panic!()
         };

@@ -51,7 +51,12 @@ impl Infer<'_> {
         for assignment in &insert.assignments {
             self.assignment(&scope, assignment)?;
         }
-        if let Some(on) = &insert.on {
+        if let Some(sqlparser::ast::OnInsert::DuplicateKeyUpdate(assignments)) = &insert.on {
+            // MySQL's ON DUPLICATE KEY UPDATE c = VALUES(c): the target's columns.
+            for assignment in assignments {
+                self.assignment(&scope, assignment)?;
+            }
+        } else if let Some(on) = &insert.on {
             // ON CONFLICT … DO UPDATE SET c = EXCLUDED.c: the target and `excluded`.
             let mut rels = scope.rels.clone();
             rels.push(Rel {

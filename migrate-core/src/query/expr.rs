@@ -24,12 +24,15 @@ impl Infer<'_> {
                 data_type,
                 ..
             } => {
-                let target = self.type_name(data_type);
+                let (target, keeps_not_null) = match self.dialect {
+                    Dialect::Mysql => self.mysql_cast(inner, data_type),
+                    _ => (self.type_name(data_type), true),
+                };
                 self.expect(inner, Some(target.clone()))?;
                 let inner = self.expr(inner)?;
                 Typed {
                     sql_type: Some(target),
-                    not_null: inner.not_null && *kind != CastKind::TryCast,
+                    not_null: inner.not_null && keeps_not_null && *kind != CastKind::TryCast,
                 }
             }
             Expr::IsNull(e) | Expr::IsNotNull(e) => {
@@ -54,6 +57,16 @@ impl Infer<'_> {
                 let typed = self.expr(inner)?;
                 match op {
                     UnaryOperator::Not => self.boolean(typed.not_null),
+                    // MySQL: `-col` is a signed integer of col's digits; `-1` a literal.
+                    UnaryOperator::Minus
+                        if self.dialect == Dialect::Mysql
+                            && !matches!(inner.as_ref(), Expr::Value(_)) =>
+                    {
+                        Typed {
+                            sql_type: typed.sql_type.as_deref().map(super::mysql::negate),
+                            ..typed
+                        }
+                    }
                     // PostgreSQL's prefix operators are the catalog's (`|/ 2` is a double).
                     _ if self.dialect == Dialect::Postgres => {
                         match self.pg_prefix(op, inner, &typed)? {
@@ -142,11 +155,22 @@ impl Infer<'_> {
                     self.expr(&when.condition)?;
                     results.push(self.expr(&when.result)?);
                 }
-                match else_result {
-                    Some(e) => results.push(self.expr(e)?),
-                    None => results.push(Typed::unknown()),
+                match (else_result, self.dialect) {
+                    (Some(e), _) => results.push(self.expr(e)?),
+                    // MySQL: no ELSE is NULL, but no NULL of a type (`unsigned` stays).
+                    (None, Dialect::Mysql) => {
+                        let typed = super::mysql_functions::alternatives(&results);
+                        return Ok(Typed {
+                            not_null: false,
+                            ..typed
+                        });
+                    }
+                    (None, _) => results.push(Typed::unknown()),
                 }
-                common(&results)
+                match self.dialect {
+                    Dialect::Mysql => super::mysql_functions::alternatives(&results),
+                    _ => common(&results),
+                }
             }
             Expr::Function(function) => self.function(function)?,
             Expr::Subquery(query) => {
@@ -204,9 +228,10 @@ impl Infer<'_> {
                 let typed = self.expr(inner)?;
                 let name = match self.dialect {
                     Dialect::Postgres => "numeric",
-                    _ => "INTEGER",
+                    Dialect::Mysql => "int",
+                    Dialect::Sqlite => "INTEGER",
                 };
-                Typed::of(name, typed.not_null)
+                Typed::of(name, typed.not_null && self.dialect != Dialect::Mysql)
             }
             // PostgreSQL: the function `substring(x, from[, for])` (text, bytea, bit; a
             // pattern).
@@ -265,6 +290,8 @@ impl Infer<'_> {
                         .sql_type
                         .as_deref()
                         .is_some_and(|t| t.eq_ignore_ascii_case("BLOB"));
+                // MariaDB flags string functions nullable whatever their arguments.
+                let not_null = not_null && self.dialect != Dialect::Mysql;
                 Typed::of(if blob { "BLOB" } else { self.text_name() }, not_null)
             }
             Expr::Trim {
@@ -279,7 +306,7 @@ impl Infer<'_> {
                 for e in what.chain(trim_characters.iter().flatten()) {
                     not_null &= self.expr(e)?.not_null;
                 }
-                Typed::of(self.text_name(), not_null)
+                Typed::of(self.text_name(), not_null && self.dialect != Dialect::Mysql)
             }
             Expr::Tuple(items) => {
                 for item in items {
@@ -364,6 +391,11 @@ impl Infer<'_> {
     }
 
     fn literal(&self, value: &Value, span: sqlparser::tokenizer::Span) -> Typed {
+        if self.dialect == Dialect::Mysql
+            && let Some(typed) = self.mysql_literal(value)
+        {
+            return typed;
+        }
         let pg = self.dialect == Dialect::Postgres;
         match value {
             Value::Number(text, _) => {
@@ -437,6 +469,13 @@ impl Infer<'_> {
                     not_null: both,
                 }
             }
+            // MySQL: a division by zero is NULL.
+            Op::Divide | Op::Modulo | Op::MyIntegerDivide if self.dialect == Dialect::Mysql => {
+                Typed {
+                    sql_type: self.arithmetic(op, &l, &r),
+                    not_null: false,
+                }
+            }
             Op::Plus | Op::Minus | Op::Multiply | Op::Divide | Op::Modulo => Typed {
                 sql_type: self.arithmetic(op, &l, &r),
                 not_null: both,
@@ -447,6 +486,7 @@ impl Infer<'_> {
                 not_null: false,
             },
             Op::LongArrow if self.dialect == Dialect::Sqlite => Typed::unknown(),
+            Op::Xor if self.dialect == Dialect::Mysql => self.boolean(both),
             Op::Arrow | Op::HashArrow => Typed {
                 sql_type: l.sql_type.clone(),
                 not_null: false,
@@ -478,6 +518,9 @@ impl Infer<'_> {
     /// the date and time arithmetic PostgreSQL defines.
     fn arithmetic(&self, op: &Op, l: &Typed, r: &Typed) -> Option<String> {
         let (a, b) = (l.sql_type.as_deref()?, r.sql_type.as_deref()?);
+        if self.dialect == Dialect::Mysql {
+            return super::mysql::arithmetic(op, a, b);
+        }
         if self.dialect != Dialect::Postgres {
             return Some(sqlite_number(a, b).to_owned());
         }
@@ -534,17 +577,21 @@ impl Infer<'_> {
         normalize(self.dialect, &data_type.to_string()).sql_type
     }
 
+    /// The type of a comparison or a logical operator (MySQL has no boolean: `int`).
     pub fn bool_name(&self) -> &'static str {
         match self.dialect {
             Dialect::Postgres => "boolean",
-            _ => "BOOLEAN",
+            Dialect::Mysql => "int",
+            Dialect::Sqlite => "BOOLEAN",
         }
     }
 
+    /// The type of a string built by an expression.
     pub fn text_name(&self) -> &'static str {
         match self.dialect {
             Dialect::Postgres => "text",
-            _ => "TEXT",
+            Dialect::Mysql => "varchar",
+            Dialect::Sqlite => "TEXT",
         }
     }
 

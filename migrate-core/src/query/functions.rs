@@ -68,6 +68,9 @@ fn postgres(name: &str) -> Option<(Returns, Nulls)> {
 
 impl Infer<'_> {
     pub fn function(&mut self, function: &Function) -> Result<Typed, QueryError> {
+        if self.dialect == Dialect::Mysql {
+            return self.mysql_function(function);
+        }
         let mut args = Vec::new();
         // `make_interval(days => 1)`: which parameter a named argument is, the catalog does
         // not say.

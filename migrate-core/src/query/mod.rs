@@ -24,6 +24,10 @@ mod pg_calls;
 mod pg_catalog;
 #[cfg(test)]
 mod pg_catalog_tests;
+mod mysql;
+mod mysql_functions;
+#[cfg(test)]
+mod mysql_tests;
 mod scope;
 mod select;
 mod sqlite_catalog;
@@ -38,7 +42,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use sqlparser::ast::Statement as Ast;
-use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
+use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Span, Token, Tokenizer};
 
@@ -50,7 +54,8 @@ use crate::{Dialect, LineCol};
 pub struct Described {
     /// The result columns, in order (none for a statement without `RETURNING`).
     pub columns: Vec<ResultColumn>,
-    /// The parameters `$1`, `$2`, … (SQLite: `?`, `?NNN`, `:name`), in number order.
+    /// The parameters `$1`, `$2`, … (SQLite: `?`, `?NNN`, `:name`; MySQL: `?`, numbered by
+    /// position), in number order.
     pub parameters: Vec<Parameter>,
 }
 
@@ -61,7 +66,8 @@ pub struct ResultColumn {
     /// expression without a name).
     pub name: String,
     /// Its type as the schema model spells types (PostgreSQL's `format_type()`, SQLite's
-    /// declared type); `None` when the inference cannot tell.
+    /// declared type, MySQL's `COLUMN_TYPE` such as `int unsigned` or `varchar(40)`, without
+    /// length for expressions: `varchar`, `decimal`); `None` when the inference cannot tell.
     pub sql_type: Option<String>,
     /// Proven never NULL. `false` means it may be NULL, or that this is not known.
     pub not_null: bool,
@@ -114,7 +120,8 @@ impl QueryError {
 pub fn describe(schema: &Schema, sql: &str) -> Result<Described, QueryError> {
     let statements = match schema.dialect {
         Dialect::Postgres => Parser::parse_sql(&PostgreSqlDialect {}, sql),
-        _ => Parser::parse_sql(&SQLiteDialect {}, sql),
+        Dialect::Mysql => Parser::parse_sql(&MySqlDialect {}, sql),
+        Dialect::Sqlite => Parser::parse_sql(&SQLiteDialect {}, sql),
     }
     .map_err(|e| {
         let message = e.to_string();
@@ -133,7 +140,7 @@ pub fn describe(schema: &Schema, sql: &str) -> Result<Described, QueryError> {
             at: None,
         });
     };
-    let mut infer = Infer::new(schema);
+    let mut infer = Infer::new(schema, sql);
     infer.number_parameters(sql);
     let columns = infer.statement(statement)?;
     Ok(Described {
@@ -181,6 +188,9 @@ pub(crate) struct Col {
 /// scopes in effect.
 pub(crate) struct Infer<'a> {
     pub schema: &'a Schema,
+    /// The query's text (MySQL names an unnamed result column after the text of its
+    /// expression).
+    pub sql: &'a str,
     pub dialect: Dialect,
     /// Parameter number -> the type its context gave it (first context wins).
     params: BTreeMap<usize, Option<String>>,
@@ -195,9 +205,10 @@ pub(crate) struct Infer<'a> {
 }
 
 impl<'a> Infer<'a> {
-    fn new(schema: &'a Schema) -> Infer<'a> {
+    fn new(schema: &'a Schema, sql: &'a str) -> Infer<'a> {
         Infer {
             schema,
+            sql,
             dialect: schema.dialect,
             params: BTreeMap::new(),
             numbers: BTreeMap::new(),
@@ -235,7 +246,8 @@ impl<'a> Infer<'a> {
             Dialect::Postgres => {
                 Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize_with_location()
             }
-            _ => Tokenizer::new(&SQLiteDialect {}, sql).tokenize_with_location(),
+            Dialect::Mysql => Tokenizer::new(&MySqlDialect {}, sql).tokenize_with_location(),
+            Dialect::Sqlite => Tokenizer::new(&SQLiteDialect {}, sql).tokenize_with_location(),
         };
         let tokens = tokens.unwrap_or_default();
         for (i, token) in tokens.iter().enumerate() {

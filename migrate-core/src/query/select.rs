@@ -44,8 +44,8 @@ impl Infer<'_> {
         let columns = self.set_expr(&query.body)?;
         if let Some(limit) = &query.limit_clause {
             let count = match self.dialect {
-                Dialect::Postgres => "bigint",
-                _ => "INTEGER",
+                Dialect::Postgres | Dialect::Mysql => "bigint",
+                Dialect::Sqlite => "INTEGER",
             };
             let exprs: Vec<&Expr> = match limit {
                 LimitClause::LimitOffset { limit, offset, .. } => limit
@@ -88,7 +88,12 @@ impl Infer<'_> {
                     .into_iter()
                     .zip(right)
                     .map(|(l, r)| Col {
-                        typed: common(&[l.typed, r.typed]),
+                        typed: match self.dialect {
+                            Dialect::Mysql => {
+                                super::mysql_functions::alternatives(&[l.typed, r.typed])
+                            }
+                            _ => common(&[l.typed, r.typed]),
+                        },
                         name: l.name,
                     })
                     .collect())
@@ -145,7 +150,11 @@ impl Infer<'_> {
         if let Some(having) = &select.having {
             self.expr(having)?;
         }
-        self.projection(&select.projection)
+        let mut columns = self.projection(&select.projection)?;
+        if self.dialect == Dialect::Mysql {
+            super::mysql::implicit_group(select, &mut columns);
+        }
+        Ok(columns)
     }
 
     /// A `GROUP BY` item (a list in parentheses item by item): an input column, or else the
@@ -275,6 +284,32 @@ impl Infer<'_> {
     /// name, a function's name, a cast's inner name or type, else `?column?`); SQLite names
     /// it after its text.
     pub fn column_name(&self, expr: &Expr) -> String {
+        if self.dialect == Dialect::Mysql {
+            return match expr {
+                Expr::Identifier(i) => i.value.clone(),
+                Expr::CompoundIdentifier(parts) => {
+                    parts.last().map(|i| i.value.clone()).unwrap_or_default()
+                }
+                // A string literal is named after its value.
+                Expr::Value(v) => match &v.value {
+                    sqlparser::ast::Value::SingleQuotedString(s)
+                    | sqlparser::ast::Value::DoubleQuotedString(s) => s.clone(),
+                    _ => self.text_of(v.span).unwrap_or_else(|| v.to_string()),
+                },
+                // MySQL names an expression after its text in the query, as written (a
+                // unary operator's span starts at its operand: the operator is added).
+                Expr::UnaryOp { op, expr: inner } => {
+                    let inner_text = self.text_of(inner.span());
+                    self.text_of(expr.span())
+                        .filter(|t| Some(t) != inner_text.as_ref())
+                        .or_else(|| self.text_before(inner.span(), &op.to_string()))
+                        .unwrap_or_else(|| expr.to_string())
+                }
+                other => self
+                    .text_of(other.span())
+                    .unwrap_or_else(|| other.to_string()),
+            };
+        }
         if self.dialect != Dialect::Postgres {
             return match expr {
                 Expr::Identifier(i) => i.value.clone(),
@@ -285,6 +320,65 @@ impl Infer<'_> {
             };
         }
         postgres_name(self.dialect, expr).unwrap_or_else(|| "?column?".to_owned())
+    }
+
+    /// The query's text between `span`'s ends (lines and columns from 1, in characters).
+    /// A span that ends inside or before parentheses (sqlparser's span of `min(c1)` ends
+    /// at `c1`, of `count(*)` at `count`) takes them in.
+    fn text_of(&self, span: sqlparser::tokenizer::Span) -> Option<String> {
+        let start = self.offset(span.start)?;
+        let mut end = self.offset(span.end)?;
+        let depth = |text: &str| {
+            text.chars().fold(0i32, |d, c| match c {
+                '(' => d + 1,
+                ')' => d - 1,
+                _ => d,
+            })
+        };
+        let open = depth(self.sql.get(start..end)?);
+        let rest = self.sql.get(end..)?;
+        if open > 0 || rest.trim_start().starts_with('(') {
+            let mut d = open;
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '(' => d += 1,
+                    ')' => d -= 1,
+                    _ => continue,
+                }
+                if d == 0 {
+                    end += i + 1;
+                    break;
+                }
+            }
+        }
+        self.sql.get(start..end).map(str::to_owned)
+    }
+
+    /// `op` and what follows it up to the end of `span`, when the text before `span` (after
+    /// blanks) ends with `op`: `- age` for the operand `age` of a unary minus.
+    fn text_before(&self, span: sqlparser::tokenizer::Span, op: &str) -> Option<String> {
+        let start = self.offset(span.start)?;
+        let end = self.offset(span.end)?;
+        let before = self.sql.get(..start)?.trim_end();
+        let at = before.len().checked_sub(op.len())?;
+        before.get(at..).filter(|t| t.eq_ignore_ascii_case(op))?;
+        self.sql.get(at..end).map(str::to_owned)
+    }
+
+    /// The byte offset of a tokenizer location (0 when unknown: `None`).
+    fn offset(&self, at: sqlparser::tokenizer::Location) -> Option<usize> {
+        if at.line == 0 {
+            return None;
+        }
+        let mut start = 0;
+        for (i, text) in self.sql.split_inclusive('\n').enumerate() {
+            if i + 1 == at.line as usize {
+                let mut chars = text.char_indices().map(|(b, _)| b).chain([text.len()]);
+                return chars.nth(at.column as usize - 1).map(|b| start + b);
+            }
+            start += text.len();
+        }
+        None
     }
 
     /// Runs `body` with `scope` as the innermost scope.

@@ -1,8 +1,9 @@
 //! The Rust type sqlx decodes a result column into, and the type a parameter is checked
-//! against, from the SQL type the inference gives (the same rules as `migrate_core::compat`).
+//! against, from the SQL type the inference gives (the same rules as `migrate_core::compat`;
+//! on MySQL the parameter's type is the column's: MySQL's prepare tells no parameter types).
 
 use migrate_core::Dialect;
-use migrate_core::compat::Affinity;
+use migrate_core::compat::{Affinity, RustType, mysql_rust_type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -24,6 +25,7 @@ pub fn column_type(dialect: Dialect, sql_type: &str) -> Option<TokenStream> {
             Class::Text => quote!(::std::string::String),
             Class::Blob => quote!(::std::vec::Vec<u8>),
         }),
+        Dialect::Mysql => mysql(sql_type),
         _ => None,
     }
 }
@@ -43,8 +45,48 @@ pub fn parameter_type(dialect: Dialect, sql_type: &str) -> Option<TokenStream> {
             };
             Some(quote!(::migrate_runtime::__private::sqlite::#class))
         }
+        // As PostgreSQL's: the plain types only (not the feature-gated ones), and not an
+        // `enum(…)`/`set(…)` (an argument may be a Rust enum sqlx encodes as a string).
+        Dialect::Mysql => match mysql_rust_type(sql_type)? {
+            RustType::Decimal
+            | RustType::Json
+            | RustType::Date
+            | RustType::Time
+            | RustType::DateTime
+            | RustType::DateTimeTz => None,
+            _ if base.starts_with("enum") || base.starts_with("set") => None,
+            _ => mysql(sql_type),
+        },
         _ => None,
     }
+}
+
+/// MySQL: the type sqlx's `query!` would give (`migrate_core::compat::mysql_rust_type`,
+/// from the same rules the derives check), feature-gated ones through `__private::types`.
+fn mysql(sql_type: &str) -> Option<TokenStream> {
+    let gated = |name: TokenStream| quote!(::migrate_runtime::__private::types::#name);
+    Some(match mysql_rust_type(sql_type)? {
+        RustType::Bool => quote!(bool),
+        RustType::I8 => quote!(i8),
+        RustType::I16 => quote!(i16),
+        RustType::I32 => quote!(i32),
+        RustType::I64 => quote!(i64),
+        RustType::U8 => quote!(u8),
+        RustType::U16 => quote!(u16),
+        RustType::U32 => quote!(u32),
+        RustType::U64 => quote!(u64),
+        RustType::F32 => quote!(f32),
+        RustType::F64 => quote!(f64),
+        RustType::String => quote!(::std::string::String),
+        RustType::Bytes => quote!(::std::vec::Vec<u8>),
+        RustType::Decimal => gated(quote!(Decimal)),
+        RustType::Json => gated(quote!(Json)),
+        RustType::Date => gated(quote!(Date)),
+        RustType::Time => gated(quote!(Time)),
+        RustType::DateTime => gated(quote!(Timestamp)),
+        RustType::DateTimeTz => gated(quote!(Timestamptz)),
+        _ => return None,
+    })
 }
 
 /// The type without modifiers: `character varying(20)` -> `character varying`.
@@ -153,5 +195,30 @@ mod tests {
         assert_eq!(column(lite, "REAL").as_deref(), Some("f64"));
         assert_eq!(column(lite, "NUMERIC"), None);
         assert_eq!(column(lite, ""), None);
+    }
+
+    #[test]
+    fn mysql_types_map_as_sqlx_decodes_them() {
+        let my = Dialect::Mysql;
+        assert_eq!(column(my, "tinyint(1)").as_deref(), Some("bool"));
+        assert_eq!(column(my, "int").as_deref(), Some("i32"));
+        assert_eq!(column(my, "bigint unsigned").as_deref(), Some("u64"));
+        assert_eq!(
+            column(my, "varchar(40)").as_deref(),
+            Some("::std::string::String")
+        );
+        assert_eq!(
+            column(my, "decimal(12,2)").as_deref(),
+            Some("::migrate_runtime::__private::types::Decimal")
+        );
+        assert_eq!(
+            column(my, "timestamp").as_deref(),
+            Some("::migrate_runtime::__private::types::Timestamptz")
+        );
+        assert_eq!(
+            column(my, "datetime").as_deref(),
+            Some("::migrate_runtime::__private::types::Timestamp")
+        );
+        assert_eq!(column(my, "geometry"), None);
     }
 }

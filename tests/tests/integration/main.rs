@@ -12,6 +12,7 @@ mod errors;
 mod mysql;
 mod query_corpus;
 mod query_corpus_calls;
+mod query_corpus_mysql;
 mod query_describe;
 mod replay_differential;
 mod replay_differential_mysql;

@@ -25,45 +25,49 @@ use crate::query_describe::{pg_name, replayed};
 
 /// Schemas per dialect; each gives up to 64 (SQLite) or 102 (PostgreSQL) queries (the whole
 /// corpus runs in a few seconds).
-const SCHEMAS: u64 = 24;
+pub(crate) const SCHEMAS: u64 = 24;
 
 /// Agreement counts for one dialect.
 #[derive(Default)]
-struct Figures {
-    queries: usize,
-    not_inferred: usize,
-    columns: usize,
-    names_agree: usize,
-    types_compared: usize,
-    types_agree: usize,
-    types_unknown: usize,
+pub(crate) struct Figures {
+    pub(crate) queries: usize,
+    pub(crate) not_inferred: usize,
+    pub(crate) columns: usize,
+    pub(crate) names_agree: usize,
+    pub(crate) types_compared: usize,
+    pub(crate) types_agree: usize,
+    pub(crate) types_unknown: usize,
     /// The database gives no type (SQLite: an expression has no declared type).
-    types_untold: usize,
-    params_compared: usize,
-    params_agree: usize,
-    params_unknown: usize,
-    null_compared: usize,
-    null_agree: usize,
+    pub(crate) types_untold: usize,
+    pub(crate) params_compared: usize,
+    pub(crate) params_agree: usize,
+    pub(crate) params_unknown: usize,
+    pub(crate) null_compared: usize,
+    pub(crate) null_agree: usize,
     /// We say nullable, the server NOT NULL: allowed.
-    null_looser: usize,
+    pub(crate) null_looser: usize,
     /// Queries without parameters run over the corpus's rows (in a transaction rolled back).
-    runs: usize,
+    pub(crate) runs: usize,
     /// Result columns of those runs that held a NULL; each must be nullable in ours.
-    nulls_seen: usize,
+    pub(crate) nulls_seen: usize,
     /// Of those, NOT NULL in ours (each a failure).
-    nulls_claimed: usize,
+    pub(crate) nulls_claimed: usize,
     /// SQLite: non-NULL values whose storage class was checked against our declared type.
-    classes_seen: usize,
-    failures: Vec<String>,
+    pub(crate) classes_seen: usize,
+    pub(crate) failures: Vec<String>,
 }
 
 impl Figures {
-    fn fail(&mut self, query: &str, what: String) {
+    pub(crate) fn fail(&mut self, query: &str, what: String) {
         self.failures.push(format!("{query}\n  {what}"));
     }
 
     /// `Ok(None)` for a shape not inferred yet (counted), an error for anything else.
-    fn ours(&mut self, schema: &migrate_core::schema::Schema, query: &str) -> Option<Described> {
+    pub(crate) fn ours(
+        &mut self,
+        schema: &migrate_core::schema::Schema,
+        query: &str,
+    ) -> Option<Described> {
         self.queries += 1;
         match describe(schema, query) {
             Ok(d) => Some(d),
@@ -79,7 +83,7 @@ impl Figures {
     }
 
     /// Names and types of the columns; `theirs` is each column's name and type name.
-    fn columns(
+    pub(crate) fn columns(
         &mut self,
         query: &str,
         ours: &Described,
@@ -121,7 +125,12 @@ impl Figures {
         true
     }
 
-    fn nullability(&mut self, query: &str, ours: &Described, server_not_null: &[Option<bool>]) {
+    pub(crate) fn nullability(
+        &mut self,
+        query: &str,
+        ours: &Described,
+        server_not_null: &[Option<bool>],
+    ) {
         for (c, theirs) in ours.columns.iter().zip(server_not_null) {
             let Some(theirs) = *theirs else { continue };
             self.null_compared += 1;
@@ -144,7 +153,7 @@ impl Figures {
     /// The result of running `query`: a column that held NULL must not be NOT NULL in ours.
     /// With `classes` (SQLite), each value's storage class must fit the column's declared type
     /// in ours ([`Figures::classes`]).
-    fn ran<R: Row>(
+    pub(crate) fn ran<R: Row>(
         &mut self,
         query: &str,
         ours: &Described,
@@ -208,7 +217,7 @@ impl Figures {
     }
 
     #[track_caller]
-    fn report_and_assert(&self, dialect: &str) {
+    pub(crate) fn report_and_assert(&self, dialect: &str) {
         let f = self;
         eprintln!(
             "query corpus, {dialect}: {} queries, {} not inferred yet; {} columns: names {}/{} \
@@ -247,7 +256,7 @@ impl Figures {
     }
 }
 
-fn columns_of(statement: &impl Statement) -> Vec<(String, String)> {
+pub(crate) fn columns_of(statement: &impl Statement) -> Vec<(String, String)> {
     statement
         .columns()
         .iter()

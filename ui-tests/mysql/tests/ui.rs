@@ -1,5 +1,5 @@
-//! Compile-fail cases (with `.stderr` snapshots) for the derives' MySQL errors, and a
-//! compile-pass case. No database: the derives read `ui-tests/mysql/migrations`.
+//! Compile-fail cases (with `.stderr` snapshots) for the derives' and the checked queries'
+//! MySQL errors, and compile-pass cases. No database: the derives read `ui-tests/mysql/migrations`.
 //!
 //! The snapshots were made with the toolchain pinned in `rust-toolchain.toml`; regenerate
 //! them with `TRYBUILD=overwrite cargo test -p migrate-ui-tests-mysql`.
