@@ -221,7 +221,7 @@ pub fn corpus(flavor: Flavor, n: u64) -> Corpus {
     let rows = rows(&a, &b, fk_not_null);
     let function_calls = match flavor {
         Flavor::Sqlite => sqlite_function_queries(&a, n),
-        Flavor::Postgres => Vec::new(),
+        Flavor::Postgres | Flavor::Mysql => Vec::new(),
     };
     Corpus {
         schema,

@@ -50,6 +50,7 @@ async fn the_corpus_agrees_with_mariadb() {
             schema,
             rows,
             queries,
+            ..
         } = corpus(Flavor::Mysql, n);
         conn.execute(sqlx::raw_sql(AssertSqlSafe(schema.clone() + &rows)))
             .await
