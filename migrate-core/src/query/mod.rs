@@ -17,12 +17,18 @@
 //! schema and map [`ResultColumn::sql_type`] to Rust types with [`crate::compat`].
 
 mod dml;
+mod enum_labels;
 mod expr;
 mod functions;
 mod scope;
 mod select;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod user_type_tests;
+mod user_types;
+
+pub use user_types::{domain_base, enum_type};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -131,7 +137,11 @@ pub fn describe(schema: &Schema, sql: &str) -> Result<Described, QueryError> {
             .into_iter()
             .map(|c| ResultColumn {
                 name: c.name,
-                sql_type: c.typed.sql_type,
+                // PostgreSQL describes a column of a domain type as its base type.
+                sql_type: c
+                    .typed
+                    .sql_type
+                    .map(|t| user_types::without_domain(schema, t)),
                 not_null: c.typed.not_null,
             })
             .collect(),
