@@ -311,7 +311,12 @@ impl Infer<'_> {
     /// `a + b` and friends: numbers widen (integer < bigint < numeric < real < double), and
     /// the date and time arithmetic PostgreSQL defines.
     fn arithmetic(&self, op: &Op, l: &Typed, r: &Typed) -> Option<String> {
-        let (a, b) = (l.sql_type.as_deref()?, r.sql_type.as_deref()?);
+        // A domain's operators are its base type's.
+        let (a, b) = (
+            without_domain(self.schema, l.sql_type.clone()?),
+            without_domain(self.schema, r.sql_type.clone()?),
+        );
+        let (a, b) = (a.as_str(), b.as_str());
         if self.dialect != Dialect::Postgres {
             return Some(sqlite_number(a, b).to_owned());
         }
@@ -353,8 +358,8 @@ impl Infer<'_> {
 
     /// The type a parameter takes as the other operand of an operator (`=`, `<`, `IN` of
     /// one item, `BETWEEN`, `ANY`) whose one side has type `other`: a domain's base type.
-    /// PostgreSQL has no operators on
-    /// `character varying`: it resolves them as `text`'s, so the parameter is `text`.
+    /// PostgreSQL has no operators on `character varying` nor `cidr`: it resolves them as
+    /// `text`'s and `inet`'s, so the parameter is `text` or `inet`.
     fn operand(&self, other: Option<String>) -> Option<String> {
         // A domain's operators are its base type's.
         let other = other.map(|t| without_domain(self.schema, t));
@@ -362,6 +367,8 @@ impl Infer<'_> {
             Some(t) if self.dialect == Dialect::Postgres && t.starts_with("character varying") => {
                 Some("text".to_owned())
             }
+            // Nor on `cidr`: it compares with `inet`'s.
+            Some(t) if self.dialect == Dialect::Postgres && t == "cidr" => Some("inet".to_owned()),
             other => other,
         }
     }
