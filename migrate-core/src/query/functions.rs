@@ -166,7 +166,17 @@ impl Infer<'_> {
                 self.expect(e, hint.clone())?;
             }
         }
-        let typed: Vec<Typed> = args.iter().map(|(_, t)| t.clone()).collect();
+        // A function resolves a domain argument as its base type (`sum(domain_over_integer)`).
+        let typed: Vec<Typed> = args
+            .iter()
+            .map(|(_, t)| Typed {
+                sql_type: t
+                    .sql_type
+                    .clone()
+                    .map(|t| super::user_types::without_domain(self.schema, t)),
+                not_null: t.not_null,
+            })
+            .collect();
         let first = typed.first().and_then(|t| t.sql_type.clone());
         let pg = self.dialect == Dialect::Postgres;
         let sql_type = match returns {
