@@ -107,7 +107,12 @@ impl Figures {
                 );
             }
             match c.sql_type.as_deref().map(map) {
-                None => self.types_unknown += 1,
+                None => {
+                    self.types_unknown += 1;
+                    if std::env::var_os("CORPUS_UNKNOWN").is_some() {
+                        eprintln!("unknown: {query} :: {} (the database's {ty})", c.name);
+                    }
+                }
                 // SQLite: no declared type (an expression), or one sqlx does not map.
                 Some(_) if ty == "NULL" => self.types_untold += 1,
                 Some(ours) => {
