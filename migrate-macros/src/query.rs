@@ -228,11 +228,23 @@ fn binds(schema: &Schema, described: &Described, args: &[Expr]) -> Vec<TokenStre
                 .sql_type
                 .as_deref()
                 .and_then(|t| rust_types::parameter_type(schema, t));
-            match checked {
-                Some(ty) => quote_spanned! {arg.span()=>
+            let enum_name = parameter
+                .sql_type
+                .as_deref()
+                .and_then(|t| enum_type(schema, t))
+                .map(|e| e.name.to_string());
+            match (checked, enum_name) {
+                (Some(ty), _) => quote_spanned! {arg.span()=>
                     .bind(::migrate_runtime::__private::arg::<#ty, _>(#arg))
                 },
-                None => quote!(.bind(#arg)),
+                // A parameter of an enum type: a `#[derive(DbEnum)]` enum of that type.
+                (None, Some(name)) => {
+                    let name = migrate_check::sql_enum_name(&name);
+                    quote_spanned! {arg.span()=>
+                        .bind(::migrate_runtime::__private::enum_arg::<#name, _>(#arg))
+                    }
+                }
+                (None, None) => quote!(.bind(#arg)),
             }
         })
         .collect()

@@ -1,6 +1,7 @@
 // PostgreSQL types beyond the common ones read as sqlx decodes them (with migrate-runtime's
 // features `chrono`, `ipnetwork`, `mac_address`, `bit-vec`), a domain as its base type, an
-// enum through the query's override; arguments are checked against the same types.
+// enum through the query's override; arguments are checked against the same types (an enum's:
+// a #[derive(DbEnum)] enum of that SQL type).
 use migrate_runtime::DbEnum;
 use sqlx::postgres::types::{Oid, PgInterval, PgMoney, PgRange, PgTimeTz};
 use sqlx::types::BitVec;
@@ -23,6 +24,20 @@ impl sqlx::Type<sqlx::Postgres> for State {
     }
 }
 
+impl sqlx::Encode<'_, sqlx::Postgres> for State {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx::postgres::PgArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        let label = match self {
+            State::Open => "open",
+            State::Triaged => "triaged",
+            State::Closed => "closed",
+        };
+        <&str as sqlx::Encode<sqlx::Postgres>>::encode(label, buf)
+    }
+}
+
 impl<'r> sqlx::Decode<'r, sqlx::Postgres> for State {
     fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
         Ok(match <&str as sqlx::Decode<sqlx::Postgres>>::decode(value)? {
@@ -39,12 +54,13 @@ async fn read(pool: &sqlx::PgPool, every: PgInterval, seats: PgRange<i32>, clien
                   client, network, device, flags, mask, seats, ids, days, stamps, moments, snoozes
            FROM tickets
            WHERE reporter = $1 AND open_for > $2 AND seats = $3 AND client = $4
-             AND state IN ('open', 'triaged') AND snoozes = $5"#,
+             AND state IN ('open', 'triaged') AND snoozes = $5 AND state <> $6"#,
         "a@example.com",
         &every,
         seats,
         Some(client),
-        vec![every.clone()]
+        vec![every.clone()],
+        Some(State::Closed)
     )
     .fetch_one(pool)
     .await
