@@ -110,7 +110,7 @@ fn run(input: &DeriveInput, load: Loader<'_>) -> syn::Result<Checked> {
     if let Some(repr) = &container.repr {
         // `#[repr(i32)]`: sqlx stores the discriminant as an integer; there are no labels.
         return Ok(Checked {
-            tokens: impls(ident, &repr_kind(repr), &[]),
+            tokens: impls(ident, &repr_kind(repr), &[], None),
             errors,
         });
     }
@@ -121,12 +121,13 @@ fn run(input: &DeriveInput, load: Loader<'_>) -> syn::Result<Checked> {
             errors.push(e);
             let kind = quote!(::migrate_runtime::Kind::String);
             return Ok(Checked {
-                tokens: impls(ident, &kind, &labels),
+                tokens: impls(ident, &kind, &labels, None),
                 errors,
             });
         }
     };
     let schema = &loaded.schema;
+    let mut sql_enum = None;
     let (kind, target) = if let Some(check) = &container.check {
         let target = check_target(&loaded, check).map_err(|e| errors.add(e)).ok();
         (quote!(::migrate_runtime::Kind::String), target)
@@ -140,6 +141,7 @@ fn run(input: &DeriveInput, load: Loader<'_>) -> syn::Result<Checked> {
         let target = enum_target(schema, &written, &name, span)
             .map_err(|e| errors.add(e))
             .ok();
+        sql_enum = Some(display.clone());
         (quote!(::migrate_runtime::Kind::Enum(#display)), target)
     } else {
         // SQLite and MySQL store the label as text: a CHECK list, or MySQL's ENUM column,
@@ -186,18 +188,49 @@ fn run(input: &DeriveInput, load: Loader<'_>) -> syn::Result<Checked> {
         }
     }
     Ok(Checked {
-        tokens: impls(ident, &kind, &labels),
+        tokens: impls(ident, &kind, &labels, sql_enum.as_deref()),
         errors,
     })
 }
 
-fn impls(ident: &Ident, kind: &TokenStream, labels: &[&str]) -> TokenStream {
+/// The type that spells a PostgreSQL enum type's name (as `Kind::Enum` spells it) for
+/// `migrate_runtime::__private::OfSqlEnum`: `Ch<'a', Ch<'b', End>>` for `ab`. The query macros
+/// name a parameter's enum type with it.
+pub fn sql_enum_name(name: &str) -> TokenStream {
+    let private = quote!(::migrate_runtime::__private);
+    name.chars().rev().fold(
+        quote!(#private::End),
+        |rest, c| quote!(#private::Ch<#c, #rest>),
+    )
+}
+
+fn impls(
+    ident: &Ident,
+    kind: &TokenStream,
+    labels: &[&str],
+    sql_enum: Option<&str>,
+) -> TokenStream {
+    let of_sql_enum = sql_enum.map(|name| {
+        let name = sql_enum_name(name);
+        quote! {
+            impl ::migrate_runtime::__private::OfSqlEnum<#name> for #ident {}
+        }
+    });
     quote! {
+        #of_sql_enum
         impl ::migrate_runtime::ColumnType for #ident {
             const KIND: ::migrate_runtime::Kind = #kind;
         }
         impl ::migrate_runtime::DbEnum for #ident {
             const LABELS: &'static [&'static str] = &[#(#labels),*];
+        }
+        // A checked query's argument for a parameter of the enum's type (`Option`s of
+        // these: migrate-runtime's).
+        impl ::migrate_runtime::__private::EnumArg for #ident {
+            type Enum = #ident;
+        }
+        impl ::migrate_runtime::__private::EnumArg for &#ident {
+            type Enum = #ident;
         }
     }
 }
@@ -412,4 +445,22 @@ fn unknown_label(v: &Variant<'_>, target: &Target) -> Finding {
         fix,
     )
     .problem(problem)
+}
+
+#[cfg(test)]
+mod sql_enum_name_tests {
+    use super::sql_enum_name;
+
+    #[test]
+    fn spells_the_name_one_character_per_level() {
+        let p = "::migrate_runtime::__private::";
+        assert_eq!(
+            sql_enum_name("a.b").to_string().replace(' ', ""),
+            format!("{p}Ch<'a',{p}Ch<'.',{p}Ch<'b',{p}End>>>")
+        );
+        assert_ne!(
+            sql_enum_name("ab").to_string(),
+            sql_enum_name("ba").to_string()
+        );
+    }
 }

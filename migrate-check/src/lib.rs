@@ -19,6 +19,7 @@ mod table;
 #[cfg(test)]
 mod tests;
 
+pub use db_enum::sql_enum_name;
 pub use errors::{Checked, Deferred, Errors, Finding};
 pub use inserts::{Unfilled, table_columns, unfilled_columns};
 pub use loaded::{Loaded, Loader};

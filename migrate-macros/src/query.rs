@@ -6,7 +6,8 @@
 mod rust_types;
 
 use migrate_core::Dialect;
-use migrate_core::query::{Described, ResultColumn, describe};
+use migrate_core::query::{Described, ResultColumn, describe, enum_type};
+use migrate_core::schema::Schema;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
@@ -99,11 +100,11 @@ pub fn expand(kind: Kind, from_file: bool, tokens: TokenStream) -> syn::Result<T
     let columns = described
         .columns
         .iter()
-        .map(|c| column(dialect, c, !matches!(kind, Kind::Scalar), span))
+        .map(|c| column(&loaded.schema, c, !matches!(kind, Kind::Scalar), span))
         .collect::<syn::Result<Vec<_>>>()?;
     let (db, row) = database(dialect, span)?;
     let sqlx = quote!(::migrate_runtime::__private::sqlx);
-    let binds = binds(dialect, &described, &input.args);
+    let binds = binds(&loaded.schema, &described, &input.args);
     let lit = &LitStr::new(&sql, span);
     let expansion = match kind {
         Kind::Scalar => {
@@ -220,19 +221,31 @@ fn check_arguments(described: &Described, given: usize, span: Span) -> syn::Resu
 }
 
 /// `.bind(arg)` per argument, through the check of its parameter's type when it has one.
-fn binds(dialect: Dialect, described: &Described, args: &[Expr]) -> Vec<TokenStream> {
+fn binds(schema: &Schema, described: &Described, args: &[Expr]) -> Vec<TokenStream> {
     args.iter()
         .zip(&described.parameters)
         .map(|(arg, parameter)| {
             let checked = parameter
                 .sql_type
                 .as_deref()
-                .and_then(|t| rust_types::parameter_type(dialect, t));
-            match checked {
-                Some(ty) => quote_spanned! {arg.span()=>
+                .and_then(|t| rust_types::parameter_type(schema, t));
+            let enum_name = parameter
+                .sql_type
+                .as_deref()
+                .and_then(|t| enum_type(schema, t))
+                .map(|e| e.name.to_string());
+            match (checked, enum_name) {
+                (Some(ty), _) => quote_spanned! {arg.span()=>
                     .bind(::migrate_runtime::__private::arg::<#ty, _>(#arg))
                 },
-                None => quote!(.bind(#arg)),
+                // A parameter of an enum type: a `#[derive(DbEnum)]` enum of that type.
+                (None, Some(name)) => {
+                    let name = migrate_check::sql_enum_name(&name);
+                    quote_spanned! {arg.span()=>
+                        .bind(::migrate_runtime::__private::enum_arg::<#name, _>(#arg))
+                    }
+                }
+                (None, None) => quote!(.bind(#arg)),
             }
         })
         .collect()
@@ -241,7 +254,7 @@ fn binds(dialect: Dialect, described: &Described, args: &[Expr]) -> Vec<TokenStr
 /// A result column's field name and Rust type, with sqlx's overrides in its name:
 /// `"col!"` (NOT NULL), `"col?"` (nullable), `"col: Type"` (the Rust type).
 /// Without `named` (`query_scalar!`), the name need not be a Rust field name.
-fn column(dialect: Dialect, c: &ResultColumn, named: bool, span: Span) -> syn::Result<Column> {
+fn column(schema: &Schema, c: &ResultColumn, named: bool, span: Span) -> syn::Result<Column> {
     let (name, written) = match c.name.split_once(':') {
         Some((name, ty)) => {
             let ty: Type = syn::parse_str(ty.trim()).map_err(|e| {
@@ -274,8 +287,8 @@ fn column(dialect: Dialect, c: &ResultColumn, named: bool, span: Span) -> syn::R
         None => c
             .sql_type
             .as_deref()
-            .and_then(|t| rust_types::column_type(dialect, t))
-            .ok_or_else(|| unmapped(c, name, span))?,
+            .and_then(|t| rust_types::column_type(schema, t))
+            .ok_or_else(|| unmapped(schema, c, name, span))?,
     };
     let ty = if not_null {
         ty
@@ -285,7 +298,10 @@ fn column(dialect: Dialect, c: &ResultColumn, named: bool, span: Span) -> syn::R
     Ok(Column { field, ty })
 }
 
-fn unmapped(c: &ResultColumn, name: &str, span: Span) -> syn::Error {
+fn unmapped(schema: &Schema, c: &ResultColumn, name: &str, span: Span) -> syn::Error {
+    if let Some(error) = enum_column(schema, c, name, span) {
+        return error;
+    }
     let what = match &c.sql_type {
         Some(t) => format!(
             "has the SQL type `{t}`, which the checked queries do not map to a Rust type yet"
@@ -298,6 +314,29 @@ fn unmapped(c: &ResultColumn, name: &str, span: Span) -> syn::Error {
             "column `{name}` {what}: name its Rust type in the query, e.g. `… AS \"{name}: MyType\"`"
         ),
     )
+}
+
+/// A column of an enum type (or an array of one): sqlx decodes it into the Rust enum the
+/// query names, as sqlx's own `query!` requires.
+fn enum_column(schema: &Schema, c: &ResultColumn, name: &str, span: Span) -> Option<syn::Error> {
+    let sql_type = c.sql_type.as_deref()?;
+    let (element, array) = match sql_type.strip_suffix("[]") {
+        Some(element) => (element, true),
+        None => (sql_type, false),
+    };
+    let found = enum_type(schema, element)?;
+    let (what, rust) = if array {
+        ("an array of the enum type", "Vec<YourEnum>")
+    } else {
+        ("of the enum type", "YourEnum")
+    };
+    Some(syn::Error::new(
+        span,
+        format!(
+            "column `{name}` is {what} `{}` ({}): name its Rust type with `AS \"{name}: {rust}\"` (a #[derive(DbEnum)] enum)",
+            found.name, found.origin
+        ),
+    ))
 }
 
 fn field_name(name: &str, span: Span) -> syn::Result<syn::Ident> {

@@ -15,6 +15,7 @@ mod event;
 mod introspect;
 mod migrator;
 mod query_args;
+mod query_enum_args;
 #[cfg(feature = "sqlx-migrate")]
 mod sqlx_migrator;
 mod stop;
@@ -130,6 +131,7 @@ pub mod __private {
     pub use crate::check::{all_within, kind_in};
     pub use crate::driver::describe_cause;
     pub use crate::query_args::{Arg, arg, sqlite, types};
+    pub use crate::query_enum_args::{Ch, End, EnumArg, OfSqlEnum, enum_arg};
     pub use migrate_core;
     pub use sqlx;
     pub use std::borrow::Cow;

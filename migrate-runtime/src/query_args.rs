@@ -47,15 +47,62 @@ accepts!(u64 => u64);
 accepts!(f32 => f32);
 accepts!(f64 => f64);
 accepts!(String => String, &str);
-accepts!(Vec<u8> => Vec<u8>, &[u8]);
 accepts!(sqlite::Integer => bool, i8, i16, i32, i64, u8, u16, u32);
 accepts!(sqlite::Real => f32, f64);
 accepts!(sqlite::Text => String, &str);
 accepts!(sqlite::Blob => Vec<u8>, &[u8]);
 
+// The feature-gated types ([`types`]): the alias in force, or the marker when its feature is off
+// (a marker is never an argument, so the argument is refused, and the column names the feature).
+accepts!(types::Uuid => types::Uuid);
+accepts!(types::Json => types::Json);
+accepts!(types::Decimal => types::Decimal);
+accepts!(types::Date => types::Date);
+accepts!(types::Time => types::Time);
+accepts!(types::Timestamp => types::Timestamp);
+accepts!(types::Timestamptz => types::Timestamptz);
+accepts!(types::IpNetwork => types::IpNetwork);
+accepts!(types::MacAddress => types::MacAddress);
+accepts!(types::BitVec => types::BitVec);
+
+/// `jsonb` and `json` parameters also take sqlx's `Json<T>` wrapper (it encodes as `jsonb`).
+#[cfg(feature = "json")]
+impl<T> Arg<types::Json> for sqlx::types::Json<T> {}
+#[cfg(feature = "json")]
+impl<T> Arg<types::Json> for &sqlx::types::Json<T> {}
+#[cfg(feature = "json")]
+impl<T> Arg<types::Json> for Option<sqlx::types::Json<T>> {}
+
+/// PostgreSQL's own types sqlx decodes with no feature but `postgres`.
+#[cfg(feature = "postgres")]
+mod postgres {
+    use super::{Arg, types};
+    use sqlx::postgres::types::{Oid, PgInterval, PgMoney, PgRange};
+
+    accepts!(PgInterval => PgInterval);
+    accepts!(PgMoney => PgMoney);
+    accepts!(Oid => Oid);
+    accepts!(types::TimeTz => types::TimeTz);
+    accepts!(PgRange<i32> => PgRange<i32>);
+    accepts!(PgRange<i64> => PgRange<i64>);
+    accepts!(PgRange<types::Decimal> => PgRange<types::Decimal>);
+    accepts!(PgRange<types::Date> => PgRange<types::Date>);
+    accepts!(PgRange<types::Timestamp> => PgRange<types::Timestamp>);
+    accepts!(PgRange<types::Timestamptz> => PgRange<types::Timestamptz>);
+}
+
+/// An array parameter takes a `Vec` or a slice of what its element takes.
+impl<T, A: Arg<T>> Arg<Vec<T>> for Vec<A> {}
+impl<T, A: Arg<T>> Arg<Vec<T>> for &Vec<A> {}
+impl<T, A: Arg<T>> Arg<Vec<T>> for &[A] {}
+impl<T, A: Arg<T>> Arg<Vec<T>> for Option<Vec<A>> {}
+impl<T, A: Arg<T>> Arg<Vec<T>> for Option<&[A]> {}
+impl<T, A: Arg<T>> Arg<Vec<T>> for Option<&Vec<A>> {}
+impl<T, A: Arg<T>> Arg<Vec<T>> for &Option<Vec<A>> {}
+// `bytea` is `Vec<u8>`: its element `u8` is accepted above (MySQL's `tinyint unsigned`).
+
 impl Arg<String> for str {}
 impl Arg<sqlite::Text> for str {}
-impl Arg<Vec<u8>> for [u8] {}
 impl Arg<sqlite::Blob> for [u8] {}
 
 /// Passes the argument through; its bound is the check.
@@ -118,6 +165,33 @@ pub mod types {
         Timestamp, EnableMigrateRuntimeFeatureChronoOrTimeForTimestamp:
             "chrono" => sqlx::types::chrono::NaiveDateTime,
             "time" => sqlx::types::time::PrimitiveDateTime
+    );
+    gated!(
+        /// The offset of `time with time zone` (`PgTimeTz<Time, Offset>`).
+        Offset, EnableMigrateRuntimeFeatureChronoOrTimeForTimetz:
+            "chrono" => sqlx::types::chrono::FixedOffset,
+            "time" => sqlx::types::time::UtcOffset
+    );
+    /// `time with time zone`: sqlx's `PgTimeTz` of the time feature's types.
+    #[cfg(all(feature = "postgres", any(feature = "chrono", feature = "time")))]
+    pub type TimeTz = sqlx::postgres::types::PgTimeTz<Time, Offset>;
+    /// `time with time zone`: enable `chrono` or `time`.
+    #[cfg(all(feature = "postgres", not(any(feature = "chrono", feature = "time"))))]
+    pub type TimeTz = Offset;
+    gated!(
+        /// `inet`, `cidr`.
+        IpNetwork, EnableMigrateRuntimeFeatureIpnetworkOrIpnet:
+            "ipnetwork" => sqlx::types::ipnetwork::IpNetwork,
+            "ipnet" => sqlx::types::ipnet::IpNet
+    );
+    gated!(
+        /// `macaddr`.
+        MacAddress, EnableMigrateRuntimeFeatureMacAddress:
+            "mac_address" => sqlx::types::mac_address::MacAddress
+    );
+    gated!(
+        /// `bit`, `bit varying`.
+        BitVec, EnableMigrateRuntimeFeatureBitVec: "bit-vec" => sqlx::types::BitVec
     );
     gated!(
         /// `timestamp with time zone`.

@@ -10,6 +10,7 @@
 
 pub mod skip;
 
+pub mod example_queries;
 mod mysql;
 pub mod pgbouncer;
 pub mod query_calls;

@@ -69,7 +69,60 @@ const PG_TYPES: &[Ty] = &[
     ),
     ty("jsonb", false, false, "'{}'"),
     ty("text[]", false, false, "'{}'"),
+    ty("interval", true, false, "'1 day'"),
+    ty("money", true, false, "'1.50'"),
+    ty("oid", true, false, "1"),
+    ty("timetz", true, false, "'10:00+02'"),
+    ty("inet", true, false, "'10.0.0.1'"),
+    // max(cidr) is max(inet): an inet.
+    ty("cidr", false, false, "'10.0.0.0/8'"),
+    ty("macaddr", false, false, "'08:00:2b:01:02:03'"),
+    ty("bit(3)", false, false, "'101'"),
+    ty("varbit", false, false, "'1'"),
+    ty("int4range", false, false, "'[1,5)'"),
+    ty("int8range", false, false, "'[1,5)'"),
+    ty("numrange", false, false, "'[1.5,2.5)'"),
+    ty("daterange", false, false, "'[2020-01-01,2020-02-01)'"),
+    ty(
+        "tsrange",
+        false,
+        false,
+        "'[2020-01-01 00:00,2020-02-01 00:00)'",
+    ),
+    ty(
+        "tstzrange",
+        false,
+        false,
+        "'[2020-01-01 00:00+00,2020-02-01 00:00+00)'",
+    ),
+    ty("interval[]", false, false, "'{}'"),
+    // The types PG_PRELUDE creates: domains are described as their base type.
+    ty("corpus_email", true, false, "'a@example.com'"),
+    ty("corpus_count", true, true, "1"),
+    ty("corpus_mood", true, false, "'ok'"),
 ];
+
+/// The types the PostgreSQL corpus's columns may have besides the built-in ones: a domain
+/// over text, one over integer, an enum. Created once per database, before the schemas; each
+/// schema's replay starts from it.
+pub const PG_PRELUDE: &str = "CREATE DOMAIN corpus_email AS text CHECK (VALUE LIKE '%@%');
+CREATE DOMAIN corpus_count AS integer CHECK (VALUE >= 0);
+CREATE TYPE corpus_mood AS ENUM ('sad', 'ok', 'happy');
+";
+
+/// The SQL types the PostgreSQL corpus's columns are drawn from.
+pub fn pg_types() -> impl Iterator<Item = &'static str> {
+    PG_TYPES.iter().map(|t| t.sql)
+}
+
+/// Whether `schema` (a corpus's migration) has a column of type `ty`.
+pub fn has_column_of(schema: &str, ty: &str) -> bool {
+    schema.lines().any(|line| {
+        let line = line.trim().trim_end_matches(',');
+        let line = line.strip_suffix(" NOT NULL").unwrap_or(line);
+        line.ends_with(&format!(" {ty}"))
+    })
+}
 
 const LITE_TYPES: &[Ty] = &[
     ty("INTEGER", true, true, "1"),

@@ -128,3 +128,91 @@ async fn checked_queries_decode_rows_on_postgres() {
     assert_eq!(titled.as_deref(), Some("ship [done]"));
     pool.close().await;
 }
+
+/// Enums (named with `AS "col: Type"`; their string literals checked against the labels) and
+/// the types sqlx reads without a feature (an `interval` here).
+#[tokio::test]
+async fn checked_queries_read_enums_and_intervals_on_postgres() {
+    use example_tasks_postgres::TaskStatus;
+    let Some(db) = migrate_tests::pg_database().await else {
+        return;
+    };
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    MIGRATOR.run(&pool).await.unwrap();
+    let id: i64 = query_scalar!(
+        "INSERT INTO users (email) VALUES ($1) RETURNING id",
+        "grace@example.com"
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    for title in ["review", "ship"] {
+        query!(
+            "INSERT INTO tasks (user_id, title, status) VALUES ($1, $2, 'in_progress')",
+            id,
+            title
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+
+    let done = query!(
+        r#"UPDATE tasks SET status = $1 WHERE user_id = $2 AND title = $3
+           RETURNING id, status AS "status: TaskStatus""#,
+        TaskStatus::Done,
+        id,
+        "ship"
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let status: TaskStatus = done.status;
+    assert_eq!(status, TaskStatus::Done);
+
+    let open = query!(
+        r#"SELECT id, title, status AS "status: TaskStatus" FROM tasks
+           WHERE user_id = $1 AND status IN ('todo', 'in_progress') ORDER BY id"#,
+        id
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let titles: Vec<(&str, TaskStatus)> =
+        open.iter().map(|t| (t.title.as_str(), t.status)).collect();
+    assert_eq!(titles, [("review", TaskStatus::InProgress)]);
+
+    let per_status = query!(
+        r#"SELECT status AS "status: TaskStatus", count(*) AS n FROM tasks
+           WHERE user_id = $1 GROUP BY status ORDER BY status"#,
+        id
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let counts: Vec<(TaskStatus, i64)> = per_status.iter().map(|r| (r.status, r.n)).collect();
+    assert_eq!(counts, [(TaskStatus::InProgress, 1), (TaskStatus::Done, 1)]);
+
+    // `timestamptz - timestamptz` is an `interval`: sqlx's PgInterval, no feature needed.
+    let age = query!(
+        "SELECT u.email, now() - u.created_at AS age FROM users u WHERE u.id = $1",
+        id
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    // Both sides are NOT NULL: so is the difference.
+    let interval: sqlx::postgres::types::PgInterval = age.age;
+    assert_eq!((interval.months, interval.days), (0, 0));
+    assert!(interval.microseconds >= 0);
+
+    let removed = query_scalar!(
+        "DELETE FROM tasks WHERE user_id = $1 AND status = 'done' RETURNING title",
+        id
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(removed, ["ship"]);
+    pool.close().await;
+}

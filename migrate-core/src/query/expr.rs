@@ -5,6 +5,7 @@ use sqlparser::ast::{
     UnaryOperator, Value,
 };
 
+use super::user_types::without_domain;
 use super::{Infer, QueryError, Typed};
 use crate::Dialect;
 use crate::replay::types::normalize;
@@ -84,10 +85,13 @@ impl Infer<'_> {
                 let left = self.expr(e)?;
                 let mut not_null = left.not_null;
                 // One item is `=` (an operator: varchar's operand is text); more resolve a
-                // common type first (varchar stays).
+                // common type first (varchar stays, a domain is its base type).
                 let hint = match list.len() {
                     1 => self.operand(left.sql_type.clone()),
-                    _ => left.sql_type.clone(),
+                    _ => left
+                        .sql_type
+                        .clone()
+                        .map(|t| without_domain(self.schema, t)),
                 };
                 for item in list {
                     self.expect(item, hint.clone())?;
@@ -366,7 +370,10 @@ impl Infer<'_> {
     }
 
     /// Gives `expr` the type `hint` when it is a parameter (or a parameter in parentheses).
+    /// A string literal there must be a label of the enum `hint` names
+    /// ([`Infer::check_enum_label`]).
     pub fn expect(&mut self, expr: &Expr, hint: Option<String>) -> Result<(), QueryError> {
+        self.check_enum_label(expr, hint.as_deref())?;
         match expr {
             Expr::Value(v) if matches!(v.value, Value::Placeholder(_)) => {
                 if let Some(number) = self.parameter_number(v.span) {
@@ -517,7 +524,12 @@ impl Infer<'_> {
     /// `a + b` and friends: numbers widen (integer < bigint < numeric < real < double), and
     /// the date and time arithmetic PostgreSQL defines.
     fn arithmetic(&self, op: &Op, l: &Typed, r: &Typed) -> Option<String> {
-        let (a, b) = (l.sql_type.as_deref()?, r.sql_type.as_deref()?);
+        // A domain's operators are its base type's.
+        let (a, b) = (
+            without_domain(self.schema, l.sql_type.clone()?),
+            without_domain(self.schema, r.sql_type.clone()?),
+        );
+        let (a, b) = (a.as_str(), b.as_str());
         if self.dialect == Dialect::Mysql {
             return super::mysql::arithmetic(op, a, b);
         }
@@ -561,13 +573,18 @@ impl Infer<'_> {
     }
 
     /// The type a parameter takes as the other operand of an operator (`=`, `<`, `IN` of
-    /// one item, `BETWEEN`, `ANY`) whose one side has type `other`. PostgreSQL has no operators on
-    /// `character varying`: it resolves them as `text`'s, so the parameter is `text`.
+    /// one item, `BETWEEN`, `ANY`) whose one side has type `other`: a domain's base type.
+    /// PostgreSQL has no operators on `character varying` nor `cidr`: it resolves them as
+    /// `text`'s and `inet`'s, so the parameter is `text` or `inet`.
     fn operand(&self, other: Option<String>) -> Option<String> {
+        // A domain's operators are its base type's.
+        let other = other.map(|t| without_domain(self.schema, t));
         match other {
             Some(t) if self.dialect == Dialect::Postgres && t.starts_with("character varying") => {
                 Some("text".to_owned())
             }
+            // Nor on `cidr`: it compares with `inet`'s.
+            Some(t) if self.dialect == Dialect::Postgres && t == "cidr" => Some("inet".to_owned()),
             other => other,
         }
     }

@@ -134,14 +134,28 @@ impl Infer<'_> {
         let Some((returns, nulls)) = known else {
             return Ok(Typed::unknown());
         };
-        // `coalesce($1, col)`: a parameter takes the type of the others.
+        // `coalesce($1, col)`: a parameter takes the type of the others (a domain's base
+        // type: PostgreSQL resolves a common type with an unknown input as the base type).
         if matches!(returns, Returns::Common) {
             let others = common(&args.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>());
+            let hint = others
+                .sql_type
+                .map(|t| super::user_types::without_domain(self.schema, t));
             for (e, _) in &args {
-                self.expect(e, others.sql_type.clone())?;
+                self.expect(e, hint.clone())?;
             }
         }
-        let typed: Vec<Typed> = args.iter().map(|(_, t)| t.clone()).collect();
+        // A function resolves a domain argument as its base type (`sum(domain_over_integer)`).
+        let typed: Vec<Typed> = args
+            .iter()
+            .map(|(_, t)| Typed {
+                sql_type: t
+                    .sql_type
+                    .clone()
+                    .map(|t| super::user_types::without_domain(self.schema, t)),
+                not_null: t.not_null,
+            })
+            .collect();
         let first = typed.first().and_then(|t| t.sql_type.clone());
         let sql_type = match returns {
             Returns::Fixed(t) => Some(t.to_owned()),

@@ -17,26 +17,32 @@
 //! schema and map [`ResultColumn::sql_type`] to Rust types with [`crate::compat`].
 
 mod dml;
+mod enum_labels;
 mod expr;
 mod from_functions;
 mod functions;
-mod pg_calls;
-mod pg_catalog;
-#[cfg(test)]
-mod pg_catalog_tests;
 mod mysql;
 mod mysql_functions;
 #[cfg(test)]
 mod mysql_tests;
+mod pg_calls;
+mod pg_catalog;
+#[cfg(test)]
+mod pg_catalog_tests;
 mod scope;
 mod select;
 mod sqlite_catalog;
 #[cfg(test)]
 mod tests;
-mod user_functions;
 #[cfg(test)]
 mod tests_from;
+mod user_functions;
+#[cfg(test)]
+mod user_type_tests;
+mod user_types;
 mod using;
+
+pub use user_types::{domain_base, enum_type};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -148,7 +154,11 @@ pub fn describe(schema: &Schema, sql: &str) -> Result<Described, QueryError> {
             .into_iter()
             .map(|c| ResultColumn {
                 name: c.name,
-                sql_type: c.typed.sql_type,
+                // PostgreSQL describes a column of a domain type as its base type.
+                sql_type: c
+                    .typed
+                    .sql_type
+                    .map(|t| user_types::without_domain(schema, t)),
                 not_null: c.typed.not_null,
             })
             .collect(),

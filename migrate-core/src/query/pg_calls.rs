@@ -145,6 +145,10 @@ impl Infer<'_> {
         for (e, p) in exprs.iter().zip(&resolved.params) {
             if placeholder(e) && p.is_some() {
                 self.expect(e, p.clone())?;
+            } else {
+                // `status = 'pending'`: a string literal where the overload takes an enum
+                // must be one of its labels.
+                self.check_enum_label(e, p.as_deref())?;
             }
         }
         Ok(())

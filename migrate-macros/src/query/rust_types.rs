@@ -4,19 +4,21 @@
 
 use migrate_core::Dialect;
 use migrate_core::compat::{Affinity, RustType, mysql_rust_type};
+use migrate_core::query::domain_base;
+use migrate_core::schema::Schema;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The Rust type for values of `sql_type`, or `None` when the macros do not map it yet.
-pub fn column_type(dialect: Dialect, sql_type: &str) -> Option<TokenStream> {
+pub fn column_type(schema: &Schema, sql_type: &str) -> Option<TokenStream> {
     let base = base_type(sql_type);
-    match dialect {
+    match schema.dialect {
         Dialect::Postgres => {
             if let Some(element) = base.strip_suffix("[]") {
-                let element = postgres(element).or_else(|| gated(element))?;
+                let element = postgres(schema, element)?;
                 return Some(quote!(::std::vec::Vec<#element>));
             }
-            postgres(&base).or_else(|| gated(&base))
+            postgres(schema, &base)
         }
         Dialect::Sqlite => Some(match sqlite_class(&base)? {
             Class::Bool => quote!(bool),
@@ -32,12 +34,13 @@ pub fn column_type(dialect: Dialect, sql_type: &str) -> Option<TokenStream> {
 
 /// The type an argument for a parameter of `sql_type` is checked against (see
 /// `migrate_runtime::__private::Arg`), or `None` when it is not checked.
-pub fn parameter_type(dialect: Dialect, sql_type: &str) -> Option<TokenStream> {
-    let base = base_type(sql_type);
-    match dialect {
-        Dialect::Postgres => postgres(&base),
+pub fn parameter_type(schema: &Schema, sql_type: &str) -> Option<TokenStream> {
+    match schema.dialect {
+        // PostgreSQL reads a parameter as sqlx encodes the argument's Rust type: the types
+        // sqlx decodes a column of that type as (a domain's: its base type's).
+        Dialect::Postgres => column_type(schema, sql_type),
         Dialect::Sqlite => {
-            let class = match sqlite_class(&base)? {
+            let class = match sqlite_class(&base_type(sql_type))? {
                 Class::Bool | Class::Integer => quote!(Integer),
                 Class::Real => quote!(Real),
                 Class::Text => quote!(Text),
@@ -54,7 +57,12 @@ pub fn parameter_type(dialect: Dialect, sql_type: &str) -> Option<TokenStream> {
             | RustType::Time
             | RustType::DateTime
             | RustType::DateTimeTz => None,
-            _ if base.starts_with("enum") || base.starts_with("set") => None,
+            _ if ["enum", "set"]
+                .iter()
+                .any(|k| base_type(sql_type).starts_with(k)) =>
+            {
+                None
+            }
             _ => mysql(sql_type),
         },
         _ => None,
@@ -104,7 +112,13 @@ fn base_type(sql_type: &str) -> String {
     base.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn postgres(base: &str) -> Option<TokenStream> {
+/// A PostgreSQL type as sqlx 0.9 decodes it (`sqlx-postgres`'s `type_checking.rs`, the types
+/// its own `query!` maps), a domain as its base type.
+fn postgres(schema: &Schema, base: &str) -> Option<TokenStream> {
+    if let Some(domain_of) = domain_base(schema, base) {
+        return postgres(schema, &base_type(&domain_of));
+    }
+    let pg = quote!(::migrate_runtime::__private::sqlx::postgres::types);
     Some(match base {
         "boolean" => quote!(bool),
         "\"char\"" => quote!(i8),
@@ -113,14 +127,32 @@ fn postgres(base: &str) -> Option<TokenStream> {
         "bigint" => quote!(i64),
         "real" => quote!(f32),
         "double precision" => quote!(f64),
-        "text" | "character varying" | "character" | "name" => quote!(::std::string::String),
+        // sqlx's `String` also decodes `citext` (its `str::compatible`).
+        "text" | "character varying" | "character" | "bpchar" | "name" | "citext" => {
+            quote!(::std::string::String)
+        }
         "bytea" => quote!(::std::vec::Vec<u8>),
-        _ => return None,
+        "interval" => quote!(#pg::PgInterval),
+        "money" => quote!(#pg::PgMoney),
+        "oid" => quote!(#pg::Oid),
+        "int4range" => quote!(#pg::PgRange<i32>),
+        "int8range" => quote!(#pg::PgRange<i64>),
+        _ => {
+            let types = quote!(::migrate_runtime::__private::types);
+            match base {
+                "numrange" => quote!(#pg::PgRange<#types::Decimal>),
+                "daterange" => quote!(#pg::PgRange<#types::Date>),
+                "tsrange" => quote!(#pg::PgRange<#types::Timestamp>),
+                "tstzrange" => quote!(#pg::PgRange<#types::Timestamptz>),
+                _ => gated(base)?,
+            }
+        }
     })
 }
 
 /// PostgreSQL types whose Rust type depends on migrate-runtime's features (chrono or time,
-/// rust_decimal or bigdecimal, uuid, json): its `__private::types` alias picks it.
+/// rust_decimal or bigdecimal, uuid, json, ipnetwork or ipnet, mac_address, bit-vec): its
+/// `__private::types` alias picks it.
 fn gated(base: &str) -> Option<TokenStream> {
     let name = match base {
         "uuid" => quote!(Uuid),
@@ -130,6 +162,10 @@ fn gated(base: &str) -> Option<TokenStream> {
         "time without time zone" | "time" => quote!(Time),
         "timestamp without time zone" | "timestamp" => quote!(Timestamp),
         "timestamp with time zone" | "timestamptz" => quote!(Timestamptz),
+        "time with time zone" => quote!(TimeTz),
+        "inet" | "cidr" => quote!(IpNetwork),
+        "macaddr" => quote!(MacAddress),
+        "bit" | "bit varying" => quote!(BitVec),
         _ => return None,
     };
     Some(quote!(::migrate_runtime::__private::types::#name))
@@ -164,7 +200,7 @@ mod tests {
     use super::*;
 
     fn column(dialect: Dialect, sql: &str) -> Option<String> {
-        column_type(dialect, sql).map(|t| t.to_string().replace(' ', ""))
+        column_type(&Schema::new(dialect), sql).map(|t| t.to_string().replace(' ', ""))
     }
 
     #[test]
@@ -185,6 +221,61 @@ mod tests {
             Some("::migrate_runtime::__private::types::Decimal")
         );
         assert_eq!(column(pg, "mood"), None);
+    }
+
+    #[test]
+    fn postgres_types_sqlx_decodes_with_its_own_types_or_features() {
+        let pg = Dialect::Postgres;
+        let sqlx = "::migrate_runtime::__private::sqlx::postgres::types::";
+        let types = "::migrate_runtime::__private::types::";
+        for (sql, rust) in [
+            ("interval", format!("{sqlx}PgInterval")),
+            ("money", format!("{sqlx}PgMoney")),
+            ("oid", format!("{sqlx}Oid")),
+            ("int4range", format!("{sqlx}PgRange<i32>")),
+            ("int8range", format!("{sqlx}PgRange<i64>")),
+            ("numrange", format!("{sqlx}PgRange<{types}Decimal>")),
+            ("daterange", format!("{sqlx}PgRange<{types}Date>")),
+            ("tsrange", format!("{sqlx}PgRange<{types}Timestamp>")),
+            ("tstzrange", format!("{sqlx}PgRange<{types}Timestamptz>")),
+            ("time(3) with time zone", format!("{types}TimeTz")),
+            ("inet", format!("{types}IpNetwork")),
+            ("cidr", format!("{types}IpNetwork")),
+            ("macaddr", format!("{types}MacAddress")),
+            ("bit(3)", format!("{types}BitVec")),
+            ("bit varying(8)", format!("{types}BitVec")),
+            ("citext", "::std::string::String".to_owned()),
+            ("interval[]", format!("::std::vec::Vec<{sqlx}PgInterval>")),
+            ("inet[]", format!("::std::vec::Vec<{types}IpNetwork>")),
+        ] {
+            assert_eq!(column(pg, sql), Some(rust), "{sql}");
+        }
+        // sqlx decodes none of these: the query names a type (`AS "x: T"`).
+        for sql in ["xml", "macaddr8", "tsvector", "point"] {
+            assert_eq!(column(pg, sql), None, "{sql}");
+        }
+    }
+
+    #[test]
+    fn a_domain_reads_as_its_base_type_through_domains_over_domains() {
+        use migrate_core::schema::{Domain, Name, Origin};
+        let mut schema = Schema::new(Dialect::Postgres);
+        let origin = Origin {
+            path: "migrations/1_init.sql".into(),
+            line: 1,
+        };
+        for (name, base) in [("email", "character varying(320)"), ("work_email", "email")] {
+            schema.domains.push(Domain {
+                name: Name::new(Some("public"), name),
+                base_type: base.into(),
+                not_null: false,
+                origin: origin.clone(),
+            });
+        }
+        let ty = |sql: &str| parameter_type(&schema, sql).map(|t| t.to_string().replace(' ', ""));
+        assert_eq!(ty("email").as_deref(), Some("::std::string::String"));
+        assert_eq!(ty("work_email").as_deref(), Some("::std::string::String"));
+        assert_eq!(ty("mood"), None);
     }
 
     #[test]

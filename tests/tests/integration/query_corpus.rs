@@ -11,10 +11,15 @@
 //! The figures are printed; `docs/src/checked-queries.md` reports them.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use migrate_core::Dialect;
+use migrate_core::files::source::{LoadOptions, load};
 use migrate_core::query::{Described, ResultColumn, describe};
-use migrate_tests::query_corpus::{Corpus, Flavor, corpus};
+use migrate_core::replay::replay;
+use migrate_core::schema::Schema;
+use migrate_tests::example_queries::{ExampleQuery, example_queries};
+use migrate_tests::query_corpus::{Corpus, Flavor, PG_PRELUDE, corpus, has_column_of, pg_types};
 use migrate_tests::{pg_database, sqlite_database};
 use sqlx::postgres::PgStatement;
 use sqlx::{
@@ -25,7 +30,8 @@ use crate::query_describe::{pg_name, replayed};
 
 /// Schemas per dialect; each gives up to 64 (SQLite) or 102 (PostgreSQL) queries (the whole
 /// corpus runs in a few seconds).
-pub(crate) const SCHEMAS: u64 = 24;
+/// 48: each column type of the PostgreSQL list occurs in some schema (checked).
+pub(crate) const SCHEMAS: u64 = 48;
 
 /// Agreement counts for one dialect.
 #[derive(Default)]
@@ -106,7 +112,12 @@ impl Figures {
                 );
             }
             match c.sql_type.as_deref().map(map) {
-                None => self.types_unknown += 1,
+                None => {
+                    self.types_unknown += 1;
+                    if std::env::var_os("CORPUS_UNKNOWN").is_some() {
+                        eprintln!("unknown: {query} :: {} (the database's {ty})", c.name);
+                    }
+                }
                 // SQLite: no declared type (an expression), or one sqlx does not map.
                 Some(_) if ty == "NULL" => self.types_untold += 1,
                 Some(ours) => {
@@ -293,12 +304,126 @@ async fn pg_not_null(
     out
 }
 
+/// Describes `query` by the inference over `replayed` and by PostgreSQL, and counts the
+/// agreements (and runs it when it has no parameters).
+async fn pg_query(
+    conn: &mut sqlx::PgConnection,
+    f: &mut Figures,
+    cache: &mut HashMap<(u32, i16), bool>,
+    replayed: &migrate_core::schema::Schema,
+    query: &str,
+) {
+    let theirs = match (&mut *conn)
+        .prepare(AssertSqlSafe(query.to_owned()).into_sql_str())
+        .await
+    {
+        Ok(statement) => statement,
+        Err(e) => {
+            return f.fail(
+                query,
+                format!("the corpus has a query PostgreSQL rejects: {e}"),
+            );
+        }
+    };
+    let Some(ours) = f.ours(replayed, query) else {
+        return;
+    };
+    if !f.columns(query, &ours, &columns_of(&theirs), pg_name) {
+        return;
+    }
+    if ours.parameters.is_empty() {
+        let mut tx = conn.begin().await.unwrap();
+        let rows = sqlx::raw_sql(AssertSqlSafe(query.to_owned()))
+            .fetch_all(&mut *tx)
+            .await;
+        tx.rollback().await.unwrap();
+        f.ran(query, &ours, rows, false);
+    }
+    let not_null = pg_not_null(conn, cache, &theirs).await;
+    f.nullability(query, &ours, &not_null);
+    let params = match theirs.parameters() {
+        Some(sqlx::Either::Left(types)) => types.to_vec(),
+        _ => Vec::new(),
+    };
+    if ours.parameters.len() != params.len() {
+        let (o, t) = (ours.parameters.len(), params.len());
+        return f.fail(query, format!("{o} parameters, the database's {t}"));
+    }
+    for (p, ty) in ours.parameters.iter().zip(params) {
+        match p.sql_type.as_deref().map(pg_name) {
+            None => f.params_unknown += 1,
+            Some(o) => {
+                f.params_compared += 1;
+                if o == ty.name() {
+                    f.params_agree += 1;
+                } else {
+                    let t = ty.name();
+                    f.fail(
+                        query,
+                        format!("${}: ours {o}, the database's {t}", p.number),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The same on SQLite: names, declared types, storage classes of a run, parameter count.
+async fn lite_query(
+    conn: &mut sqlx::SqliteConnection,
+    f: &mut Figures,
+    replayed: &migrate_core::schema::Schema,
+    query: &str,
+) {
+    let theirs = match (&mut *conn)
+        .prepare(AssertSqlSafe(query.to_owned()).into_sql_str())
+        .await
+    {
+        Ok(statement) => statement,
+        Err(e) => return f.fail(query, format!("the corpus has a query SQLite rejects: {e}")),
+    };
+    let Some(ours) = f.ours(replayed, query) else {
+        return;
+    };
+    if !f.columns(query, &ours, &columns_of(&theirs), str::to_owned) {
+        return;
+    }
+    if ours.parameters.is_empty() {
+        let mut tx = conn.begin().await.unwrap();
+        let rows = sqlx::raw_sql(AssertSqlSafe(query.to_owned()))
+            .fetch_all(&mut *tx)
+            .await;
+        tx.rollback().await.unwrap();
+        f.ran(query, &ours, rows, true);
+    }
+    if let Some(sqlx::Either::Right(count)) = theirs.parameters()
+        && ours.parameters.len() != count
+    {
+        let o = ours.parameters.len();
+        f.fail(query, format!("{o} parameters, the database's {count}"));
+    }
+}
+
 #[tokio::test]
 async fn the_corpus_agrees_with_postgres() {
     let Some(db) = pg_database().await else {
         return;
     };
     let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    conn.execute(sqlx::raw_sql(AssertSqlSafe(PG_PRELUDE.to_owned())))
+        .await
+        .unwrap();
+    // Every type of the generator has a column somewhere in the corpus.
+    let schemas: Vec<String> = (0..SCHEMAS)
+        .map(|n| corpus(Flavor::Postgres, n).schema)
+        .collect();
+    for ty in pg_types() {
+        let columns = schemas.iter().filter(|s| has_column_of(s, ty)).count();
+        assert!(
+            columns > 0,
+            "no schema of the corpus has a column of type {ty}"
+        );
+    }
     let mut f = Figures::default();
     let mut cache = HashMap::new();
     for n in 0..SCHEMAS {
@@ -311,63 +436,9 @@ async fn the_corpus_agrees_with_postgres() {
         conn.execute(sqlx::raw_sql(AssertSqlSafe(schema.clone() + &rows)))
             .await
             .unwrap();
-        let replayed = replayed(Dialect::Postgres, &schema);
+        let replayed = replayed(Dialect::Postgres, &(PG_PRELUDE.to_owned() + &schema));
         for query in &queries {
-            let theirs = match conn
-                .prepare(AssertSqlSafe(query.clone()).into_sql_str())
-                .await
-            {
-                Ok(statement) => statement,
-                Err(e) => {
-                    f.fail(
-                        query,
-                        format!("the corpus has a query PostgreSQL rejects: {e}"),
-                    );
-                    continue;
-                }
-            };
-            let Some(ours) = f.ours(&replayed, query) else {
-                continue;
-            };
-            if !f.columns(query, &ours, &columns_of(&theirs), pg_name) {
-                continue;
-            }
-            if ours.parameters.is_empty() {
-                let mut tx = conn.begin().await.unwrap();
-                let rows = sqlx::raw_sql(AssertSqlSafe(query.clone()))
-                    .fetch_all(&mut *tx)
-                    .await;
-                tx.rollback().await.unwrap();
-                f.ran(query, &ours, rows, false);
-            }
-            let not_null = pg_not_null(&mut conn, &mut cache, &theirs).await;
-            f.nullability(query, &ours, &not_null);
-            let params = match theirs.parameters() {
-                Some(sqlx::Either::Left(types)) => types.to_vec(),
-                _ => Vec::new(),
-            };
-            if ours.parameters.len() != params.len() {
-                let (o, t) = (ours.parameters.len(), params.len());
-                f.fail(query, format!("{o} parameters, the database's {t}"));
-                continue;
-            }
-            for (p, ty) in ours.parameters.iter().zip(params) {
-                match p.sql_type.as_deref().map(pg_name) {
-                    None => f.params_unknown += 1,
-                    Some(o) => {
-                        f.params_compared += 1;
-                        if o == ty.name() {
-                            f.params_agree += 1;
-                        } else {
-                            let t = ty.name();
-                            f.fail(
-                                query,
-                                format!("${}: ours {o}, the database's {t}", p.number),
-                            );
-                        }
-                    }
-                }
-            }
+            pg_query(&mut conn, &mut f, &mut cache, &replayed, query).await;
         }
     }
     conn.close().await.unwrap();
@@ -394,36 +465,7 @@ async fn the_corpus_agrees_with_sqlite() {
             .unwrap();
         let replayed = replayed(Dialect::Sqlite, &schema);
         for query in &queries {
-            let theirs = match (&mut conn)
-                .prepare(AssertSqlSafe(query.clone()).into_sql_str())
-                .await
-            {
-                Ok(statement) => statement,
-                Err(e) => {
-                    f.fail(query, format!("the corpus has a query SQLite rejects: {e}"));
-                    continue;
-                }
-            };
-            let Some(ours) = f.ours(&replayed, query) else {
-                continue;
-            };
-            if !f.columns(query, &ours, &columns_of(&theirs), str::to_owned) {
-                continue;
-            }
-            if ours.parameters.is_empty() {
-                let mut tx = conn.begin().await.unwrap();
-                let rows = sqlx::raw_sql(AssertSqlSafe(query.clone()))
-                    .fetch_all(&mut *tx)
-                    .await;
-                tx.rollback().await.unwrap();
-                f.ran(query, &ours, rows, true);
-            }
-            if let Some(sqlx::Either::Right(count)) = theirs.parameters()
-                && ours.parameters.len() != count
-            {
-                let o = ours.parameters.len();
-                f.fail(query, format!("{o} parameters, the database's {count}"));
-            }
+            lite_query(&mut conn, &mut f, &replayed, query).await;
         }
         // Each scalar function of the catalog, run over the rows: every value's storage class
         // fits the type we infer, and a NULL never comes out of a call we say is NOT NULL.
@@ -515,4 +557,71 @@ async fn the_sqlite_catalog_is_the_linked_sqlites_and_the_corpus_calls_each_func
         );
     }
     conn.close().await.unwrap();
+}
+
+/// An example application's migrations (as its `Cargo.toml` names their directory), replayed
+/// and as SQL scripts to apply, and its checked queries.
+fn example(package: &str, dialect: Dialect) -> (Schema, Vec<String>, Vec<ExampleQuery>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let package = root.join("examples").join(package);
+    let manifest = std::fs::read_to_string(package.join("Cargo.toml")).unwrap();
+    let dir = manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("dir = "))
+        .map(|d| d.trim_matches('"'))
+        .expect("the example names its migrations directory");
+    let migrations = load(&package.join(dir), &LoadOptions::new(dialect)).unwrap();
+    let schema = replay(&migrations, dialect).unwrap();
+    let scripts = migrations.iter().map(|m| m.up.sql.to_string()).collect();
+    let queries = example_queries(&package);
+    assert!(
+        queries.len() >= 5,
+        "{} queries found in {}: the scanner is broken",
+        queries.len(),
+        package.display()
+    );
+    (schema, scripts, queries)
+}
+
+#[tokio::test]
+async fn the_examples_queries_agree_with_postgres() {
+    let Some(db) = pg_database().await else {
+        return;
+    };
+    let (schema, scripts, queries) = example("tasks-postgres", Dialect::Postgres);
+    let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    for script in scripts {
+        conn.execute(sqlx::raw_sql(AssertSqlSafe(script)))
+            .await
+            .unwrap();
+    }
+    let mut f = Figures::default();
+    let mut cache = HashMap::new();
+    for q in &queries {
+        let query = format!("-- {}\n{}", q.at, q.sql);
+        pg_query(&mut conn, &mut f, &mut cache, &schema, &query).await;
+    }
+    conn.close().await.unwrap();
+    f.report_and_assert("examples/tasks-postgres");
+}
+
+#[tokio::test]
+async fn the_examples_queries_agree_with_sqlite() {
+    let db = sqlite_database();
+    let (schema, scripts, queries) = example("tasks-sqlite", Dialect::Sqlite);
+    let mut conn = sqlx::SqliteConnection::connect(&format!("{}?mode=rwc", db.url))
+        .await
+        .unwrap();
+    for script in scripts {
+        conn.execute(sqlx::raw_sql(AssertSqlSafe(script)))
+            .await
+            .unwrap();
+    }
+    let mut f = Figures::default();
+    for q in &queries {
+        let query = format!("-- {}\n{}", q.at, q.sql);
+        lite_query(&mut conn, &mut f, &schema, &query).await;
+    }
+    conn.close().await.unwrap();
+    f.report_and_assert("examples/tasks-sqlite");
 }

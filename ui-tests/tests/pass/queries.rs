@@ -10,7 +10,8 @@ fn main() {
     let _ = migrate_runtime::query!(
         r#"SELECT u.id, u.email, u.display_name, t.title AS "title?", t.id AS "task_id!"
            FROM users u LEFT JOIN tasks t ON t.owner_id = u.id WHERE u.mfa_enabled = $1"#,
-        true
+        // `mfa_enabled` became JSONB (migrations/20240201000000_mfa_settings.sql): a JSON value.
+        serde_json::json!(true)
     );
     let _ = migrate_runtime::query_as!(
         Task,
