@@ -7,7 +7,7 @@
 //! and may be NULL, never an error; a SQLite built-in called with a number of arguments it does
 //! not take is an error, as SQLite makes it.
 
-use sqlparser::ast::{Function, FunctionArg, FunctionArgExpr, FunctionArguments, Spanned};
+use sqlparser::ast::{Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, Spanned};
 
 use super::expr::common;
 use super::sqlite_catalog::{self, Lookup};
@@ -66,14 +66,28 @@ fn postgres(name: &str) -> Option<(Returns, Nulls)> {
     })
 }
 
+/// A call's arguments, each with its type, in order (`count(*)`'s star is none).
+pub(super) struct Call<'e> {
+    pub args: Vec<(&'e Expr, Typed)>,
+    /// Some argument is named (`make_interval(days => 1)`): which parameter it is, the
+    /// catalog does not say.
+    pub named: bool,
+}
+
+/// The function's name, lower-cased, without its schema.
+pub(super) fn function_name(function: &Function) -> String {
+    function
+        .name
+        .0
+        .last()
+        .map(|p| p.to_string().to_lowercase())
+        .unwrap_or_default()
+}
+
 impl Infer<'_> {
-    pub fn function(&mut self, function: &Function) -> Result<Typed, QueryError> {
-        if self.dialect == Dialect::Mysql {
-            return self.mysql_function(function);
-        }
+    /// Types a call's arguments (a subquery argument and a `FILTER` are checked too).
+    pub(super) fn call<'e>(&mut self, function: &'e Function) -> Result<Call<'e>, QueryError> {
         let mut args = Vec::new();
-        // `make_interval(days => 1)`: which parameter a named argument is, the catalog does
-        // not say.
         let mut named = false;
         match &function.args {
             FunctionArguments::List(list) => {
@@ -84,7 +98,6 @@ impl Infer<'_> {
                         | FunctionArg::ExprNamed { arg, .. }
                         | FunctionArg::Unnamed(arg) => arg,
                     };
-                    // `count(*)`: a star is no argument to type.
                     if let FunctionArgExpr::Expr(e) = arg {
                         args.push((e, self.expr(e)?));
                     }
@@ -98,15 +111,18 @@ impl Infer<'_> {
         if let Some(filter) = &function.filter {
             self.expr(filter)?;
         }
+        Ok(Call { args, named })
+    }
+
+    pub fn function(&mut self, function: &Function) -> Result<Typed, QueryError> {
+        if self.dialect == Dialect::Mysql {
+            return self.mysql_function(function);
+        }
+        let Call { args, named } = self.call(function)?;
         if let Some(typed) = self.user_function(function, &args)? {
             return Ok(typed);
         }
-        let name = function
-            .name
-            .0
-            .last()
-            .map(|p| p.to_string().to_lowercase())
-            .unwrap_or_default();
+        let name = function_name(function);
         let known = match self.dialect {
             Dialect::Postgres => match postgres(&name) {
                 Some(form) => Some(form),

@@ -5,7 +5,7 @@
 //! MariaDB flags most string functions nullable whatever their arguments (`lower(v)` of a
 //! NOT NULL `v`), and so does the table: the inference says what the server says.
 
-use sqlparser::ast::{Function, FunctionArg, FunctionArgExpr, FunctionArguments};
+use sqlparser::ast::Function;
 
 use super::mysql::{Class, absolute, class, common_type};
 use super::{Infer, QueryError, Typed};
@@ -102,34 +102,8 @@ impl Infer<'_> {
     /// A MySQL function call: its arguments typed (parameters among them take the type of
     /// the others for `coalesce`, `ifnull`, `greatest`, `least`), its result from the table.
     pub(crate) fn mysql_function(&mut self, function: &Function) -> Result<Typed, QueryError> {
-        let mut args = Vec::new();
-        match &function.args {
-            FunctionArguments::List(list) => {
-                for arg in &list.args {
-                    let arg = match arg {
-                        FunctionArg::Named { arg, .. }
-                        | FunctionArg::ExprNamed { arg, .. }
-                        | FunctionArg::Unnamed(arg) => arg,
-                    };
-                    if let FunctionArgExpr::Expr(e) = arg {
-                        args.push((e, self.expr(e)?));
-                    }
-                }
-            }
-            FunctionArguments::Subquery(q) => {
-                self.subquery(q)?;
-            }
-            FunctionArguments::None => {}
-        }
-        if let Some(filter) = &function.filter {
-            self.expr(filter)?;
-        }
-        let name = function
-            .name
-            .0
-            .last()
-            .map(|p| p.to_string().to_lowercase())
-            .unwrap_or_default();
+        let args = self.call(function)?.args;
+        let name = super::functions::function_name(function);
         let Some((returns, nulls)) = table(&name) else {
             return Ok(Typed::unknown());
         };
