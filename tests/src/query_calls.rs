@@ -2,7 +2,7 @@
 //! of the query inference's catalog (`tests/integration/query_corpus_calls.rs`).
 //!
 //! One table, `calls`, holds a NOT NULL column `c<i>` and a nullable one `n<i>` of each type
-//! of [`TYPES`], and columns of an enum (`m`, `mn`) and of domains over `integer` and `text`
+//! of `TYPES`, and columns of an enum (`m`, `mn`) and of domains over `integer` and `text`
 //! (`dint`, `dtext`). For each overload in the committed catalog
 //! (`migrate-core/catalog/postgres/functions.tsv`, `operators.tsv`) whose arguments are all
 //! of those types (or polymorphic, or `"any"`), the corpus calls it: over the NOT NULL

@@ -184,7 +184,7 @@ pub(super) fn mysql(rust: &RustType, sql_type: &str) -> Verdict {
 /// The Rust type sqlx's own `query!` gives a MySQL column of `sql_type` (the model's
 /// spelling, or an expression's: `varchar`, `decimal`): `tinyint(1)` is `bool`; otherwise the
 /// first of the narrowest integers, `f32`, `f64`, `String`, `Vec<u8>`, `Decimal`, JSON, dates
-/// and times that [`mysql`]'s rules accept (so a `timestamp` is `DateTime<Utc>`, a
+/// and times that the MySQL rules of [`check`](crate::compat::check) accept (so a `timestamp` is `DateTime<Utc>`, a
 /// `datetime` `NaiveDateTime`). `None` for a type no rule reads (`geometry`).
 pub fn mysql_rust_type(sql_type: &str) -> Option<RustType> {
     let lower = sql_type.trim().to_ascii_lowercase();
