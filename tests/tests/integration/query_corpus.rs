@@ -470,28 +470,7 @@ async fn the_corpus_agrees_with_sqlite() {
         // Each scalar function of the catalog, run over the rows: every value's storage class
         // fits the type we infer, and a NULL never comes out of a call we say is NOT NULL.
         for query in &function_calls {
-            let theirs = match (&mut conn)
-                .prepare(AssertSqlSafe(query.clone()).into_sql_str())
-                .await
-            {
-                Ok(statement) => statement,
-                Err(e) => {
-                    calls.fail(query, format!("SQLite rejects the call: {e}"));
-                    continue;
-                }
-            };
-            let Some(ours) = calls.ours(&replayed, query) else {
-                continue;
-            };
-            if !calls.columns(query, &ours, &columns_of(&theirs), str::to_owned) {
-                continue;
-            }
-            let mut tx = conn.begin().await.unwrap();
-            let rows = sqlx::raw_sql(AssertSqlSafe(query.clone()))
-                .fetch_all(&mut *tx)
-                .await;
-            tx.rollback().await.unwrap();
-            calls.ran(query, &ours, rows, true);
+            lite_query(&mut conn, &mut calls, &replayed, query).await;
         }
     }
     conn.close().await.unwrap();
