@@ -55,6 +55,23 @@ use sqlparser::tokenizer::{Span, Token, Tokenizer};
 use crate::schema::Schema;
 use crate::{Dialect, LineCol};
 
+/// A type without its modifiers, as catalogs spell types: `character varying(40)` ->
+/// `character varying`, `numeric(10,2)` -> `numeric`, `timestamp(3) with time zone` ->
+/// `timestamp with time zone`.
+pub fn base_type(sql_type: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in sql_type.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// What a query returns and takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Described {

@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::base_type;
+
 const FUNCTIONS: &str = include_str!("../../catalog/postgres/functions.tsv");
 const OPERATORS: &str = include_str!("../../catalog/postgres/operators.tsv");
 const CASTS: &str = include_str!("../../catalog/postgres/casts.tsv");
@@ -158,21 +160,6 @@ pub(crate) struct Resolved {
     /// The type each argument is taken as (a parameter gets it); `None` for `"any"` or an
     /// unresolved polymorphic type.
     pub params: Vec<Option<String>>,
-}
-
-/// `character varying(40)` -> `character varying`: the catalog's spellings have no modifiers.
-pub(crate) fn base(sql_type: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0;
-    for c in sql_type.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            c if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// How an argument fits a parameter of an overload.
@@ -391,7 +378,7 @@ impl Catalog {
         target: &'static str,
     ) -> Option<Resolved> {
         let arg = match arg {
-            Arg::Known(t) if self.builtin(&base(t)) => Arg::Known(base(t)),
+            Arg::Known(t) if self.builtin(&base_type(t)) => Arg::Known(base_type(t)),
             Arg::Known(_) | Arg::Opaque | Arg::Enum(_) => return None,
             Arg::Unknown => Arg::Unknown,
         };
@@ -452,7 +439,7 @@ impl Catalog {
             .iter()
             .map(|a| match a {
                 Arg::Known(t) => {
-                    let t = base(t);
+                    let t = base_type(t);
                     if self.builtin(&t) {
                         Arg::Known(t)
                     } else {

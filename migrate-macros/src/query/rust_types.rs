@@ -4,7 +4,7 @@
 
 use migrate_core::Dialect;
 use migrate_core::compat::{Affinity, RustType, mysql_rust_type};
-use migrate_core::query::domain_base;
+use migrate_core::query::{base_type, domain_base};
 use migrate_core::schema::Schema;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -95,21 +95,6 @@ fn mysql(sql_type: &str) -> Option<TokenStream> {
         RustType::DateTimeTz => gated(quote!(Timestamptz)),
         _ => return None,
     })
-}
-
-/// The type without modifiers: `character varying(20)` -> `character varying`.
-fn base_type(sql_type: &str) -> String {
-    let mut base = String::new();
-    let mut depth = 0;
-    for c in sql_type.trim().chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            _ if depth == 0 => base.push(c),
-            _ => {}
-        }
-    }
-    base.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A PostgreSQL type as sqlx 0.9 decodes it (`sqlx-postgres`'s `type_checking.rs`, the types

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use migrate_core::Dialect;
 use migrate_core::compat::{self, RustType, Verdict};
-use migrate_core::query::{Described, QueryError, ResultColumn, describe};
+use migrate_core::query::{Described, QueryError, ResultColumn, base_type, describe};
 use migrate_core::schema::Schema;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
@@ -255,16 +255,12 @@ fn reads_both(dialect: Dialect, was: &str, is: &str) -> bool {
         .filter(|r| compat::check(dialect, r, was, false) == Verdict::Compatible)
         .collect();
     if readers.is_empty() {
+        let base = |t: &str| base_type(t).to_ascii_lowercase();
         return base(was) == base(is);
     }
     readers
         .iter()
         .all(|r| compat::check(dialect, r, is, false) == Verdict::Compatible)
-}
-
-fn base(sql_type: &str) -> String {
-    let cut = sql_type.find('(').unwrap_or(sql_type.len());
-    sql_type[..cut].trim().to_ascii_lowercase()
 }
 
 /// The breaks of the old release's queries: those that describe over the old schema (when it
